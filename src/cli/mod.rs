@@ -1,0 +1,133 @@
+//! Command-line interface: argument definitions and dispatch. Each command
+//! lives in its own module with `pub async fn run(ctx, args) -> anyhow::Result<ExitCode>`.
+
+pub mod check;
+pub mod context;
+pub mod diff;
+pub mod employees;
+pub mod export;
+pub mod info;
+pub mod query;
+pub mod sandbox;
+pub mod sync;
+pub mod watch;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+pub use context::Context;
+
+/// Exit codes shared by every command (documented in the README and `--help`).
+pub mod exit {
+    pub const OK: u8 = 0;
+    /// `check`: a rule at or above `--min-severity` fired.
+    pub const ALERT: u8 = 1;
+    /// Usage, config or query errors.
+    pub const USAGE: u8 = 2;
+    /// Authentication failed.
+    pub const AUTH: u8 = 3;
+    /// A part of the sync failed (not merely skipped for a missing scope).
+    pub const PARTIAL: u8 = 4;
+}
+
+/// zoomscope: explore and monitor a Zoom account from the terminal.
+///
+/// With no command it opens the terminal explorer. `--demo` runs everything
+/// against a local Zoom-compatible sandbox with a generated org.
+#[derive(Debug, Parser)]
+#[command(name = "zoomscope", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Profile (a `[profile.NAME]` table of the config file).
+    #[arg(
+        long,
+        global = true,
+        env = "ZOOMSCOPE_PROFILE",
+        default_value = "default"
+    )]
+    pub profile: String,
+    /// Run against an in-process sandbox with a generated org (profile `demo`).
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// Number of users in the `--demo` org.
+    #[arg(long, global = true, default_value_t = 2000, value_name = "N")]
+    pub demo_users: usize,
+    /// Config file (default: zoomscope/config.toml in the user config directory).
+    #[arg(long, global = true, env = "ZOOMSCOPE_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Data directory holding the snapshot store and logs.
+    #[arg(long, global = true, env = "ZOOMSCOPE_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Disable colours (also: the NO_COLOR environment variable).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fetch the account from Zoom and store a snapshot.
+    Sync(sync::SyncArgs),
+    /// Export the latest snapshot as JSON (JupiterOne shape) or CSV.
+    Export(export::ExportArgs),
+    /// Show config, data and log paths, profiles and last syncs.
+    Info(info::InfoArgs),
+    /// Run a J1QL query over the latest snapshot.
+    Query(query::QueryArgs),
+    /// Employee mapping: import an HR roster, match it, report the gaps.
+    #[command(subcommand)]
+    Employees(employees::EmployeesCommand),
+    /// Show what changed between two snapshots.
+    Diff(diff::DiffArgs),
+    /// Evaluate alert rules once (for cron and CI); exit 1 when one fires.
+    Check(check::CheckArgs),
+    /// Sync, diff and evaluate alerts forever, printing JSON lines.
+    Watch(watch::WatchArgs),
+    /// Run the local Zoom-compatible API sandbox.
+    Sandbox(sandbox::SandboxArgs),
+    /// Print shell completions.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Parses arguments and runs the chosen command (or the TUI).
+pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let Cli { global, command } = cli;
+    match command {
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "zoomscope", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(Command::Sandbox(args)) => sandbox::run(&global, args).await,
+        Some(command) => {
+            let mut ctx = Context::new(global).await?;
+            match command {
+                Command::Sync(a) => sync::run(&mut ctx, a).await,
+                Command::Export(a) => export::run(&mut ctx, a).await,
+                Command::Info(a) => info::run(&mut ctx, a).await,
+                Command::Query(a) => query::run(&mut ctx, a).await,
+                Command::Employees(a) => employees::run(&mut ctx, a).await,
+                Command::Diff(a) => diff::run(&mut ctx, a).await,
+                Command::Check(a) => check::run(&mut ctx, a).await,
+                Command::Watch(a) => watch::run(&mut ctx, a).await,
+                Command::Sandbox(_) | Command::Completions { .. } => unreachable!("handled above"),
+            }
+        }
+        None => {
+            let mut ctx = Context::new(global).await?;
+            crate::tui::run(&mut ctx).await
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Builds graph entities from Zoom API models (JupiterOne property names). SKELETON.

@@ -1,0 +1,20 @@
+//! zoomscope: a terminal explorer and monitor for Zoom accounts.
+//!
+//! Data flows one way: `zoom` (API client) → `sync` (fetch plan) → `graph`
+//! (entities, relationships, indexes) → `store` (SQLite snapshots) → the
+//! readers: `tui`, `query` (J1QL), `alerts`, `diff`, `employees` and the CLI.
+//! `sandbox` is a local Zoom-compatible API for `--demo`, tests and benches.
+
+pub mod alerts;
+pub mod cli;
+pub mod config;
+pub mod diff;
+pub mod employees;
+pub mod graph;
+pub mod query;
+pub mod sandbox;
+pub mod store;
+pub mod sync;
+pub mod tui;
+pub mod util;
+pub mod zoom;

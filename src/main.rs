@@ -1,0 +1,24 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = zoomscope::cli::Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("zoomscope: cannot start the async runtime: {e}");
+            return ExitCode::from(zoomscope::cli::exit::USAGE);
+        }
+    };
+    match runtime.block_on(zoomscope::cli::run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("zoomscope: {e:#}");
+            ExitCode::from(zoomscope::cli::exit::USAGE)
+        }
+    }
+}

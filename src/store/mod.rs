@@ -1,0 +1,1 @@
+//! SQLite snapshot store. SKELETON: to be written (see issue 3 §5).

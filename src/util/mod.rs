@@ -1,0 +1,3 @@
+//! Small helpers shared by every output path.
+
+pub mod sanitize;

@@ -1,0 +1,68 @@
+//! Typed errors of the Zoom client. No variant ever carries a secret or token.
+
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ZoomError {
+    /// Bad client configuration (URL refused, empty credentials, …).
+    #[error("configuration: {0}")]
+    Config(String),
+    /// The token endpoint refused the credentials (HTTP 400/401 with
+    /// `{reason, error}`), or a renewed token was refused again.
+    #[error("authentication failed: {reason} ({error})")]
+    Auth { error: String, reason: String },
+    /// The token lacks a scope this endpoint needs (400 code 4711/4700, or 403).
+    /// `scopes` lists the scopes that would authorise the call.
+    #[error("missing scope for {endpoint}: needs one of {}", scopes.join(", "))]
+    MissingScope {
+        endpoint: String,
+        scopes: Vec<String>,
+    },
+    /// A daily rate limit was reached; requests in that category may resume at `reset`.
+    #[error("daily rate limit reached for {category} requests ({endpoint}); resumes at {}", reset.map(|r| r.to_rfc3339()).unwrap_or_else(|| "an unknown time".into()))]
+    DailyLimit {
+        endpoint: String,
+        category: String,
+        reset: Option<DateTime<Utc>>,
+    },
+    /// Any other Zoom API error with Zoom's code and message.
+    #[error("Zoom API error on {endpoint}: HTTP {status}{} {message}", code.map(|c| format!(" code {c}:")).unwrap_or_default())]
+    Api {
+        endpoint: String,
+        status: u16,
+        code: Option<i64>,
+        message: String,
+    },
+    /// 5xx after all retries.
+    #[error("server error on {endpoint}: HTTP {status} after {attempts} attempts")]
+    Server {
+        endpoint: String,
+        status: u16,
+        attempts: u32,
+    },
+    /// Timeouts and dropped connections after all retries.
+    #[error("network error on {endpoint} after {attempts} attempts: {message}")]
+    Transport {
+        endpoint: String,
+        message: String,
+        attempts: u32,
+    },
+    /// A response that is not the JSON the contract promises.
+    #[error("malformed response from {endpoint}: {detail}")]
+    Malformed { endpoint: String, detail: String },
+    /// Paging went wrong (a repeated page token, an expired token twice, …).
+    #[error("paging error on {endpoint}: {detail}")]
+    Paging { endpoint: String, detail: String },
+}
+
+impl ZoomError {
+    /// True when the error means "this part is unavailable to these
+    /// credentials" (missing scope or plan), so callers skip it and say so.
+    pub fn is_missing_scope(&self) -> bool {
+        matches!(self, ZoomError::MissingScope { .. })
+    }
+
+    pub fn is_auth(&self) -> bool {
+        matches!(self, ZoomError::Auth { .. })
+    }
+}

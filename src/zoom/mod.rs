@@ -1,0 +1,45 @@
+//! Zoom REST API client: Server-to-Server OAuth, per-category rate limiting,
+//! retries, paging, tolerant models.
+//!
+//! CONTRACT (other modules code against these names; keep them, extend freely):
+//! - [`ClientConfig`], [`ZoomClient::new`], the listing/detail methods below;
+//! - [`ZoomError`] variants `Auth`, `MissingScope`, `DailyLimit` are matched by sync/CLI;
+//! - models in [`models`] keep the raw JSON in `raw`.
+
+mod client;
+pub mod error;
+pub mod models;
+
+pub use client::{ClientConfig, OnPage, PageInfo, Plan, RateCategory, ZoomClient};
+pub use error::ZoomError;
+pub use models::*;
+
+/// A secret string (client secret, access token) whose `Debug` and `Display`
+/// never show the value.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+    /// The value, for the one place that must send it (the token request).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl std::fmt::Display for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("***")
+    }
+}
