@@ -278,6 +278,20 @@ fn required(o: &Object, key: &str, what: &str) -> Result<String, String> {
     })
 }
 
+/// Like [`required`], but only a JSON string will do: an e-mail address
+/// sent as a number is a garbled body, not a type slip worth recovering.
+fn required_text(o: &Object, key: &str, what: &str) -> Result<String, String> {
+    match o.get(key) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.trim().to_string()),
+        Some(Value::String(_)) => Err(format!("{what} has an empty `{key}`")),
+        None | Some(Value::Null) => Err(format!("{what} has no `{key}`")),
+        Some(v) => Err(format!(
+            "{what} has `{key}` as {}, not a string",
+            lenient::kind(v)
+        )),
+    }
+}
+
 impl User {
     /// The key this user is de-duplicated by: the id, or for pending users
     /// (who have none) the lower-cased e-mail.
@@ -295,7 +309,7 @@ impl FromJson for User {
         let s = |k| lenient::string(o, k);
         Ok(User {
             id: lenient::id(o, "id"),
-            email: required(o, "email", Self::WHAT)?,
+            email: required_text(o, "email", Self::WHAT)?,
             first_name: s("first_name"),
             last_name: s("last_name"),
             display_name: s("display_name"),

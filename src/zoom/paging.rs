@@ -75,7 +75,8 @@ pub fn split_page(body: Value, list_key: &str) -> Result<(PageMeta, Vec<Value>),
         None | Some(Value::Null) => TokenField::Absent,
         Some(Value::String(s)) if s.trim().is_empty() => TokenField::Empty,
         Some(Value::String(s)) => TokenField::Token(s.clone()),
-        Some(Value::Number(n)) => TokenField::Token(n.to_string()),
+        // Tokens are opaque strings; a number there is a garbled body, and
+        // sending it back would only earn a 400.
         Some(other) => {
             return Err(format!(
                 "`next_page_token` is {}, not a string",
@@ -464,6 +465,7 @@ mod tests {
                 .contains("not an array")
         );
         assert!(split_page(json!({"users": [], "next_page_token": {}}), "users").is_err());
+        assert!(split_page(json!({"users": [], "next_page_token": 12345}), "users").is_err());
     }
 
     #[test]
