@@ -204,7 +204,15 @@ pub struct GraphBuilder {
     role_names: HashMap<String, String>,
     group_members: Vec<(String, Vec<GroupMember>)>,
     role_members: Vec<(String, Vec<RoleMember>)>,
-    user_settings: Vec<(String, Vec<(String, Value)>, Value)>,
+    user_settings: Vec<PendingSettings>,
+}
+
+/// One user's flattened settings and redacted bodies, applied in `finish`.
+#[derive(Debug)]
+struct PendingSettings {
+    user_key: String,
+    flat: Vec<(String, Value)>,
+    raw: Value,
 }
 
 impl GraphBuilder {
@@ -606,7 +614,11 @@ impl GraphBuilder {
     pub fn user_settings(&mut self, user_key: &str, s: &UserSettingsBundle) {
         let flat = settings::flatten_user_settings(s);
         let raw = settings::bundle_raw(s);
-        self.user_settings.push((user_key.to_string(), flat, raw));
+        self.user_settings.push(PendingSettings {
+            user_key: user_key.to_string(),
+            flat,
+            raw,
+        });
     }
 
     /// Groups and roles whose `total_members` disagrees with the users
@@ -652,7 +664,12 @@ impl GraphBuilder {
     fn apply_user_settings(&mut self) {
         let items = std::mem::take(&mut self.user_settings);
         let mut unknown = Vec::new();
-        for (key, flat, raw) in items {
+        for PendingSettings {
+            user_key: key,
+            flat,
+            raw,
+        } in items
+        {
             let Some(id) = self.graph.id_of(&key) else {
                 unknown.push(key);
                 continue;
