@@ -178,6 +178,48 @@ impl MemberCounts {
     }
 }
 
+/// Every property [`GraphBuilder`] sets on a `zoom_user` from the user
+/// record itself. Anything else on a user is a flattened setting (the store
+/// relies on this to carry settings forward when a sync did not fetch them).
+pub const USER_BASE_PROPS: &[&str] = &[
+    "active",
+    "createdAt",
+    "dept",
+    "displayName",
+    "email",
+    "employeeUniqueId",
+    "firstName",
+    "groupIds",
+    "id",
+    "imGroupIds",
+    "jobTitle",
+    "language",
+    "lastClientVersion",
+    "lastLoginTime",
+    "lastName",
+    "location",
+    "loginTypes",
+    "name",
+    "phoneNumber",
+    "picUrl",
+    "planUnitedType",
+    "pmi",
+    "roleId",
+    "roleName",
+    "status",
+    "tag.AccountName",
+    "timezone",
+    "type",
+    "userCreatedAt",
+    "username",
+    "verified",
+];
+
+/// Whether a `zoom_user` property is a flattened setting (not a base property).
+pub fn is_user_setting_prop(name: &str) -> bool {
+    USER_BASE_PROPS.binary_search(&name).is_err()
+}
+
 /// How many ids a membership warning lists before "…".
 const WARN_SAMPLE: usize = 5;
 
