@@ -77,7 +77,7 @@ pub fn user(i: usize, n_groups: usize) -> User {
         "first_name": first,
         "last_name": last,
         "display_name": format!("{first} {last}"),
-        "type": if i % 3 == 0 { 1 } else { 2 },
+        "type": if i.is_multiple_of(3) { 1 } else { 2 },
         "status": status.as_str(),
         "role_id": role_id,
         "group_ids": [gid],
@@ -105,7 +105,7 @@ pub fn user(i: usize, n_groups: usize) -> User {
         first_name: Some(first.into()),
         last_name: Some(last.into()),
         display_name: Some(format!("{first} {last}")),
-        user_type: Some(UserType::from_code(if i % 3 == 0 { 1 } else { 2 })),
+        user_type: Some(UserType::from_code(if i.is_multiple_of(3) { 1 } else { 2 })),
         status: Some(status),
         role_id: Some(role_id),
         role_name: None,
@@ -147,12 +147,12 @@ pub fn org(n: usize) -> Org {
                 .filter(|u| u.group_ids.first() == Some(&group_id(g)))
                 .count() as u64;
             let raw = json!({"id": group_id(g), "name": format!("Team {g}"),
-                "total_members": members, "in_directory": g % 2 == 0, "directory_privacy": 2});
+                "total_members": members, "in_directory": g.is_multiple_of(2), "directory_privacy": 2});
             Group {
                 id: group_id(g),
                 name: Some(format!("Team {g}")),
                 total_members: Some(members),
-                in_directory: Some(g % 2 == 0),
+                in_directory: Some(g.is_multiple_of(2)),
                 directory_privacy: Some(2),
                 raw,
             }
@@ -251,11 +251,11 @@ pub fn settings_bundle(i: usize) -> UserSettingsBundle {
     UserSettingsBundle {
         main: Some(Settings {
             raw: json!({
-                "schedule_meeting": {"host_video": i % 2 == 0, "pmi_password": SECRET_PMI_PASSCODE,
+                "schedule_meeting": {"host_video": i.is_multiple_of(2), "pmi_password": SECRET_PMI_PASSCODE,
                     "require_password_for_pmi_meetings": "all",
                     "default_password_for_scheduled_meetings": SECRET_DEFAULT_PASSCODE,
                     "meeting_password_requirement": {"length": 6, "have_letter": true}},
-                "in_meeting": {"e2e_encryption": i % 3 == 0, "feedback": true, "chat": true,
+                "in_meeting": {"e2e_encryption": i.is_multiple_of(3), "feedback": true, "chat": true,
                     "data_center_regions": ["US", "EU"]},
                 "recording": {"required_password_for_shared_cloud_recordings": true},
             }),
@@ -268,7 +268,7 @@ pub fn settings_bundle(i: usize) -> UserSettingsBundle {
         }),
         meeting_security: Some(Settings {
             raw: json!({"meeting_security": {"pmi_password": true, "password_for_pmi": SECRET_PMI_PASSCODE,
-                "require_password_for_scheduled_meeting": i % 4 != 0, "waiting_room": true}}),
+                "require_password_for_scheduled_meeting": !i.is_multiple_of(4), "waiting_room": true}}),
         }),
     }
 }
