@@ -16,7 +16,8 @@ const RESERVED: &[&str] = &[
     "ASC", "DESC",
 ];
 
-const AFTER_NODE: &str = "THAT, WHERE, RETURN, ORDER BY, SKIP, LIMIT or the end of the query";
+const AFTER_NODE: &str =
+    "AS, WITH, AND, OR, THAT, WHERE, RETURN, ORDER BY, SKIP, LIMIT or the end of the query";
 
 /// Parses a query.
 pub fn parse(src: &str) -> Result<Query, ParseError> {
@@ -191,10 +192,14 @@ impl<'a> Parser<'a> {
             }
         }
         if self.peek().tok != Tok::Eof {
-            let expected = if where_.is_none() && hops.is_empty() && returns.is_none() {
-                AFTER_NODE
-            } else {
-                "RETURN, ORDER BY, SKIP, LIMIT or the end of the query"
+            let tail_started =
+                returns.is_some() || raw_order.is_some() || skip.is_some() || limit.is_some();
+            let expected = match (&where_, tail_started) {
+                (None, false) => AFTER_NODE,
+                (Some(_), false) => {
+                    "AND, OR, RETURN, ORDER BY, SKIP, LIMIT or the end of the query"
+                }
+                _ => "`,`, RETURN, ORDER BY, SKIP, LIMIT or the end of the query",
             };
             return Err(self.err_expected(expected));
         }
@@ -262,7 +267,9 @@ impl<'a> Parser<'a> {
                     self.src,
                     span,
                     "an alias",
-                    format!("unknown alias `{name}` (aliases here: {known})"),
+                    format!(
+                        "unknown alias `{name}` (aliases here: {known}; a property is written alias.property)"
+                    ),
                 ))
             }
         }
@@ -517,6 +524,12 @@ impl<'a> Parser<'a> {
                 self.bump();
                 Ok(Literal::Str(s.clone()))
             }
+            Tok::UnterminatedStr => Err(ParseError::at(
+                self.src,
+                Span::new(t.span.start, t.span.start + 1),
+                "a closing quote",
+                "this string has no closing quote".into(),
+            )),
             Tok::Number(n) => {
                 self.bump();
                 Ok(Literal::Number(*n))
@@ -741,7 +754,7 @@ impl<'a> Parser<'a> {
 
     fn count_number(&mut self, what: &str) -> Result<usize, ParseError> {
         match self.peek().tok {
-            Tok::Number(n) if n.fract() == 0.0 && n >= 0.0 && n <= 1.0e12 => {
+            Tok::Number(n) if n.fract() == 0.0 && (0.0..=1.0e12).contains(&n) => {
                 self.bump();
                 Ok(n as usize)
             }
