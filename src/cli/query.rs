@@ -166,7 +166,7 @@ pub fn render(result: &QueryResult, graph: &Graph, format: Format) -> anyhow::Re
             let cells: Vec<Vec<String>> = result
                 .rows
                 .iter()
-                .map(|r| r.values.iter().map(|v| cell_text(v)).collect())
+                .map(|r| r.values.iter().map(cell_text).collect())
                 .collect();
             let mut out = table(&result.columns, &cells);
             let n = result.rows.len();
