@@ -654,14 +654,16 @@ pub fn parse_csv(text: &str, overrides: &ColumnOverrides) -> Result<ParsedRoster
     };
     let map = ColumnMap::new(&headers, overrides)?;
     let mut v = Validator::default();
+    let mut lines = LineCounter::new(text.as_bytes());
     loop {
-        let line = rdr.position().line();
+        let before = rdr.position().byte();
         match rdr.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(line, |p| p.line());
+                let start = record.position().map_or(before, |p| p.byte());
+                let line = lines.line_of_record_at(start);
                 if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-                    continue; // a blank line or a row of empty cells
+                    continue; // a row of empty cells
                 }
                 let mut raw = RawRow::default();
                 let mut bad_utf8 = false;
@@ -689,9 +691,9 @@ pub fn parse_csv(text: &str, overrides: &ColumnOverrides) -> Result<ParsedRoster
                 v.row(line, &raw);
             }
             Err(e) => {
-                let line = e.position().map_or(line, |p| p.line());
+                let start = e.position().map_or(before, |p| p.byte());
                 v.out.errors.push(RowError {
-                    line,
+                    line: lines.line_of_record_at(start),
                     reason: format!("unreadable CSV row: {e}"),
                 });
             }
@@ -699,6 +701,49 @@ pub fn parse_csv(text: &str, overrides: &ColumnOverrides) -> Result<ParsedRoster
     }
     v.out.columns = map.described();
     Ok(v.out)
+}
+
+/// Physical line numbers for CSV records. The `csv` crate's own line count
+/// lags behind blank lines and line terminators, so lines are counted here
+/// from byte offsets: a record reported at offset `o` really starts at the
+/// first byte from `o` on that is not a line terminator (blank lines and the
+/// previous record's `\n` come first).
+struct LineCounter<'a> {
+    text: &'a [u8],
+    /// Bytes before `pos` hold `line - 1` line breaks.
+    pos: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a [u8]) -> Self {
+        LineCounter {
+            text,
+            pos: 0,
+            line: 1,
+        }
+    }
+
+    fn line_of_record_at(&mut self, offset: u64) -> u64 {
+        let mut start = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(self.text.len());
+        while matches!(self.text.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        if start < self.pos {
+            return self.line; // offsets only move forward; never go back
+        }
+        for (i, b) in self.text[self.pos..start].iter().enumerate() {
+            let at = self.pos + i;
+            // `\n`, or a lone `\r` (old Mac files), ends a line.
+            if *b == b'\n' || (*b == b'\r' && self.text.get(at + 1) != Some(&b'\n')) {
+                self.line += 1;
+            }
+        }
+        self.pos = start;
+        self.line
+    }
 }
 
 fn csv_error(e: &csv::Error) -> RosterError {
@@ -722,13 +767,14 @@ pub fn parse_json(text: &str, overrides: &ColumnOverrides) -> Result<ParsedRoste
         return Err(RosterError::JsonNotArray);
     };
     let lines = element_lines(text);
-    // Headers: every key seen in any object, in first-seen order.
+    // Headers: every key seen in any object, in first-seen order; spellings
+    // that compare equal (`Work Email`, `work_email`) are one column.
     let mut headers: Vec<String> = Vec::new();
     let mut seen: HashMap<String, ()> = HashMap::new();
     for item in &items {
         if let Value::Object(m) = item {
             for k in m.keys() {
-                if seen.insert(k.clone(), ()).is_none() {
+                if seen.insert(header_key(k), ()).is_none() {
                     headers.push(k.clone());
                 }
             }
@@ -748,11 +794,12 @@ pub fn parse_json(text: &str, overrides: &ColumnOverrides) -> Result<ParsedRoste
             });
             continue;
         };
+        let by_key: HashMap<String, &Value> = obj.iter().map(|(k, v)| (header_key(k), v)).collect();
         let mut raw = RawRow::default();
         for (field, idx) in &map.columns {
             let mut cells = Vec::new();
             for h in idx.iter().filter_map(|i| headers.get(*i)) {
-                match obj.get(h) {
+                match by_key.get(&header_key(h)).copied() {
                     Some(Value::String(s)) => cells.push(s.clone()),
                     Some(Value::Number(n)) => cells.push(n.to_string()),
                     Some(Value::Bool(b)) => cells.push(b.to_string()),
