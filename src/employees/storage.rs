@@ -284,11 +284,16 @@ pub fn save_decision(
             params![profile, decision.user_ref, decision.employee_key],
         )?;
     }
+    // Delete + insert (not upsert) so the rowid orders decisions by when
+    // they were made, even within one clock tick.
+    tx.execute(
+        "DELETE FROM employees_decisions
+         WHERE profile = ?1 AND user_ref = ?2 AND employee_key = ?3",
+        params![profile, decision.user_ref, decision.employee_key],
+    )?;
     tx.execute(
         "INSERT INTO employees_decisions (profile, user_ref, employee_key, decision, decided_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (profile, user_ref, employee_key)
-         DO UPDATE SET decision = excluded.decision, decided_at = excluded.decided_at",
+         VALUES (?1, ?2, ?3, ?4, ?5)",
         params![
             profile,
             decision.user_ref,
@@ -301,12 +306,13 @@ pub fn save_decision(
     Ok(())
 }
 
-/// All decisions of a profile, oldest first.
+/// All decisions of a profile, in the order they were made (a later one
+/// overrides an earlier one about the same user).
 pub fn decisions(conn: &Connection, profile: &str) -> Result<Vec<Decision>, StorageError> {
     ensure_schema(conn)?;
     let mut stmt = conn.prepare(
         "SELECT user_ref, employee_key, decision, decided_at FROM employees_decisions
-         WHERE profile = ?1 ORDER BY decided_at, user_ref, employee_key",
+         WHERE profile = ?1 ORDER BY rowid",
     )?;
     let mut rows = stmt.query([profile])?;
     let mut out = Vec::new();
