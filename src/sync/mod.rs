@@ -6,6 +6,14 @@
 //! [`StepOutcome`], [`SyncResult`], [`Parts`], and
 //! `pub async fn run(client, options, events) -> Result<SyncResult, SyncError>`.
 
+mod account;
+mod listings;
+mod members;
+mod parts;
+mod plan;
+pub mod step;
+pub mod user_settings;
+
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
@@ -18,6 +26,9 @@ pub struct SyncOptions {
     pub user_settings: bool,
     /// `tag.AccountName` for every entity, when the profile sets it.
     pub account_name: Option<String>,
+    /// Users whose settings are fetched at once with `user_settings`
+    /// (0: [`user_settings::DEFAULT_SETTINGS_CONCURRENCY`]).
+    pub settings_concurrency: usize,
 }
 
 /// How one step ended. Stored with the snapshot and shown in the account pane.
