@@ -22,6 +22,8 @@ use crate::graph::{EntityType, Graph, RelType};
 
 #[derive(Debug, Clone, Default)]
 pub struct SyncOptions {
+    /// The account being synced (the `zoom_account:<account_id>` key).
+    pub account_id: String,
     /// Fetch the four user-settings bodies for every user (`sync --user-settings`).
     pub user_settings: bool,
     /// `tag.AccountName` for every entity, when the profile sets it.
