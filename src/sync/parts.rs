@@ -48,3 +48,83 @@ pub(crate) fn refreshed(f: &Fetched) -> Parts {
     p.user_settings = matches!(f.user_settings, Some(Ok(_)));
     p
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::StepOutcome;
+    use crate::sync::account::AccountData;
+
+    fn skipped<T>() -> Result<T, StepOutcome> {
+        Err(StepOutcome::Skipped {
+            scopes: vec!["group:read:admin".into()],
+        })
+    }
+
+    fn failed<T>() -> Result<T, StepOutcome> {
+        Err(StepOutcome::Failed {
+            reason: "HTTP 500".into(),
+        })
+    }
+
+    fn fetched() -> Fetched {
+        Fetched {
+            account: AccountData {
+                owner: Ok(None),
+                summary: skipped(),
+                settings: skipped(),
+                security_settings: skipped(),
+                lock_settings: skipped(),
+                managed_domains: skipped(),
+            },
+            users: Ok(vec![]),
+            groups: skipped(),
+            roles: skipped(),
+            role_details: skipped(),
+            group_members: skipped(),
+            role_members: skipped(),
+            user_settings: None,
+        }
+    }
+
+    #[test]
+    fn skipped_listings_are_not_refreshed() {
+        let p = refreshed(&fetched());
+        assert!(p.has_entity(EntityType::User));
+        assert!(p.has_relationship(RelType::AccountHasUser));
+        for t in [EntityType::Group, EntityType::Role] {
+            assert!(!p.has_entity(t), "{t}");
+        }
+        for t in [
+            RelType::AccountHasGroup,
+            RelType::AccountHasRole,
+            RelType::GroupHasUser,
+            RelType::UserAssignedRole,
+        ] {
+            assert!(!p.has_relationship(t), "{t}");
+        }
+        // account sections the scopes do not cover leave the account refreshable
+        assert!(p.has_entity(EntityType::Account));
+        assert!(!p.user_settings);
+    }
+
+    #[test]
+    fn a_failed_member_listing_keeps_that_relationship() {
+        let mut f = fetched();
+        f.groups = Ok(vec![]);
+        f.group_members = failed();
+        f.roles = Ok(vec![]);
+        f.role_details = failed();
+        f.role_members = Ok(vec![]);
+        f.account.lock_settings = failed();
+        f.user_settings = Some(Ok(vec![]));
+        let p = refreshed(&f);
+        assert!(p.has_entity(EntityType::Group));
+        assert!(p.has_relationship(RelType::AccountHasGroup));
+        assert!(!p.has_relationship(RelType::GroupHasUser));
+        assert!(p.has_relationship(RelType::UserAssignedRole));
+        assert!(!p.has_entity(EntityType::Role), "role privileges failed");
+        assert!(!p.has_entity(EntityType::Account), "lock settings failed");
+        assert!(p.user_settings);
+    }
+}
