@@ -16,6 +16,11 @@ const MEMBER_CONCURRENCY: usize = 4;
 
 /// Ids of groups whose `total_members` differs from the number of listed
 /// users naming them in `group_ids` (or is unknown).
+///
+/// Only users with an id are counted: pending users (invitations, no id)
+/// carry `group_ids` in the users list, but the member endpoints and
+/// `total_members` count only users with an id. Counting them would make
+/// nearly every group "disagree" and page thousands of member listings.
 pub(crate) fn group_mismatches(users: &[User], groups: &[Group]) -> Vec<String> {
     let mut derived: HashMap<&str, u64> = HashMap::new();
     for u in unique_users(users) {
@@ -46,15 +51,13 @@ pub(crate) fn role_mismatches(users: &[User], roles: &[Role]) -> Vec<String> {
         .collect()
 }
 
-/// A user whose status changed during the sync can be listed twice.
+/// Users with an id, each once (a user whose status changed during the
+/// sync can be listed under two statuses).
 fn unique_users(users: &[User]) -> impl Iterator<Item = &User> {
     let mut seen = std::collections::HashSet::new();
-    users.iter().filter(move |u| {
-        let k =
-            u.id.clone()
-                .unwrap_or_else(|| format!("pending:{}", crate::graph::normalize_email(&u.email)));
-        seen.insert(k)
-    })
+    users
+        .iter()
+        .filter(move |u| u.id.as_deref().is_some_and(|id| seen.insert(id)))
 }
 
 /// `fetch-group-members` for the given groups: every page of each.
