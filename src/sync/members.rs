@@ -121,3 +121,39 @@ pub(crate) async fn role_members(
     }
     Ok(Done::new(out, count))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::zoom::FromJson;
+
+    fn user(v: serde_json::Value) -> User {
+        User::from_json(v).unwrap()
+    }
+
+    #[test]
+    fn only_disagreeing_groups_and_roles_are_paged() {
+        let users = vec![
+            user(json!({"id": "u1", "email": "a@x.io", "group_ids": ["g1", "g2"], "role_id": "2"})),
+            user(json!({"id": "u2", "email": "b@x.io", "group_ids": ["g1"], "role_id": "2"})),
+            // listed twice (status changed during the sync): counted once
+            user(json!({"id": "u2", "email": "b@x.io", "group_ids": ["g1"], "role_id": "2"})),
+            // pending: not a member as far as the member endpoints go
+            user(json!({"email": "p@x.io", "group_ids": ["g1"], "role_id": "2"})),
+        ];
+        let groups = vec![
+            Group::from_json(json!({"id": "g1", "total_members": 2})).unwrap(),
+            Group::from_json(json!({"id": "g2", "total_members": 5})).unwrap(),
+            Group::from_json(json!({"id": "g3", "total_members": 0})).unwrap(),
+            Group::from_json(json!({"id": "g4"})).unwrap(),
+        ];
+        assert_eq!(group_mismatches(&users, &groups), vec!["g2", "g4"]);
+        let roles = vec![
+            Role::from_json(json!({"id": "0", "total_members": 1})).unwrap(),
+            Role::from_json(json!({"id": "2", "total_members": 2})).unwrap(),
+        ];
+        assert_eq!(role_mismatches(&users, &roles), vec!["0"]);
+    }
+}
