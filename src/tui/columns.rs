@@ -91,14 +91,14 @@ const fn col(
 }
 
 const USER_COLUMNS: &[Column] = &[
-    col("Name", Field::UserName, 10, 3, 9, true),
-    col("Email", Field::Prop("email"), 14, 4, 10, true),
-    col("Type", Field::UserType, 8, 1, 5, false),
-    col("Status", Field::Prop("status"), 8, 1, 7, false),
-    col("Role", Field::RoleName, 8, 2, 8, false),
-    col("Department", Field::Prop("dept"), 10, 2, 6, true),
-    col("Groups", Field::GroupNames, 10, 3, 3, false),
-    col("Last login", Field::Prop("lastLoginTime"), 20, 2, 2, false),
+    col("Name", Field::UserName, 14, 3, 9, true),
+    col("Email", Field::Prop("email"), 22, 5, 10, true),
+    col("Type", Field::UserType, 8, 0, 5, false),
+    col("Status", Field::Prop("status"), 8, 0, 7, false),
+    col("Role", Field::RoleName, 8, 1, 8, false),
+    col("Department", Field::Prop("dept"), 11, 1, 6, true),
+    col("Groups", Field::GroupNames, 12, 2, 3, false),
+    col("Last login", Field::Prop("lastLoginTime"), 20, 0, 2, false),
 ];
 
 const GROUP_COLUMNS: &[Column] = &[

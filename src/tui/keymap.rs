@@ -358,6 +358,14 @@ impl Keymap {
 
     /// Help entries of a mode: (keys joined, description).
     pub fn help(&self, mode: Mode) -> Vec<(String, String)> {
+        self.help_entries(mode)
+            .into_iter()
+            .map(|(_, k, d)| (k, d))
+            .collect()
+    }
+
+    /// Help entries of a mode with their actions: (action, keys joined, description).
+    pub fn help_entries(&self, mode: Mode) -> Vec<(Action, String, String)> {
         self.bindings
             .get(&mode)
             .map(|list| {
@@ -365,7 +373,7 @@ impl Keymap {
                     .filter(|(_, keys)| !keys.is_empty())
                     .map(|(a, keys)| {
                         let k: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
-                        (k.join(" "), a.describe())
+                        (*a, k.join(" "), a.describe())
                     })
                     .collect()
             })

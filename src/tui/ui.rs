@@ -693,7 +693,14 @@ fn draw_help(app: &App, f: &mut Frame, area: Rect, scroll: usize) {
             lines.push(Line::from(""));
         }
         lines.push(Line::from(Span::styled(mode.title(), th.heading)));
-        for (keys, desc) in app.keymap.help(mode) {
+        let panes = app.pane_kinds();
+        for (action, keys, desc) in app.keymap.help_entries(mode) {
+            // keys for panes this session does not have are not worth listing
+            if let Action::Pane(k) = action
+                && !panes.contains(&k)
+            {
+                continue;
+            }
             lines.push(Line::from(vec![
                 Span::styled(format!("  {keys:<20}"), th.title),
                 Span::raw(desc),
