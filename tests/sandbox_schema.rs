@@ -80,17 +80,17 @@ fn validate(schema: &Value, v: &Value, path: &str, errors: &mut Vec<String>) {
         }
     }
     for key in ["oneOf", "anyOf"] {
-        if let Some(branches) = schema[key].as_array() {
-            if let Some(best) = branches.iter().max_by_key(|b| overlap(b, v)) {
-                validate(best, v, path, errors);
-            }
+        if let Some(branches) = schema[key].as_array()
+            && let Some(best) = branches.iter().max_by_key(|b| overlap(b, v))
+        {
+            validate(best, v, path, errors);
         }
     }
-    if let Some(t) = schema["type"].as_str() {
-        if !type_ok(t, v) {
-            errors.push(format!("{path}: expected {t}, got {v}"));
-            return;
-        }
+    if let Some(t) = schema["type"].as_str()
+        && !type_ok(t, v)
+    {
+        errors.push(format!("{path}: expected {t}, got {v}"));
+        return;
     }
     if let Some(obj) = v.as_object() {
         if let Some(required) = schema["required"].as_array() {
