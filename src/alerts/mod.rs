@@ -1,1 +1,4 @@
-//! SKELETON: to be written.
+//! Alert rules over the graph. SKELETON: being written.
+
+pub mod config;
+pub mod rule;
