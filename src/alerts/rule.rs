@@ -217,6 +217,8 @@ pub enum RuleError {
         rule: String,
         message: String,
     },
+    #[error("config [alerts]: disabled names rule `{rule}`, which no rule file defines")]
+    UnknownDisabled { rule: String },
     #[error("{origin}: rule `{rule}` is defined twice (first at {first})")]
     Duplicate {
         origin: Origin,
@@ -261,6 +263,7 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// A parsed rule file: parameter defaults and rules (not yet substituted).
+#[derive(Debug)]
 pub struct RuleFile {
     file: String,
     text: String,
