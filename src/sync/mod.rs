@@ -1,20 +1,36 @@
 //! The fetch plan: steps with dependencies, run concurrently under the
 //! client's limiter, each ending ok / skipped (missing scope) / failed.
 //!
-//! SKELETON. CONTRACT (used by store, TUI, CLI, alerts):
+//! CONTRACT (used by store, TUI, CLI, alerts):
 //! [`SyncOptions`], [`SyncEvent`] (progress over a channel), [`StepRecord`],
-//! [`StepOutcome`], [`SyncResult`], and `pub async fn run(client, options, events) -> Result<SyncResult, SyncError>`.
+//! [`StepOutcome`], [`SyncResult`], [`Parts`], and
+//! `pub async fn run(client, options, events) -> Result<SyncResult, SyncError>`.
+
+mod account;
+mod listings;
+mod members;
+mod parts;
+mod plan;
+pub mod step;
+pub mod user_settings;
+
+use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::graph::Graph;
+use crate::graph::{EntityType, Graph, RelType};
 
 #[derive(Debug, Clone, Default)]
 pub struct SyncOptions {
+    /// The account being synced (the `zoom_account:<account_id>` key).
+    pub account_id: String,
     /// Fetch the four user-settings bodies for every user (`sync --user-settings`).
     pub user_settings: bool,
     /// `tag.AccountName` for every entity, when the profile sets it.
     pub account_name: Option<String>,
+    /// Users whose settings are fetched at once with `user_settings`
+    /// (0: [`user_settings::DEFAULT_SETTINGS_CONCURRENCY`]).
+    pub settings_concurrency: usize,
 }
 
 /// How one step ended. Stored with the snapshot and shown in the account pane.
@@ -65,4 +81,61 @@ pub struct SyncResult {
     /// `_key` → raw JSON of that entity as the API sent it (secrets redacted).
     pub raw: std::collections::HashMap<String, String>,
     pub steps: Vec<StepRecord>,
+    /// The parts of `graph` that are complete. The store carries every
+    /// other part over from the previous snapshot, so a step that was
+    /// skipped or failed never replaces the last good data of that part.
+    pub refreshed: Parts,
+}
+
+/// Which entity and relationship types a sync fetched completely.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Parts {
+    pub entities: BTreeSet<EntityType>,
+    pub relationships: BTreeSet<RelType>,
+    /// User settings were fetched for every user (`sync --user-settings`).
+    /// When false, the store keeps each user's last known settings.
+    pub user_settings: bool,
+}
+
+impl Parts {
+    /// Every Zoom part (not `employee`, which the roster import owns).
+    pub fn all_zoom() -> Self {
+        Parts {
+            entities: [
+                EntityType::Account,
+                EntityType::User,
+                EntityType::Group,
+                EntityType::Role,
+            ]
+            .into_iter()
+            .collect(),
+            relationships: [
+                RelType::AccountHasUser,
+                RelType::AccountHasGroup,
+                RelType::AccountHasRole,
+                RelType::GroupHasUser,
+                RelType::UserAssignedRole,
+            ]
+            .into_iter()
+            .collect(),
+            user_settings: true,
+        }
+    }
+
+    pub fn has_entity(&self, t: EntityType) -> bool {
+        self.entities.contains(&t)
+    }
+
+    pub fn has_relationship(&self, t: RelType) -> bool {
+        self.relationships.contains(&t)
+    }
+}
+
+/// Why a sync produced nothing at all. Everything else (a missing scope, a
+/// failed listing) becomes a [`StepOutcome`] and the sync goes on.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// The credentials were refused; no part can be fetched.
+    #[error("{0}")]
+    Auth(crate::zoom::ZoomError),
 }
