@@ -32,7 +32,11 @@ fn user(i: usize, names: &mut Interner, changed: bool) -> Entity {
     set("userCreatedAt", json!("2024-01-02T03:04:05Z"));
     set(
         "lastLoginTime",
-        json!(if changed { "2026-11-30T08:00:00Z" } else { "2026-11-01T08:00:00Z" }),
+        json!(if changed {
+            "2026-11-30T08:00:00Z"
+        } else {
+            "2026-11-01T08:00:00Z"
+        }),
     );
     set("lastClientVersion", json!("6.2.0.12345(mac)"));
     set("language", json!("en-US"));
@@ -40,7 +44,10 @@ fn user(i: usize, names: &mut Interner, changed: bool) -> Entity {
     set("status", json!("active"));
     set("active", json!(true));
     set("roleId", json!(if i % 500 == 0 { "1" } else { "2" }));
-    set("roleName", json!(if i % 500 == 0 { "Admin" } else { "Member" }));
+    set(
+        "roleName",
+        json!(if i % 500 == 0 { "Admin" } else { "Member" }),
+    );
     set("dept", json!(format!("Dept{}", i % 40)));
     set("groupIds", json!([format!("g{}", i % GROUPS)]));
     set("employeeUniqueId", json!(format!("E{i}")));
@@ -70,7 +77,8 @@ fn build(newer: bool) -> Graph {
     }
     for gi in 0..GROUPS {
         let mut e = Entity::new(EntityType::Group, format!("zoom_group:g{gi}"));
-        e.props.insert(names.intern("name"), json!(format!("Group {gi}")));
+        e.props
+            .insert(names.intern("name"), json!(format!("Group {gi}")));
         let _ = g.add_entity(e);
         let _ = g.add_relationship(
             RelType::AccountHasGroup,
@@ -79,13 +87,22 @@ fn build(newer: bool) -> Graph {
             Props::new(),
         );
     }
-    let range = if newer { USERS / 200..USERS + USERS / 200 } else { 0..USERS };
+    let range = if newer {
+        USERS / 200..USERS + USERS / 200
+    } else {
+        0..USERS
+    };
     for i in range {
         let changed = newer && i % 100 == 7;
         let u = user(i, &mut names, changed);
         let key = u.key.clone();
         let _ = g.add_entity(u);
-        let _ = g.add_relationship(RelType::AccountHasUser, "zoom_account:A", &key, Props::new());
+        let _ = g.add_relationship(
+            RelType::AccountHasUser,
+            "zoom_account:A",
+            &key,
+            Props::new(),
+        );
         let role = if i % 500 == 0 { 1 } else { 2 };
         let _ = g.add_relationship(
             RelType::UserAssignedRole,
@@ -94,7 +111,11 @@ fn build(newer: bool) -> Graph {
             Props::new(),
         );
         // group moves for 0.2% of users in the newer graph
-        let grp = if newer && i % 500 == 3 { (i + 1) % GROUPS } else { i % GROUPS };
+        let grp = if newer && i % 500 == 3 {
+            (i + 1) % GROUPS
+        } else {
+            i % GROUPS
+        };
         let _ = g.add_relationship(
             RelType::GroupHasUser,
             &format!("zoom_group:g{grp}"),

@@ -17,8 +17,12 @@ fn ent(t: EntityType, key: &str, props: &[(&str, Value)]) -> Entity {
 /// Account A, users 1 (Member) and 2 (Admin), group G with user 1.
 fn base() -> Graph {
     let mut g = Graph::new();
-    g.add_entity(ent(EntityType::Account, "zoom_account:A", &[("name", json!("Acme"))]))
-        .unwrap();
+    g.add_entity(ent(
+        EntityType::Account,
+        "zoom_account:A",
+        &[("name", json!("Acme"))],
+    ))
+    .unwrap();
     g.add_entity(ent(
         EntityType::User,
         "zoom_user:1",
@@ -34,25 +38,56 @@ fn base() -> Graph {
     g.add_entity(ent(
         EntityType::User,
         "zoom_user:2",
-        &[("email", json!("bob@x.io")), ("roleId", json!("1")), ("status", json!("active"))],
+        &[
+            ("email", json!("bob@x.io")),
+            ("roleId", json!("1")),
+            ("status", json!("active")),
+        ],
     ))
     .unwrap();
-    g.add_entity(ent(EntityType::Role, "zoom_role:1", &[("name", json!("Admin"))]))
-        .unwrap();
-    g.add_entity(ent(EntityType::Role, "zoom_role:2", &[("name", json!("Member"))]))
-        .unwrap();
-    g.add_entity(ent(EntityType::Group, "zoom_group:G", &[("name", json!("Sales"))]))
-        .unwrap();
+    g.add_entity(ent(
+        EntityType::Role,
+        "zoom_role:1",
+        &[("name", json!("Admin"))],
+    ))
+    .unwrap();
+    g.add_entity(ent(
+        EntityType::Role,
+        "zoom_role:2",
+        &[("name", json!("Member"))],
+    ))
+    .unwrap();
+    g.add_entity(ent(
+        EntityType::Group,
+        "zoom_group:G",
+        &[("name", json!("Sales"))],
+    ))
+    .unwrap();
     for u in ["zoom_user:1", "zoom_user:2"] {
         g.add_relationship(RelType::AccountHasUser, "zoom_account:A", u, Props::new())
             .unwrap();
     }
-    g.add_relationship(RelType::UserAssignedRole, "zoom_user:1", "zoom_role:2", Props::new())
-        .unwrap();
-    g.add_relationship(RelType::UserAssignedRole, "zoom_user:2", "zoom_role:1", Props::new())
-        .unwrap();
-    g.add_relationship(RelType::GroupHasUser, "zoom_group:G", "zoom_user:1", Props::new())
-        .unwrap();
+    g.add_relationship(
+        RelType::UserAssignedRole,
+        "zoom_user:1",
+        "zoom_role:2",
+        Props::new(),
+    )
+    .unwrap();
+    g.add_relationship(
+        RelType::UserAssignedRole,
+        "zoom_user:2",
+        "zoom_role:1",
+        Props::new(),
+    )
+    .unwrap();
+    g.add_relationship(
+        RelType::GroupHasUser,
+        "zoom_group:G",
+        "zoom_user:1",
+        Props::new(),
+    )
+    .unwrap();
     g
 }
 
@@ -69,14 +104,26 @@ fn role_change_is_a_property_change_and_an_edge_swap() {
     // The same org, built in a different order, with user 1 made an Admin,
     // a property removed (dept) and one added (lastLoginTime).
     let mut new = Graph::new();
-    new.add_entity(ent(EntityType::Role, "zoom_role:2", &[("name", json!("Member"))]))
-        .unwrap();
-    new.add_entity(ent(EntityType::Role, "zoom_role:1", &[("name", json!("Admin"))]))
-        .unwrap();
+    new.add_entity(ent(
+        EntityType::Role,
+        "zoom_role:2",
+        &[("name", json!("Member"))],
+    ))
+    .unwrap();
+    new.add_entity(ent(
+        EntityType::Role,
+        "zoom_role:1",
+        &[("name", json!("Admin"))],
+    ))
+    .unwrap();
     new.add_entity(ent(
         EntityType::User,
         "zoom_user:2",
-        &[("email", json!("bob@x.io")), ("roleId", json!("1")), ("status", json!("active"))],
+        &[
+            ("email", json!("bob@x.io")),
+            ("roleId", json!("1")),
+            ("status", json!("active")),
+        ],
     ))
     .unwrap();
     new.add_entity(ent(
@@ -91,20 +138,43 @@ fn role_change_is_a_property_change_and_an_edge_swap() {
         ],
     ))
     .unwrap();
-    new.add_entity(ent(EntityType::Account, "zoom_account:A", &[("name", json!("Acme"))]))
-        .unwrap();
-    new.add_entity(ent(EntityType::Group, "zoom_group:G", &[("name", json!("Sales"))]))
-        .unwrap();
+    new.add_entity(ent(
+        EntityType::Account,
+        "zoom_account:A",
+        &[("name", json!("Acme"))],
+    ))
+    .unwrap();
+    new.add_entity(ent(
+        EntityType::Group,
+        "zoom_group:G",
+        &[("name", json!("Sales"))],
+    ))
+    .unwrap();
     for u in ["zoom_user:2", "zoom_user:1"] {
         new.add_relationship(RelType::AccountHasUser, "zoom_account:A", u, Props::new())
             .unwrap();
     }
-    new.add_relationship(RelType::UserAssignedRole, "zoom_user:1", "zoom_role:1", Props::new())
-        .unwrap();
-    new.add_relationship(RelType::UserAssignedRole, "zoom_user:2", "zoom_role:1", Props::new())
-        .unwrap();
-    new.add_relationship(RelType::GroupHasUser, "zoom_group:G", "zoom_user:1", Props::new())
-        .unwrap();
+    new.add_relationship(
+        RelType::UserAssignedRole,
+        "zoom_user:1",
+        "zoom_role:1",
+        Props::new(),
+    )
+    .unwrap();
+    new.add_relationship(
+        RelType::UserAssignedRole,
+        "zoom_user:2",
+        "zoom_role:1",
+        Props::new(),
+    )
+    .unwrap();
+    new.add_relationship(
+        RelType::GroupHasUser,
+        "zoom_group:G",
+        "zoom_user:1",
+        Props::new(),
+    )
+    .unwrap();
 
     let d = diff(&old, &new);
     assert!(d.entities_added.is_empty());
@@ -147,19 +217,36 @@ fn role_change_is_a_property_change_and_an_edge_swap() {
         json!({"_key": "zoom_user:1|assigned|zoom_role:1", "_type": "zoom_user_assigned_role",
                "_class": "ASSIGNED", "_fromEntityKey": "zoom_user:1", "_toEntityKey": "zoom_role:1"})
     );
-    assert_eq!(j["relationships"]["removed"][0]["_key"], "zoom_user:1|assigned|zoom_role:2");
+    assert_eq!(
+        j["relationships"]["removed"][0]["_key"],
+        "zoom_user:1|assigned|zoom_role:2"
+    );
 }
 
 #[test]
 fn added_and_removed_entities_take_their_relationships_along() {
     let old = base();
     let mut new = base();
-    new.add_entity(ent(EntityType::User, "zoom_user:3", &[("email", json!("new@x.io"))]))
-        .unwrap();
-    new.add_relationship(RelType::AccountHasUser, "zoom_account:A", "zoom_user:3", Props::new())
-        .unwrap();
-    new.add_relationship(RelType::GroupHasUser, "zoom_group:G", "zoom_user:3", Props::new())
-        .unwrap();
+    new.add_entity(ent(
+        EntityType::User,
+        "zoom_user:3",
+        &[("email", json!("new@x.io"))],
+    ))
+    .unwrap();
+    new.add_relationship(
+        RelType::AccountHasUser,
+        "zoom_account:A",
+        "zoom_user:3",
+        Props::new(),
+    )
+    .unwrap();
+    new.add_relationship(
+        RelType::GroupHasUser,
+        "zoom_group:G",
+        "zoom_user:3",
+        Props::new(),
+    )
+    .unwrap();
 
     let d = diff(&old, &new);
     assert_eq!(d.entities_added.len(), 1);

@@ -55,7 +55,8 @@ impl AlertsConfig {
     /// table → defaults). Kept here so the alerts settings do not depend on
     /// the rest of the config's shape.
     pub fn from_config_text(text: &str) -> Result<Self, AlertsConfigError> {
-        let doc: toml::Table = toml::from_str(text).map_err(|e| AlertsConfigError(e.to_string()))?;
+        let doc: toml::Table =
+            toml::from_str(text).map_err(|e| AlertsConfigError(e.to_string()))?;
         match doc.get("alerts") {
             None => Ok(Self::default()),
             Some(v) => Self::from_value(v.clone()),
@@ -64,7 +65,8 @@ impl AlertsConfig {
 
     /// From the `[alerts]` value itself.
     pub fn from_value(v: toml::Value) -> Result<Self, AlertsConfigError> {
-        v.try_into().map_err(|e: toml::de::Error| AlertsConfigError(e.message().to_string()))
+        v.try_into()
+            .map_err(|e: toml::de::Error| AlertsConfigError(e.message().to_string()))
     }
 
     /// Reads the `[alerts]` table from a config file; a missing file gives defaults.
@@ -83,7 +85,10 @@ impl AlertsConfig {
                 Ok(c)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
-            Err(e) => Err(AlertsConfigError(format!("cannot read {}: {e}", path.display()))),
+            Err(e) => Err(AlertsConfigError(format!(
+                "cannot read {}: {e}",
+                path.display()
+            ))),
         }
     }
 }

@@ -14,7 +14,10 @@ use crate::util::sanitize::for_terminal;
 const TEXT_LIMIT: usize = 20;
 
 /// Fired rules at or above `min`.
-pub fn fired_at_or_above(results: &[RuleResult], min: Severity) -> impl Iterator<Item = &RuleResult> {
+pub fn fired_at_or_above(
+    results: &[RuleResult],
+    min: Severity,
+) -> impl Iterator<Item = &RuleResult> {
     results
         .iter()
         .filter(move |r| r.fired() && r.severity >= min)
@@ -116,7 +119,11 @@ pub fn alert_message(r: &RuleResult, graph: &Graph) -> String {
         r.description
     );
     if !ents.is_empty() {
-        let names: Vec<String> = ents.iter().take(10).map(|k| entity_line(graph, k)).collect();
+        let names: Vec<String> = ents
+            .iter()
+            .take(10)
+            .map(|k| entity_line(graph, k))
+            .collect();
         let _ = write!(s, " — {}", names.join(", "));
         if ents.len() > 10 {
             let _ = write!(s, " and {} more", ents.len() - 10);

@@ -138,7 +138,9 @@ impl FromStr for Trigger {
             return Ok(Trigger::New);
         }
         let bad = || {
-            format!("unknown trigger {s:?} (expected \"any\", \"new\", \"count > N\" or \"count >= N\")")
+            format!(
+                "unknown trigger {s:?} (expected \"any\", \"new\", \"count > N\" or \"count >= N\")"
+            )
         };
         let rest = t
             .get(..5)
@@ -274,10 +276,7 @@ impl RuleFile {
     /// Parses rule TOML. `file` names it in messages.
     pub fn parse(file: &str, text: &str) -> Result<Self, RuleError> {
         let raw: RawFile = toml::from_str(text).map_err(|e| {
-            let (line, column) = e
-                .span()
-                .map(|s| line_col(text, s.start))
-                .unwrap_or((0, 0));
+            let (line, column) = e.span().map(|s| line_col(text, s.start)).unwrap_or((0, 0));
             RuleError::Toml {
                 file: file.to_string(),
                 line,
@@ -337,7 +336,9 @@ impl RuleFile {
                     Some(t) => Some(
                         EntityType::from_type_str(t)
                             .or_else(|| EntityType::from_class_str(t))
-                            .ok_or_else(|| invalid(format!("requires: unknown entity type {t:?}")))?,
+                            .ok_or_else(|| {
+                                invalid(format!("requires: unknown entity type {t:?}"))
+                            })?,
                     ),
                 };
                 Ok(Rule {
@@ -366,15 +367,19 @@ pub fn substitute(s: &str, params: &BTreeMap<String, toml::Value>) -> Result<Str
             .find('}')
             .ok_or_else(|| format!("unclosed `${{` in {s:?}"))?;
         let name = after.get(..end).unwrap_or_default().trim();
-        let v = params
-            .get(name)
-            .ok_or_else(|| format!("unknown parameter `{name}` (set it under [alerts] in the config file)"))?;
+        let v = params.get(name).ok_or_else(|| {
+            format!("unknown parameter `{name}` (set it under [alerts] in the config file)")
+        })?;
         match v {
             toml::Value::String(x) => out.push_str(x),
             toml::Value::Integer(n) => out.push_str(&n.to_string()),
             toml::Value::Float(n) => out.push_str(&n.to_string()),
             toml::Value::Boolean(b) => out.push_str(if *b { "true" } else { "false" }),
-            other => return Err(format!("parameter `{name}` must be a string, number or boolean, not {other}")),
+            other => {
+                return Err(format!(
+                    "parameter `{name}` must be a string, number or boolean, not {other}"
+                ));
+            }
         }
         rest = after.get(end + 1..).unwrap_or_default();
     }

@@ -219,8 +219,14 @@ fn changes_message(d: &diff::GraphDiff, graph: &Graph) -> String {
                 format!(
                     "{}: {} → {}",
                     p.name,
-                    p.old.as_ref().map(Value::to_string).unwrap_or_else(|| "none".into()),
-                    p.new.as_ref().map(Value::to_string).unwrap_or_else(|| "none".into())
+                    p.old
+                        .as_ref()
+                        .map(Value::to_string)
+                        .unwrap_or_else(|| "none".into()),
+                    p.new
+                        .as_ref()
+                        .map(Value::to_string)
+                        .unwrap_or_else(|| "none".into())
                 )
             })
             .collect();

@@ -32,9 +32,7 @@ impl WebhookError {
     /// 4xx other than 408/429 will not get better by retrying now.
     fn retryable(&self) -> bool {
         match self {
-            WebhookError::Status { status } => {
-                *status >= 500 || *status == 429 || *status == 408
-            }
+            WebhookError::Status { status } => *status >= 500 || *status == 429 || *status == 408,
             WebhookError::Transport(_) => true,
         }
     }

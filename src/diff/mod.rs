@@ -13,6 +13,7 @@
 
 mod changed;
 mod render;
+pub mod select;
 
 use std::collections::HashSet;
 
@@ -72,7 +73,10 @@ impl RelRef {
             "_class".into(),
             Value::String(self.rtype.class().as_str().into()),
         );
-        m.insert("_fromEntityKey".into(), Value::String(self.from_key.clone()));
+        m.insert(
+            "_fromEntityKey".into(),
+            Value::String(self.from_key.clone()),
+        );
         m.insert("_toEntityKey".into(), Value::String(self.to_key.clone()));
         Value::Object(m)
     }
