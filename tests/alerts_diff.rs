@@ -287,3 +287,57 @@ fn text_rendering_sanitises_zoom_strings() {
     assert!(text.contains("~ zoom_user zoom_user:2"), "{text}");
     assert!(text.contains("name: (none) → \"Bob[2J\""), "{text}");
 }
+
+mod selection {
+    use chrono::{DateTime, Duration, Utc};
+    use zoomscope::diff::select::{SelectError, Selection, select};
+
+    fn t(days_ago: i64) -> DateTime<Utc> {
+        now() - Duration::days(days_ago)
+    }
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-11-30T08:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn picks_the_pair_to_compare() {
+        let snaps = [(3, t(20)), (5, t(10)), (8, t(6)), (9, t(1)), (12, t(0))];
+        let sel = Selection::default();
+        assert_eq!(select(&snaps, sel, now()), Ok((9, 12)));
+        let since = |d| Selection {
+            since: Some(Duration::days(d)),
+            ..Selection::default()
+        };
+        // The state as of 7 days ago is snapshot 5 (10 days old).
+        assert_eq!(select(&snaps, since(7), now()), Ok((5, 12)));
+        // Longer than the history: from the oldest.
+        assert_eq!(select(&snaps, since(365), now()), Ok((3, 12)));
+        let ft = |f, t| Selection {
+            from: f,
+            to: t,
+            ..Selection::default()
+        };
+        assert_eq!(select(&snaps, ft(Some(3), Some(8)), now()), Ok((3, 8)));
+        assert_eq!(select(&snaps, ft(Some(5), None), now()), Ok((5, 12)));
+        assert_eq!(select(&snaps, ft(None, Some(8)), now()), Ok((5, 8)));
+        assert_eq!(
+            select(&snaps, ft(None, Some(3)), now()),
+            Err(SelectError::NothingBefore(3))
+        );
+        assert_eq!(
+            select(&snaps, ft(Some(4), None), now()),
+            Err(SelectError::Unknown(4))
+        );
+        assert_eq!(
+            select(&snaps, ft(Some(12), Some(3)), now()),
+            Err(SelectError::Order { from: 12, to: 3 })
+        );
+        assert_eq!(
+            select(&snaps[..1], Selection::default(), now()),
+            Err(SelectError::TooFew)
+        );
+        assert_eq!(select(&[], since(1), now()), Err(SelectError::TooFew));
+    }
+}

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::engine::{self, Matches};
 use super::rule::{Rule, Severity, Trigger};
-use super::state::{AlertState, StateError};
+use super::state::{AlertState, Evaluation, StateError};
 use crate::graph::Graph;
 
 /// How a rule came out of one evaluation.
@@ -185,11 +185,13 @@ pub fn evaluate(
         if let Some(s) = state {
             s.put(
                 &rule.name,
-                &rule.query,
-                opts.now,
-                m.count,
-                fired,
-                &keys,
+                &Evaluation {
+                    query: &rule.query,
+                    at: opts.now,
+                    count: m.count,
+                    fired,
+                    keys: &keys,
+                },
                 stored.as_ref().map(|s| &s.keys),
             )?;
         }

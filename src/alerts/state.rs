@@ -23,6 +23,16 @@ pub struct StoredRule {
     pub keys: HashSet<String>,
 }
 
+/// One evaluation of a rule, as [`AlertState::put`] records it.
+#[derive(Debug, Clone, Copy)]
+pub struct Evaluation<'a> {
+    pub query: &'a str,
+    pub at: DateTime<Utc>,
+    pub count: u64,
+    pub fired: bool,
+    pub keys: &'a HashSet<String>,
+}
+
 /// Alert state of one profile.
 pub struct AlertState<'c> {
     conn: &'c Connection,
@@ -115,16 +125,21 @@ impl<'c> AlertState<'c> {
 
     /// Records an evaluation. Only the difference from the stored match set
     /// is written, so a rule matching 50,000 users costs little per round.
+    /// `previous`: the match set as stored (from [`AlertState::get`]), or
+    /// `None` to replace whatever is stored.
     pub fn put(
         &self,
         rule: &str,
-        query: &str,
-        at: DateTime<Utc>,
-        count: u64,
-        fired: bool,
-        keys: &HashSet<String>,
+        e: &Evaluation<'_>,
         previous: Option<&HashSet<String>>,
     ) -> Result<(), StateError> {
+        let Evaluation {
+            query,
+            at,
+            count,
+            fired,
+            keys,
+        } = *e;
         let tx = self.conn.unchecked_transaction()?;
         tx.execute(
             "INSERT INTO alerts_rule_state (profile, rule, query, evaluated_at, count, fired)

@@ -34,17 +34,17 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
 pub async fn run(ctx: &mut Context, args: CheckArgs) -> anyhow::Result<ExitCode> {
     let rules = load_rules(ctx)?;
     let store = open_store(ctx)?;
-    if !args.offline {
-        if let Err(e) = sync_snapshot(ctx, &store).await {
-            eprintln!("zoomscope: sync failed: {e:#}");
-            return Ok(ExitCode::from(
-                if e.downcast_ref::<crate::sync::SyncError>().is_some() {
-                    exit::AUTH
-                } else {
-                    exit::PARTIAL
-                },
-            ));
-        }
+    if !args.offline
+        && let Err(e) = sync_snapshot(ctx, &store).await
+    {
+        eprintln!("zoomscope: sync failed: {e:#}");
+        return Ok(ExitCode::from(
+            if e.downcast_ref::<crate::sync::SyncError>().is_some() {
+                exit::AUTH
+            } else {
+                exit::PARTIAL
+            },
+        ));
     }
     let snaps = store.snapshots(ctx.profile_name())?;
     let Some(latest) = snaps.last() else {

@@ -66,8 +66,8 @@ pub fn select(
             let cutoff = now - since;
             let from = snaps
                 .iter()
-                .filter(|(_, at)| *at <= cutoff)
-                .last()
+                .rev()
+                .find(|(_, at)| *at <= cutoff)
                 .or(snaps.first())
                 .map(|(id, _)| *id)
                 .ok_or(SelectError::TooFew)?;
@@ -78,15 +78,10 @@ pub fn select(
             _ => return Err(SelectError::TooFew),
         },
     };
-    if from == to && sel.from.is_some() && sel.to.is_some() {
-        return Ok((from, to));
-    }
-    if from >= to {
-        return Err(if from == to {
-            SelectError::TooFew
-        } else {
-            SelectError::Order { from, to }
-        });
+    // Ids grow with time, so the older snapshot has the smaller id. The same
+    // id twice (`--from 5 --to 5`) is allowed and gives an empty diff.
+    if from > to {
+        return Err(SelectError::Order { from, to });
     }
     Ok((from, to))
 }
