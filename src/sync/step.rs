@@ -83,10 +83,6 @@ impl StepLog {
         }
     }
 
-    pub fn events(&self) -> &UnboundedSender<SyncEvent> {
-        &self.events
-    }
-
     /// Sends an event; a dropped receiver only means nobody is watching.
     pub fn send(&self, e: SyncEvent) {
         let _ = self.events.send(e);
