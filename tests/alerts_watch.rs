@@ -200,10 +200,12 @@ query = "FIND zoom_user WITH status = 'inactive'"
 trigger = "any"
 "#;
 
+/// The lines written since the last call, without the per-round `synced` lines.
 fn lines(out: &mut Vec<u8>) -> Vec<Value> {
     let text = String::from_utf8(std::mem::take(out)).unwrap();
     text.lines()
-        .map(|l| serde_json::from_str(l).unwrap())
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|v| v["event"] != "synced")
         .collect()
 }
 

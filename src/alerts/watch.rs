@@ -2,6 +2,16 @@
 //! rules, print changes and newly fired alerts as JSON lines, post them to a
 //! webhook through the persistent outbox — round after round.
 //!
+//! Lines (one JSON object each, `event` says which):
+//! - `{"event": "synced", "snapshot": N}` after each good sync;
+//! - `{"event": "changes", "from", "to", "entities", "relationships"}`: the
+//!   diff against the previous good snapshot, in `zoomscope diff --json`'s
+//!   shape, when anything changed;
+//! - `{"event": "alert", "rule", "severity", "count", "entities",
+//!   "description", "snapshot"}` for each rule that newly fired;
+//! - `{"event": "rule_error", "rule", "error"}`, `{"event": "sync_failed",
+//!   "error"}`, `{"event": "webhook_failed", "error", "pending"}`.
+//!
 //! A failed sync (Zoom or the sandbox unreachable) is reported as a line and
 //! the loop goes on; the next good sync is diffed against the last good
 //! snapshot, so each change is reported once.
@@ -105,6 +115,10 @@ impl<'c> Watcher<'c> {
             }
             Ok(synced) => {
                 report.synced = true;
+                line(
+                    out,
+                    &json!({"event": "synced", "at": now.to_rfc3339(), "snapshot": synced.snapshot_id}),
+                )?;
                 if let Some(prev) = &self.previous {
                     let d = diff::diff(&prev.graph, &synced.graph);
                     if !d.is_empty() {
