@@ -12,6 +12,7 @@ use super::{Context, exit};
 use crate::alerts::{self, AlertState, AlertsConfig, EvalOptions, Rule, Severity};
 use crate::graph::Graph;
 use crate::store::{SnapshotId, SnapshotInfo};
+use crate::util::sanitize::for_terminal;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -36,17 +37,30 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
 
 pub async fn run(ctx: &mut Context, args: CheckArgs) -> anyhow::Result<ExitCode> {
     let rules = load_rules(ctx)?;
-    if !args.offline
-        && let Err(e) = sync_snapshot(ctx, args.user_settings).await
-    {
-        eprintln!("zoomscope: sync failed: {e:#}");
-        return Ok(ExitCode::from(
-            if e.downcast_ref::<crate::sync::SyncError>().is_some() {
-                exit::AUTH
-            } else {
-                exit::PARTIAL
-            },
-        ));
+    if !args.offline {
+        match sync_snapshot(ctx, args.user_settings).await {
+            Ok(s) => {
+                for (step, reason) in &s.failed {
+                    eprintln!(
+                        "zoomscope: sync step {step} failed ({}); its part keeps the last good data",
+                        for_terminal(reason)
+                    );
+                }
+            }
+            Err(e) => {
+                eprintln!(
+                    "zoomscope: sync failed: {}",
+                    for_terminal(&format!("{e:#}"))
+                );
+                return Ok(ExitCode::from(
+                    if e.downcast_ref::<crate::sync::SyncError>().is_some() {
+                        exit::AUTH
+                    } else {
+                        exit::PARTIAL
+                    },
+                ));
+            }
+        }
     }
     let store = ctx.store()?;
     let snaps = store.snapshots(ctx.profile_name())?;
@@ -118,24 +132,51 @@ pub(crate) fn load_rules(ctx: &Context) -> anyhow::Result<Vec<Rule>> {
     Ok(alerts::load_rules(&config)?)
 }
 
-/// Syncs the profile's account and saves a snapshot; failed steps are
-/// reported on stderr (their parts keep the last good data).
+/// What a sync left behind: the stored snapshot and the steps that failed
+/// (their parts keep the last good data).
+pub(crate) struct SyncOutcome {
+    pub info: SnapshotInfo,
+    /// (step, reason) of each failed step.
+    pub failed: Vec<(String, String)>,
+}
+
+/// Syncs the profile's account and saves a snapshot. A sync that refreshed
+/// nothing at all (Zoom unreachable: every step failed) is an error, though
+/// the store has recorded it, so callers do not mistake carried-over data
+/// for a good sync.
 pub(crate) async fn sync_snapshot(
     ctx: &Context,
     user_settings: bool,
-) -> anyhow::Result<SnapshotInfo> {
+) -> anyhow::Result<SyncOutcome> {
     let (events, _drain) = tokio::sync::mpsc::unbounded_channel();
     let opts = crate::sync::SyncOptions {
         user_settings,
         ..Default::default()
     };
     let report = ctx.sync_now(opts, events).await?;
-    for step in &report.result.steps {
-        if let crate::sync::StepOutcome::Failed { reason } = &step.outcome {
-            tracing::warn!(step = %step.step, %reason, "sync step failed");
-        }
+    let failed: Vec<(String, String)> = report
+        .result
+        .steps
+        .iter()
+        .filter_map(|s| match &s.outcome {
+            crate::sync::StepOutcome::Failed { reason } => Some((s.step.clone(), reason.clone())),
+            _ => None,
+        })
+        .collect();
+    for (step, reason) in &failed {
+        tracing::warn!(%step, %reason, "sync step failed");
     }
-    Ok(report.snapshot)
+    if report.result.refreshed.entities.is_empty() {
+        let why = failed
+            .first()
+            .map(|(step, reason)| format!("{step}: {reason}"))
+            .unwrap_or_else(|| "no step completed".into());
+        anyhow::bail!("the sync fetched nothing ({why})");
+    }
+    Ok(SyncOutcome {
+        info: report.snapshot,
+        failed,
+    })
 }
 
 /// A stored snapshot's graph with the employee roster overlaid (so the

@@ -55,13 +55,14 @@ struct CtxSource<'a> {
 
 impl Source for CtxSource<'_> {
     async fn sync(&mut self) -> Result<Synced, String> {
-        let info = sync_snapshot(self.ctx, self.user_settings)
+        let s = sync_snapshot(self.ctx, self.user_settings)
             .await
             .map_err(|e| format!("{e:#}"))?;
-        let graph = load_graph(self.ctx, info.id).map_err(|e| format!("{e:#}"))?;
+        let graph = load_graph(self.ctx, s.info.id).map_err(|e| format!("{e:#}"))?;
         Ok(Synced {
-            snapshot_id: info.id.0,
+            snapshot_id: s.info.id.0,
             graph,
+            failed_steps: s.failed,
         })
     }
 }
@@ -84,6 +85,7 @@ pub async fn run(ctx: &mut Context, args: WatchArgs) -> anyhow::Result<ExitCode>
         Some(info) => Some(Synced {
             snapshot_id: info.id.0,
             graph: load_graph(ctx, info.id)?,
+            failed_steps: Vec::new(),
         }),
         None => None,
     };
