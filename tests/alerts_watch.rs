@@ -181,6 +181,7 @@ fn snap(id: i64, g: Graph) -> Result<Synced, String> {
     Ok(Synced {
         snapshot_id: id,
         graph: g,
+        failed_steps: Vec::new(),
     })
 }
 
@@ -200,10 +201,12 @@ query = "FIND zoom_user WITH status = 'inactive'"
 trigger = "any"
 "#;
 
+/// The lines written since the last call, without the per-round `synced` lines.
 fn lines(out: &mut Vec<u8>) -> Vec<Value> {
     let text = String::from_utf8(std::mem::take(out)).unwrap();
     text.lines()
-        .map(|l| serde_json::from_str(l).unwrap())
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|v| v["event"] != "synced")
         .collect()
 }
 
@@ -227,12 +230,18 @@ async fn watch_reports_each_change_once_survives_sync_failures_and_keeps_alerts(
     let previous = Synced {
         snapshot_id: 1,
         graph: org(&[], &[]),
+        failed_steps: Vec::new(),
     };
     let mut w = Watcher::new(&conn, "default", rules, Some(fast(&url, 2)), Some(previous));
     let mut src = Script(VecDeque::from([
         snap(2, org(&["b"], &[])), // b made admin
         Err("connection refused (sandbox stopped)".to_string()),
-        snap(3, org(&["b"], &[])),    // nothing changed
+        // nothing changed; the groups step failed (its part carried over)
+        Ok(Synced {
+            snapshot_id: 3,
+            graph: org(&["b"], &[]),
+            failed_steps: vec![("fetch-groups".into(), "HTTP 503".into())],
+        }),
         snap(4, org(&["b"], &["c"])), // c deactivated
     ]));
     let mut out = Vec::new();
@@ -274,10 +283,16 @@ async fn watch_reports_each_change_once_survives_sync_failures_and_keeps_alerts(
         assert!(got[1].contains("b@acme.io"), "{got:?}");
     }
 
-    // Round 3: same state: nothing to say (the change and the alert are
-    // not repeated).
+    // Round 3: same state: the change and the alert are not repeated; the
+    // failed step is reported.
     w.round(&mut src, &mut out, now()).await.unwrap();
-    assert!(lines(&mut out).is_empty());
+    let l = lines(&mut out);
+    assert_eq!(l.len(), 1, "{l:?}");
+    assert_eq!(l[0]["event"], "sync_incomplete");
+    assert_eq!(
+        l[0]["failed"],
+        json!([{"step": "fetch-groups", "reason": "HTTP 503"}])
+    );
 
     // Round 4: c deactivated: the change once, the `any` rule newly fired.
     w.round(&mut src, &mut out, now()).await.unwrap();

@@ -2,6 +2,18 @@
 //! rules, print changes and newly fired alerts as JSON lines, post them to a
 //! webhook through the persistent outbox — round after round.
 //!
+//! Lines (one JSON object each, `event` says which):
+//! - `{"event": "synced", "snapshot": N}` closing each round whose sync
+//!   succeeded (after its changes and alerts);
+//! - `{"event": "changes", "from", "to", "entities", "relationships"}`: the
+//!   diff against the previous good snapshot, in `zoomscope diff --json`'s
+//!   shape, when anything changed;
+//! - `{"event": "alert", "rule", "severity", "count", "entities",
+//!   "description", "snapshot"}` for each rule that newly fired;
+//! - `{"event": "rule_error", "rule", "error"}`, `{"event": "sync_failed",
+//!   "error"}` (nothing fetched), `{"event": "sync_incomplete", "failed":
+//!   [{"step", "reason"}]}` (some parts kept their last good data), `{"event": "webhook_failed", "error", "pending"}`.
+//!
 //! A failed sync (Zoom or the sandbox unreachable) is reported as a line and
 //! the loop goes on; the next good sync is diffed against the last good
 //! snapshot, so each change is reported once.
@@ -27,6 +39,9 @@ use crate::graph::Graph;
 pub struct Synced {
     pub snapshot_id: i64,
     pub graph: Graph,
+    /// (step, reason) of steps that failed; their parts were carried over
+    /// from the previous snapshot. Reported as a `sync_incomplete` line.
+    pub failed_steps: Vec<(String, String)>,
 }
 
 /// Where rounds get their data: sync now and return the stored snapshot.
@@ -105,6 +120,17 @@ impl<'c> Watcher<'c> {
             }
             Ok(synced) => {
                 report.synced = true;
+                if !synced.failed_steps.is_empty() {
+                    let failed: Vec<Value> = synced
+                        .failed_steps
+                        .iter()
+                        .map(|(step, reason)| json!({"step": step, "reason": reason}))
+                        .collect();
+                    line(
+                        out,
+                        &json!({"event": "sync_incomplete", "at": now.to_rfc3339(), "failed": failed}),
+                    )?;
+                }
                 if let Some(prev) = &self.previous {
                     let d = diff::diff(&prev.graph, &synced.graph);
                     if !d.is_empty() {
@@ -153,6 +179,11 @@ impl<'c> Watcher<'c> {
                         _ => {}
                     }
                 }
+                // Last, so a reader knows the round's lines are complete.
+                line(
+                    out,
+                    &json!({"event": "synced", "at": now.to_rfc3339(), "snapshot": synced.snapshot_id}),
+                )?;
                 self.previous = Some(synced);
             }
         }

@@ -11,7 +11,8 @@ use clap::Args;
 use super::{Context, exit};
 use crate::alerts::{self, AlertState, AlertsConfig, EvalOptions, Rule, Severity};
 use crate::graph::Graph;
-use crate::store::{SnapshotId, SnapshotInfo, Store};
+use crate::store::{SnapshotId, SnapshotInfo};
+use crate::util::sanitize::for_terminal;
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -25,6 +26,9 @@ pub struct CheckArgs {
     /// Do not sync: evaluate the latest stored snapshot.
     #[arg(long)]
     pub offline: bool,
+    /// Fetch every user's settings in the sync (for the per-user setting rules).
+    #[arg(long, conflicts_with = "offline")]
+    pub user_settings: bool,
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -33,19 +37,32 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
 
 pub async fn run(ctx: &mut Context, args: CheckArgs) -> anyhow::Result<ExitCode> {
     let rules = load_rules(ctx)?;
-    let store = open_store(ctx)?;
-    if !args.offline
-        && let Err(e) = sync_snapshot(ctx, &store).await
-    {
-        eprintln!("zoomscope: sync failed: {e:#}");
-        return Ok(ExitCode::from(
-            if e.downcast_ref::<crate::sync::SyncError>().is_some() {
-                exit::AUTH
-            } else {
-                exit::PARTIAL
-            },
-        ));
+    if !args.offline {
+        match sync_snapshot(ctx, args.user_settings).await {
+            Ok(s) => {
+                for (step, reason) in &s.failed {
+                    eprintln!(
+                        "zoomscope: sync step {step} failed ({}); its part keeps the last good data",
+                        for_terminal(reason)
+                    );
+                }
+            }
+            Err(e) => {
+                eprintln!(
+                    "zoomscope: sync failed: {}",
+                    for_terminal(&format!("{e:#}"))
+                );
+                return Ok(ExitCode::from(
+                    if e.downcast_ref::<crate::sync::SyncError>().is_some() {
+                        exit::AUTH
+                    } else {
+                        exit::PARTIAL
+                    },
+                ));
+            }
+        }
     }
+    let store = ctx.store()?;
     let snaps = store.snapshots(ctx.profile_name())?;
     let Some(latest) = snaps.last() else {
         anyhow::bail!(
@@ -53,9 +70,9 @@ pub async fn run(ctx: &mut Context, args: CheckArgs) -> anyhow::Result<ExitCode>
             ctx.profile_name()
         );
     };
-    let graph = load_graph(ctx, &store, latest.id)?;
+    let graph = load_graph(ctx, latest.id)?;
     let previous = match snaps.len().checked_sub(2).and_then(|i| snaps.get(i)) {
-        Some(p) => Some(load_graph(ctx, &store, p.id)?),
+        Some(p) => Some(load_graph(ctx, p.id)?),
         None => None,
     };
     let state = AlertState::open(store.conn(), ctx.profile_name())?;
@@ -115,34 +132,60 @@ pub(crate) fn load_rules(ctx: &Context) -> anyhow::Result<Vec<Rule>> {
     Ok(alerts::load_rules(&config)?)
 }
 
-// ---- context adapters: thin wrappers over the store and sync, kept here
-// until the shared CLI context offers `store()`, `sync_now()` and the
-// employee overlay for any snapshot.
-
-pub(crate) fn open_store(ctx: &Context) -> anyhow::Result<Store> {
-    let path = &ctx.paths().store_file;
-    Store::open(path).with_context(|| format!("cannot open the store {}", path.display()))
+/// What a sync left behind: the stored snapshot and the steps that failed
+/// (their parts keep the last good data).
+pub(crate) struct SyncOutcome {
+    pub info: SnapshotInfo,
+    /// (step, reason) of each failed step.
+    pub failed: Vec<(String, String)>,
 }
 
-/// Syncs the profile's account and saves a snapshot.
-/// TODO(after `git merge main` brings the sync run and `ctx.sync_now`):
-/// call `ctx.sync_now`. Until then online checks say so.
-pub(crate) async fn sync_snapshot(ctx: &Context, store: &Store) -> anyhow::Result<SnapshotInfo> {
-    let _ = (ctx.profile()?, store);
-    anyhow::bail!("syncing is not available in this build yet; use --offline")
+/// Syncs the profile's account and saves a snapshot. A sync that refreshed
+/// nothing at all (Zoom unreachable: every step failed) is an error, though
+/// the store has recorded it, so callers do not mistake carried-over data
+/// for a good sync.
+pub(crate) async fn sync_snapshot(
+    ctx: &Context,
+    user_settings: bool,
+) -> anyhow::Result<SyncOutcome> {
+    let (events, _drain) = tokio::sync::mpsc::unbounded_channel();
+    let opts = crate::sync::SyncOptions {
+        user_settings,
+        ..Default::default()
+    };
+    let report = ctx.sync_now(opts, events).await?;
+    let failed: Vec<(String, String)> = report
+        .result
+        .steps
+        .iter()
+        .filter_map(|s| match &s.outcome {
+            crate::sync::StepOutcome::Failed { reason } => Some((s.step.clone(), reason.clone())),
+            _ => None,
+        })
+        .collect();
+    for (step, reason) in &failed {
+        tracing::warn!(%step, %reason, "sync step failed");
+    }
+    if report.result.refreshed.entities.is_empty() {
+        let why = failed
+            .first()
+            .map(|(step, reason)| format!("{step}: {reason}"))
+            .unwrap_or_else(|| "no step completed".into());
+        anyhow::bail!("the sync fetched nothing ({why})");
+    }
+    Ok(SyncOutcome {
+        info: report.snapshot,
+        failed,
+    })
 }
 
 /// A stored snapshot's graph with the employee roster overlaid (so the
 /// employee-mapping rules see `employee` entities and IS relationships).
-pub(crate) fn load_graph(ctx: &Context, store: &Store, id: SnapshotId) -> anyhow::Result<Graph> {
+pub(crate) fn load_graph(ctx: &Context, id: SnapshotId) -> anyhow::Result<Graph> {
+    let store = ctx.store()?;
     let mut graph = store.load(ctx.profile_name(), id)?.graph;
-    let employees: crate::employees::EmployeesConfig = match ctx.config().section("employees") {
-        Some(v) => v
-            .clone()
-            .try_into()
-            .context("config [employees] is not valid")?,
-        None => Default::default(),
-    };
+    let employees: crate::employees::EmployeesConfig =
+        ctx.config().section_as("employees")?.unwrap_or_default();
     let opts = employees.match_options(Utc::now().date_naive());
     crate::employees::overlay(&mut graph, store.conn(), ctx.profile_name(), &opts)
         .context("cannot apply the employee roster to the snapshot")?;

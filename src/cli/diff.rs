@@ -7,7 +7,6 @@ use chrono::Utc;
 use clap::Args;
 
 use super::Context;
-use super::check::open_store;
 use crate::diff::select::{Selection, select};
 use crate::store::SnapshotId;
 
@@ -28,7 +27,7 @@ pub struct DiffArgs {
 }
 
 pub async fn run(ctx: &mut Context, args: DiffArgs) -> anyhow::Result<ExitCode> {
-    let store = open_store(ctx)?;
+    let store = ctx.store()?;
     let profile = ctx.profile_name().to_string();
     let snaps: Vec<(i64, chrono::DateTime<Utc>)> = store
         .snapshots(&profile)?

@@ -13,11 +13,10 @@ use std::time::Duration;
 use clap::Args;
 
 use super::Context;
-use super::check::{load_graph, load_rules, open_store, sync_snapshot};
+use super::check::{load_graph, load_rules, sync_snapshot};
 use crate::alerts::watch::{Source, Synced, Watcher};
 use crate::alerts::webhook::Webhook;
 use crate::config::PollingInterval;
-use crate::store::Store;
 
 #[derive(Debug, Args)]
 pub struct WatchArgs {
@@ -34,6 +33,10 @@ pub struct WatchArgs {
         hide_env_values = true
     )]
     pub webhook: Option<String>,
+    /// Fetch every user's settings in each sync (setting flips then show in
+    /// the changes; costs four calls per user per round).
+    #[arg(long)]
+    pub user_settings: bool,
 }
 
 fn parse_interval(s: &str) -> Result<Duration, String> {
@@ -47,18 +50,19 @@ fn parse_interval(s: &str) -> Result<Duration, String> {
 /// employee overlay), so carried-over parts are included.
 struct CtxSource<'a> {
     ctx: &'a Context,
-    store: &'a Store,
+    user_settings: bool,
 }
 
 impl Source for CtxSource<'_> {
     async fn sync(&mut self) -> Result<Synced, String> {
-        let info = sync_snapshot(self.ctx, self.store)
+        let s = sync_snapshot(self.ctx, self.user_settings)
             .await
             .map_err(|e| format!("{e:#}"))?;
-        let graph = load_graph(self.ctx, self.store, info.id).map_err(|e| format!("{e:#}"))?;
+        let graph = load_graph(self.ctx, s.info.id).map_err(|e| format!("{e:#}"))?;
         Ok(Synced {
-            snapshot_id: info.id.0,
+            snapshot_id: s.info.id.0,
             graph,
+            failed_steps: s.failed,
         })
     }
 }
@@ -76,11 +80,12 @@ pub async fn run(ctx: &mut Context, args: WatchArgs) -> anyhow::Result<ExitCode>
         Some(url) => Some(Webhook::new(url)?),
         None => None,
     };
-    let store = open_store(ctx)?;
+    let store = ctx.store()?;
     let previous = match store.snapshots(ctx.profile_name())?.last() {
         Some(info) => Some(Synced {
             snapshot_id: info.id.0,
-            graph: load_graph(ctx, &store, info.id)?,
+            graph: load_graph(ctx, info.id)?,
+            failed_steps: Vec::new(),
         }),
         None => None,
     };
@@ -92,7 +97,10 @@ pub async fn run(ctx: &mut Context, args: WatchArgs) -> anyhow::Result<ExitCode>
         }
     });
     let mut watcher = Watcher::new(store.conn(), ctx.profile_name(), rules, webhook, previous);
-    let mut source = CtxSource { ctx, store: &store };
+    let mut source = CtxSource {
+        ctx,
+        user_settings: args.user_settings,
+    };
     let mut out = std::io::stdout();
     watcher
         .run(&mut source, &mut out, interval, stop_rx)

@@ -12,6 +12,7 @@
 //!   can keep a timeline of diffs without keeping every snapshot's graph.
 
 mod changed;
+pub mod history;
 mod render;
 pub mod select;
 
@@ -22,6 +23,7 @@ use serde_json::{Map, Value};
 use crate::graph::{Entity, EntityId, EntityType, Graph, RelType, relationship_key};
 
 pub use changed::{ChangeKind, ChangedSet};
+pub use history::{TimelineEntry, diff_snapshots, last_sync, timeline};
 pub use render::render_text;
 
 /// One property that differs: `None` means the property is absent on that side.
