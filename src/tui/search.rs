@@ -75,7 +75,7 @@ impl SearchIndex {
                             name: name.into_boxed_str(),
                             email: email.into_boxed_str(),
                             dept: dept.into_boxed_str(),
-                            status: lc(model::prop_text(g, id, "employmentStatus")),
+                            status: lc(model::prop_text(g, id, "status")),
                             ..IndexRow::default()
                         }
                     }
