@@ -658,3 +658,70 @@ async fn response_status_is_checked_not_assumed() {
     let e = peer.client().get_user("me").await.unwrap_err();
     assert!(matches!(e, ZoomError::Malformed { .. }), "{e:?}");
 }
+
+/// Captures everything logged (all levels, all crates) into a buffer.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn logs_never_show_the_secret_or_the_token() {
+    let capture = Capture::default();
+    let sink = capture.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || sink.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    // A run that exercises every logging path: renewal, 429, 5xx, errors.
+    let peer = Peer::start(
+        Some(all_scopes()),
+        Arc::new(|s, n| match (s.path.as_str(), n) {
+            (_, 0) => json_response(
+                401,
+                json!({"code": 124, "message": "Access token is expired."}),
+            ),
+            (_, 1) => raw_response(
+                429,
+                &[("retry-after", "0"), ("x-ratelimit-type", "QPS")],
+                "",
+            ),
+            (_, 2) => raw_response(502, &[], "bad gateway"),
+            ("/v2/users", _) => {
+                json_response(200, json!({"users": [user(1)], "next_page_token": ""}))
+            }
+            _ => json_response(
+                404,
+                json!({"code": 1001, "message": format!("User does not exist: {TOKEN}")}),
+            ),
+        }),
+    )
+    .await;
+    let c = peer.client();
+    c.list_users(UserStatus::Active, &no_progress)
+        .await
+        .unwrap();
+    let e = c.get_user("x").await.unwrap_err();
+    assert_no_secrets(&format!("{e} {e:?}"));
+    let logged = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logged.contains("renewing once"),
+        "the run was logged: {logged}"
+    );
+    assert!(logged.contains("rate limited"), "{logged}");
+    assert_no_secrets(&logged);
+    use base64::Engine as _;
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("client-1:{SECRET}"));
+    assert!(!logged.contains(&basic));
+}

@@ -14,6 +14,7 @@
 //!   epoch milliseconds. Two strings that both read as ISO-8601 times are
 //!   compared as times by `<`, `<=`, `>`, `>=`.
 
+use std::cell::Cell;
 use std::cmp::Ordering;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -94,7 +95,17 @@ pub enum PropKey<'q> {
     Key,
     Type,
     Class,
-    Named(&'q str),
+    Named(NamedKey<'q>),
+}
+
+/// A property name plus where it was last found. Entities of one type
+/// mostly share a property layout, so the slot that held `status` in the
+/// previous user usually holds it in the next: checking that slot first
+/// costs one cache line instead of a binary search's five to eight.
+#[derive(Debug, Clone)]
+pub struct NamedKey<'q> {
+    name: &'q str,
+    guess: Cell<usize>,
 }
 
 impl<'q> PropKey<'q> {
@@ -103,7 +114,10 @@ impl<'q> PropKey<'q> {
             "_key" => PropKey::Key,
             "_type" => PropKey::Type,
             "_class" => PropKey::Class,
-            other => PropKey::Named(other),
+            other => PropKey::Named(NamedKey {
+                name: other,
+                guess: Cell::new(0),
+            }),
         }
     }
 
@@ -112,10 +126,23 @@ impl<'q> PropKey<'q> {
             PropKey::Key => PropVal::Str(&e.key),
             PropKey::Type => PropVal::Str(e.etype.as_str()),
             PropKey::Class => PropVal::Str(e.etype.class()),
-            PropKey::Named(n) => match e.props.get(n) {
-                None | Some(Value::Null) => PropVal::Missing,
-                Some(v) => PropVal::Json(v),
-            },
+            PropKey::Named(k) => {
+                let entries = e.props.entries();
+                let found = match entries.get(k.guess.get()) {
+                    Some((n, v)) if n.as_ref() == k.name => Some(v),
+                    _ => match entries.binary_search_by(|(n, _)| n.as_ref().cmp(k.name)) {
+                        Ok(i) => {
+                            k.guess.set(i);
+                            entries.get(i).map(|(_, v)| v)
+                        }
+                        Err(_) => None,
+                    },
+                };
+                match found {
+                    None | Some(Value::Null) => PropVal::Missing,
+                    Some(v) => PropVal::Json(v),
+                }
+            }
         }
     }
 }

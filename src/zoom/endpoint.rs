@@ -105,6 +105,8 @@ impl Endpoint {
                 "user:read",
                 "user:write",
                 "user_profile",
+                // The spec accepts it only for `me`; the server decides the rest.
+                "user_info:read",
             ],
             Endpoint::ListGroups | Endpoint::ListGroupMembers => GROUP,
             Endpoint::ListRoles | Endpoint::GetRole | Endpoint::ListRoleMembers => ROLE,
