@@ -1,19 +1,290 @@
-//! `zoomscope employees …`. SKELETON: to be written.
+//! `zoomscope employees …`: import a roster, report the mapping, link and
+//! unlink. The work is in `crate::employees`; the `*_cmd` functions here take
+//! their inputs explicitly (SQLite connection, profile, config, graph, clock,
+//! output) so tests drive them without a `Context`, and [`run`] only wires
+//! the context to them.
 
+use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Subcommand;
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use clap::{Args, Subcommand};
+use rusqlite::Connection;
 
-use super::Context;
+use super::{Context, exit};
+use crate::employees::{
+    self, Category, DecisionKind, EmployeesConfig, ImportOptions, Report, ReportRow,
+};
+use crate::graph::Graph;
+use crate::util::sanitize::for_terminal;
 
 #[derive(Debug, Subcommand)]
 pub enum EmployeesCommand {
-    /// Import an HR roster (CSV or JSON).
-    Import {},
-    /// Report the mapping categories.
-    Report {},
+    /// Import an HR roster (CSV or JSON); it replaces the current roster (history is kept).
+    Import(ImportArgs),
+    /// Report the mapping: counts and rows per category, the offboarding gap first.
+    Report(ReportArgs),
+    /// Record that a Zoom user IS an employee (wins over automatic matching).
+    Link(DecisionArgs),
+    /// Record that a Zoom user is NOT an employee (never matched automatically).
+    Unlink(DecisionArgs),
 }
 
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// Roster file: CSV (header row; UTF-8, BOM and CRLF fine) or a JSON array of objects.
+    pub file: PathBuf,
+    /// Print `{"imported": N, "errors": [{"line": L, "reason": "..."}]}`.
+    #[arg(long)]
+    pub json: bool,
+    /// Import nothing if any row is bad.
+    #[arg(long)]
+    pub strict: bool,
+    /// Read a field from a named column, e.g. `--column email="Primary Mail"`.
+    /// Fields: email, first_name, last_name, name, employee_id, employee_unique_id,
+    /// department, title, manager_email, status, termination_date, other_emails.
+    #[arg(long = "column", value_name = "FIELD=HEADER")]
+    pub columns: Vec<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// Print `{"categories": {"matched": [...], …}}`.
+    #[arg(long)]
+    pub json: bool,
+    /// Only this category: terminated_but_active, not_an_employee,
+    /// employee_without_zoom, ambiguous, matched.
+    #[arg(long, value_name = "C", value_parser = parse_category)]
+    pub category: Option<Category>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DecisionArgs {
+    /// Zoom user: its key (`zoom_user:…`) or e-mail.
+    pub user: String,
+    /// Employee: its employee id or e-mail.
+    pub employee: String,
+}
+
+fn parse_category(s: &str) -> Result<Category, String> {
+    Category::parse(s).ok_or_else(|| {
+        let names: Vec<&str> = Category::ORDER.iter().map(|c| c.as_str()).collect();
+        format!("unknown category `{s}` (one of: {})", names.join(", "))
+    })
+}
+
+/// Dispatch. WIRING PENDING: the `Context` accessors (`store()`,
+/// `profile_name()`, `config()`, `latest_graph()`) are the sync developer's
+/// and not on main yet; once they are, each arm is one call:
+///
+/// ```ignore
+/// let conn = ctx.store()?.conn();
+/// let cfg = &ctx.config().employees;
+/// Import(a)  => import_cmd(conn, ctx.profile_name(), cfg, &a, Utc::now(), &mut out),
+/// Report(a)  => report_cmd(conn, ctx.profile_name(), cfg, graph.as_ref(), &a, Utc::now(), &mut out),
+/// Link(a)    => decision_cmd(conn, …, graph.as_ref(), DecisionKind::Link, &a, Utc::now(), &mut out),
+/// ```
 pub async fn run(_ctx: &mut Context, _cmd: EmployeesCommand) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`employees` is not implemented yet")
+    anyhow::bail!(
+        "`employees` needs the snapshot store, which is not wired into the CLI yet \
+         (the library and `*_cmd` functions are ready)"
+    )
+}
+
+/// `employees import`. Exit 0 when a roster was stored, 2 when nothing was
+/// (file-level error, `--strict` with bad rows, or no valid row).
+pub fn import_cmd(
+    conn: &Connection,
+    profile: &str,
+    cfg: &EmployeesConfig,
+    args: &ImportArgs,
+    now: DateTime<Utc>,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{} is not UTF-8 (byte {}): save the roster as UTF-8",
+            args.file.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    let opts = ImportOptions {
+        strict: args.strict,
+        columns: cfg.column_overrides(&args.columns)?,
+        source: args
+            .file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| args.file.display().to_string()),
+        now,
+    };
+    let outcome = employees::import_text(conn, profile, &text, &opts)?;
+    if args.json {
+        writeln!(out, "{}", outcome.to_json())?;
+    } else {
+        match &outcome.roster {
+            Some(info) => writeln!(
+                out,
+                "Imported {} employees from {} (roster #{}).",
+                outcome.imported,
+                for_terminal(&info.source),
+                info.id
+            )?,
+            None if args.strict && !outcome.errors.is_empty() => writeln!(
+                out,
+                "Nothing imported: --strict and {} bad row(s).",
+                outcome.errors.len()
+            )?,
+            None => writeln!(out, "Nothing imported: no valid row.")?,
+        }
+        if !outcome.errors.is_empty() {
+            writeln!(out, "{} bad row(s):", outcome.errors.len())?;
+            for e in &outcome.errors {
+                writeln!(out, "  line {}: {}", e.line, for_terminal(&e.reason))?;
+            }
+        }
+    }
+    Ok(if outcome.roster.is_some() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(exit::USAGE)
+    })
+}
+
+/// `employees report`.
+pub fn report_cmd(
+    conn: &Connection,
+    profile: &str,
+    cfg: &EmployeesConfig,
+    graph: Option<&Graph>,
+    args: &ReportArgs,
+    now: DateTime<Utc>,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    let graph = graph.context("no snapshot yet: run `zoomscope sync` first")?;
+    let data = employees::load(conn, profile)?.ok_or(employees::EmployeesError::NoRoster)?;
+    let report = data.report(graph, &cfg.match_options(now.date_naive()));
+    if args.json {
+        writeln!(out, "{}", report.to_json(args.category))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(
+        out,
+        "Employee mapping: roster #{} ({} employees, {} from {}), {} Zoom users",
+        data.info.id,
+        data.info.employee_count,
+        data.info.imported_at.format("%Y-%m-%d %H:%M UTC"),
+        for_terminal(&data.info.source),
+        graph.of_type(crate::graph::EntityType::User).len()
+    )?;
+    for (c, n) in report.counts() {
+        writeln!(out, "  {:<22} {:>7}  {}", c.as_str(), n, c.description())?;
+    }
+    let shown: Vec<Category> = match args.category {
+        Some(c) => vec![c],
+        // Matched rows are the bulk and not a problem; ask for them by name.
+        None => Category::ORDER
+            .into_iter()
+            .filter(|c| *c != Category::Matched)
+            .collect(),
+    };
+    for c in shown {
+        write_category(out, &report, c)?;
+    }
+    if args.category.is_none() && report.count(Category::Matched) > 0 {
+        writeln!(out, "\n(matched rows: --category matched)")?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_category(out: &mut dyn Write, report: &Report, c: Category) -> std::io::Result<()> {
+    let rows = report.rows(c);
+    writeln!(out, "\n{} ({})", c.as_str(), rows.len())?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "  {:<36} {:<34} {:<14} {:<34} DETAIL",
+        "USER KEY", "USER EMAIL", "EMPLOYEE ID", "EMPLOYEE EMAIL"
+    )?;
+    for r in rows {
+        writeln!(out, "  {}", row_line(r))?;
+    }
+    Ok(())
+}
+
+fn row_line(r: &ReportRow) -> String {
+    let u = r.user.as_ref();
+    let e = r.employee.as_ref();
+    let dash = |s: Option<&str>| for_terminal(s.unwrap_or("-")).into_owned();
+    let mut detail: Vec<String> = Vec::new();
+    if let Some(u) = u
+        && let Some(s) = &u.status
+    {
+        detail.push(format!("zoom {}", for_terminal(s)));
+    }
+    if let Some(e) = e {
+        let mut s = format!("employee {}", e.status.as_str());
+        if let Some(d) = e.termination_date {
+            s.push_str(&format!(" (until {d})"));
+        }
+        detail.push(s);
+    }
+    if let Some(by) = r.matched_by {
+        detail.push(format!("by {}", by.as_str()));
+    }
+    if let Some(g) = r.ambiguity_group {
+        detail.push(format!("group {g}"));
+    }
+    for s in &r.suggestions {
+        detail.push(format!(
+            "maybe {} ({})",
+            for_terminal(s.email.as_deref().unwrap_or(&s.key)),
+            s.reason
+        ));
+    }
+    format!(
+        "{:<36} {:<34} {:<14} {:<34} {}",
+        dash(u.map(|u| u.key.as_str())),
+        dash(u.and_then(|u| u.email.as_deref())),
+        dash(e.and_then(|e| e.employee_id.as_deref())),
+        dash(e.map(|e| e.email.as_str())),
+        detail.join("; ")
+    )
+}
+
+/// `employees link` / `employees unlink`.
+pub fn decision_cmd(
+    conn: &Connection,
+    profile: &str,
+    graph: Option<&Graph>,
+    kind: DecisionKind,
+    args: &DecisionArgs,
+    now: DateTime<Utc>,
+    out: &mut dyn Write,
+) -> anyhow::Result<ExitCode> {
+    let d = match kind {
+        DecisionKind::Link => {
+            employees::link(conn, profile, graph, &args.user, &args.employee, now)?
+        }
+        DecisionKind::Unlink => {
+            employees::unlink(conn, profile, graph, &args.user, &args.employee, now)?
+        }
+    };
+    let verb = match kind {
+        DecisionKind::Link => "Linked",
+        DecisionKind::Unlink => "Unlinked",
+    };
+    writeln!(
+        out,
+        "{verb} {} and {} (stored; wins over automatic matching).",
+        for_terminal(&d.user_ref),
+        for_terminal(&d.employee_key)
+    )?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -6,12 +6,24 @@
 //! - [`ZoomError`] variants `Auth`, `MissingScope`, `DailyLimit` are matched by sync/CLI;
 //! - models in [`models`] keep the raw JSON in `raw`.
 
+mod base_url;
 mod client;
+pub mod endpoint;
 pub mod error;
+mod errors_body;
+mod http;
+mod lenient;
 pub mod models;
+mod paging;
+pub mod ratelimit;
+mod redact;
+pub mod retry;
+mod token;
 
-pub use client::{ClientConfig, OnPage, PageInfo, Plan, RateCategory, ZoomClient};
+pub use client::{ClientConfig, OnPage, PageInfo, Plan, RateCategory, ZoomClient, no_progress};
+pub use endpoint::{Endpoint, GrantedScopes};
 pub use error::ZoomError;
+pub use http::ClientStats;
 pub use models::*;
 
 /// A secret string (client secret, access token) whose `Debug` and `Display`

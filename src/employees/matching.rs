@@ -1,0 +1,608 @@
+//! Matching Zoom users to roster employees.
+//!
+//! Order (strongest evidence first; a pair settled by one rule is never
+//! reconsidered by a weaker one):
+//! 1. manual `link` decisions (and `unlink`s forbid a pair everywhere below);
+//! 2. Zoom `employeeUniqueId` = the roster's employee_unique_id / employee_id;
+//! 3. e-mail, trimmed and lower-cased;
+//! 4. e-mail with alias domains folded (corp.io = corp.com);
+//! 5. an e-mail the roster lists as secondary (personal, aliases).
+//!
+//! At each rule, candidate pairs are grouped into connected components: a
+//! component of exactly one user and one employee is a match; anything larger
+//! (one user, two employees with the same address; two Zoom users for one
+//! employee id) is *ambiguous* and left for a human. Everything is hash
+//! lookups, so 100,000 × 100,000 runs in well under a second. Name
+//! similarity is only ever a *suggestion* for rows that stayed unmatched,
+//! found through blocking keys (full name, last name + initial, e-mail local
+//! part), never by comparing every pair.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::graph::{EntityId, EntityType, Graph, normalize_email};
+
+use super::roster::Employee;
+use super::storage::{Decision, DecisionKind};
+
+/// How a pair was matched (the `matchedBy` property of the IS relationship).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchedBy {
+    Manual,
+    EmployeeUniqueId,
+    Email,
+    AliasDomain,
+    OtherEmail,
+}
+
+impl MatchedBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchedBy::Manual => "manual",
+            MatchedBy::EmployeeUniqueId => "employee_unique_id",
+            MatchedBy::Email => "email",
+            MatchedBy::AliasDomain => "alias_domain",
+            MatchedBy::OtherEmail => "other_email",
+        }
+    }
+}
+
+/// Domains that are the same mailbox namespace (corp.com = corp.io). Every
+/// domain of a group folds to the group's first domain.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AliasDomains(HashMap<String, String>);
+
+impl AliasDomains {
+    pub fn new<G, S>(groups: G) -> Self
+    where
+        G: IntoIterator,
+        G::Item: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut map = HashMap::new();
+        for group in groups {
+            let mut canonical: Option<String> = None;
+            for d in group {
+                let d = d.as_ref().trim().trim_start_matches('@').to_lowercase();
+                if d.is_empty() {
+                    continue;
+                }
+                let c = canonical.get_or_insert_with(|| d.clone()).clone();
+                map.insert(d, c);
+            }
+        }
+        AliasDomains(map)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The address with its domain folded; `email` must already be normalised.
+    pub fn fold<'a>(&self, email: &'a str) -> Cow<'a, str> {
+        if let Some((local, domain)) = email.rsplit_once('@')
+            && let Some(c) = self.0.get(domain)
+            && c != domain
+        {
+            return Cow::Owned(format!("{local}@{c}"));
+        }
+        Cow::Borrowed(email)
+    }
+}
+
+/// What matching needs besides the graph and the roster.
+#[derive(Debug, Clone)]
+pub struct MatchOptions {
+    pub alias_domains: AliasDomains,
+    /// "Today", for termination dates (a past one means terminated).
+    pub today: NaiveDate,
+}
+
+impl MatchOptions {
+    pub fn new(today: NaiveDate) -> Self {
+        MatchOptions {
+            alias_domains: AliasDomains::default(),
+            today,
+        }
+    }
+}
+
+/// The Zoom-side facts matching uses, read once from the graph.
+#[derive(Debug, Clone)]
+pub struct ZoomUser {
+    pub entity: EntityId,
+    pub key: String,
+    /// Normalised (trimmed, lower-cased); empty when the user has none.
+    pub email: String,
+    pub unique_id: Option<String>,
+    /// Zoom `status` (`active`, `inactive`, `pending`).
+    pub status: Option<String>,
+    pub name: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+}
+
+impl ZoomUser {
+    /// Whether the Zoom account can still sign in (`status` active).
+    pub fn is_active(&self) -> bool {
+        self.status.as_deref() == Some("active")
+    }
+
+    /// All `zoom_user` entities of a graph.
+    pub fn from_graph(graph: &Graph) -> Vec<ZoomUser> {
+        graph
+            .of_type(EntityType::User)
+            .iter()
+            .map(|&id| {
+                let e = graph.entity(id);
+                let s = |p: &str| {
+                    e.props
+                        .str(p)
+                        .map(str::trim)
+                        .filter(|v| !v.is_empty())
+                        .map(str::to_string)
+                };
+                let status = s("status").or_else(|| {
+                    e.props
+                        .get("active")
+                        .and_then(|v| v.as_bool())
+                        .map(|a| if a { "active" } else { "inactive" }.to_string())
+                });
+                ZoomUser {
+                    entity: id,
+                    key: e.key.clone(),
+                    email: e
+                        .props
+                        .str("email")
+                        .map(normalize_email)
+                        .unwrap_or_default(),
+                    unique_id: s("employeeUniqueId"),
+                    status,
+                    name: s("displayName").or_else(|| s("name")),
+                    first_name: s("firstName"),
+                    last_name: s("lastName"),
+                }
+            })
+            .collect()
+    }
+}
+
+/// A matched pair (indexes into the user list and the roster).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pair {
+    pub user: usize,
+    pub employee: usize,
+    pub by: MatchedBy,
+}
+
+/// Candidates that could not be told apart: every pair of the component.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ambiguity {
+    pub pairs: Vec<(usize, usize)>,
+    pub by: MatchedBy,
+}
+
+/// A possible counterpart found by name or e-mail local part. Never a match.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestion {
+    /// Index into the other side (users for an employee, roster for a user).
+    #[serde(skip)]
+    pub index: usize,
+    pub reason: &'static str,
+    /// 0–1: how strong the hint is (for ordering only).
+    pub score: f32,
+}
+
+/// The outcome of matching, by index.
+#[derive(Debug, Clone, Default)]
+pub struct Matching {
+    pub pairs: Vec<Pair>,
+    pub ambiguous: Vec<Ambiguity>,
+    /// Users with neither a match nor an ambiguity.
+    pub unmatched_users: Vec<usize>,
+    /// Employees with neither a match nor an ambiguity.
+    pub unmatched_employees: Vec<usize>,
+    /// Suggestions for unmatched users (user index → roster indexes).
+    pub user_suggestions: HashMap<usize, Vec<Suggestion>>,
+    /// Suggestions for unmatched employees (roster index → user indexes).
+    pub employee_suggestions: HashMap<usize, Vec<Suggestion>>,
+}
+
+/// Runs matching. `users` usually comes from [`ZoomUser::from_graph`].
+pub fn match_users(
+    users: &[ZoomUser],
+    employees: &[Employee],
+    decisions: &[Decision],
+    opts: &MatchOptions,
+) -> Matching {
+    let mut user_done = vec![false; users.len()];
+    let mut emp_done = vec![false; employees.len()];
+    let mut out = Matching::default();
+
+    // --- manual decisions -------------------------------------------------
+    let mut user_by_key: HashMap<&str, usize> = HashMap::with_capacity(users.len());
+    let mut users_by_email: HashMap<&str, Vec<usize>> = HashMap::with_capacity(users.len());
+    for (i, u) in users.iter().enumerate() {
+        user_by_key.insert(u.key.as_str(), i);
+        if !u.email.is_empty() {
+            users_by_email.entry(u.email.as_str()).or_default().push(i);
+        }
+    }
+    let emp_by_key: HashMap<String, usize> = employees
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.key(), i))
+        .collect();
+    let resolve_user = |r: &str| -> Vec<usize> {
+        if let Some(&i) = user_by_key.get(r) {
+            return vec![i];
+        }
+        users_by_email
+            .get(normalize_email(r).as_str())
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut unlinked: HashSet<(usize, usize)> = HashSet::new();
+    // user → employee; later decisions override earlier ones.
+    let mut links: HashMap<usize, usize> = HashMap::new();
+    for d in decisions {
+        let Some(&e) = emp_by_key.get(&d.employee_key) else {
+            continue; // the employee left the roster: the decision is inert
+        };
+        for u in resolve_user(&d.user_ref) {
+            match d.kind {
+                DecisionKind::Link => {
+                    unlinked.remove(&(u, e));
+                    links.insert(u, e);
+                }
+                DecisionKind::Unlink => {
+                    unlinked.insert((u, e));
+                    if links.get(&u) == Some(&e) {
+                        links.remove(&u);
+                    }
+                }
+            }
+        }
+    }
+    let mut manual: Vec<(usize, usize)> = links.into_iter().collect();
+    manual.sort_unstable();
+    for (u, e) in manual {
+        user_done[u] = true;
+        emp_done[e] = true;
+        out.pairs.push(Pair {
+            user: u,
+            employee: e,
+            by: MatchedBy::Manual,
+        });
+    }
+
+    // --- automatic rules, strongest first ---------------------------------
+    let mut uf = UnionFind::new(users.len() + employees.len());
+    for rule in [
+        MatchedBy::EmployeeUniqueId,
+        MatchedBy::Email,
+        MatchedBy::AliasDomain,
+        MatchedBy::OtherEmail,
+    ] {
+        if rule == MatchedBy::AliasDomain && opts.alias_domains.is_empty() {
+            continue;
+        }
+        let index = employee_index(employees, &emp_done, rule, &opts.alias_domains);
+        if index.is_empty() {
+            continue;
+        }
+        let mut candidates: Vec<(usize, usize)> = Vec::new();
+        for (u, user) in users.iter().enumerate() {
+            if user_done[u] {
+                continue;
+            }
+            let key: Cow<'_, str> = match rule {
+                MatchedBy::EmployeeUniqueId => match &user.unique_id {
+                    Some(id) => Cow::Borrowed(id.as_str()),
+                    None => continue,
+                },
+                MatchedBy::Email => Cow::Borrowed(user.email.as_str()),
+                _ => opts.alias_domains.fold(&user.email),
+            };
+            if key.is_empty() {
+                continue;
+            }
+            if let Some(es) = index.get(key.as_ref()) {
+                for &e in es {
+                    if !unlinked.contains(&(u, e)) {
+                        candidates.push((u, e));
+                    }
+                }
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        settle(
+            &candidates,
+            rule,
+            users.len(),
+            &mut uf,
+            &mut user_done,
+            &mut emp_done,
+            &mut out,
+        );
+    }
+
+    out.unmatched_users = (0..users.len()).filter(|&u| !user_done[u]).collect();
+    out.unmatched_employees = (0..employees.len()).filter(|&e| !emp_done[e]).collect();
+    suggest(users, employees, &mut out);
+    out
+}
+
+/// Employees not yet settled, by the key a rule matches on.
+fn employee_index<'a>(
+    employees: &'a [Employee],
+    done: &[bool],
+    rule: MatchedBy,
+    aliases: &AliasDomains,
+) -> HashMap<Cow<'a, str>, Vec<usize>> {
+    let mut index: HashMap<Cow<'a, str>, Vec<usize>> = HashMap::with_capacity(employees.len());
+    for (e, emp) in employees.iter().enumerate() {
+        if done[e] {
+            continue;
+        }
+        match rule {
+            MatchedBy::EmployeeUniqueId => {
+                if let Some(id) = emp.unique_id() {
+                    index.entry(Cow::Borrowed(id)).or_default().push(e);
+                }
+            }
+            MatchedBy::Email => index.entry(Cow::Borrowed(&emp.email)).or_default().push(e),
+            MatchedBy::AliasDomain => index.entry(aliases.fold(&emp.email)).or_default().push(e),
+            MatchedBy::OtherEmail => {
+                for o in &emp.other_emails {
+                    let list = index.entry(aliases.fold(o)).or_default();
+                    if list.last() != Some(&e) {
+                        list.push(e);
+                    }
+                }
+            }
+            MatchedBy::Manual => {}
+        }
+    }
+    index
+}
+
+/// Turns one rule's candidate pairs into matches (components of one user and
+/// one employee) and ambiguities (larger components).
+fn settle(
+    candidates: &[(usize, usize)],
+    rule: MatchedBy,
+    n_users: usize,
+    uf: &mut UnionFind,
+    user_done: &mut [bool],
+    emp_done: &mut [bool],
+    out: &mut Matching,
+) {
+    if candidates.is_empty() {
+        return;
+    }
+    for &(u, e) in candidates {
+        uf.reset(u);
+        uf.reset(n_users + e);
+    }
+    for &(u, e) in candidates {
+        uf.union(u, n_users + e);
+    }
+    let mut components: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+    for &(u, e) in candidates {
+        components.entry(uf.find(u)).or_default().push((u, e));
+    }
+    let mut components: Vec<Vec<(usize, usize)>> = components.into_values().collect();
+    components.sort_unstable_by_key(|c| c.first().copied());
+    for pairs in components {
+        for &(u, e) in &pairs {
+            user_done[u] = true;
+            emp_done[e] = true;
+        }
+        match pairs.as_slice() {
+            [(u, e)] => out.pairs.push(Pair {
+                user: *u,
+                employee: *e,
+                by: rule,
+            }),
+            _ => out.ambiguous.push(Ambiguity { pairs, by: rule }),
+        }
+    }
+}
+
+/// Union-find over users (0..n) and employees (n..), reset per rule only for
+/// the nodes a rule touches.
+struct UnionFind {
+    parent: Vec<usize>,
+}
+
+impl UnionFind {
+    fn new(n: usize) -> Self {
+        UnionFind {
+            parent: (0..n).collect(),
+        }
+    }
+
+    fn reset(&mut self, x: usize) {
+        if let Some(p) = self.parent.get_mut(x) {
+            *p = x;
+        }
+    }
+
+    fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            let grand = self.parent[self.parent[x]];
+            self.parent[x] = grand;
+            x = grand;
+        }
+        x
+    }
+
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            self.parent[ra] = rb;
+        }
+    }
+}
+
+/// Lower-cased alphanumeric words of a name.
+fn name_words(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Blocking keys of a person: full name, last name + first initial, e-mail
+/// local part. Each is a hash key, so suggestions cost O(rows), not O(n²).
+fn blocking_keys(
+    first: Option<&str>,
+    last: Option<&str>,
+    name: Option<&str>,
+    email: &str,
+) -> [Option<String>; 3] {
+    let (first, last) = match (first, last) {
+        (Some(f), Some(l)) => (name_words(f).join(" "), name_words(l).join(" ")),
+        _ => {
+            let words = name.map(name_words).unwrap_or_default();
+            match words.split_last() {
+                Some((l, rest)) if !rest.is_empty() => (rest.join(" "), l.clone()),
+                _ => (String::new(), String::new()),
+            }
+        }
+    };
+    let full = (!first.is_empty() && !last.is_empty()).then(|| format!("{first} {last}"));
+    let initial = first
+        .chars()
+        .next()
+        .filter(|_| !last.is_empty())
+        .map(|c| format!("{last}|{c}"));
+    let local = email
+        .split_once('@')
+        .map(|(l, _)| l.to_string())
+        .filter(|l| l.len() >= 3);
+    [full, initial, local]
+}
+
+const SUGGESTION_REASONS: [(&str, f32); 3] = [
+    ("same name", 0.9),
+    ("same last name and first initial", 0.6),
+    ("same e-mail local part", 0.8),
+];
+/// A very common name is no evidence; and it keeps the work linear.
+const MAX_BLOCK: usize = 20;
+const MAX_SUGGESTIONS: usize = 3;
+
+fn suggest(users: &[ZoomUser], employees: &[Employee], out: &mut Matching) {
+    let user_keys: Vec<(usize, [Option<String>; 3])> = out
+        .unmatched_users
+        .iter()
+        .map(|&u| {
+            let z = &users[u];
+            (
+                u,
+                blocking_keys(
+                    z.first_name.as_deref(),
+                    z.last_name.as_deref(),
+                    z.name.as_deref(),
+                    &z.email,
+                ),
+            )
+        })
+        .collect();
+    let emp_keys: Vec<(usize, [Option<String>; 3])> = out
+        .unmatched_employees
+        .iter()
+        .map(|&e| {
+            let m = &employees[e];
+            (
+                e,
+                blocking_keys(
+                    m.first_name.as_deref(),
+                    m.last_name.as_deref(),
+                    m.name.as_deref(),
+                    &m.email,
+                ),
+            )
+        })
+        .collect();
+    out.user_suggestions = suggestions_for(&user_keys, &emp_keys);
+    out.employee_suggestions = suggestions_for(&emp_keys, &user_keys);
+}
+
+fn suggestions_for(
+    from: &[(usize, [Option<String>; 3])],
+    to: &[(usize, [Option<String>; 3])],
+) -> HashMap<usize, Vec<Suggestion>> {
+    let mut blocks: [HashMap<&str, Vec<usize>>; 3] = Default::default();
+    for (idx, keys) in to {
+        for (k, block) in keys.iter().zip(blocks.iter_mut()) {
+            if let Some(k) = k {
+                block.entry(k.as_str()).or_default().push(*idx);
+            }
+        }
+    }
+    let mut result = HashMap::new();
+    for (idx, keys) in from {
+        let mut found: Vec<Suggestion> = Vec::new();
+        for ((k, block), (reason, score)) in keys.iter().zip(&blocks).zip(SUGGESTION_REASONS) {
+            let Some(hits) = k.as_deref().and_then(|k| block.get(k)) else {
+                continue;
+            };
+            if hits.len() > MAX_BLOCK {
+                continue;
+            }
+            for &h in hits {
+                match found.iter_mut().find(|s| s.index == h) {
+                    Some(s) if s.score < score => {
+                        s.score = score;
+                        s.reason = reason;
+                    }
+                    Some(_) => {}
+                    None => found.push(Suggestion {
+                        index: h,
+                        reason,
+                        score,
+                    }),
+                }
+            }
+        }
+        if !found.is_empty() {
+            found.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.index.cmp(&b.index)));
+            found.truncate(MAX_SUGGESTIONS);
+            result.insert(*idx, found);
+        }
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alias_domains_fold_to_the_first_of_a_group() {
+        let a = AliasDomains::new([vec!["corp.com", "corp.io", "@Corp.co.uk"]]);
+        assert_eq!(a.fold("jane@corp.io"), "jane@corp.com");
+        assert_eq!(a.fold("jane@corp.co.uk"), "jane@corp.com");
+        assert_eq!(a.fold("jane@corp.com"), "jane@corp.com");
+        assert_eq!(a.fold("jane@other.com"), "jane@other.com");
+    }
+
+    #[test]
+    fn blocking_keys_from_parts_or_full_name() {
+        let k = blocking_keys(None, None, Some("Zoë  van Dijk"), "zoe@corp.com");
+        assert_eq!(k[0].as_deref(), Some("zoë van dijk"));
+        assert_eq!(k[1].as_deref(), Some("dijk|z"));
+        assert_eq!(k[2].as_deref(), Some("zoe"));
+        let k = blocking_keys(Some("Zoë"), Some("van Dijk"), None, "x@y.io");
+        assert_eq!(k[0].as_deref(), Some("zoë van dijk"));
+        assert_eq!(k[2], None);
+    }
+}
