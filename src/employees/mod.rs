@@ -75,6 +75,15 @@ impl AliasDomainGroup {
 }
 
 impl EmployeesConfig {
+    /// Reads the `[employees]` table (`Config::section("employees")`);
+    /// absent means defaults.
+    pub fn from_section(section: Option<&toml::Value>) -> Result<Self, toml::de::Error> {
+        match section {
+            None => Ok(Self::default()),
+            Some(v) => v.clone().try_into(),
+        }
+    }
+
     pub fn alias_domains(&self) -> AliasDomains {
         AliasDomains::new(self.alias_domains.iter().map(AliasDomainGroup::domains))
     }
@@ -409,4 +418,35 @@ pub fn resolve_employee<'a>(
         .filter(|e| e.other_emails.contains(&email))
         .collect();
     one(by_other)?.ok_or_else(|| EmployeesError::UnknownEmployee(wanted.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_section_reads_columns_and_both_alias_forms() {
+        let v: toml::Value = toml::from_str(
+            r#"
+            alias_domains = [["corp.com", "corp.io"], "acme.com = acme.co.uk"]
+            [columns]
+            email = "Primary Mail"
+            "#,
+        )
+        .unwrap();
+        let c = EmployeesConfig::from_section(Some(&v)).unwrap();
+        assert_eq!(
+            c.columns.get("email").map(String::as_str),
+            Some("Primary Mail")
+        );
+        let a = c.alias_domains();
+        assert_eq!(a.fold("x@corp.io"), "x@corp.com");
+        assert_eq!(a.fold("x@acme.co.uk"), "x@acme.com");
+        assert_eq!(
+            EmployeesConfig::from_section(None).unwrap(),
+            EmployeesConfig::default()
+        );
+        let bad: toml::Value = toml::from_str("colums = {}").unwrap();
+        assert!(EmployeesConfig::from_section(Some(&bad)).is_err());
+    }
 }
