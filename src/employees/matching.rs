@@ -70,7 +70,15 @@ impl Hasher for FxHasher {
     }
 
     fn finish(&self) -> u64 {
-        self.0
+        // Fx leaves the low bits weak, and hashbrown picks buckets from the
+        // low bits: finish with murmur3's avalanche so similar keys
+        // (user1@…, user2@…) spread out.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
     }
 }
 
