@@ -1,20 +1,41 @@
 //! The fetch plan: steps with dependencies, run concurrently under the
 //! client's limiter, each ending ok / skipped (missing scope) / failed.
 //!
-//! SKELETON. CONTRACT (used by store, TUI, CLI, alerts):
+//! CONTRACT (used by store, TUI, CLI, alerts):
 //! [`SyncOptions`], [`SyncEvent`] (progress over a channel), [`StepRecord`],
-//! [`StepOutcome`], [`SyncResult`], and `pub async fn run(client, options, events) -> Result<SyncResult, SyncError>`.
+//! [`StepOutcome`], [`SyncResult`], [`Parts`], and
+//! `pub async fn run(client, options, events) -> Result<SyncResult, SyncError>`.
+
+mod account;
+mod assemble;
+mod listings;
+mod members;
+mod parts;
+mod plan;
+mod run;
+pub mod step;
+pub mod user_settings;
 
 use serde::{Deserialize, Serialize};
+
+/// Which entity and relationship types a sync fetched completely (the
+/// store's type: the rest is carried over from the previous snapshot).
+pub use crate::store::Parts;
+pub use run::{FetchedUserSettings, fetch_user_settings, run};
 
 use crate::graph::Graph;
 
 #[derive(Debug, Clone, Default)]
 pub struct SyncOptions {
+    /// The account being synced (the `zoom_account:<account_id>` key).
+    pub account_id: String,
     /// Fetch the four user-settings bodies for every user (`sync --user-settings`).
     pub user_settings: bool,
     /// `tag.AccountName` for every entity, when the profile sets it.
     pub account_name: Option<String>,
+    /// Users whose settings are fetched at once with `user_settings`
+    /// (0: [`user_settings::DEFAULT_SETTINGS_CONCURRENCY`]).
+    pub settings_concurrency: usize,
 }
 
 /// How one step ended. Stored with the snapshot and shown in the account pane.
@@ -65,4 +86,17 @@ pub struct SyncResult {
     /// `_key` → raw JSON of that entity as the API sent it (secrets redacted).
     pub raw: std::collections::HashMap<String, String>,
     pub steps: Vec<StepRecord>,
+    /// The parts of `graph` that are complete. The store carries every
+    /// other part over from the previous snapshot, so a step that was
+    /// skipped or failed never replaces the last good data of that part.
+    pub refreshed: Parts,
+}
+
+/// Why a sync produced nothing at all. Everything else (a missing scope, a
+/// failed listing) becomes a [`StepOutcome`] and the sync goes on.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    /// The credentials were refused; no part can be fetched.
+    #[error("{0}")]
+    Auth(crate::zoom::ZoomError),
 }

@@ -1,11 +1,23 @@
-//! The HTTP client. SKELETON: signatures are the contract; bodies to be written.
+//! The public client: configuration, construction and one method per endpoint.
+//! The machinery lives in `http` (requests, retries), `paging`, `token`,
+//! `ratelimit` and `endpoint` (the per-endpoint table).
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use serde_json::Value;
+
 use super::Secret;
+use super::base_url;
+use super::endpoint::Endpoint;
 use super::error::ZoomError;
+use super::http::{ClientStats, Inner, Stats};
+use super::lenient;
 use super::models::*;
+use super::paging::{Listing, list_all};
+use super::ratelimit::Limiter;
+use super::redact::Redactor;
+use super::token::TokenCache;
 
 /// Zoom plan, which sets the per-category rate limits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -75,101 +87,369 @@ pub struct PageInfo {
 /// Page callback used by listings to report progress.
 pub type OnPage<'a> = &'a (dyn Fn(PageInfo) + Send + Sync);
 
-/// A cheap-to-clone handle; clones share the token and the limiters.
+/// A cheap-to-clone handle; clones share the token, the limiters and the
+/// connection pool.
 #[derive(Clone)]
 pub struct ZoomClient {
-    #[allow(dead_code)]
-    inner: Arc<()>,
+    inner: Arc<Inner>,
 }
 
-fn todo<T>() -> Result<T, ZoomError> {
-    Err(ZoomError::Config("not implemented yet".into()))
+impl std::fmt::Debug for ZoomClient {
+    // Hand-written so no secret or token can ever be printed.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ZoomClient")
+            .field("api_url", &self.inner.api_url.as_str())
+            .field("token_url", &self.inner.token_url.as_str())
+            .field("account_id", &self.inner.account_id)
+            .field("client_id", &self.inner.client_id)
+            .field("client_secret", &self.inner.client_secret)
+            .field("plan", &self.inner.plan)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A no-op page callback, for callers that do not show progress.
+pub fn no_progress(_: PageInfo) {}
+
+fn key_of_user(u: &User) -> String {
+    u.dedup_key()
+}
+fn key_of_group(g: &Group) -> String {
+    g.id.clone()
+}
+fn key_of_group_member(m: &GroupMember) -> String {
+    m.id.clone()
+}
+fn key_of_role_member(m: &RoleMember) -> String {
+    m.id.clone()
+}
+
+/// One JSON body as a model, or `Malformed` naming the endpoint.
+fn model<T: FromJson>(endpoint: &str, v: Value) -> Result<T, ZoomError> {
+    T::from_json(v).map_err(|detail| ZoomError::Malformed {
+        endpoint: endpoint.to_string(),
+        detail,
+    })
+}
+
+/// An unpaged list body (`{roles: [...]}`, `{domains: [...]}`) as models.
+fn model_list<T: FromJson>(endpoint: &str, v: Value, key: &str) -> Result<Vec<T>, ZoomError> {
+    let malformed = |detail: String| ZoomError::Malformed {
+        endpoint: endpoint.to_string(),
+        detail,
+    };
+    let Value::Object(mut o) = v else {
+        return Err(malformed(format!(
+            "the body is {}, not an object",
+            lenient::kind(&v)
+        )));
+    };
+    let items = match o.remove(key) {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(a)) => a,
+        Some(other) => {
+            return Err(malformed(format!(
+                "`{key}` is {}, not an array",
+                lenient::kind(&other)
+            )));
+        }
+    };
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| T::from_json(v).map_err(|e| malformed(format!("item {}: {e}", i + 1))))
+        .collect()
+}
+
+/// Path segment and value checks: ids come from Zoom or the user and go
+/// into URLs; an empty one would silently address a different resource.
+fn non_empty<'a>(what: &str, v: &'a str) -> Result<&'a str, ZoomError> {
+    let t = v.trim();
+    if t.is_empty() {
+        Err(ZoomError::Config(format!("{what} is empty")))
+    } else {
+        Ok(t)
+    }
 }
 
 impl ZoomClient {
-    pub fn new(_config: ClientConfig) -> Result<Self, ZoomError> {
-        todo()
+    pub fn new(config: ClientConfig) -> Result<Self, ZoomError> {
+        let api_url = base_url::validate("api_url", &config.api_url)?;
+        let oauth_url = base_url::validate("oauth_url", &config.oauth_url)?;
+        let mut token_url = oauth_url.clone();
+        if let Ok(mut p) = token_url.path_segments_mut() {
+            p.pop_if_empty().extend(["oauth", "token"]);
+        }
+        let account_id = non_empty("account_id", &config.account_id)?.to_string();
+        let client_id = non_empty("client_id", &config.client_id)?.to_string();
+        if config.client_secret.expose().trim().is_empty() {
+            return Err(ZoomError::Config("client_secret is empty".into()));
+        }
+        let timeout = if config.timeout.is_zero() {
+            Duration::from_secs(30)
+        } else {
+            config.timeout
+        };
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .user_agent(concat!("zoomscope/", env!("CARGO_PKG_VERSION")))
+            // Zoom's API never redirects; following one could send the bearer
+            // token somewhere else.
+            .redirect(reqwest::redirect::Policy::none())
+            .pool_idle_timeout(Duration::from_secs(50))
+            .build()
+            .map_err(|e| ZoomError::Config(format!("HTTP client: {e}")))?;
+        let basic = {
+            use base64::Engine as _;
+            base64::engine::general_purpose::STANDARD
+                .encode(format!("{client_id}:{}", config.client_secret.expose()))
+        };
+        let redactor = Redactor::new(vec![config.client_secret.expose().to_string(), basic]);
+        Ok(ZoomClient {
+            inner: Arc::new(Inner {
+                http,
+                api_url,
+                token_url,
+                account_id,
+                client_id,
+                client_secret: config.client_secret,
+                plan: config.plan,
+                max_retries: config.max_retries,
+                scope_precheck: true,
+                limiter: Limiter::new(config.plan),
+                tokens: TokenCache::default(),
+                redactor,
+                stats: Stats::default(),
+            }),
+        })
+    }
+
+    /// The API base URL in use (no trailing slash).
+    pub fn api_url(&self) -> &str {
+        self.inner.api_url.as_str()
+    }
+
+    /// The configured account id.
+    pub fn account_id(&self) -> &str {
+        &self.inner.account_id
+    }
+
+    /// The plan whose rate limits the client keeps to.
+    pub fn plan(&self) -> Plan {
+        self.inner.plan
+    }
+
+    /// Counters of requests, retries and waits so far (all clones together).
+    pub fn stats(&self) -> ClientStats {
+        self.inner.stats()
     }
 
     /// The scopes granted to the current token (fetching a token if needed).
+    /// Empty when the token response did not list its scopes.
     pub async fn granted_scopes(&self) -> Result<Vec<String>, ZoomError> {
-        todo()
+        Ok(self
+            .inner
+            .granted()
+            .await?
+            .map(|g| g.as_list().to_vec())
+            .unwrap_or_default())
     }
 
-    /// `GET /users?status=…`, all pages.
+    /// `Some(scopes that would authorise it)` when the current token is known
+    /// to lack every scope `endpoint` accepts; `None` when it has one, or
+    /// when the token did not list its scopes (then only the server knows).
+    pub async fn missing_scopes(
+        &self,
+        endpoint: Endpoint,
+    ) -> Result<Option<Vec<String>>, ZoomError> {
+        Ok(self
+            .inner
+            .granted()
+            .await?
+            .filter(|g| !g.is_empty())
+            .and_then(|g| endpoint.missing_scopes(&g)))
+    }
+
+    /// `GET /users?status=…`, all pages. Safe to run for the three statuses
+    /// at once: the calls share only the token and the Medium limiter.
     pub async fn list_users(
         &self,
-        _status: UserStatus,
-        _on_page: OnPage<'_>,
+        status: UserStatus,
+        on_page: OnPage<'_>,
     ) -> Result<Vec<User>, ZoomError> {
-        todo()
+        let status = non_empty("status", status.as_str())?.to_string();
+        list_all(
+            &self.inner,
+            Listing {
+                endpoint: Endpoint::ListUsers,
+                segments: &["users"],
+                query: &[("status", status.as_str())],
+                list_key: "users",
+                key_of: key_of_user,
+            },
+            on_page,
+        )
+        .await
     }
 
     /// `GET /users/{userId}` (an id, an e-mail, or `me`).
-    pub async fn get_user(&self, _user_id: &str) -> Result<User, ZoomError> {
-        todo()
+    pub async fn get_user(&self, user_id: &str) -> Result<User, ZoomError> {
+        let id = non_empty("user id", user_id)?;
+        let segments = ["users", id];
+        let v = self
+            .inner
+            .get_json(Endpoint::GetUser, &segments, &[])
+            .await?;
+        model(&super::http::label(&segments, &[]), v)
     }
 
     /// `GET /users/{userId}/settings[?option=…]`.
     pub async fn user_settings(
         &self,
-        _user_id: &str,
-        _option: UserSettingsOption,
+        user_id: &str,
+        option: UserSettingsOption,
     ) -> Result<Settings, ZoomError> {
-        todo()
+        let id = non_empty("user id", user_id)?;
+        let segments = ["users", id, "settings"];
+        let query: Vec<(&str, &str)> = option
+            .query_value()
+            .map(|o| ("option", o))
+            .into_iter()
+            .collect();
+        let v = self
+            .inner
+            .get_json(Endpoint::UserSettings, &segments, &query)
+            .await?;
+        model(&super::http::label(&segments, &query), v)
     }
 
     /// `GET /users/summary`.
     pub async fn users_summary(&self) -> Result<UsersSummary, ZoomError> {
-        todo()
+        let segments = ["users", "summary"];
+        let v = self
+            .inner
+            .get_json(Endpoint::UsersSummary, &segments, &[])
+            .await?;
+        model(&super::http::label(&segments, &[]), v)
     }
 
     /// `GET /groups`, all pages.
-    pub async fn list_groups(&self, _on_page: OnPage<'_>) -> Result<Vec<Group>, ZoomError> {
-        todo()
+    pub async fn list_groups(&self, on_page: OnPage<'_>) -> Result<Vec<Group>, ZoomError> {
+        list_all(
+            &self.inner,
+            Listing {
+                endpoint: Endpoint::ListGroups,
+                segments: &["groups"],
+                query: &[],
+                list_key: "groups",
+                key_of: key_of_group,
+            },
+            on_page,
+        )
+        .await
     }
 
     /// `GET /groups/{groupId}/members`, all pages.
     pub async fn list_group_members(
         &self,
-        _group_id: &str,
-        _on_page: OnPage<'_>,
+        group_id: &str,
+        on_page: OnPage<'_>,
     ) -> Result<Vec<GroupMember>, ZoomError> {
-        todo()
+        let id = non_empty("group id", group_id)?;
+        list_all(
+            &self.inner,
+            Listing {
+                endpoint: Endpoint::ListGroupMembers,
+                segments: &["groups", id, "members"],
+                query: &[],
+                list_key: "members",
+                key_of: key_of_group_member,
+            },
+            on_page,
+        )
+        .await
     }
 
     /// `GET /roles` (type `common`; the endpoint is not paged).
     pub async fn list_roles(&self) -> Result<Vec<Role>, ZoomError> {
-        todo()
+        let segments = ["roles"];
+        let v = self
+            .inner
+            .get_json(Endpoint::ListRoles, &segments, &[])
+            .await?;
+        let mut roles: Vec<Role> = model_list(&super::http::label(&segments, &[]), v, "roles")?;
+        let mut seen = std::collections::HashSet::new();
+        roles.retain(|r| seen.insert(r.id.clone()));
+        Ok(roles)
     }
 
     /// `GET /roles/{roleId}`, with privileges.
-    pub async fn get_role(&self, _role_id: &str) -> Result<RoleDetail, ZoomError> {
-        todo()
+    pub async fn get_role(&self, role_id: &str) -> Result<RoleDetail, ZoomError> {
+        let id = non_empty("role id", role_id)?;
+        let segments = ["roles", id];
+        let v = self
+            .inner
+            .get_json(Endpoint::GetRole, &segments, &[])
+            .await?;
+        model(&super::http::label(&segments, &[]), v)
     }
 
     /// `GET /roles/{roleId}/members`, all pages.
     pub async fn list_role_members(
         &self,
-        _role_id: &str,
-        _on_page: OnPage<'_>,
+        role_id: &str,
+        on_page: OnPage<'_>,
     ) -> Result<Vec<RoleMember>, ZoomError> {
-        todo()
+        let id = non_empty("role id", role_id)?;
+        list_all(
+            &self.inner,
+            Listing {
+                endpoint: Endpoint::ListRoleMembers,
+                segments: &["roles", id, "members"],
+                query: &[],
+                list_key: "members",
+                key_of: key_of_role_member,
+            },
+            on_page,
+        )
+        .await
     }
 
     /// `GET /accounts/me/settings[?option=security]`. `option` is `None` or `Some("security")`
     /// (or another value the API accepts).
-    pub async fn account_settings(&self, _option: Option<&str>) -> Result<Settings, ZoomError> {
-        todo()
+    pub async fn account_settings(&self, option: Option<&str>) -> Result<Settings, ZoomError> {
+        let segments = ["accounts", "me", "settings"];
+        let query: Vec<(&str, &str)> = option
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .map(|o| ("option", o))
+            .into_iter()
+            .collect();
+        let v = self
+            .inner
+            .get_json(Endpoint::AccountSettings, &segments, &query)
+            .await?;
+        model(&super::http::label(&segments, &query), v)
     }
 
     /// `GET /accounts/me/lock_settings`.
     pub async fn account_lock_settings(&self) -> Result<Settings, ZoomError> {
-        todo()
+        let segments = ["accounts", "me", "lock_settings"];
+        let v = self
+            .inner
+            .get_json(Endpoint::AccountLockSettings, &segments, &[])
+            .await?;
+        model(&super::http::label(&segments, &[]), v)
     }
 
     /// `GET /accounts/me/managed_domains`.
     pub async fn managed_domains(&self) -> Result<Vec<ManagedDomain>, ZoomError> {
-        todo()
+        let segments = ["accounts", "me", "managed_domains"];
+        let v = self
+            .inner
+            .get_json(Endpoint::ManagedDomains, &segments, &[])
+            .await?;
+        model_list(&super::http::label(&segments, &[]), v, "domains")
     }
 }

@@ -65,4 +65,68 @@ impl ZoomError {
     pub fn is_auth(&self) -> bool {
         matches!(self, ZoomError::Auth { .. })
     }
+
+    /// True for a missing scope and for Zoom's plan/permission answers
+    /// (400 or 403 with code 200, "Only available for Paid account.", "No
+    /// permission."): the part is unavailable to this account, so callers
+    /// keep earlier data and warn (as Cartography does) instead of failing.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            ZoomError::MissingScope { .. } => true,
+            ZoomError::Api { status, code, .. } => {
+                *status == 403 || (*status == 400 && *code == Some(200))
+            }
+            _ => false,
+        }
+    }
+
+    /// True when the thing asked for does not exist (any more): user 404
+    /// code 1001, group 404 code 4130, role 400 code 1034, account 404 code
+    /// 2001. During a sync this means "deleted meanwhile", not a failure.
+    pub fn is_not_found(&self) -> bool {
+        match self {
+            ZoomError::Api { status, code, .. } => {
+                *status == 404 || matches!(code, Some(1001 | 4130 | 1034 | 2001))
+            }
+            _ => false,
+        }
+    }
+
+    /// True for a daily rate limit (the category resumes at `reset`).
+    pub fn is_daily_limit(&self) -> bool {
+        matches!(self, ZoomError::DailyLimit { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, code: Option<i64>) -> ZoomError {
+        ZoomError::Api {
+            endpoint: "GET /x".into(),
+            status,
+            code,
+            message: "m".into(),
+        }
+    }
+
+    #[test]
+    fn classification_helpers() {
+        assert!(api(400, Some(200)).is_unavailable());
+        assert!(api(403, None).is_unavailable());
+        assert!(!api(400, Some(300)).is_unavailable());
+        assert!(api(404, Some(1001)).is_not_found());
+        assert!(api(400, Some(1034)).is_not_found());
+        assert!(!api(400, Some(300)).is_not_found());
+        let m = ZoomError::MissingScope {
+            endpoint: "GET /groups".into(),
+            scopes: vec!["group:read:admin".into()],
+        };
+        assert!(m.is_missing_scope() && m.is_unavailable());
+        assert_eq!(
+            m.to_string(),
+            "missing scope for GET /groups: needs one of group:read:admin"
+        );
+    }
 }

@@ -239,3 +239,242 @@ impl UserSettingsOption {
 pub struct Settings {
     pub raw: Value,
 }
+
+// ---------------------------------------------------------------------------
+// Tolerant construction from JSON.
+// ---------------------------------------------------------------------------
+
+use super::lenient::{self, Object};
+
+/// Built from one JSON value of a Zoom response. `Err` carries a short
+/// description of what was wrong (never the value itself).
+pub trait FromJson: Sized {
+    /// What the value is, for error messages ("user", "group", …).
+    const WHAT: &'static str;
+    fn from_object(o: &Object) -> Result<Self, String>;
+
+    fn from_json(v: Value) -> Result<Self, String> {
+        match &v {
+            Value::Object(o) => Self::from_object(o).map(|mut s| {
+                s.set_raw(v);
+                s
+            }),
+            other => Err(format!(
+                "{} is {}, not an object",
+                Self::WHAT,
+                lenient::kind(other)
+            )),
+        }
+    }
+
+    /// Stores the raw JSON (kept out of `from_object` so the value is moved, not copied).
+    fn set_raw(&mut self, raw: Value);
+}
+
+fn required(o: &Object, key: &str, what: &str) -> Result<String, String> {
+    lenient::id(o, key).ok_or_else(|| match o.get(key) {
+        None | Some(Value::Null) => format!("{what} has no `{key}`"),
+        Some(v) => format!("{what} has an unusable `{key}` ({})", lenient::kind(v)),
+    })
+}
+
+/// Like [`required`], but only a JSON string will do: an e-mail address
+/// sent as a number is a garbled body, not a type slip worth recovering.
+fn required_text(o: &Object, key: &str, what: &str) -> Result<String, String> {
+    match o.get(key) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.trim().to_string()),
+        Some(Value::String(_)) => Err(format!("{what} has an empty `{key}`")),
+        None | Some(Value::Null) => Err(format!("{what} has no `{key}`")),
+        Some(v) => Err(format!(
+            "{what} has `{key}` as {}, not a string",
+            lenient::kind(v)
+        )),
+    }
+}
+
+impl User {
+    /// The key this user is de-duplicated by: the id, or for pending users
+    /// (who have none) the lower-cased e-mail.
+    pub fn dedup_key(&self) -> String {
+        match &self.id {
+            Some(id) => id.clone(),
+            None => format!("pending:{}", self.email.to_lowercase()),
+        }
+    }
+}
+
+impl FromJson for User {
+    const WHAT: &'static str = "user";
+    fn from_object(o: &Object) -> Result<Self, String> {
+        let s = |k| lenient::string(o, k);
+        Ok(User {
+            id: lenient::id(o, "id"),
+            email: required_text(o, "email", Self::WHAT)?,
+            first_name: s("first_name"),
+            last_name: s("last_name"),
+            display_name: s("display_name"),
+            user_type: lenient::int(o, "type").map(UserType::from_code),
+            status: lenient::string(o, "status").map(|v| UserStatus::parse(&v)),
+            role_id: lenient::id(o, "role_id"),
+            role_name: s("role_name"),
+            dept: s("dept"),
+            group_ids: lenient::strings(o, "group_ids"),
+            im_group_ids: lenient::strings(o, "im_group_ids"),
+            pmi: lenient::int(o, "pmi"),
+            timezone: s("timezone"),
+            verified: lenient::int(o, "verified"),
+            created_at: s("created_at"),
+            user_created_at: s("user_created_at"),
+            last_login_time: s("last_login_time"),
+            last_client_version: s("last_client_version"),
+            pic_url: s("pic_url"),
+            language: s("language"),
+            phone_number: s("phone_number"),
+            employee_unique_id: s("employee_unique_id"),
+            plan_united_type: s("plan_united_type"),
+            login_types: lenient::ints(o, "login_types"),
+            account_id: s("account_id"),
+            account_number: lenient::int(o, "account_number"),
+            job_title: s("job_title"),
+            location: s("location"),
+            manager: s("manager"),
+            cluster: s("cluster"),
+            raw: Value::Null,
+        })
+    }
+    fn set_raw(&mut self, raw: Value) {
+        self.raw = raw;
+    }
+}
+
+impl FromJson for Group {
+    const WHAT: &'static str = "group";
+    fn from_object(o: &Object) -> Result<Self, String> {
+        Ok(Group {
+            id: required(o, "id", Self::WHAT)?,
+            name: lenient::string(o, "name"),
+            total_members: lenient::count(o, "total_members"),
+            in_directory: lenient::boolean(o, "in_directory"),
+            directory_privacy: lenient::int(o, "directory_privacy"),
+            raw: Value::Null,
+        })
+    }
+    fn set_raw(&mut self, raw: Value) {
+        self.raw = raw;
+    }
+}
+
+impl FromJson for GroupMember {
+    const WHAT: &'static str = "group member";
+    fn from_object(o: &Object) -> Result<Self, String> {
+        Ok(GroupMember {
+            id: required(o, "id", Self::WHAT)?,
+            email: lenient::string(o, "email"),
+            first_name: lenient::string(o, "first_name"),
+            last_name: lenient::string(o, "last_name"),
+            user_type: lenient::int(o, "type").map(UserType::from_code),
+            primary_group: lenient::boolean(o, "primary_group"),
+            raw: Value::Null,
+        })
+    }
+    fn set_raw(&mut self, raw: Value) {
+        self.raw = raw;
+    }
+}
+
+impl FromJson for Role {
+    const WHAT: &'static str = "role";
+    fn from_object(o: &Object) -> Result<Self, String> {
+        Ok(Role {
+            id: required(o, "id", Self::WHAT)?,
+            name: lenient::string(o, "name"),
+            description: lenient::string(o, "description"),
+            role_type: lenient::string(o, "type"),
+            total_members: lenient::count(o, "total_members"),
+            raw: Value::Null,
+        })
+    }
+    fn set_raw(&mut self, raw: Value) {
+        self.raw = raw;
+    }
+}
+
+impl FromJson for RoleDetail {
+    const WHAT: &'static str = "role";
+    fn from_object(o: &Object) -> Result<Self, String> {
+        Ok(RoleDetail {
+            id: required(o, "id", Self::WHAT)?,
+            name: lenient::string(o, "name"),
+            description: lenient::string(o, "description"),
+            role_type: lenient::string(o, "type"),
+            total_members: lenient::count(o, "total_members"),
+            privileges: lenient::strings(o, "privileges"),
+            raw: Value::Null,
+        })
+    }
+    fn set_raw(&mut self, raw: Value) {
+        self.raw = raw;
+    }
+}
+
+impl FromJson for RoleMember {
+    const WHAT: &'static str = "role member";
+    fn from_object(o: &Object) -> Result<Self, String> {
+        Ok(RoleMember {
+            id: required(o, "id", Self::WHAT)?,
+            email: lenient::string(o, "email"),
+            first_name: lenient::string(o, "first_name"),
+            last_name: lenient::string(o, "last_name"),
+            user_type: lenient::int(o, "type").map(UserType::from_code),
+            department: lenient::string(o, "department"),
+            raw: Value::Null,
+        })
+    }
+    fn set_raw(&mut self, raw: Value) {
+        self.raw = raw;
+    }
+}
+
+impl FromJson for UsersSummary {
+    const WHAT: &'static str = "users summary";
+    fn from_object(o: &Object) -> Result<Self, String> {
+        let c = |k| lenient::count(o, k);
+        Ok(UsersSummary {
+            licensed_users_count: c("licensed_users_count"),
+            basic_users_count: c("basic_users_count"),
+            on_prem_users_count: c("on_prem_users_count"),
+            room_users_count: c("room_users_count"),
+            pending_users_count: c("pending_users_count"),
+            join_only_users_count: c("join_only_users_count"),
+            total_users_count: c("total_users_count"),
+            raw: Value::Null,
+        })
+    }
+    fn set_raw(&mut self, raw: Value) {
+        self.raw = raw;
+    }
+}
+
+impl FromJson for ManagedDomain {
+    const WHAT: &'static str = "managed domain";
+    fn from_object(o: &Object) -> Result<Self, String> {
+        Ok(ManagedDomain {
+            domain: required(o, "domain", Self::WHAT)?,
+            status: lenient::string(o, "status"),
+            raw: Value::Null,
+        })
+    }
+    fn set_raw(&mut self, raw: Value) {
+        self.raw = raw;
+    }
+}
+
+impl FromJson for Settings {
+    const WHAT: &'static str = "settings";
+    fn from_object(_o: &Object) -> Result<Self, String> {
+        Ok(Settings { raw: Value::Null })
+    }
+    fn set_raw(&mut self, raw: Value) {
+        self.raw = raw;
+    }
+}

@@ -1,0 +1,122 @@
+//! Benchmark: list 100,000 users over the three statuses from the sandbox
+//! with 50 ms injected latency per request, the three listings running at
+//! once (as sync runs them). Token paging is sequential per listing, so
+//! the floor is the longest single page chain: (pages of the biggest
+//! status) × latency. Target: elapsed ≤ 1.30 × that chain.
+//!
+//! Run: `cargo bench --bench listing` (release build).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use zoomscope::sandbox::{Faults, Sandbox, SandboxConfig};
+use zoomscope::zoom::{ClientConfig, PageInfo, Secret, UserStatus, ZoomClient};
+
+const USERS: usize = 100_000;
+const LATENCY: Duration = Duration::from_millis(50);
+const TARGET: f64 = 1.30;
+const RUNS: usize = 3;
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(run());
+}
+
+async fn run() {
+    let sb = Sandbox::start(SandboxConfig {
+        users: USERS,
+        faults: Faults {
+            latency: LATENCY,
+            ..Faults::default()
+        },
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("sandbox");
+    let mut runs: Vec<(Duration, usize, [usize; 3])> = Vec::new();
+    for run in 0..RUNS {
+        let mut cfg = ClientConfig::new(
+            sb.account_id(),
+            sb.client_id(),
+            Secret::new(sb.client_secret()),
+        );
+        cfg.api_url = sb.api_url();
+        cfg.oauth_url = sb.oauth_url();
+        let client = ZoomClient::new(cfg).expect("client");
+        // The token request is not part of the listing.
+        client.granted_scopes().await.expect("token");
+
+        let pages = [
+            AtomicUsize::new(0),
+            AtomicUsize::new(0),
+            AtomicUsize::new(0),
+        ];
+        let [pa, pi, pp] = &pages;
+        let (on_a, on_i, on_p) = (
+            move |_: PageInfo| {
+                pa.fetch_add(1, Ordering::Relaxed);
+            },
+            move |_: PageInfo| {
+                pi.fetch_add(1, Ordering::Relaxed);
+            },
+            move |_: PageInfo| {
+                pp.fetch_add(1, Ordering::Relaxed);
+            },
+        );
+        let start = Instant::now();
+        let (a, i, p) = tokio::join!(
+            client.list_users(UserStatus::Active, &on_a),
+            client.list_users(UserStatus::Inactive, &on_i),
+            client.list_users(UserStatus::Pending, &on_p),
+        );
+        let elapsed = start.elapsed();
+        let counts = [
+            a.expect("active").len(),
+            i.expect("inactive").len(),
+            p.expect("pending").len(),
+        ];
+        assert_eq!(counts.iter().sum::<usize>(), USERS, "exact count");
+        let chain = pages
+            .iter()
+            .map(|p| p.load(Ordering::Relaxed))
+            .max()
+            .unwrap_or(0);
+        eprintln!(
+            "run {}: {:.3} s, counts {:?}, pages {:?}",
+            run + 1,
+            elapsed.as_secs_f64(),
+            counts,
+            pages
+                .iter()
+                .map(|p| p.load(Ordering::Relaxed))
+                .collect::<Vec<_>>()
+        );
+        runs.push((elapsed, chain, counts));
+    }
+    sb.shutdown().await;
+    // The median run is the headline; every run was printed above.
+    runs.sort_by_key(|r| r.0);
+    let Some(&(elapsed, chain_pages, counts)) = runs.get(runs.len() / 2) else {
+        return;
+    };
+    let chain = LATENCY * chain_pages as u32;
+    let ratio = elapsed.as_secs_f64() / chain.as_secs_f64();
+    println!(
+        "listing (median of {RUNS}): {:.2} s for {} users ({} active / {} inactive / {} pending), longest page chain {} pages × {} ms = {:.2} s, {:.2}× the page chain (target ≤ {:.2}×) {}",
+        elapsed.as_secs_f64(),
+        USERS,
+        counts[0],
+        counts[1],
+        counts[2],
+        chain_pages,
+        LATENCY.as_millis(),
+        chain.as_secs_f64(),
+        ratio,
+        TARGET,
+        if ratio <= TARGET { "OK" } else { "OVER TARGET" }
+    );
+}

@@ -1,0 +1,214 @@
+//! Resolving a profile: file values, then environment overrides, then the
+//! secret (plain, from the environment, or from `client_secret_command`).
+
+use std::collections::HashMap;
+use std::process::{Command, Stdio};
+
+use super::{Config, ConfigError, PollingInterval, ProfileConfig};
+use crate::zoom::{ClientConfig, Plan, Secret};
+
+/// The environment variables that override a profile. A map rather than
+/// `std::env` so tests can resolve profiles without touching the process.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    vars: HashMap<String, String>,
+}
+
+/// Names read from the environment.
+pub const ENV_ACCOUNT_ID: &str = "ZOOM_ACCOUNT_ID";
+pub const ENV_CLIENT_ID: &str = "ZOOM_CLIENT_ID";
+pub const ENV_CLIENT_SECRET: &str = "ZOOM_CLIENT_SECRET";
+pub const ENV_API_URL: &str = "ZOOM_API_URL";
+pub const ENV_OAUTH_URL: &str = "ZOOM_OAUTH_URL";
+
+impl Env {
+    pub fn from_pairs<I, K, V>(pairs: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        Env {
+            vars: pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        }
+    }
+
+    /// A non-empty variable.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.trim().is_empty())
+    }
+}
+
+/// The five `ZOOM_*` variables of this process.
+pub fn process_env() -> Env {
+    Env::from_pairs(
+        [
+            ENV_ACCOUNT_ID,
+            ENV_CLIENT_ID,
+            ENV_CLIENT_SECRET,
+            ENV_API_URL,
+            ENV_OAUTH_URL,
+        ]
+        .into_iter()
+        .filter_map(|k| std::env::var(k).ok().map(|v| (k, v))),
+    )
+}
+
+/// Where the secret came from (shown by `info`; the value never is).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretSource {
+    ConfigFile,
+    Command,
+    Environment,
+    /// The `--demo` sandbox's own credentials.
+    Demo,
+}
+
+impl SecretSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SecretSource::ConfigFile => "config file",
+            SecretSource::Command => "client_secret_command",
+            SecretSource::Environment => "ZOOM_CLIENT_SECRET",
+            SecretSource::Demo => "demo sandbox",
+        }
+    }
+}
+
+/// A profile ready to build a client from.
+#[derive(Debug, Clone)]
+pub struct ResolvedProfile {
+    pub name: String,
+    pub account_id: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+    pub secret_source: SecretSource,
+    pub account_name: Option<String>,
+    pub api_url: String,
+    pub oauth_url: String,
+    pub plan: Plan,
+    pub polling_interval: PollingInterval,
+}
+
+impl ResolvedProfile {
+    /// The client configuration for this profile.
+    pub fn client_config(&self) -> ClientConfig {
+        let mut c = ClientConfig::new(
+            self.account_id.clone(),
+            self.client_id.clone(),
+            self.client_secret.clone(),
+        );
+        c.api_url = self.api_url.clone();
+        c.oauth_url = self.oauth_url.clone();
+        c.plan = self.plan;
+        c
+    }
+}
+
+pub(super) fn resolve(
+    config: &Config,
+    name: &str,
+    env: &Env,
+) -> Result<ResolvedProfile, ConfigError> {
+    let empty = ProfileConfig::default();
+    let file = match config.profiles.get(name) {
+        Some(p) => p,
+        // The default profile may live entirely in the environment.
+        None if name == "default" => &empty,
+        None => {
+            return Err(ConfigError::UnknownProfile {
+                name: name.to_string(),
+                path: config.path.clone(),
+                available: config.profile_names(),
+            });
+        }
+    };
+    let missing = |field, env| ConfigError::Missing {
+        profile: name.to_string(),
+        field,
+        env,
+        path: config.path.clone(),
+    };
+    let pick = |env_name: &str, file_value: &Option<String>| {
+        env.get(env_name)
+            .map(str::to_string)
+            .or_else(|| file_value.clone().filter(|v| !v.trim().is_empty()))
+    };
+    let account_id = pick(ENV_ACCOUNT_ID, &file.account_id)
+        .ok_or_else(|| missing("account_id", ENV_ACCOUNT_ID))?;
+    let client_id =
+        pick(ENV_CLIENT_ID, &file.client_id).ok_or_else(|| missing("client_id", ENV_CLIENT_ID))?;
+    if file.client_secret.is_some() && file.client_secret_command.is_some() {
+        return Err(ConfigError::BothSecrets {
+            profile: name.to_string(),
+        });
+    }
+    let (client_secret, secret_source) = if let Some(s) = env.get(ENV_CLIENT_SECRET) {
+        (Secret::new(s), SecretSource::Environment)
+    } else if let Some(s) = file.client_secret.as_ref().filter(|s| !s.is_empty()) {
+        (s.clone(), SecretSource::ConfigFile)
+    } else if let Some(cmd) = &file.client_secret_command {
+        (run_secret_command(name, cmd)?, SecretSource::Command)
+    } else {
+        return Err(missing("client_secret", ENV_CLIENT_SECRET));
+    };
+    Ok(ResolvedProfile {
+        name: name.to_string(),
+        account_id,
+        client_id,
+        client_secret,
+        secret_source,
+        account_name: file.account_name.clone().filter(|s| !s.trim().is_empty()),
+        api_url: pick(ENV_API_URL, &file.api_url)
+            .unwrap_or_else(|| ClientConfig::DEFAULT_API_URL.to_string()),
+        oauth_url: pick(ENV_OAUTH_URL, &file.oauth_url)
+            .unwrap_or_else(|| ClientConfig::DEFAULT_OAUTH_URL.to_string()),
+        plan: file.plan.unwrap_or_default(),
+        polling_interval: file.polling_interval.unwrap_or(PollingInterval::DEFAULT),
+    })
+}
+
+/// Runs the command through the shell and returns its trimmed stdout. The
+/// output is the secret, so it appears in no error and no log line.
+fn run_secret_command(profile: &str, cmd: &str) -> Result<Secret, ConfigError> {
+    let fail = |problem: String| ConfigError::SecretCommand {
+        profile: profile.to_string(),
+        problem,
+    };
+    tracing::debug!(profile, "running client_secret_command");
+    #[cfg(unix)]
+    let mut command = {
+        let mut c = Command::new("sh");
+        c.arg("-c").arg(cmd);
+        c
+    };
+    #[cfg(not(unix))]
+    let mut command = {
+        let mut c = Command::new("cmd");
+        c.arg("/C").arg(cmd);
+        c
+    };
+    let out = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        // The user sees the command's own complaints (e.g. a locked keyring).
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| fail(format!("could not start: {e}")))?;
+    if !out.status.success() {
+        return Err(fail(format!("failed ({})", out.status)));
+    }
+    let text =
+        String::from_utf8(out.stdout).map_err(|_| fail("printed non-UTF-8 output".into()))?;
+    let secret = text.trim();
+    if secret.is_empty() {
+        return Err(fail("printed nothing".into()));
+    }
+    Ok(Secret::new(secret))
+}

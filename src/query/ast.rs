@@ -1,0 +1,174 @@
+//! The parsed form of a query. Every part that an error could point at keeps
+//! its [`Span`].
+
+use super::lexer::{CmpOp, Span};
+
+/// Which entities a selector names: `zoom_user`, `User`, `*` or
+/// `(zoom_user|Person)`. Names are kept as written; an unknown `_type` or
+/// `_class` matches nothing (as in J1QL, where it is simply absent).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Selector {
+    Any,
+    Names(Vec<String>),
+}
+
+/// One node of the path: the FIND target or a hop's target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub selector: Selector,
+    pub alias: Option<String>,
+    pub filter: Option<Cond>,
+    pub span: Span,
+}
+
+/// A relationship verb after `THAT`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verb {
+    Has,
+    Assigned,
+    Is,
+    /// `RELATES TO`: any relationship class.
+    RelatesTo,
+}
+
+impl Verb {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verb::Has => "HAS",
+            Verb::Assigned => "ASSIGNED",
+            Verb::Is => "IS",
+            Verb::RelatesTo => "RELATES TO",
+        }
+    }
+}
+
+/// `THAT [!]VERB target`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hop {
+    /// `THAT !HAS …`: the previous node has no such relationship.
+    pub negated: bool,
+    /// One or more verbs (`(HAS|ASSIGNED)` lists several).
+    pub verbs: Vec<Verb>,
+    pub target: Node,
+    pub span: Span,
+}
+
+/// A literal on the right of a comparison.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Literal {
+    Str(String),
+    Number(f64),
+    Bool(bool),
+    Undefined,
+    /// `date.now [± N unit]`, resolved against `now` when the query runs.
+    Time(TimeOffset),
+    List(Vec<Literal>),
+}
+
+/// A signed offset from `date.now`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeOffset {
+    pub amount: i64,
+    pub unit: TimeUnit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeUnit {
+    Seconds,
+    Minutes,
+    Hours,
+    Days,
+    Weeks,
+    /// Calendar months.
+    Months,
+    /// Calendar years.
+    Years,
+}
+
+/// A property reference: `name` inside WITH (alias = the node being
+/// filtered), `alias.name` inside WHERE / RETURN / ORDER BY.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PropRef {
+    /// Index of the alias's node in the path (0 = FIND).
+    pub node: usize,
+    pub name: String,
+    pub span: Span,
+}
+
+/// The right side of a comparison: a literal, or (in WHERE) another property.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Operand {
+    Literal(Literal),
+    Prop(PropRef),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cond {
+    Cmp {
+        prop: PropRef,
+        op: CmpOp,
+        rhs: Operand,
+        span: Span,
+    },
+    And(Box<Cond>, Box<Cond>),
+    Or(Box<Cond>, Box<Cond>),
+}
+
+/// One RETURN item.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReturnExpr {
+    /// `alias.prop`
+    Prop(PropRef),
+    /// `alias`: the whole entity.
+    Entity { node: usize },
+    /// `COUNT(alias)`: distinct entities of that alias (per group).
+    Count { node: usize },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReturnItem {
+    pub expr: ReturnExpr,
+    /// The column label: `AS "Label"`, else the expression text
+    /// (`zu.displayName`, `zu`), and `count` for COUNT.
+    pub label: String,
+    pub span: Span,
+}
+
+/// An ORDER BY key.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OrderKey {
+    /// `alias.prop` (or a bare property of the FIND node).
+    Prop(PropRef),
+    /// A RETURN label (`ORDER BY "Users" DESC`), index into the columns.
+    Column(usize),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OrderItem {
+    pub key: OrderKey,
+    pub descending: bool,
+}
+
+/// A whole query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    /// Node 0 is the FIND target; each positive hop adds the next node.
+    /// Negated hops keep their target here too (it is never bound).
+    pub find: Node,
+    pub hops: Vec<Hop>,
+    /// Alias names by node index (node 0 = FIND, then positive hops in
+    /// order). Negated hops' targets have no node.
+    pub aliases: Vec<Option<String>>,
+    pub where_: Option<Cond>,
+    pub returns: Vec<ReturnItem>,
+    pub order: Vec<OrderItem>,
+    pub skip: Option<usize>,
+    pub limit: Option<usize>,
+}
+
+impl Query {
+    /// Number of bound nodes in a path (FIND plus positive hops).
+    pub fn node_count(&self) -> usize {
+        self.aliases.len()
+    }
+}

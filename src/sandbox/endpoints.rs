@@ -1,0 +1,208 @@
+//! The endpoints the sandbox serves, with their rate-limit category and the
+//! scopes that authorise them, transcribed from Zoom's OpenAPI documents
+//! (`x-macro-scopes` ∪ `x-granular-scopes`, "Rate Limit Label";
+//! zoom-api.md §1.5 and §3.2).
+
+use serde::Serialize;
+
+/// Zoom's rate-limit categories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Category {
+    Light,
+    Medium,
+    Heavy,
+}
+
+impl Category {
+    pub const ALL: [Category; 3] = [Self::Light, Self::Medium, Self::Heavy];
+
+    /// The `X-RateLimit-Category` header value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Light => "Light",
+            Self::Medium => "Medium",
+            Self::Heavy => "Heavy",
+        }
+    }
+
+    pub(crate) fn slot(self) -> usize {
+        match self {
+            Self::Light => 0,
+            Self::Medium => 1,
+            Self::Heavy => 2,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Endpoint {
+    ListUsers,
+    GetUser,
+    UserSettings,
+    UsersSummary,
+    ListGroups,
+    GetGroup,
+    GroupMembers,
+    ListRoles,
+    GetRole,
+    RoleMembers,
+    AccountSettings,
+    AccountLockSettings,
+    ManagedDomains,
+}
+
+impl Endpoint {
+    pub fn category(self) -> Category {
+        match self {
+            Self::GetUser | Self::GetGroup | Self::GetRole | Self::ManagedDomains => {
+                Category::Light
+            }
+            Self::ListUsers
+            | Self::UserSettings
+            | Self::UsersSummary
+            | Self::ListGroups
+            | Self::GroupMembers
+            | Self::ListRoles
+            | Self::RoleMembers
+            | Self::AccountSettings
+            | Self::AccountLockSettings => Category::Medium,
+        }
+    }
+
+    /// Classic ("macro") scopes that authorise the endpoint.
+    pub fn macro_scopes(self) -> &'static [&'static str] {
+        const USER: &[&str] = &[
+            "user:read",
+            "user:write",
+            "user:read:admin",
+            "user:write:admin",
+        ];
+        const GROUP: &[&str] = &["group:read:admin", "group:write:admin"];
+        const ROLE: &[&str] = &["role:read:admin", "role:write:admin"];
+        const ACCOUNT: &[&str] = &["account:read:admin"];
+        match self {
+            Self::ListUsers | Self::UserSettings | Self::UsersSummary => USER,
+            Self::GetUser => &[
+                "user:read",
+                "user:write",
+                "user:read:admin",
+                "user:write:admin",
+                "user_profile",
+                "user_info:read",
+            ],
+            Self::ListGroups | Self::GetGroup | Self::GroupMembers => GROUP,
+            Self::ListRoles | Self::GetRole | Self::RoleMembers => ROLE,
+            Self::AccountSettings | Self::AccountLockSettings | Self::ManagedDomains => ACCOUNT,
+        }
+    }
+
+    /// Granular scopes that authorise the endpoint.
+    pub fn granular_scopes(self) -> &'static [&'static str] {
+        match self {
+            Self::ListUsers => &["user:read:list_users:admin"],
+            Self::GetUser => &["user:read:user", "user:read:user:admin"],
+            Self::UserSettings => &["user:read:settings", "user:read:settings:admin"],
+            Self::UsersSummary => &["user:read:summary:admin"],
+            Self::ListGroups => &["group:read:list_groups:admin"],
+            Self::GetGroup => &["group:read:group:admin"],
+            Self::GroupMembers => &["group:read:list_members:admin"],
+            Self::ListRoles => &["role:read:list_roles", "role:read:list_roles:admin"],
+            Self::GetRole => &["role:read:role", "role:read:role:admin"],
+            Self::RoleMembers => &["role:read:list_members", "role:read:list_members:admin"],
+            Self::AccountSettings => &[
+                "account:read:settings:admin",
+                "account:read:settings:master",
+            ],
+            Self::AccountLockSettings => &["account:read:lock_settings:master"],
+            Self::ManagedDomains => &["account:read:managed_domains:master"],
+        }
+    }
+
+    /// True when one of `granted` authorises this endpoint.
+    pub fn allowed_by<S: AsRef<str>>(self, granted: &[S]) -> bool {
+        granted.iter().any(|g| {
+            let g = g.as_ref();
+            self.macro_scopes().contains(&g) || self.granular_scopes().contains(&g)
+        })
+    }
+
+    /// `GET /roles` answers a missing scope with the older 4700 wording.
+    pub fn missing_scope_error(self) -> (u32, String) {
+        match self {
+            Self::ListRoles => (
+                4700,
+                "Invalid access token, does not contain role:read:admin scope.".to_string(),
+            ),
+            _ => (
+                4711,
+                format!(
+                    "Invalid access token, does not contain scopes:[{}].",
+                    self.granular_scopes().join(", ")
+                ),
+            ),
+        }
+    }
+}
+
+/// Classic read scopes (all endpoints).
+pub const CLASSIC_READ_SCOPES: &[&str] = &[
+    "user:read:admin",
+    "group:read:admin",
+    "role:read:admin",
+    "account:read:admin",
+];
+
+/// Granular read scopes an S2S app would pick for these endpoints.
+pub const GRANULAR_READ_SCOPES: &[&str] = &[
+    "user:read:list_users:admin",
+    "user:read:user:admin",
+    "user:read:settings:admin",
+    "user:read:summary:admin",
+    "group:read:list_groups:admin",
+    "group:read:group:admin",
+    "group:read:list_members:admin",
+    "role:read:list_roles:admin",
+    "role:read:role:admin",
+    "role:read:list_members:admin",
+    "account:read:settings:admin",
+    "account:read:lock_settings:master",
+    "account:read:managed_domains:master",
+];
+
+/// The default grant: every read scope, classic and granular.
+pub fn all_read_scopes() -> Vec<String> {
+    CLASSIC_READ_SCOPES
+        .iter()
+        .chain(GRANULAR_READ_SCOPES)
+        .map(|s| (*s).to_string())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn granular_alone_authorises_each_endpoint() {
+        let all = [
+            Endpoint::ListUsers,
+            Endpoint::GetUser,
+            Endpoint::UserSettings,
+            Endpoint::UsersSummary,
+            Endpoint::ListGroups,
+            Endpoint::GetGroup,
+            Endpoint::GroupMembers,
+            Endpoint::ListRoles,
+            Endpoint::GetRole,
+            Endpoint::RoleMembers,
+            Endpoint::AccountSettings,
+            Endpoint::AccountLockSettings,
+            Endpoint::ManagedDomains,
+        ];
+        for e in all {
+            assert!(e.allowed_by(GRANULAR_READ_SCOPES), "{e:?}");
+            assert!(e.allowed_by(CLASSIC_READ_SCOPES), "{e:?}");
+            assert!(!e.allowed_by(&["meeting:read:admin"]), "{e:?}");
+        }
+    }
+}

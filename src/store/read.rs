@@ -1,0 +1,242 @@
+//! Reading snapshots back into a [`Graph`].
+//!
+//! The latest snapshot is the open versions (`valid_to IS NULL`, a partial
+//! index); an older snapshot S is the versions with
+//! `valid_from <= S < valid_to`. Entities are added in first-seen order (by
+//! their `eid`), so a loaded graph lists users in the order the API first
+//! returned them.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde_json::Value;
+
+use crate::graph::{Entity, EntityId, Graph, Interner, Props};
+
+use super::codec::{decode_props, etype_from_code, rtype_from_code};
+use super::{Snapshot, SnapshotId, SnapshotInfo, StoreError};
+
+pub(super) fn load(
+    conn: &Connection,
+    pid: i64,
+    profile: &str,
+    id: SnapshotId,
+    is_latest: bool,
+) -> Result<Snapshot, StoreError> {
+    let info =
+        snapshot_info(conn, pid, profile, id)?.ok_or_else(|| StoreError::UnknownSnapshot {
+            profile: profile.to_string(),
+            id: id.0,
+        })?;
+    let mut names = Interner::default();
+    let mut scratch = Vec::new();
+
+    // Entities.
+    let (ent_sql, rel_sql) = if is_latest {
+        (
+            "SELECT v.eid, e.etype, e.key, v.props FROM entity_versions v \
+             JOIN entities e ON e.eid = v.eid WHERE v.profile_id = ?1 AND v.valid_to IS NULL",
+            "SELECT rtype, from_eid, to_eid, props FROM rel_versions \
+             WHERE profile_id = ?1 AND valid_to IS NULL",
+        )
+    } else {
+        (
+            "SELECT v.eid, e.etype, e.key, v.props FROM entity_versions v \
+             JOIN entities e ON e.eid = v.eid WHERE v.profile_id = ?1 AND v.valid_from <= ?2 \
+             AND (v.valid_to IS NULL OR v.valid_to > ?2)",
+            "SELECT rtype, from_eid, to_eid, props FROM rel_versions \
+             WHERE profile_id = ?1 AND valid_from <= ?2 AND (valid_to IS NULL OR valid_to > ?2)",
+        )
+    };
+    let mut rows: Vec<(i64, i64, String, Vec<u8>)> = Vec::new();
+    {
+        let mut stmt = conn.prepare(ent_sql)?;
+        let mut q = if is_latest {
+            stmt.query(params![pid])?
+        } else {
+            stmt.query(params![pid, id.0])?
+        };
+        while let Some(r) = q.next()? {
+            rows.push((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?));
+        }
+    }
+    rows.sort_unstable_by_key(|r| r.0);
+    let mut graph = Graph::new();
+    let mut by_eid: HashMap<i64, EntityId> = HashMap::with_capacity(rows.len());
+    for (eid, etype, key, blob) in rows {
+        let props = decode_props(&blob, &mut names, &mut scratch)?;
+        let entity = Entity {
+            key,
+            etype: etype_from_code(etype)?,
+            props,
+        };
+        let id = graph
+            .add_entity(entity)
+            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        by_eid.insert(eid, id);
+    }
+
+    // Relationships.
+    {
+        let mut stmt = conn.prepare(rel_sql)?;
+        let mut q = if is_latest {
+            stmt.query(params![pid])?
+        } else {
+            stmt.query(params![pid, id.0])?
+        };
+        while let Some(r) = q.next()? {
+            let rtype = rtype_from_code(r.get(0)?)?;
+            let (Some(from), Some(to)) = (
+                by_eid.get(&r.get::<_, i64>(1)?).copied(),
+                by_eid.get(&r.get::<_, i64>(2)?).copied(),
+            ) else {
+                return Err(StoreError::Corrupt(format!(
+                    "{rtype} relationship whose endpoint is not in snapshot {}",
+                    id.0
+                )));
+            };
+            let props = match r.get::<_, Option<Vec<u8>>>(3)? {
+                Some(b) => decode_props(&b, &mut names, &mut scratch)?,
+                None => Props::new(),
+            };
+            graph
+                .add_relationship_ids(rtype, from, to, props)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        }
+    }
+
+    // Settings fetched lazily since (or at) this snapshot.
+    {
+        let mut stmt = conn.prepare(
+            "SELECT u.eid, u.props FROM user_settings u JOIN entities e ON e.eid = u.eid \
+             WHERE e.profile_id = ?1 AND u.snapshot_id <= ?2",
+        )?;
+        let mut q = stmt.query(params![pid, id.0])?;
+        while let Some(r) = q.next()? {
+            let Some(eid) = by_eid.get(&r.get::<_, i64>(0)?).copied() else {
+                continue;
+            };
+            let lazy = decode_props(&r.get::<_, Vec<u8>>(1)?, &mut names, &mut scratch)?;
+            let lazy: Vec<_> = lazy
+                .iter()
+                .map(|(k, v)| (names.intern(k), v.clone()))
+                .collect();
+            graph.update_props(eid, |p| {
+                for (k, v) in lazy {
+                    p.insert(k, v);
+                }
+            });
+        }
+    }
+    Ok(Snapshot { info, graph })
+}
+
+fn snapshot_info(
+    conn: &Connection,
+    pid: i64,
+    profile: &str,
+    id: SnapshotId,
+) -> Result<Option<SnapshotInfo>, StoreError> {
+    let row = conn
+        .query_row(
+            "SELECT id, account_id, started_at, finished_at, refreshed, steps, counts \
+             FROM snapshots WHERE profile_id = ?1 AND id = ?2",
+            params![pid, id.0],
+            raw_info,
+        )
+        .optional()?;
+    row.map(|r| r.into_info(profile)).transpose()
+}
+
+pub(super) fn snapshot_infos(
+    conn: &Connection,
+    pid: i64,
+    profile: &str,
+) -> Result<Vec<SnapshotInfo>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, account_id, started_at, finished_at, refreshed, steps, counts \
+         FROM snapshots WHERE profile_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt
+        .query_map(params![pid], raw_info)?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter().map(|r| r.into_info(profile)).collect()
+}
+
+struct RawInfo {
+    id: i64,
+    account_id: String,
+    started_at: String,
+    finished_at: String,
+    refreshed: String,
+    steps: String,
+    counts: String,
+}
+
+fn raw_info(r: &Row<'_>) -> rusqlite::Result<RawInfo> {
+    Ok(RawInfo {
+        id: r.get(0)?,
+        account_id: r.get(1)?,
+        started_at: r.get(2)?,
+        finished_at: r.get(3)?,
+        refreshed: r.get(4)?,
+        steps: r.get(5)?,
+        counts: r.get(6)?,
+    })
+}
+
+impl RawInfo {
+    fn into_info(self, profile: &str) -> Result<SnapshotInfo, StoreError> {
+        let corrupt = |what: &str, e: &dyn std::fmt::Display| {
+            StoreError::Corrupt(format!("snapshot {} {what}: {e}", self.id))
+        };
+        let time = |s: &str, what: &str| {
+            DateTime::parse_from_rfc3339(s)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|e| corrupt(what, &e))
+        };
+        Ok(SnapshotInfo {
+            id: SnapshotId(self.id),
+            profile: profile.to_string(),
+            account_id: self.account_id.clone(),
+            started_at: time(&self.started_at, "started_at")?,
+            finished_at: time(&self.finished_at, "finished_at")?,
+            steps: serde_json::from_str(&self.steps).map_err(|e| corrupt("steps", &e))?,
+            counts: serde_json::from_str(&self.counts).map_err(|e| corrupt("counts", &e))?,
+            refreshed: serde_json::from_str(&self.refreshed)
+                .map_err(|e| corrupt("refreshed", &e))?,
+        })
+    }
+}
+
+pub(super) fn raw_json(
+    conn: &Connection,
+    pid: i64,
+    key: &str,
+) -> Result<Option<String>, StoreError> {
+    let row: Option<(Option<String>, Option<String>)> = conn
+        .query_row(
+            "SELECT r.json, u.raw FROM entities e LEFT JOIN raw_json r ON r.eid = e.eid \
+             LEFT JOIN user_settings u ON u.eid = e.eid WHERE e.profile_id = ?1 AND e.key = ?2",
+            params![pid, key],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((raw, lazy)) = row else {
+        return Ok(None);
+    };
+    match (raw, lazy) {
+        (Some(raw), Some(lazy)) => {
+            let (Ok(Value::Object(mut m)), Ok(settings)) = (
+                serde_json::from_str::<Value>(&raw),
+                serde_json::from_str::<Value>(&lazy),
+            ) else {
+                return Ok(Some(raw));
+            };
+            m.insert("_settings".into(), settings);
+            Ok(Some(Value::Object(m).to_string()))
+        }
+        (raw, _) => Ok(raw),
+    }
+}

@@ -1,0 +1,617 @@
+//! Writing snapshots: only what changed, in one transaction.
+//!
+//! Steps of [`save_snapshot`]:
+//! 1. read the open (current) versions of the profile's entities and
+//!    relationships — keys, hashes and row ids, not the properties;
+//! 2. for each entity of a refreshed type: unchanged hash → nothing;
+//!    changed → close the old version at this snapshot and insert a new
+//!    one; new key → insert. Open versions of refreshed types absent from
+//!    the graph are closed (deleted). Entities of types not refreshed keep
+//!    their open versions (carried); ones the previous snapshot did not have
+//!    are added, since adding replaces nothing;
+//! 3. relationships likewise; carried relationships whose endpoints are no
+//!    longer present are closed;
+//! 4. raw JSON rows are rewritten when their hash changed;
+//! 5. user settings: unless the sync fetched them (`Parts::user_settings`),
+//!    each written user keeps the settings properties it had — from a lazy
+//!    fetch if there is one (newer), else from its previous version — and
+//!    lazy rows folded in are removed.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::Utc;
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use serde_json::Value;
+
+use crate::graph::build::is_user_setting_prop;
+use crate::graph::settings::redact;
+use crate::graph::{Entity, EntityType, Interner, Props};
+
+use super::codec::{
+    content_hash, decode_props, encode_props, etype_code, etype_from_code, rtype_code,
+    rtype_from_code,
+};
+use super::{SnapshotId, SnapshotInfo, SnapshotWrite, StoreError};
+
+/// `flags` bit: a user version that carries settings properties.
+const FLAG_HAS_SETTINGS: i64 = 1;
+
+struct OpenEntity {
+    row: i64,
+    eid: i64,
+    etype: EntityType,
+    hash: i64,
+    seen: bool,
+}
+
+struct OpenRel {
+    row: i64,
+    props: Option<Vec<u8>>,
+    keep: bool,
+}
+
+pub(super) fn save_snapshot(
+    conn: &Connection,
+    w: &SnapshotWrite<'_>,
+) -> Result<SnapshotInfo, StoreError> {
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let pid = profile_id_or_insert(&tx, w.profile)?;
+    let refreshed_json =
+        serde_json::to_string(w.refreshed).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let steps_json =
+        serde_json::to_string(w.steps).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    tx.execute(
+        "INSERT INTO snapshots (profile_id, account_id, started_at, finished_at, refreshed, steps, counts) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, '{}')",
+        params![
+            pid,
+            w.account_id,
+            w.started_at.to_rfc3339(),
+            w.finished_at.to_rfc3339(),
+            refreshed_json,
+            steps_json
+        ],
+    )?;
+    let sid = tx.last_insert_rowid();
+
+    let mut open = open_entities(&tx, pid)?;
+    let raw_hashes = raw_hashes(&tx, pid)?;
+    let carried_settings = if w.refreshed.user_settings {
+        HashMap::new()
+    } else {
+        settings_to_carry(&tx, pid, &open, w)?
+    };
+
+    let role_names = carried_role_names(&tx, pid, w)?;
+
+    // Entities.
+    let mut eid_of: Vec<i64> = Vec::with_capacity(w.graph.entity_count());
+    let mut live: HashSet<i64> = HashSet::with_capacity(open.len() + w.graph.entity_count());
+    let mut buf = Vec::with_capacity(4096);
+    {
+        let mut close =
+            tx.prepare_cached("UPDATE entity_versions SET valid_to = ?1 WHERE rowid = ?2")?;
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO entity_versions (eid, profile_id, valid_from, hash, flags, props) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        let mut new_entity = tx.prepare_cached(
+            "INSERT INTO entities (profile_id, key, etype) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (profile_id, key) DO UPDATE SET etype = excluded.etype RETURNING eid",
+        )?;
+        let mut put_raw = tx.prepare_cached(
+            "INSERT INTO raw_json (eid, hash, json) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (eid) DO UPDATE SET hash = excluded.hash, json = excluded.json",
+        )?;
+        for (_, e) in w.graph.entities() {
+            if !w.refreshed.has_entity(e.etype)
+                && let Some(o) = open.get_mut(&e.key)
+            {
+                // Carried: the previous snapshot's data of this part stays.
+                o.seen = true;
+                eid_of.push(o.eid);
+                live.insert(o.eid);
+                continue;
+            }
+            let previous = open.get_mut(&e.key);
+            buf.clear();
+            let carried = carried_settings.get(&e.key);
+            let flags = encode_entity(e, carried, &role_names, &mut buf)?;
+            let hash = content_hash(&[&etype_code(e.etype).to_le_bytes(), &buf]);
+            let eid = match previous {
+                Some(o) => {
+                    o.seen = true;
+                    if o.hash != hash {
+                        close.execute(params![sid, o.row])?;
+                        insert.execute(params![o.eid, pid, sid, hash, flags, &buf])?;
+                    }
+                    o.eid
+                }
+                None => {
+                    let eid: i64 = new_entity
+                        .query_row(params![pid, e.key, etype_code(e.etype)], |r| r.get(0))?;
+                    insert.execute(params![eid, pid, sid, hash, flags, &buf])?;
+                    eid
+                }
+            };
+            eid_of.push(eid);
+            live.insert(eid);
+            if let Some(raw) = w.raw.get(&e.key) {
+                let raw = with_carried_raw(raw, carried);
+                let h = content_hash(&[raw.as_bytes()]);
+                if raw_hashes.get(&eid) != Some(&h) {
+                    put_raw.execute(params![eid, h, raw.as_ref()])?;
+                }
+            }
+        }
+        let mut drop_raw = tx.prepare_cached("DELETE FROM raw_json WHERE eid = ?1")?;
+        for o in open.values().filter(|o| !o.seen) {
+            if w.refreshed.has_entity(o.etype) {
+                close.execute(params![sid, o.row])?;
+                drop_raw.execute(params![o.eid])?;
+            } else {
+                live.insert(o.eid);
+            }
+        }
+    }
+    // Lazy settings folded into this snapshot are no longer needed.
+    if w.refreshed.has_entity(EntityType::User) {
+        if w.refreshed.user_settings {
+            tx.execute(
+                "DELETE FROM user_settings WHERE eid IN (SELECT eid FROM entities WHERE profile_id = ?1)",
+                params![pid],
+            )?;
+        } else {
+            let mut del = tx.prepare_cached("DELETE FROM user_settings WHERE eid = ?1")?;
+            for (key, c) in &carried_settings {
+                if c.from_lazy
+                    && let Some(o) = open.get(key)
+                {
+                    del.execute(params![o.eid])?;
+                }
+            }
+        }
+    }
+
+    // Relationships.
+    let mut open_rels = open_relationships(&tx, pid)?;
+    {
+        let mut close =
+            tx.prepare_cached("UPDATE rel_versions SET valid_to = ?1 WHERE rowid = ?2")?;
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO rel_versions (profile_id, rtype, from_eid, to_eid, valid_from, props) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for (_, r) in w.graph.relationships() {
+            let (Some(from), Some(to)) = (
+                eid_of.get(r.from.0 as usize).copied(),
+                eid_of.get(r.to.0 as usize).copied(),
+            ) else {
+                continue;
+            };
+            let props = if r.props.is_empty() {
+                None
+            } else {
+                let mut b = Vec::new();
+                encode_props(&r.props, &mut b)?;
+                Some(b)
+            };
+            let code = rtype_code(r.rtype);
+            match open_rels.get_mut(&(code, from, to)) {
+                Some(o) if o.keep => {}
+                Some(o) => {
+                    o.keep = true;
+                    if o.props != props && w.refreshed.has_relationship(r.rtype) {
+                        close.execute(params![sid, o.row])?;
+                        insert.execute(params![pid, code, from, to, sid, props])?;
+                    }
+                }
+                None => {
+                    insert.execute(params![pid, code, from, to, sid, props])?;
+                    open_rels.insert(
+                        (code, from, to),
+                        OpenRel {
+                            row: 0,
+                            props: None,
+                            keep: true,
+                        },
+                    );
+                }
+            }
+        }
+        for ((code, from, to), o) in open_rels.iter_mut().filter(|(_, o)| !o.keep) {
+            let rtype = rtype_from_code(*code)?;
+            let carried = !w.refreshed.has_relationship(rtype);
+            if carried && live.contains(from) && live.contains(to) {
+                o.keep = true;
+            } else {
+                close.execute(params![sid, o.row])?;
+            }
+        }
+    }
+
+    // Counts of the resulting snapshot.
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut live_types: HashMap<i64, EntityType> = HashMap::with_capacity(live.len());
+    for o in open.values() {
+        live_types.insert(o.eid, o.etype);
+    }
+    for (i, (_, e)) in w.graph.entities().enumerate() {
+        if let Some(eid) = eid_of.get(i) {
+            live_types.entry(*eid).or_insert(e.etype);
+        }
+    }
+    for eid in &live {
+        if let Some(t) = live_types.get(eid) {
+            *counts.entry(t.as_str().to_string()).or_default() += 1;
+        }
+    }
+    for (code, _, _) in open_rels.iter().filter(|(_, o)| o.keep).map(|(k, _)| k) {
+        *counts
+            .entry(rtype_from_code(*code)?.as_str().to_string())
+            .or_default() += 1;
+    }
+    let counts_json =
+        serde_json::to_string(&counts).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    tx.execute(
+        "UPDATE snapshots SET counts = ?1 WHERE id = ?2",
+        params![counts_json, sid],
+    )?;
+    tx.commit()?;
+    Ok(SnapshotInfo {
+        id: SnapshotId(sid),
+        profile: w.profile.to_string(),
+        account_id: w.account_id.to_string(),
+        started_at: w.started_at,
+        finished_at: w.finished_at,
+        steps: w.steps.to_vec(),
+        counts,
+        refreshed: w.refreshed.clone(),
+    })
+}
+
+/// Settings properties (and raw bodies) a user keeps from before.
+struct CarriedSettings {
+    props: Vec<(String, Value)>,
+    raw: Option<Value>,
+    from_lazy: bool,
+}
+
+/// Encodes an entity's properties, merged with carried settings; returns
+/// the version's flags.
+fn encode_entity(
+    e: &Entity,
+    carried: Option<&CarriedSettings>,
+    role_names: &HashMap<String, Value>,
+    buf: &mut Vec<u8>,
+) -> Result<i64, StoreError> {
+    if e.etype != EntityType::User {
+        encode_props(&e.props, buf)?;
+        return Ok(0);
+    }
+    let carried = carried.filter(|c| !c.props.is_empty());
+    // A sync without the roles list cannot name a user's role; the carried
+    // role entity can (so `roleName` does not flicker away).
+    let role_name = match (e.props.get("roleName"), e.props.str("roleId")) {
+        (None, Some(rid)) => role_names.get(rid),
+        _ => None,
+    };
+    if carried.is_none() && role_name.is_none() {
+        encode_props(&e.props, buf)?;
+        let has = e.props.iter().any(|(k, _)| is_user_setting_prop(k));
+        return Ok(if has { FLAG_HAS_SETTINGS } else { 0 });
+    }
+    let mut props = e.props.clone();
+    if let Some(name) = role_name {
+        props.insert("roleName".into(), name.clone());
+    }
+    if let Some(c) = carried {
+        for (k, v) in &c.props {
+            if props.get(k).is_none() {
+                props.insert(k.as_str().into(), v.clone());
+            }
+        }
+    }
+    encode_props(&props, buf)?;
+    let has = props.iter().any(|(k, _)| is_user_setting_prop(k));
+    Ok(if has { FLAG_HAS_SETTINGS } else { 0 })
+}
+
+/// Role id → name of the open role versions, when this sync did not
+/// refresh roles but did refresh users.
+fn carried_role_names(
+    tx: &Transaction<'_>,
+    pid: i64,
+    w: &SnapshotWrite<'_>,
+) -> Result<HashMap<String, Value>, StoreError> {
+    let mut out = HashMap::new();
+    if w.refreshed.has_entity(EntityType::Role) || !w.refreshed.has_entity(EntityType::User) {
+        return Ok(out);
+    }
+    let mut stmt = tx.prepare(
+        "SELECT v.props FROM entity_versions v JOIN entities e ON e.eid = v.eid \
+         WHERE v.profile_id = ?1 AND v.valid_to IS NULL AND e.etype = ?2",
+    )?;
+    let mut rows = stmt.query(params![pid, etype_code(EntityType::Role)])?;
+    let mut names = Interner::default();
+    let mut scratch = Vec::new();
+    while let Some(r) = rows.next()? {
+        let props = decode_props(&r.get::<_, Vec<u8>>(0)?, &mut names, &mut scratch)?;
+        if let (Some(id), Some(name)) = (props.str("id"), props.get("name")) {
+            out.insert(id.to_string(), name.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// The user's raw JSON with carried `_settings` bodies added, when any.
+fn with_carried_raw<'a>(
+    raw: &'a str,
+    carried: Option<&CarriedSettings>,
+) -> std::borrow::Cow<'a, str> {
+    let Some(settings) = carried.and_then(|c| c.raw.as_ref()) else {
+        return raw.into();
+    };
+    match serde_json::from_str::<Value>(raw) {
+        Ok(Value::Object(mut m)) if !m.contains_key("_settings") => {
+            m.insert("_settings".into(), settings.clone());
+            Value::Object(m).to_string().into()
+        }
+        _ => raw.into(),
+    }
+}
+
+/// For each user in the new graph that has no settings of its own: the
+/// settings it keeps (lazy fetch first, else its previous version's).
+fn settings_to_carry(
+    tx: &Transaction<'_>,
+    pid: i64,
+    open: &HashMap<String, OpenEntity>,
+    w: &SnapshotWrite<'_>,
+) -> Result<HashMap<String, CarriedSettings>, StoreError> {
+    let mut out = HashMap::new();
+    if !w.refreshed.has_entity(EntityType::User) {
+        return Ok(out);
+    }
+    let by_eid: HashMap<i64, &str> = open.iter().map(|(k, o)| (o.eid, k.as_str())).collect();
+    let wants = |key: &str| {
+        w.graph
+            .get(key)
+            .is_some_and(|e| !e.props.iter().any(|(k, _)| is_user_setting_prop(k)))
+    };
+    let mut names = Interner::default();
+    let mut scratch = Vec::new();
+    // Lazily fetched settings (newest).
+    let mut stmt = tx.prepare(
+        "SELECT u.eid, u.props, u.raw FROM user_settings u JOIN entities e ON e.eid = u.eid \
+         WHERE e.profile_id = ?1",
+    )?;
+    let mut rows = stmt.query(params![pid])?;
+    while let Some(r) = rows.next()? {
+        let eid: i64 = r.get(0)?;
+        let Some(key) = by_eid.get(&eid).copied().filter(|k| wants(k)) else {
+            continue;
+        };
+        let props = decode_props(&r.get::<_, Vec<u8>>(1)?, &mut names, &mut scratch)?;
+        let raw = r
+            .get::<_, Option<String>>(2)?
+            .and_then(|s| serde_json::from_str(&s).ok());
+        out.insert(
+            key.to_string(),
+            CarriedSettings {
+                props: props
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .collect(),
+                raw,
+                from_lazy: true,
+            },
+        );
+    }
+    // Previous versions with settings.
+    let mut stmt = tx.prepare(
+        "SELECT v.eid, v.props, r.json FROM entity_versions v LEFT JOIN raw_json r ON r.eid = v.eid \
+         WHERE v.profile_id = ?1 AND v.valid_to IS NULL AND (v.flags & ?2) != 0",
+    )?;
+    let mut rows = stmt.query(params![pid, FLAG_HAS_SETTINGS])?;
+    while let Some(r) = rows.next()? {
+        let eid: i64 = r.get(0)?;
+        let Some(key) = by_eid.get(&eid).copied().filter(|k| wants(k)) else {
+            continue;
+        };
+        if out.contains_key(key) {
+            continue;
+        }
+        let props = decode_props(&r.get::<_, Vec<u8>>(1)?, &mut names, &mut scratch)?;
+        let raw = r
+            .get::<_, Option<String>>(2)?
+            .and_then(|s| serde_json::from_str::<Value>(&s).ok())
+            .and_then(|v| v.get("_settings").cloned());
+        out.insert(
+            key.to_string(),
+            CarriedSettings {
+                props: props
+                    .iter()
+                    .filter(|(k, _)| is_user_setting_prop(k))
+                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .collect(),
+                raw,
+                from_lazy: false,
+            },
+        );
+    }
+    Ok(out)
+}
+
+fn profile_id_or_insert(tx: &Transaction<'_>, profile: &str) -> Result<i64, StoreError> {
+    tx.execute(
+        "INSERT INTO profiles (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
+        params![profile],
+    )?;
+    Ok(tx.query_row(
+        "SELECT id FROM profiles WHERE name = ?1",
+        params![profile],
+        |r| r.get(0),
+    )?)
+}
+
+fn open_entities(
+    tx: &Transaction<'_>,
+    pid: i64,
+) -> Result<HashMap<String, OpenEntity>, StoreError> {
+    let mut stmt = tx.prepare(
+        "SELECT v.rowid, v.eid, e.key, e.etype, v.hash FROM entity_versions v \
+         JOIN entities e ON e.eid = v.eid WHERE v.profile_id = ?1 AND v.valid_to IS NULL",
+    )?;
+    let mut rows = stmt.query(params![pid])?;
+    let mut out = HashMap::new();
+    while let Some(r) = rows.next()? {
+        out.insert(
+            r.get::<_, String>(2)?,
+            OpenEntity {
+                row: r.get(0)?,
+                eid: r.get(1)?,
+                etype: etype_from_code(r.get(3)?)?,
+                hash: r.get(4)?,
+                seen: false,
+            },
+        );
+    }
+    Ok(out)
+}
+
+fn raw_hashes(tx: &Transaction<'_>, pid: i64) -> Result<HashMap<i64, i64>, StoreError> {
+    let mut stmt = tx.prepare(
+        "SELECT r.eid, r.hash FROM raw_json r JOIN entities e ON e.eid = r.eid WHERE e.profile_id = ?1",
+    )?;
+    let map = stmt
+        .query_map(params![pid], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<HashMap<i64, i64>, _>>()?;
+    Ok(map)
+}
+
+fn open_relationships(
+    tx: &Transaction<'_>,
+    pid: i64,
+) -> Result<HashMap<(i64, i64, i64), OpenRel>, StoreError> {
+    let mut stmt = tx.prepare(
+        "SELECT rowid, rtype, from_eid, to_eid, props FROM rel_versions \
+         WHERE profile_id = ?1 AND valid_to IS NULL",
+    )?;
+    let mut rows = stmt.query(params![pid])?;
+    let mut out = HashMap::new();
+    while let Some(r) = rows.next()? {
+        out.insert(
+            (r.get(1)?, r.get(2)?, r.get(3)?),
+            OpenRel {
+                row: r.get(0)?,
+                props: r.get(4)?,
+                keep: false,
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// Upserts one user's lazily fetched settings. Ok(None) when the profile
+/// has no such entity.
+pub(super) fn save_user_settings(
+    conn: &Connection,
+    pid: i64,
+    user_key: &str,
+    props: &[(String, Value)],
+    raw: Option<&str>,
+) -> Result<Option<()>, StoreError> {
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+    let eid: Option<i64> = tx
+        .query_row(
+            "SELECT eid FROM entities WHERE profile_id = ?1 AND key = ?2",
+            params![pid, user_key],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(eid) = eid else { return Ok(None) };
+    let sid: i64 = tx.query_row(
+        "SELECT coalesce(max(id), 0) FROM snapshots WHERE profile_id = ?1",
+        params![pid],
+        |r| r.get(0),
+    )?;
+    // Defence in depth: the builder redacted already.
+    let mut obj = serde_json::Map::new();
+    for (k, v) in props {
+        obj.insert(k.clone(), v.clone());
+    }
+    let mut obj = Value::Object(obj);
+    redact_flat(&mut obj);
+    let mut sorted = Props::with_capacity(props.len());
+    if let Value::Object(m) = obj {
+        for (k, v) in m {
+            sorted.insert(k.as_str().into(), v);
+        }
+    }
+    let mut buf = Vec::new();
+    encode_props(&sorted, &mut buf)?;
+    let raw = match raw {
+        Some(s) => {
+            let mut v: Value = serde_json::from_str(s)
+                .map_err(|e| StoreError::Corrupt(format!("settings raw JSON: {e}")))?;
+            redact(&mut v);
+            Some(v.to_string())
+        }
+        None => None,
+    };
+    tx.execute(
+        "INSERT INTO user_settings (eid, snapshot_id, fetched_at, props, raw) VALUES (?1, ?2, ?3, ?4, ?5) \
+         ON CONFLICT (eid) DO UPDATE SET snapshot_id = excluded.snapshot_id, \
+         fetched_at = excluded.fetched_at, props = excluded.props, raw = excluded.raw",
+        params![eid, sid, Utc::now().to_rfc3339(), buf, raw],
+    )?;
+    tx.commit()?;
+    Ok(Some(()))
+}
+
+/// Flattened names are camelCase (`scheduleMeetingPmiPassword`), so
+/// [`redact`]'s key rules do not see `pmi_password`; this checks the
+/// camelCase forms of the secret keys: a string or number under a name
+/// ending in `PmiPassword`, `PasswordForPmi`,
+/// `DefaultPasswordForScheduledMeetings` or `HostKey` is redacted.
+fn redact_flat(v: &mut Value) {
+    const SUFFIXES: &[&str] = &[
+        "PmiPassword",
+        "PasswordForPmi",
+        "DefaultPasswordForScheduledMeetings",
+        "HostKey",
+        "hostKey",
+    ];
+    if let Value::Object(m) = v {
+        for (k, val) in m.iter_mut() {
+            if SUFFIXES.iter().any(|s| k.ends_with(s)) && (val.is_string() || val.is_number()) {
+                *val = Value::String(crate::graph::settings::REDACTED.into());
+            } else {
+                redact(val);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flat_redaction_catches_camel_case_secrets_only() {
+        let mut v = serde_json::json!({
+            "scheduleMeetingPmiPassword": "123456",
+            "meetingSecurityPasswordForPmi": 792824,
+            "meetingSecurityPmiPassword": true,
+            "scheduleMeetingRequirePasswordForPmiMeetings": "all",
+            "hostKey": "112233",
+        });
+        redact_flat(&mut v);
+        assert_eq!(v["scheduleMeetingPmiPassword"], "[REDACTED]");
+        assert_eq!(v["meetingSecurityPasswordForPmi"], "[REDACTED]");
+        assert_eq!(v["meetingSecurityPmiPassword"], true);
+        assert_eq!(v["scheduleMeetingRequirePasswordForPmiMeetings"], "all");
+        assert_eq!(v["hostKey"], "[REDACTED]");
+    }
+}

@@ -1,0 +1,52 @@
+//! Hands what the steps fetched to the graph builder.
+
+use super::SyncOptions;
+use super::plan::Fetched;
+use super::user_settings::SettingsBodies;
+use crate::graph::build::{AccountInput, Built, GraphBuilder, UserSettingsBundle};
+
+/// Builds the graph from every part that was fetched (complete or not; the
+/// store decides from [`super::Parts`] which parts replace the stored ones).
+pub(crate) fn build(f: Fetched, opts: &SyncOptions) -> Built {
+    let mut b = GraphBuilder::new(opts.account_name.as_deref());
+    let a = f.account;
+    b.account(AccountInput {
+        account_id: opts.account_id.clone(),
+        owner: a.owner.ok().flatten(),
+        summary: a.summary.ok(),
+        settings: a.settings.ok(),
+        security_settings: a.security_settings.ok(),
+        lock_settings: a.lock_settings.ok(),
+        managed_domains: a.managed_domains.ok(),
+    });
+    if let Ok(users) = f.users {
+        b.users(users);
+    }
+    if let Ok(groups) = f.groups {
+        b.groups(groups);
+    }
+    if let Ok(roles) = f.roles {
+        b.roles(roles, f.role_details.unwrap_or_default());
+    }
+    for (gid, members) in f.group_members.unwrap_or_default() {
+        b.group_members(&gid, members);
+    }
+    for (rid, members) in f.role_members.unwrap_or_default() {
+        b.role_members(&rid, members);
+    }
+    if let Some(Ok(settings)) = f.user_settings {
+        for (id, bodies) in settings {
+            b.user_settings(&format!("zoom_user:{id}"), &bundle(bodies));
+        }
+    }
+    b.finish()
+}
+
+pub(crate) fn bundle(s: SettingsBodies) -> UserSettingsBundle {
+    UserSettingsBundle {
+        main: s.main,
+        meeting_authentication: s.meeting_authentication,
+        recording_authentication: s.recording_authentication,
+        meeting_security: s.meeting_security,
+    }
+}

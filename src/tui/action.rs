@@ -1,0 +1,213 @@
+//! Everything the app can be asked to do. Keys map to [`Action`]s through the
+//! keymap; background results arrive as [`Event`]s. Both go through
+//! `App::update`, the only place state changes.
+
+use serde_json::Value;
+
+use crate::sync::SyncEvent;
+
+use super::pane::PaneKind;
+use super::search::SearchDone;
+use super::source::{Loaded, SyncFailure};
+
+/// A user-facing action, named in the config file's `[keys]` table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    MoveDown,
+    MoveUp,
+    PageDown,
+    PageUp,
+    HalfPageDown,
+    HalfPageUp,
+    Top,
+    Bottom,
+    ColumnLeft,
+    ColumnRight,
+    Sort,
+    Open,
+    /// Esc: clear the filter, else go back one level.
+    ClearOrBack,
+    /// q: go back one level; quit at the root.
+    BackOrQuit,
+    Quit,
+    Search,
+    Command,
+    Help,
+    Details,
+    Raw,
+    Copy,
+    ExportCsv,
+    SyncNow,
+    NextPane,
+    PrevPane,
+    Pane(PaneKind),
+    NextMatch,
+    PrevMatch,
+    // prompt editing
+    Accept,
+    Cancel,
+    Complete,
+    DeleteChar,
+    ClearLine,
+}
+
+impl Action {
+    /// Every action with a config name, in the order help lists them.
+    pub fn all() -> Vec<Action> {
+        let mut v = vec![
+            Action::MoveDown,
+            Action::MoveUp,
+            Action::PageDown,
+            Action::PageUp,
+            Action::HalfPageDown,
+            Action::HalfPageUp,
+            Action::Top,
+            Action::Bottom,
+            Action::ColumnLeft,
+            Action::ColumnRight,
+            Action::Sort,
+            Action::Open,
+            Action::ClearOrBack,
+            Action::BackOrQuit,
+            Action::Quit,
+            Action::Search,
+            Action::Command,
+            Action::Help,
+            Action::Details,
+            Action::Raw,
+            Action::Copy,
+            Action::ExportCsv,
+            Action::SyncNow,
+            Action::NextPane,
+            Action::PrevPane,
+        ];
+        v.extend(PaneKind::ALL.iter().map(|p| Action::Pane(*p)));
+        v.extend([
+            Action::NextMatch,
+            Action::PrevMatch,
+            Action::Accept,
+            Action::Cancel,
+            Action::Complete,
+            Action::DeleteChar,
+            Action::ClearLine,
+        ]);
+        v
+    }
+
+    /// The name used in the config file.
+    pub fn name(self) -> String {
+        let s = match self {
+            Action::MoveDown => "move_down",
+            Action::MoveUp => "move_up",
+            Action::PageDown => "page_down",
+            Action::PageUp => "page_up",
+            Action::HalfPageDown => "half_page_down",
+            Action::HalfPageUp => "half_page_up",
+            Action::Top => "top",
+            Action::Bottom => "bottom",
+            Action::ColumnLeft => "column_left",
+            Action::ColumnRight => "column_right",
+            Action::Sort => "sort",
+            Action::Open => "open",
+            Action::ClearOrBack => "clear_or_back",
+            Action::BackOrQuit => "back_or_quit",
+            Action::Quit => "quit",
+            Action::Search => "search",
+            Action::Command => "command",
+            Action::Help => "help",
+            Action::Details => "details",
+            Action::Raw => "raw_json",
+            Action::Copy => "copy",
+            Action::ExportCsv => "export_csv",
+            Action::SyncNow => "sync_now",
+            Action::NextPane => "next_pane",
+            Action::PrevPane => "prev_pane",
+            Action::Pane(p) => return format!("pane_{}", p.command()),
+            Action::NextMatch => "next_match",
+            Action::PrevMatch => "prev_match",
+            Action::Accept => "accept (search: open the selected match)",
+            Action::Cancel => "cancel",
+            Action::Complete => "complete",
+            Action::DeleteChar => "delete_char",
+            Action::ClearLine => "clear_line",
+        };
+        s.to_string()
+    }
+
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::all().into_iter().find(|a| a.name() == name)
+    }
+
+    /// One line for the help overlay.
+    pub fn describe(self) -> String {
+        let s = match self {
+            Action::MoveDown => "move down",
+            Action::MoveUp => "move up",
+            Action::PageDown => "page down",
+            Action::PageUp => "page up",
+            Action::HalfPageDown => "half page down",
+            Action::HalfPageUp => "half page up",
+            Action::Top => "first row",
+            Action::Bottom => "last row",
+            Action::ColumnLeft => "select previous column",
+            Action::ColumnRight => "select next column",
+            Action::Sort => "sort by selected column (again: reverse)",
+            Action::Open => "open / drill down",
+            Action::ClearOrBack => "clear filter, else back",
+            Action::BackOrQuit => "back; quit at the root",
+            Action::Quit => "quit",
+            Action::Search => "search (fuzzy; status: role: dept: type: group:, ! negates)",
+            Action::Command => "command (:users :groups :roles :account …)",
+            Action::Help => "this help",
+            Action::Details => "details of the selected item",
+            Action::Raw => "raw JSON of the selected item",
+            Action::Copy => "copy (email / name / JSON)",
+            Action::ExportCsv => "save the filtered, sorted view as CSV",
+            Action::SyncNow => "sync now",
+            Action::NextPane => "next pane",
+            Action::PrevPane => "previous pane",
+            Action::Pane(p) => return format!("{} pane", p.title()),
+            Action::NextMatch => "next match",
+            Action::PrevMatch => "previous match",
+            Action::Accept => "accept (search: open the selected match)",
+            Action::Cancel => "cancel (search: clear)",
+            Action::Complete => "complete command (search: keep filter, back to the list)",
+            Action::DeleteChar => "delete character",
+            Action::ClearLine => "clear line",
+        };
+        s.to_string()
+    }
+}
+
+/// Something that happened outside the keyboard.
+#[derive(Debug)]
+pub enum Event {
+    /// Printable input while a prompt is open.
+    Input(char),
+    Resize(u16, u16),
+    /// Timer tick: spinners, toast expiry.
+    Tick,
+    Search(SearchDone),
+    /// A snapshot to show (at start, or after a sync).
+    Loaded(Box<Loaded>),
+    /// Nothing stored and no way to sync: what to configure.
+    NoData(String),
+    Sync(SyncEvent),
+    SyncFinished(Result<(), SyncFailure>),
+    Settings {
+        key: String,
+        result: Result<Vec<(String, Value)>, String>,
+    },
+    Raw {
+        key: String,
+        json: Result<Option<String>, String>,
+    },
+    Toast(String, ToastLevel),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToastLevel {
+    Info,
+    Warn,
+    Error,
+}

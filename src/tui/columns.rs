@@ -1,0 +1,197 @@
+//! Column sets of the entity tables: titles, widths, cell text and sort keys.
+//! A new entity pane (Employees, say) adds a [`TableKind`] and its columns here.
+
+use serde_json::Value;
+
+use crate::graph::{EntityId, EntityType, Graph};
+
+use super::model;
+
+/// Which column set a table shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TableKind {
+    Users,
+    Groups,
+    Roles,
+    Employees,
+}
+
+impl TableKind {
+    pub fn entity_type(self) -> EntityType {
+        match self {
+            TableKind::Users => EntityType::User,
+            TableKind::Groups => EntityType::Group,
+            TableKind::Roles => EntityType::Role,
+            TableKind::Employees => EntityType::Employee,
+        }
+    }
+
+    pub fn for_type(t: EntityType) -> Option<TableKind> {
+        match t {
+            EntityType::User => Some(TableKind::Users),
+            EntityType::Group => Some(TableKind::Groups),
+            EntityType::Role => Some(TableKind::Roles),
+            EntityType::Employee => Some(TableKind::Employees),
+            EntityType::Account => None,
+        }
+    }
+
+    pub fn columns(self) -> &'static [Column] {
+        match self {
+            TableKind::Users => USER_COLUMNS,
+            TableKind::Groups => GROUP_COLUMNS,
+            TableKind::Roles => ROLE_COLUMNS,
+            TableKind::Employees => EMPLOYEE_COLUMNS,
+        }
+    }
+}
+
+/// One column: what it is called, how wide it may be, and which to drop
+/// first when the terminal is narrow (higher `priority` is dropped last).
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub title: &'static str,
+    pub field: Field,
+    pub min: u16,
+    pub weight: u16,
+    pub priority: u8,
+    /// Fuzzy matches are highlighted in this column.
+    pub searched: bool,
+}
+
+/// What a column shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    UserName,
+    Prop(&'static str),
+    UserType,
+    RoleName,
+    GroupNames,
+    MemberCount,
+    PrivilegeCount,
+    Label,
+}
+
+const fn col(
+    title: &'static str,
+    field: Field,
+    min: u16,
+    weight: u16,
+    priority: u8,
+    searched: bool,
+) -> Column {
+    Column {
+        title,
+        field,
+        min,
+        weight,
+        priority,
+        searched,
+    }
+}
+
+const USER_COLUMNS: &[Column] = &[
+    col("Name", Field::UserName, 14, 3, 9, true),
+    col("Email", Field::Prop("email"), 22, 5, 10, true),
+    col("Type", Field::UserType, 8, 0, 5, false),
+    col("Status", Field::Prop("status"), 8, 0, 7, false),
+    col("Role", Field::RoleName, 8, 1, 8, false),
+    col("Department", Field::Prop("dept"), 11, 1, 6, true),
+    col("Groups", Field::GroupNames, 12, 2, 3, false),
+    col("Last login", Field::Prop("lastLoginTime"), 20, 0, 2, false),
+];
+
+const GROUP_COLUMNS: &[Column] = &[
+    col("Name", Field::Label, 12, 4, 10, true),
+    col("Members", Field::MemberCount, 7, 1, 9, false),
+    col(
+        "Directory privacy",
+        Field::Prop("directoryPrivacy"),
+        10,
+        1,
+        4,
+        false,
+    ),
+    col("In directory", Field::Prop("inDirectory"), 8, 1, 3, false),
+    col("Id", Field::Prop("id"), 10, 2, 2, false),
+];
+
+const ROLE_COLUMNS: &[Column] = &[
+    col("Name", Field::Label, 12, 3, 10, true),
+    col("Members", Field::MemberCount, 7, 1, 9, false),
+    col("Admin", Field::Prop("admin"), 5, 1, 8, false),
+    col("Type", Field::Prop("roleType"), 6, 1, 4, false),
+    col("Privileges", Field::PrivilegeCount, 10, 1, 5, false),
+    col("Description", Field::Prop("description"), 12, 4, 3, true),
+];
+
+const EMPLOYEE_COLUMNS: &[Column] = &[
+    col("Name", Field::Label, 12, 3, 10, true),
+    col("Email", Field::Prop("email"), 14, 4, 9, true),
+    col("Department", Field::Prop("department"), 10, 2, 6, true),
+    col("Status", Field::Prop("employmentStatus"), 8, 1, 7, false),
+];
+
+/// The text of one cell (sanitised).
+pub fn cell(g: &Graph, id: EntityId, field: Field) -> String {
+    match field {
+        Field::UserName => model::user_name(g, id),
+        Field::Label => model::label(g, id),
+        Field::Prop(p) => model::prop_text(g, id, p),
+        Field::UserType => model::user_type(g, id).into_owned(),
+        Field::RoleName => model::role_name(g, id),
+        Field::GroupNames => model::group_names(g, id),
+        Field::MemberCount => member_count(g, id).to_string(),
+        Field::PrivilegeCount => model::privileges(g, id).len().to_string(),
+    }
+}
+
+/// Members known from relationships; falls back to Zoom's `totalMembers`
+/// when the graph holds no membership edges for that entity.
+pub fn member_count(g: &Graph, id: EntityId) -> usize {
+    let n = match g.entity(id).etype {
+        EntityType::Group => model::group_members(g, id).len(),
+        EntityType::Role => model::role_members(g, id).len(),
+        _ => 0,
+    };
+    if n > 0 {
+        return n;
+    }
+    g.entity(id)
+        .props
+        .get("totalMembers")
+        .and_then(Value::as_u64)
+        .map(|n| n as usize)
+        .unwrap_or(0)
+}
+
+/// A sort key: numbers sort numerically, text case-insensitively, and
+/// empty cells last in ascending order.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum SortKey {
+    Num(i64),
+    Text(String),
+    Empty,
+}
+
+pub fn sort_key(g: &Graph, id: EntityId, field: Field) -> SortKey {
+    match field {
+        Field::MemberCount => SortKey::Num(member_count(g, id) as i64),
+        Field::PrivilegeCount => SortKey::Num(model::privileges(g, id).len() as i64),
+        Field::Prop(p) => match g.entity(id).props.get(p) {
+            Some(Value::Number(n)) => SortKey::Num(n.as_i64().unwrap_or(0)),
+            Some(Value::Bool(b)) => SortKey::Num(i64::from(*b)),
+            Some(v) => text_key(model::value_text(v)),
+            None => SortKey::Empty,
+        },
+        other => text_key(cell(g, id, other)),
+    }
+}
+
+fn text_key(s: String) -> SortKey {
+    if s.is_empty() {
+        SortKey::Empty
+    } else {
+        SortKey::Text(s.to_lowercase())
+    }
+}

@@ -1,0 +1,572 @@
+//! Detail views: a user's profile, role, groups and settings; any entity's
+//! properties and relationships; the account overview. They are lists of
+//! lines, some of which link to another entity (Enter follows the link).
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::graph::{EntityId, EntityType, Graph};
+use crate::sync::StepOutcome;
+
+use super::model::{self, Data, thousands};
+
+/// How a span is styled (the theme maps roles to styles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Plain,
+    Label,
+    Link,
+    Heading,
+    Dim,
+    Ok,
+    Warn,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DLine {
+    pub spans: Vec<(Tone, String)>,
+    /// `_key` of the entity this line opens.
+    pub link: Option<String>,
+}
+
+impl DLine {
+    fn heading(s: impl Into<String>) -> DLine {
+        DLine {
+            spans: vec![(Tone::Heading, s.into())],
+            link: None,
+        }
+    }
+    fn blank() -> DLine {
+        DLine {
+            spans: vec![],
+            link: None,
+        }
+    }
+    fn field(label: &str, value: impl Into<String>) -> DLine {
+        DLine {
+            spans: vec![
+                (Tone::Label, format!("  {label:<18} ")),
+                (Tone::Plain, value.into()),
+            ],
+            link: None,
+        }
+    }
+    fn text(tone: Tone, s: impl Into<String>) -> DLine {
+        DLine {
+            spans: vec![(tone, s.into())],
+            link: None,
+        }
+    }
+    fn link(g: &Graph, id: EntityId, extra: &str) -> DLine {
+        let e = g.entity(id);
+        let mut spans = vec![
+            (Tone::Plain, "  › ".to_string()),
+            (Tone::Link, model::label(g, id)),
+        ];
+        if e.etype == EntityType::User {
+            let email = model::prop_text(g, id, "email");
+            if !email.is_empty() {
+                spans.push((Tone::Dim, format!("  {email}")));
+            }
+        }
+        if !extra.is_empty() {
+            spans.push((Tone::Dim, format!("  {extra}")));
+        }
+        DLine {
+            spans,
+            link: Some(e.key.clone()),
+        }
+    }
+    pub fn text_content(&self) -> String {
+        self.spans.iter().map(|(_, s)| s.as_str()).collect()
+    }
+}
+
+/// Lazily fetched user settings.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SettingsState {
+    NotApplicable,
+    Loading,
+    Loaded(Vec<(String, Value)>),
+    Failed(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DetailKind {
+    /// Enter on a user: profile, role + privileges, groups, settings.
+    User,
+    /// `d` on anything: every property and relationship.
+    Entity,
+    /// The account overview pane.
+    Account,
+}
+
+#[derive(Debug)]
+pub struct DetailView {
+    /// The entity's `_key` (empty for the account overview without an account).
+    pub key: String,
+    pub kind: DetailKind,
+    pub title: String,
+    pub lines: Vec<DLine>,
+    pub settings: SettingsState,
+    pub filter: String,
+    pub cursor: usize,
+    pub offset: Cell<usize>,
+    pub height: Cell<usize>,
+}
+
+impl DetailView {
+    pub fn new(kind: DetailKind, key: String, data: &Data, settings: SettingsState) -> DetailView {
+        let mut v = DetailView {
+            key,
+            kind,
+            title: String::new(),
+            lines: Vec::new(),
+            settings,
+            filter: String::new(),
+            cursor: 0,
+            offset: Cell::new(0),
+            height: Cell::new(10),
+        };
+        v.rebuild(data);
+        v
+    }
+
+    /// Rebuilds the lines from `data` (new graph, settings arrived), keeping the cursor.
+    pub fn rebuild(&mut self, data: &Data) {
+        let g = &data.graph;
+        let (title, lines) = match (self.kind, g.id_of(&self.key)) {
+            (DetailKind::Account, _) => ("Account".to_string(), account_lines(data)),
+            (DetailKind::User, Some(id)) => {
+                (model::label(g, id), user_lines(g, id, &self.settings))
+            }
+            (DetailKind::Entity, Some(id)) => (model::label(g, id), entity_lines(g, id)),
+            (_, None) => (
+                model::clean(&self.key).into_owned(),
+                vec![DLine::text(
+                    Tone::Warn,
+                    "This item is not in the current snapshot.",
+                )],
+            ),
+        };
+        self.title = title;
+        self.lines = lines;
+        self.cursor = self.cursor.min(self.visible_len().saturating_sub(1));
+    }
+
+    /// Lines passing the filter (all when no filter).
+    pub fn visible(&self) -> Vec<&DLine> {
+        if self.filter.is_empty() {
+            return self.lines.iter().collect();
+        }
+        let f = self.filter.to_lowercase();
+        self.lines
+            .iter()
+            .filter(|l| l.text_content().to_lowercase().contains(&f))
+            .collect()
+    }
+
+    pub fn visible_len(&self) -> usize {
+        if self.filter.is_empty() {
+            self.lines.len()
+        } else {
+            self.visible().len()
+        }
+    }
+
+    pub fn selected_link(&self) -> Option<String> {
+        self.visible().get(self.cursor).and_then(|l| l.link.clone())
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        let last = self.visible_len().saturating_sub(1);
+        self.cursor = self.cursor.saturating_add_signed(delta).min(last);
+    }
+
+    pub fn move_to(&mut self, pos: usize) {
+        self.cursor = pos.min(self.visible_len().saturating_sub(1));
+    }
+
+    pub fn scroll(&self, height: usize) -> usize {
+        self.height.set(height.max(1));
+        let mut off = self.offset.get();
+        if self.cursor < off {
+            off = self.cursor;
+        } else if height > 0 && self.cursor >= off + height {
+            off = self.cursor + 1 - height;
+        }
+        off = off.min(self.visible_len().saturating_sub(height.max(1)));
+        self.offset.set(off);
+        off
+    }
+}
+
+const PROFILE_FIELDS: &[(&str, &str)] = &[
+    ("Email", "email"),
+    ("Status", "status"),
+    ("Department", "dept"),
+    ("Job title", "jobTitle"),
+    ("Created", "userCreatedAt"),
+    ("Last login", "lastLoginTime"),
+    ("Client version", "lastClientVersion"),
+    ("Timezone", "timezone"),
+    ("Language", "language"),
+    ("Phone", "phoneNumber"),
+    ("Verified", "verified"),
+    ("Login types", "loginTypes"),
+    ("Plan", "planUnitedType"),
+    ("Employee id", "employeeUniqueId"),
+    ("Zoom id", "id"),
+];
+
+fn user_lines(g: &Graph, id: EntityId, settings: &SettingsState) -> Vec<DLine> {
+    let mut out = vec![DLine::heading("Profile")];
+    out.push(DLine::field("Name", model::user_name(g, id)));
+    out.push(DLine::field("Type", model::user_type(g, id).into_owned()));
+    for (label, prop) in PROFILE_FIELDS {
+        let v = model::prop_text(g, id, prop);
+        if !v.is_empty() {
+            out.push(DLine::field(label, v));
+        }
+    }
+    out.push(DLine::blank());
+    match model::role_of(g, id) {
+        Some(r) => {
+            let admin = if model::role_is_admin(g, r) {
+                "admin role"
+            } else {
+                ""
+            };
+            out.push(DLine::heading("Role"));
+            out.push(DLine::link(g, r, admin));
+            let privs = model::privileges(g, r);
+            if !privs.is_empty() {
+                out.push(DLine::text(
+                    Tone::Label,
+                    format!("    privileges ({})", privs.len()),
+                ));
+                for p in privs {
+                    out.push(DLine::text(Tone::Dim, format!("      {p}")));
+                }
+            }
+        }
+        None => {
+            out.push(DLine::heading("Role"));
+            let name = model::prop_text(g, id, "roleName");
+            out.push(DLine::text(
+                Tone::Dim,
+                if name.is_empty() {
+                    "  (none)".into()
+                } else {
+                    format!("  {name}")
+                },
+            ));
+        }
+    }
+    out.push(DLine::blank());
+    let mut groups = model::groups_of(g, id);
+    groups.sort_by_cached_key(|x| model::label(g, *x).to_lowercase());
+    out.push(DLine::heading(format!("Groups ({})", groups.len())));
+    if groups.is_empty() {
+        out.push(DLine::text(Tone::Dim, "  (none)"));
+    }
+    for gr in groups {
+        out.push(DLine::link(g, gr, ""));
+    }
+    if let Some(emp) = model::employee_of(g, id) {
+        out.push(DLine::blank());
+        out.push(DLine::heading("Employee record"));
+        out.push(DLine::link(g, emp, ""));
+    }
+    out.push(DLine::blank());
+    match settings {
+        SettingsState::NotApplicable => {}
+        SettingsState::Loading => out.push(DLine::heading("Settings  (loading…)")),
+        SettingsState::Failed(e) => {
+            out.push(DLine::heading("Settings"));
+            out.push(DLine::text(
+                Tone::Warn,
+                format!("  not available: {}", model::clean(e)),
+            ));
+        }
+        SettingsState::Loaded(list) => {
+            out.push(DLine::heading(format!("Settings ({})", list.len())));
+            for (k, v) in list {
+                out.push(DLine::field(&model::clean(k), model::value_text(v)));
+            }
+        }
+    }
+    out
+}
+
+/// Links listed per relationship direction before "… N more".
+const MAX_LINKS: usize = 500;
+
+fn entity_lines(g: &Graph, id: EntityId) -> Vec<DLine> {
+    let e = g.entity(id);
+    let mut out = vec![DLine::heading(format!(
+        "{} ({})",
+        e.etype.class(),
+        e.etype.as_str()
+    ))];
+    out.push(DLine::field("_key", model::clean(&e.key).into_owned()));
+    for (k, v) in e.props.iter() {
+        out.push(DLine::field(&model::clean(k), model::value_text(v)));
+    }
+    let mut groups: BTreeMap<(u8, String), Vec<EntityId>> = BTreeMap::new();
+    for r in g.outgoing(id) {
+        let rel = g.relationship(*r);
+        groups
+            .entry((0, rel.rtype.as_str().to_string()))
+            .or_default()
+            .push(rel.to);
+    }
+    for r in g.incoming(id) {
+        let rel = g.relationship(*r);
+        groups
+            .entry((1, rel.rtype.as_str().to_string()))
+            .or_default()
+            .push(rel.from);
+    }
+    for ((dir, rtype), mut ids) in groups {
+        out.push(DLine::blank());
+        let arrow = if dir == 0 { "→" } else { "←" };
+        out.push(DLine::heading(format!(
+            "{arrow} {rtype} ({})",
+            thousands(ids.len())
+        )));
+        ids.sort_by_cached_key(|x| model::label(g, *x).to_lowercase());
+        let more = ids.len().saturating_sub(MAX_LINKS);
+        for other in ids.into_iter().take(MAX_LINKS) {
+            out.push(DLine::link(g, other, ""));
+        }
+        if more > 0 {
+            out.push(DLine::text(
+                Tone::Dim,
+                format!("  … and {} more", thousands(more)),
+            ));
+        }
+    }
+    out
+}
+
+/// Setting names that bear on security, shown in the account's posture section.
+const POSTURE_WORDS: &[&str] = &[
+    "password",
+    "passcode",
+    "waiting",
+    "twofactor",
+    "two_factor",
+    "2fa",
+    "signin",
+    "sign_in",
+    "encrypt",
+    "authentic",
+    "security",
+    "e2e",
+    "lock",
+    "sso",
+    "domain",
+];
+
+fn account_lines(data: &Data) -> Vec<DLine> {
+    let g = &data.graph;
+    let mut out = Vec::new();
+    let acct = model::account(g);
+    out.push(DLine::heading("Account"));
+    match acct {
+        Some(a) => {
+            for (label, prop) in [
+                ("Name", "name"),
+                ("Account id", "accountId"),
+                ("Account number", "accountNumber"),
+                ("Owner", "ownerEmail"),
+                ("Plan", "planType"),
+            ] {
+                let v = model::prop_text(g, a, prop);
+                if !v.is_empty() {
+                    out.push(DLine::field(label, v));
+                }
+            }
+        }
+        None => out.push(DLine::text(
+            Tone::Dim,
+            "  (no account entity in this snapshot)",
+        )),
+    }
+    // users by status and type
+    let users = g.of_type(crate::graph::EntityType::User);
+    let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
+    let mut by_type: BTreeMap<String, usize> = BTreeMap::new();
+    for u in users {
+        *by_status
+            .entry(model::prop_text(g, *u, "status"))
+            .or_default() += 1;
+        *by_type
+            .entry(model::user_type(g, *u).into_owned())
+            .or_default() += 1;
+    }
+    let fmt = |m: &BTreeMap<String, usize>| {
+        m.iter()
+            .map(|(k, n)| {
+                format!(
+                    "{} {}",
+                    if k.is_empty() { "unknown" } else { k },
+                    thousands(*n)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    out.push(DLine::blank());
+    out.push(DLine::heading("Users"));
+    out.push(DLine::field("Total", thousands(users.len())));
+    out.push(DLine::field("By status", fmt(&by_status)));
+    out.push(DLine::field("By type", fmt(&by_type)));
+    let groups = g.of_type(crate::graph::EntityType::Group);
+    let roles = g.of_type(crate::graph::EntityType::Role);
+    out.push(DLine::field("Groups", thousands(groups.len())));
+    out.push(DLine::field("Roles", thousands(roles.len())));
+    let employees = g.of_type(crate::graph::EntityType::Employee).len();
+    if employees > 0 {
+        out.push(DLine::field("Employees", thousands(employees)));
+    }
+
+    // owners and admins
+    let mut admins: Vec<(EntityId, String)> = Vec::new();
+    for r in roles {
+        if model::role_is_admin(g, *r) {
+            let rn = model::label(g, *r);
+            admins.extend(
+                model::role_members(g, *r)
+                    .into_iter()
+                    .map(|u| (u, rn.clone())),
+            );
+        }
+    }
+    if admins.is_empty() {
+        // without role edges, fall back to the users' roleName
+        for u in users {
+            let rn = model::prop_text(g, *u, "roleName");
+            let l = rn.to_lowercase();
+            if l.contains("owner") || l.contains("admin") {
+                admins.push((*u, rn));
+            }
+        }
+    }
+    admins.sort_by_cached_key(|(u, r)| {
+        (
+            !r.to_lowercase().contains("owner"),
+            model::label(g, *u).to_lowercase(),
+        )
+    });
+    out.push(DLine::blank());
+    out.push(DLine::heading(format!(
+        "Owners and admins ({})",
+        admins.len()
+    )));
+    let more = admins.len().saturating_sub(50);
+    for (u, r) in admins.iter().take(50) {
+        out.push(DLine::link(g, *u, r));
+    }
+    if more > 0 {
+        out.push(DLine::text(
+            Tone::Dim,
+            format!("  … and {more} more (try /role:admin in Users)"),
+        ));
+    }
+
+    let mut empty: Vec<EntityId> = groups
+        .iter()
+        .copied()
+        .filter(|gr| super::columns::member_count(g, *gr) == 0)
+        .collect();
+    empty.sort_by_cached_key(|x| model::label(g, *x).to_lowercase());
+    out.push(DLine::blank());
+    out.push(DLine::heading(format!("Empty groups ({})", empty.len())));
+    for gr in empty.iter().take(50) {
+        out.push(DLine::link(g, *gr, ""));
+    }
+
+    if let Some(a) = acct {
+        let posture: Vec<DLine> = g
+            .entity(a)
+            .props
+            .iter()
+            .filter(|(k, v)| {
+                let l = k.to_lowercase();
+                !matches!(v, Value::Object(_) | Value::Array(_))
+                    && POSTURE_WORDS.iter().any(|w| l.contains(w))
+            })
+            .map(|(k, v)| {
+                let text = model::value_text(v);
+                let tone = match v {
+                    Value::Bool(true) => Tone::Ok,
+                    Value::Bool(false) => Tone::Warn,
+                    _ => Tone::Plain,
+                };
+                DLine {
+                    spans: vec![
+                        (Tone::Label, format!("  {:<48} ", model::clean(k))),
+                        (tone, text),
+                    ],
+                    link: None,
+                }
+            })
+            .collect();
+        out.push(DLine::blank());
+        out.push(DLine::heading(format!(
+            "Security posture ({} settings)",
+            posture.len()
+        )));
+        if posture.is_empty() {
+            out.push(DLine::text(
+                Tone::Dim,
+                "  (no account settings in this snapshot)",
+            ));
+        }
+        out.extend(posture);
+    }
+
+    out.push(DLine::blank());
+    out.push(DLine::heading("Last sync"));
+    if let Some(t) = &data.meta.finished_at {
+        out.push(DLine::field("Finished", model::clean(t).into_owned()));
+    }
+    if data.meta.steps.is_empty() {
+        out.push(DLine::text(Tone::Dim, "  (no step records)"));
+    }
+    let mut skipped: Vec<String> = Vec::new();
+    for s in &data.meta.steps {
+        let (tone, what) = match &s.outcome {
+            StepOutcome::Ok { count } => (Tone::Ok, format!("ok, {}", thousands(*count))),
+            StepOutcome::Skipped { scopes } => {
+                skipped.extend(scopes.iter().cloned());
+                (
+                    Tone::Warn,
+                    format!("skipped: needs {}", scopes.join(" or ")),
+                )
+            }
+            StepOutcome::Failed { reason } => (Tone::Error, format!("failed: {reason}")),
+        };
+        out.push(DLine {
+            spans: vec![
+                (Tone::Label, format!("  {:<28} ", model::clean(&s.step))),
+                (tone, model::clean(&what).into_owned()),
+            ],
+            link: None,
+        });
+    }
+    if !skipped.is_empty() {
+        skipped.sort();
+        skipped.dedup();
+        out.push(DLine::field(
+            "Skipped scopes",
+            model::clean(&skipped.join(", ")).into_owned(),
+        ));
+    }
+    out
+}

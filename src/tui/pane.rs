@@ -1,0 +1,86 @@
+//! The top-level panes. Adding one (Employees, Changes, Alerts, Query) is a
+//! variant here plus what it shows: an entity table needs only a
+//! [`TableKind`](super::columns::TableKind); other data comes in through a
+//! [`PaneProvider`](super::app::PaneProvider) that turns the graph into rows.
+
+/// A top-level pane, in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PaneKind {
+    Account,
+    Users,
+    Groups,
+    Roles,
+    Employees,
+    Changes,
+    Alerts,
+    Query,
+}
+
+impl PaneKind {
+    pub const ALL: [PaneKind; 8] = [
+        PaneKind::Account,
+        PaneKind::Users,
+        PaneKind::Groups,
+        PaneKind::Roles,
+        PaneKind::Employees,
+        PaneKind::Changes,
+        PaneKind::Alerts,
+        PaneKind::Query,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            PaneKind::Account => "Account",
+            PaneKind::Users => "Users",
+            PaneKind::Groups => "Groups",
+            PaneKind::Roles => "Roles",
+            PaneKind::Employees => "Employees",
+            PaneKind::Changes => "Changes",
+            PaneKind::Alerts => "Alerts",
+            PaneKind::Query => "Query",
+        }
+    }
+
+    /// The `:` command that opens it.
+    pub fn command(self) -> &'static str {
+        match self {
+            PaneKind::Account => "account",
+            PaneKind::Users => "users",
+            PaneKind::Groups => "groups",
+            PaneKind::Roles => "roles",
+            PaneKind::Employees => "employees",
+            PaneKind::Changes => "changes",
+            PaneKind::Alerts => "alerts",
+            PaneKind::Query => "query",
+        }
+    }
+
+    /// Short aliases accepted by `:`.
+    pub fn aliases(self) -> &'static [&'static str] {
+        match self {
+            PaneKind::Account => &["a", "acct", "pulse"],
+            PaneKind::Users => &["u", "user"],
+            PaneKind::Groups => &["g", "group"],
+            PaneKind::Roles => &["r", "role"],
+            PaneKind::Employees => &["e", "emp"],
+            PaneKind::Changes => &["c", "diff"],
+            PaneKind::Alerts => &["al"],
+            PaneKind::Query => &["q1", "j1ql"],
+        }
+    }
+
+    pub fn from_command(s: &str) -> Option<PaneKind> {
+        let s = s.trim().to_lowercase();
+        PaneKind::ALL
+            .into_iter()
+            .find(|p| p.command() == s || p.aliases().contains(&s.as_str()))
+    }
+
+    /// The panes built into this version (others appear when a provider is registered).
+    pub fn built_in(self) -> bool {
+        matches!(
+            self,
+            PaneKind::Account | PaneKind::Users | PaneKind::Groups | PaneKind::Roles
+        )
+    }
+}

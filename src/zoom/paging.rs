@@ -1,0 +1,482 @@
+//! Listing every page of a paged endpoint.
+//!
+//! Rules (zoom-api.md §2.1, integrations.md §2.5, §4):
+//! - `next_page_token` at the endpoint's largest `page_size`; stop when the
+//!   token is empty or absent;
+//! - a token seen before is an error (never an endless loop);
+//! - the older shape with only `page_count`/`page_number` pages by number
+//!   while `page_number < page_count`, and must advance;
+//! - 400 code 300 (expired token) restarts the listing once;
+//! - ids repeated across pages are kept once.
+//!
+//! Converting a page's items into models runs on a blocking thread while
+//! the next page is already being fetched, so a long listing costs about
+//! one round trip per page and no more.
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+use tokio::task::JoinHandle;
+
+use super::client::{OnPage, PageInfo};
+use super::endpoint::Endpoint;
+use super::error::ZoomError;
+use super::http::{Inner, label};
+use super::lenient;
+use super::models::FromJson;
+
+/// `next_page_token` as a page carried it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenField {
+    Absent,
+    Empty,
+    Token(String),
+}
+
+/// The paging fields of one page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageMeta {
+    pub next_page_token: TokenField,
+    pub page_count: Option<u64>,
+    pub page_number: Option<u64>,
+    pub total_records: Option<u64>,
+}
+
+/// Which page to ask for next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cursor {
+    First,
+    Token(String),
+    Number(u64),
+}
+
+/// Split a page body into its paging fields and its items. The list key
+/// absent or `null` is an empty page (Zoom omits empty lists at times); the
+/// list key holding anything but an array, or a body that is not an
+/// object, is an error.
+pub fn split_page(body: Value, list_key: &str) -> Result<(PageMeta, Vec<Value>), String> {
+    let Value::Object(mut o) = body else {
+        return Err(format!(
+            "the body is {}, not an object",
+            lenient::kind(&body)
+        ));
+    };
+    let items = match o.remove(list_key) {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(a)) => a,
+        Some(other) => {
+            return Err(format!(
+                "`{list_key}` is {}, not an array",
+                lenient::kind(&other)
+            ));
+        }
+    };
+    let next_page_token = match o.get("next_page_token") {
+        None | Some(Value::Null) => TokenField::Absent,
+        Some(Value::String(s)) if s.trim().is_empty() => TokenField::Empty,
+        Some(Value::String(s)) => TokenField::Token(s.clone()),
+        // Tokens are opaque strings; a number there is a garbled body, and
+        // sending it back would only earn a 400.
+        Some(other) => {
+            return Err(format!(
+                "`next_page_token` is {}, not a string",
+                lenient::kind(other)
+            ));
+        }
+    };
+    let meta = PageMeta {
+        next_page_token,
+        page_count: lenient::count(&o, "page_count"),
+        page_number: lenient::count(&o, "page_number"),
+        total_records: lenient::count(&o, "total_records"),
+    };
+    Ok((meta, items))
+}
+
+/// Decides the next cursor from each page's fields.
+#[derive(Debug, Default)]
+pub struct Pager {
+    seen_tokens: HashSet<String>,
+    /// Once the server has sent a token, an absent one means "done", even
+    /// if stale `page_number`/`page_count` fields suggest otherwise.
+    token_mode: bool,
+}
+
+impl Pager {
+    /// `Ok(None)`: the listing is complete. `Err`: the server's paging is
+    /// broken (the message says how).
+    pub fn next(&mut self, meta: &PageMeta, requested: &Cursor) -> Result<Option<Cursor>, String> {
+        match &meta.next_page_token {
+            TokenField::Token(t) => {
+                self.token_mode = true;
+                if !self.seen_tokens.insert(t.clone()) {
+                    return Err(format!(
+                        "the server repeated a next_page_token after {} pages",
+                        self.seen_tokens.len() + 1
+                    ));
+                }
+                Ok(Some(Cursor::Token(t.clone())))
+            }
+            TokenField::Empty => Ok(None),
+            TokenField::Absent if self.token_mode => Ok(None),
+            TokenField::Absent => {
+                let Some(count) = meta.page_count else {
+                    return Ok(None);
+                };
+                let asked = match requested {
+                    Cursor::Number(n) => *n,
+                    _ => 1,
+                };
+                let current = meta.page_number.unwrap_or(asked);
+                if current >= count {
+                    return Ok(None);
+                }
+                let next = current.saturating_add(1);
+                if next <= asked {
+                    return Err(format!(
+                        "page_number did not advance (asked for page {asked}, got page {current} of {count})"
+                    ));
+                }
+                Ok(Some(Cursor::Number(next)))
+            }
+        }
+    }
+}
+
+/// Pages in a row that may add no new item before the listing is called
+/// broken (fresh tokens over the same items would otherwise never end).
+const MAX_IDLE_PAGES: u32 = 5;
+
+type Converted<T> = Result<Vec<T>, String>;
+
+/// Collects converted pages: de-duplicates and reports progress.
+struct Collector<'a, T> {
+    out: Vec<T>,
+    seen: HashSet<String>,
+    idle: u32,
+    total: Option<u64>,
+    key_of: fn(&T) -> String,
+    on_page: OnPage<'a>,
+    label: &'a str,
+}
+
+impl<T> Collector<'_, T> {
+    async fn absorb(
+        &mut self,
+        page: u32,
+        handle: JoinHandle<Converted<T>>,
+    ) -> Result<(), ZoomError> {
+        let items = handle
+            .await
+            .map_err(|e| ZoomError::Malformed {
+                endpoint: self.label.to_string(),
+                detail: format!("page {page} could not be read ({e})"),
+            })?
+            .map_err(|detail| ZoomError::Malformed {
+                endpoint: self.label.to_string(),
+                detail: format!("page {page}: {detail}"),
+            })?;
+        let before = self.out.len();
+        let received = items.len();
+        for item in items {
+            if self.seen.insert((self.key_of)(&item)) {
+                self.out.push(item);
+            }
+        }
+        let added = self.out.len() - before;
+        if added < received {
+            tracing::debug!(
+                endpoint = self.label,
+                page,
+                duplicates = received - added,
+                "duplicate items across pages dropped"
+            );
+        }
+        if added == 0 {
+            self.idle += 1;
+            if self.idle > MAX_IDLE_PAGES {
+                return Err(ZoomError::Paging {
+                    endpoint: self.label.to_string(),
+                    detail: format!("{} pages in a row added no new items", self.idle),
+                });
+            }
+        } else {
+            self.idle = 0;
+        }
+        (self.on_page)(PageInfo {
+            fetched: self.out.len(),
+            total: self.total,
+        });
+        Ok(())
+    }
+}
+
+fn convert<T: FromJson>(items: Vec<Value>) -> Converted<T> {
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| T::from_json(v).map_err(|e| format!("item {}: {e}", i + 1)))
+        .collect()
+}
+
+/// What to list.
+pub(crate) struct Listing<'a, T> {
+    pub endpoint: Endpoint,
+    pub segments: &'a [&'a str],
+    pub query: &'a [(&'a str, &'a str)],
+    /// The key holding the items (`users`, `groups`, `members`).
+    pub list_key: &'static str,
+    /// Identity for de-duplication across pages.
+    pub key_of: fn(&T) -> String,
+}
+
+/// Every item of a paged endpoint.
+pub(crate) async fn list_all<T: FromJson + Send + 'static>(
+    inner: &Inner,
+    listing: Listing<'_, T>,
+    on_page: OnPage<'_>,
+) -> Result<Vec<T>, ZoomError> {
+    let label = label(listing.segments, listing.query);
+    let page_size = listing.endpoint.max_page_size().unwrap_or(300).to_string();
+    let mut restarted = false;
+    'listing: loop {
+        let mut pager = Pager::default();
+        let mut collector = Collector {
+            out: Vec::new(),
+            seen: HashSet::new(),
+            idle: 0,
+            total: None,
+            key_of: listing.key_of,
+            on_page,
+            label: &label,
+        };
+        let mut pending: Option<(u32, JoinHandle<Converted<T>>)> = None;
+        let mut cursor = Cursor::First;
+        let mut page = 0u32;
+        loop {
+            page += 1;
+            let number;
+            let mut query: Vec<(&str, &str)> = listing.query.to_vec();
+            query.push(("page_size", page_size.as_str()));
+            match &cursor {
+                Cursor::First => {}
+                Cursor::Token(t) => query.push(("next_page_token", t.as_str())),
+                Cursor::Number(n) => {
+                    number = n.to_string();
+                    query.push(("page_number", number.as_str()));
+                }
+            }
+            let body = match inner
+                .get_json(listing.endpoint, listing.segments, &query)
+                .await
+            {
+                Ok(v) => v,
+                Err(ZoomError::Api {
+                    status: 400,
+                    code: Some(300),
+                    message,
+                    ..
+                }) if matches!(cursor, Cursor::Token(_)) => {
+                    if restarted {
+                        return Err(ZoomError::Paging {
+                            endpoint: label,
+                            detail: format!(
+                                "the page token was refused again after restarting the listing ({message})"
+                            ),
+                        });
+                    }
+                    restarted = true;
+                    tracing::warn!(endpoint = %label, page, "page token expired; restarting the listing once");
+                    continue 'listing;
+                }
+                Err(e) => return Err(e),
+            };
+            if let Some((p, h)) = pending.take() {
+                collector.absorb(p, h).await?;
+            }
+            let (meta, items) =
+                split_page(body, listing.list_key).map_err(|d| ZoomError::Malformed {
+                    endpoint: label.clone(),
+                    detail: format!("page {page}: {d}"),
+                })?;
+            collector.total = meta.total_records.or(collector.total);
+            pending = Some((
+                page,
+                tokio::task::spawn_blocking(move || convert::<T>(items)),
+            ));
+            match pager.next(&meta, &cursor) {
+                Ok(Some(next)) => cursor = next,
+                Ok(None) => break,
+                Err(detail) => {
+                    return Err(ZoomError::Paging {
+                        endpoint: label,
+                        detail,
+                    });
+                }
+            }
+        }
+        if let Some((p, h)) = pending.take() {
+            collector.absorb(p, h).await?;
+        }
+        if let Some(total) = collector.total
+            && (collector.out.len() as u64) < total
+        {
+            // Not an error: users come and go during a long listing.
+            tracing::warn!(endpoint = %label, fetched = collector.out.len(), total, "listing returned fewer items than total_records");
+        }
+        return Ok(collector.out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn meta(token: TokenField, count: Option<u64>, number: Option<u64>) -> PageMeta {
+        PageMeta {
+            next_page_token: token,
+            page_count: count,
+            page_number: number,
+            total_records: None,
+        }
+    }
+
+    #[test]
+    fn token_paging_stops_on_empty_or_absent() {
+        let mut p = Pager::default();
+        let c = p
+            .next(
+                &meta(TokenField::Token("a".into()), Some(3), Some(1)),
+                &Cursor::First,
+            )
+            .unwrap();
+        assert_eq!(c, Some(Cursor::Token("a".into())));
+        // Stale page_number/page_count must not trigger number paging now.
+        assert_eq!(
+            p.next(
+                &meta(TokenField::Absent, Some(3), Some(1)),
+                &c.clone().unwrap()
+            )
+            .unwrap(),
+            None
+        );
+        let mut p = Pager::default();
+        assert_eq!(
+            p.next(&meta(TokenField::Empty, Some(5), Some(1)), &Cursor::First)
+                .unwrap(),
+            None
+        );
+    }
+
+    #[test]
+    fn a_repeated_token_is_an_error() {
+        let mut p = Pager::default();
+        let m = meta(TokenField::Token("t1".into()), None, None);
+        assert!(p.next(&m, &Cursor::First).is_ok());
+        let m2 = meta(TokenField::Token("t2".into()), None, None);
+        assert!(p.next(&m2, &Cursor::Token("t1".into())).is_ok());
+        let e = p.next(&m, &Cursor::Token("t2".into())).unwrap_err();
+        assert!(e.contains("repeated"), "{e}");
+    }
+
+    #[test]
+    fn the_older_shape_pages_by_number() {
+        let mut p = Pager::default();
+        let c = p
+            .next(&meta(TokenField::Absent, Some(3), Some(1)), &Cursor::First)
+            .unwrap();
+        assert_eq!(c, Some(Cursor::Number(2)));
+        let c = p
+            .next(
+                &meta(TokenField::Absent, Some(3), Some(2)),
+                &Cursor::Number(2),
+            )
+            .unwrap();
+        assert_eq!(c, Some(Cursor::Number(3)));
+        let c = p
+            .next(
+                &meta(TokenField::Absent, Some(3), Some(3)),
+                &Cursor::Number(3),
+            )
+            .unwrap();
+        assert_eq!(c, None);
+        // The recorded one-page and empty shapes.
+        let mut p = Pager::default();
+        assert_eq!(
+            p.next(&meta(TokenField::Absent, Some(1), Some(1)), &Cursor::First)
+                .unwrap(),
+            None
+        );
+        assert_eq!(
+            p.next(&meta(TokenField::Absent, Some(0), Some(1)), &Cursor::First)
+                .unwrap(),
+            None
+        );
+        // No paging fields at all (the recorded /groups body).
+        assert_eq!(
+            p.next(&meta(TokenField::Absent, None, None), &Cursor::First)
+                .unwrap(),
+            None
+        );
+    }
+
+    #[test]
+    fn number_paging_must_advance() {
+        let mut p = Pager::default();
+        // The server ignores page_number and keeps answering page 1.
+        let e = p
+            .next(
+                &meta(TokenField::Absent, Some(3), Some(1)),
+                &Cursor::Number(2),
+            )
+            .unwrap_err();
+        assert!(e.contains("did not advance"), "{e}");
+        // page_number missing: count from what was asked.
+        let c = p
+            .next(&meta(TokenField::Absent, Some(3), None), &Cursor::Number(2))
+            .unwrap();
+        assert_eq!(c, Some(Cursor::Number(3)));
+    }
+
+    #[test]
+    fn split_page_tolerates_shapes_and_rejects_non_objects() {
+        let (m, items) = split_page(
+            json!({"users": [{"email": "a"}], "next_page_token": "", "total_records": "1"}),
+            "users",
+        )
+        .unwrap();
+        assert_eq!(m.next_page_token, TokenField::Empty);
+        assert_eq!(m.total_records, Some(1));
+        assert_eq!(items.len(), 1);
+        let (m, items) = split_page(json!({"page_count": 0, "page_number": 1}), "members").unwrap();
+        assert!(items.is_empty());
+        assert_eq!(m.next_page_token, TokenField::Absent);
+        let (_, items) = split_page(json!({"members": null}), "members").unwrap();
+        assert!(items.is_empty());
+        assert!(
+            split_page(json!([1, 2]), "users")
+                .unwrap_err()
+                .contains("an array")
+        );
+        assert!(
+            split_page(json!({"users": {"a": 1}}), "users")
+                .unwrap_err()
+                .contains("not an array")
+        );
+        assert!(split_page(json!({"users": [], "next_page_token": {}}), "users").is_err());
+        assert!(split_page(json!({"users": [], "next_page_token": 12345}), "users").is_err());
+    }
+
+    #[test]
+    fn conversion_names_the_bad_item() {
+        let r = convert::<super::super::models::User>(vec![
+            json!({"email": "a@x"}),
+            json!({"id": "x"}),
+        ]);
+        let e = r.unwrap_err();
+        assert!(e.contains("item 2") && e.contains("email"), "{e}");
+        let r = convert::<super::super::models::User>(vec![json!("str")]);
+        assert!(r.unwrap_err().contains("not an object"));
+    }
+}

@@ -1,0 +1,202 @@
+//! Client-side rate limiting, one limiter per category, shared by every
+//! clone of a client (Zoom counts per account and category, §3.1).
+//!
+//! Each category is a token bucket of capacity one refilled at a fraction
+//! of the plan's per-second limit: requests are released on an even
+//! schedule (`interval` apart), so no 1-second window — fixed, sliding or
+//! bucket-counted on the server — ever sees more than the limit, while a
+//! saturated caller still keeps the category ≥ 90 % busy.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use tokio::time::Instant;
+
+use super::client::{Plan, RateCategory};
+
+/// Fraction of the published limit the client aims for: a small margin
+/// for clock skew and requests that arrive bunched at the server.
+pub const SAFETY_MARGIN: f64 = 0.95;
+
+/// Zoom's per-second limits (zoom-api.md §3.1).
+pub fn per_second_limit(plan: Plan, category: RateCategory) -> f64 {
+    match (plan, category) {
+        (Plan::Free, RateCategory::Light) => 4.0,
+        (Plan::Free, RateCategory::Medium) => 2.0,
+        (Plan::Free, RateCategory::Heavy) => 1.0,
+        (Plan::Pro, RateCategory::Light) => 30.0,
+        (Plan::Pro, RateCategory::Medium) => 20.0,
+        (Plan::Pro, RateCategory::Heavy) => 10.0,
+        (Plan::Business, RateCategory::Light) => 80.0,
+        (Plan::Business, RateCategory::Medium) => 60.0,
+        (Plan::Business, RateCategory::Heavy) => 40.0,
+    }
+}
+
+/// The spacing between two requests of a category.
+pub fn interval(plan: Plan, category: RateCategory) -> Duration {
+    Duration::from_secs_f64(1.0 / (per_second_limit(plan, category) * SAFETY_MARGIN))
+}
+
+#[derive(Debug)]
+struct Lane {
+    interval: Duration,
+    /// Earliest instant the next request may go.
+    next_free: Instant,
+    /// Set after a daily-limit answer: the category is closed until then.
+    daily_reset: Option<DateTime<Utc>>,
+}
+
+/// The limiters of one client (and all its clones).
+#[derive(Debug)]
+pub struct Limiter {
+    lanes: Mutex<HashMap<RateCategory, Lane>>,
+}
+
+const CATEGORIES: [RateCategory; 3] = [
+    RateCategory::Light,
+    RateCategory::Medium,
+    RateCategory::Heavy,
+];
+
+impl Limiter {
+    pub fn new(plan: Plan) -> Self {
+        let now = Instant::now();
+        let lanes = CATEGORIES
+            .iter()
+            .map(|&c| {
+                (
+                    c,
+                    Lane {
+                        interval: interval(plan, c),
+                        next_free: now,
+                        daily_reset: None,
+                    },
+                )
+            })
+            .collect();
+        Limiter {
+            lanes: Mutex::new(lanes),
+        }
+    }
+
+    fn with_lane<T>(&self, category: RateCategory, f: impl FnOnce(&mut Lane) -> T) -> Option<T> {
+        // A poisoned lock only means another task panicked while holding it;
+        // the lane data is still a valid schedule.
+        let mut lanes = self.lanes.lock().unwrap_or_else(|e| e.into_inner());
+        lanes.get_mut(&category).map(f)
+    }
+
+    /// Reserve the next slot of `category` and return when it is; the caller
+    /// sleeps until then. Reservation order is first come, first served.
+    pub fn reserve(&self, category: RateCategory) -> Instant {
+        let now = Instant::now();
+        self.with_lane(category, |lane| {
+            let slot = lane.next_free.max(now);
+            lane.next_free = slot + lane.interval;
+            slot
+        })
+        .unwrap_or(now)
+    }
+
+    /// Wait for the next slot of `category`.
+    pub async fn acquire(&self, category: RateCategory) {
+        let slot = self.reserve(category);
+        tokio::time::sleep_until(slot).await;
+    }
+
+    /// After a per-second 429: hold every request of the category for `wait`,
+    /// not just the one that got the 429.
+    pub fn pause(&self, category: RateCategory, wait: Duration) {
+        let until = Instant::now() + wait;
+        self.with_lane(category, |lane| {
+            if lane.next_free < until {
+                lane.next_free = until;
+            }
+        });
+    }
+
+    /// After a daily-limit 429: close the category until `reset`.
+    pub fn close_until(&self, category: RateCategory, reset: DateTime<Utc>) {
+        self.with_lane(category, |lane| lane.daily_reset = Some(reset));
+    }
+
+    /// `Some(reset)` while the category is closed by a daily limit.
+    pub fn closed_until(
+        &self,
+        category: RateCategory,
+        now: DateTime<Utc>,
+    ) -> Option<DateTime<Utc>> {
+        self.with_lane(category, |lane| match lane.daily_reset {
+            Some(r) if r > now => Some(r),
+            Some(_) => {
+                lane.daily_reset = None;
+                None
+            }
+            None => None,
+        })
+        .flatten()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intervals_follow_the_plan_with_a_margin() {
+        let i = interval(Plan::Business, RateCategory::Medium);
+        let rate = 1.0 / i.as_secs_f64();
+        assert!((54.0..60.0).contains(&rate), "{rate}");
+        let rate = 1.0 / interval(Plan::Free, RateCategory::Medium).as_secs_f64();
+        assert!((1.8..2.0).contains(&rate), "{rate}");
+        let rate = 1.0 / interval(Plan::Pro, RateCategory::Light).as_secs_f64();
+        assert!((27.0..30.0).contains(&rate), "{rate}");
+    }
+
+    #[test]
+    fn reservations_are_spaced_and_never_exceed_the_limit() {
+        let l = Limiter::new(Plan::Business);
+        let start = Instant::now();
+        let slots: Vec<Instant> = (0..200).map(|_| l.reserve(RateCategory::Medium)).collect();
+        // No 1-second window holds more than 60 slots.
+        for (i, s) in slots.iter().enumerate() {
+            let in_window = slots[i..]
+                .iter()
+                .take_while(|t| **t < *s + Duration::from_secs(1))
+                .count();
+            assert!(in_window <= 60, "window at {i} holds {in_window}");
+        }
+        // And the schedule keeps the category at least 90 % busy.
+        let span = (*slots.last().unwrap() - start).as_secs_f64();
+        let rate = 199.0 / span;
+        assert!(rate >= 54.0, "{rate}");
+        // Categories are independent.
+        assert!(l.reserve(RateCategory::Light) <= start + Duration::from_millis(1));
+    }
+
+    #[test]
+    fn pause_holds_the_whole_category() {
+        let l = Limiter::new(Plan::Business);
+        let start = Instant::now();
+        l.pause(RateCategory::Medium, Duration::from_secs(2));
+        assert!(l.reserve(RateCategory::Medium) >= start + Duration::from_secs(2));
+        assert!(l.reserve(RateCategory::Light) < start + Duration::from_millis(1));
+    }
+
+    #[test]
+    fn daily_close_expires() {
+        let l = Limiter::new(Plan::Free);
+        let now = Utc::now();
+        let reset = now + chrono::TimeDelta::hours(3);
+        l.close_until(RateCategory::Light, reset);
+        assert_eq!(l.closed_until(RateCategory::Light, now), Some(reset));
+        assert_eq!(l.closed_until(RateCategory::Medium, now), None);
+        assert_eq!(
+            l.closed_until(RateCategory::Light, reset + chrono::TimeDelta::seconds(1)),
+            None
+        );
+    }
+}

@@ -1,0 +1,492 @@
+//! The snapshot store against a real SQLite file: round trips, compact
+//! history, partial refresh, lazy settings, permissions, migrations, and
+//! that no planted secret reaches the file.
+
+#[path = "store_support.rs"]
+mod support;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use chrono::{TimeZone, Utc};
+use serde_json::{Value, json};
+use support::*;
+use zoomscope::graph::build::{GraphBuilder, user_key};
+use zoomscope::graph::{EntityType, Graph, RelType};
+use zoomscope::store::{Parts, SnapshotId, SnapshotWrite, Store, StoreError};
+use zoomscope::sync::{StepOutcome, StepRecord};
+
+fn entity_set(g: &Graph) -> BTreeSet<String> {
+    g.entities().map(|(_, e)| e.to_json().to_string()).collect()
+}
+
+fn rel_set(g: &Graph) -> BTreeSet<String> {
+    g.relationships()
+        .map(|(id, _)| g.relationship_json(id).to_string())
+        .collect()
+}
+
+fn save(
+    store: &Store,
+    profile: &str,
+    built: &zoomscope::graph::build::Built,
+    parts: &Parts,
+    steps: &[StepRecord],
+) -> zoomscope::store::SnapshotInfo {
+    store
+        .save_snapshot(&SnapshotWrite {
+            profile,
+            account_id: ACCOUNT_ID,
+            started_at: Utc.with_ymd_and_hms(2026, 11, 30, 8, 0, 0).unwrap(),
+            finished_at: Utc.with_ymd_and_hms(2026, 11, 30, 8, 0, 5).unwrap(),
+            graph: &built.graph,
+            raw: &built.raw,
+            steps,
+            refreshed: parts,
+        })
+        .unwrap()
+}
+
+fn count(store: &Store, sql: &str) -> i64 {
+    store.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+fn file_bytes(dir: &Path) -> Vec<u8> {
+    let mut all = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        all.extend(std::fs::read(e.unwrap().path()).unwrap());
+    }
+    all
+}
+
+#[test]
+fn snapshot_round_trips_and_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("zs.db")).unwrap();
+    assert!(store.latest("prod").unwrap().is_none());
+    let org = org(300);
+    let built = build(&org, Some("Acme"));
+    let steps = vec![
+        StepRecord {
+            step: "fetch-users".into(),
+            outcome: StepOutcome::Ok { count: 300 },
+            duration_ms: 812,
+        },
+        StepRecord {
+            step: "fetch-roles".into(),
+            outcome: StepOutcome::Skipped {
+                scopes: vec!["role:read:admin".into()],
+            },
+            duration_ms: 3,
+        },
+    ];
+    let info = save(&store, "prod", &built, &Parts::all(), &steps);
+    assert_eq!(info.counts["zoom_user"], 300);
+    assert_eq!(info.counts["zoom_group"], 300 / 40 + 1);
+    assert_eq!(info.counts["zoom_role"], 4);
+    assert_eq!(info.counts["zoom_account"], 1);
+    assert_eq!(info.counts["zoom_account_has_user"], 300);
+    assert_eq!(info.counts["zoom_group_has_user"], 300);
+    assert_eq!(info.counts["zoom_user_assigned_role"], 300);
+
+    let snap = store.latest("prod").unwrap().unwrap();
+    assert_eq!(snap.info, info);
+    assert_eq!(snap.info.steps, steps);
+    assert_eq!(entity_set(&snap.graph), entity_set(&built.graph));
+    assert_eq!(rel_set(&snap.graph), rel_set(&built.graph));
+    // indexes work on the loaded graph
+    let owner = snap.graph.by_email(&org.users[0].email.to_uppercase());
+    assert_eq!(owner.len(), 1);
+    // first-seen order is kept: users in API order
+    let users: Vec<&str> = snap
+        .graph
+        .of_type(EntityType::User)
+        .iter()
+        .map(|id| snap.graph.entity(*id).key.as_str())
+        .collect();
+    assert_eq!(
+        users.first().copied(),
+        Some(user_key(&org.users[0]).as_str())
+    );
+    assert_eq!(store.snapshots("prod").unwrap(), vec![info.clone()]);
+    assert_eq!(store.load("prod", info.id).unwrap().info, info);
+    assert!(matches!(
+        store.load("prod", SnapshotId(info.id.0 + 100)),
+        Err(StoreError::UnknownSnapshot { .. })
+    ));
+    // another profile is separate
+    assert!(store.latest("staging").unwrap().is_none());
+    assert_eq!(store.profiles().unwrap(), vec!["prod".to_string()]);
+    // raw JSON is there, redacted
+    let raw = store
+        .raw_json("prod", &user_key(&org.users[1]))
+        .unwrap()
+        .unwrap();
+    let raw: Value = serde_json::from_str(&raw).unwrap();
+    assert_eq!(raw["email"], org.users[1].email.as_str());
+    assert_eq!(raw["host_key"], "[REDACTED]");
+    assert!(store.raw_json("prod", "zoom_user:nope").unwrap().is_none());
+}
+
+#[test]
+fn second_snapshot_writes_only_changes_and_old_snapshots_stay_loadable() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("zs.db")).unwrap();
+    let mut org1 = org(200);
+    let b1 = build(&org1, None);
+    let s1 = save(&store, "p", &b1, &Parts::all(), &[]);
+    let versions_1 = count(&store, "SELECT count(*) FROM entity_versions");
+    let rels_1 = count(&store, "SELECT count(*) FROM rel_versions");
+    assert_eq!(versions_1 as usize, b1.graph.entity_count());
+
+    // Unchanged sync: nothing new written.
+    let s2 = save(&store, "p", &b1, &Parts::all(), &[]);
+    assert_eq!(
+        count(&store, "SELECT count(*) FROM entity_versions"),
+        versions_1
+    );
+    assert_eq!(count(&store, "SELECT count(*) FROM rel_versions"), rels_1);
+
+    // One user changes role (member → admin), one is removed, one is added.
+    org1.users[10].role_id = Some("1".into());
+    org1.users[10].raw["role_id"] = json!("1");
+    let removed = org1.users.remove(20);
+    org1.users.push(user(5000, 6));
+    let b3 = build(&org1, None);
+    let s3 = save(&store, "p", &b3, &Parts::all(), &[]);
+    // new versions: changed user, added user
+    assert_eq!(
+        count(&store, "SELECT count(*) FROM entity_versions"),
+        versions_1 + 2
+    );
+    // closed: the changed user's old version and the removed user
+    assert_eq!(
+        count(
+            &store,
+            "SELECT count(*) FROM entity_versions WHERE valid_to IS NOT NULL"
+        ),
+        2
+    );
+    let latest = store.latest("p").unwrap().unwrap();
+    assert_eq!(latest.info.id, s3.id);
+    assert_eq!(entity_set(&latest.graph), entity_set(&b3.graph));
+    assert_eq!(rel_set(&latest.graph), rel_set(&b3.graph));
+    let old = store.load("p", s1.id).unwrap();
+    assert_eq!(entity_set(&old.graph), entity_set(&b1.graph));
+    assert_eq!(rel_set(&old.graph), rel_set(&b1.graph));
+    assert!(old.graph.get(&user_key(&removed)).is_some());
+    assert!(latest.graph.get(&user_key(&removed)).is_none());
+    assert_eq!(
+        store.load("p", s2.id).unwrap().graph.entity_count(),
+        b1.graph.entity_count()
+    );
+    // The removed user's raw JSON is gone; the changed one's is current.
+    assert!(store.raw_json("p", &user_key(&removed)).unwrap().is_none());
+    let raw: Value = serde_json::from_str(
+        &store
+            .raw_json("p", &user_key(&org1.users[10]))
+            .unwrap()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(raw["role_id"], "1");
+    let changed = latest.graph.get(&user_key(&org1.users[10])).unwrap();
+    assert_eq!(changed.props.get("roleName"), Some(&json!("Admin")));
+    let infos = store.snapshots("p").unwrap();
+    assert_eq!(
+        infos.iter().map(|i| i.id).collect::<Vec<_>>(),
+        vec![s1.id, s2.id, s3.id]
+    );
+}
+
+#[test]
+fn skipped_parts_are_carried_over_and_dangling_relationships_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("zs.db")).unwrap();
+    let mut o = org(120);
+    let full = build(&o, None);
+    save(&store, "p", &full, &Parts::all(), &[]);
+
+    // Next sync: users only (groups and roles skipped for missing scopes),
+    // and one user is gone.
+    let gone = o.users.remove(5);
+    let mut b = GraphBuilder::new(None);
+    b.account(o.account.clone());
+    b.users(o.users.clone());
+    let users_only = b.finish();
+    assert!(users_only.graph.of_type(EntityType::Group).is_empty());
+    let parts = Parts::all()
+        .without_entity(EntityType::Group)
+        .without_entity(EntityType::Role)
+        .without_relationship(RelType::AccountHasGroup)
+        .without_relationship(RelType::AccountHasRole)
+        .without_relationship(RelType::GroupHasUser)
+        .without_relationship(RelType::UserAssignedRole);
+    let versions_before = count(&store, "SELECT count(*) FROM entity_versions");
+    let info = save(&store, "p", &users_only, &parts, &[]);
+    let latest = store.latest("p").unwrap().unwrap();
+    // Unchanged users wrote nothing: `roleName` comes from the carried role.
+    assert_eq!(
+        count(&store, "SELECT count(*) FROM entity_versions"),
+        versions_before
+    );
+    assert_eq!(
+        latest
+            .graph
+            .get(&user_key(&o.users[0]))
+            .unwrap()
+            .props
+            .get("roleName"),
+        Some(&json!("Owner"))
+    );
+    // groups and roles kept from the last good sync
+    assert_eq!(
+        latest.graph.of_type(EntityType::Group).len(),
+        full.graph.of_type(EntityType::Group).len()
+    );
+    assert_eq!(latest.graph.of_type(EntityType::Role).len(), 4);
+    assert_eq!(info.counts["zoom_group"], o.groups.len());
+    // memberships kept, except the removed user's
+    let gone_key = user_key(&gone);
+    assert!(latest.graph.get(&gone_key).is_none());
+    assert_eq!(
+        latest
+            .graph
+            .relationships()
+            .filter(|(_, r)| r.rtype == RelType::GroupHasUser)
+            .count(),
+        119
+    );
+    assert_eq!(info.counts["zoom_user_assigned_role"], 119);
+    assert_eq!(info.counts["zoom_account_has_group"], o.groups.len());
+    let r = latest.graph.get(&user_key(&o.users[0])).unwrap();
+    let rid = latest.graph.id_of(&r.key).unwrap();
+    assert_eq!(
+        latest
+            .graph
+            .targets(rid, RelType::UserAssignedRole)
+            .map(|t| latest.graph.entity(t).key.clone())
+            .collect::<Vec<_>>(),
+        vec!["zoom_role:0".to_string()]
+    );
+
+    // Nothing refreshed at all: the snapshot equals the previous one.
+    let empty = GraphBuilder::new(None).finish();
+    save(&store, "p", &empty, &Parts::none(), &[]);
+    let again = store.latest("p").unwrap().unwrap();
+    assert_eq!(entity_set(&again.graph), entity_set(&latest.graph));
+    assert_eq!(rel_set(&again.graph), rel_set(&latest.graph));
+}
+
+#[test]
+fn lazy_settings_persist_fold_into_the_next_snapshot_and_are_carried() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("zs.db")).unwrap();
+    let o = org(30);
+    let built = build(&o, None);
+    save(&store, "p", &built, &Parts::all(), &[]);
+    let key = user_key(&o.users[3]);
+    let bundle = settings_bundle(3);
+    let flat = zoomscope::graph::settings::flatten_user_settings(&bundle);
+    let raw = zoomscope::graph::settings::bundle_raw(&bundle).to_string();
+    store
+        .save_user_settings("p", &key, &flat, Some(&raw))
+        .unwrap();
+    assert!(matches!(
+        store.save_user_settings("p", "zoom_user:nobody", &flat, None),
+        Err(StoreError::UnknownEntity { .. })
+    ));
+
+    let check = |store: &Store| {
+        let g = store.latest("p").unwrap().unwrap().graph;
+        let u = g.get(&key).unwrap();
+        assert_eq!(u.props.get("inMeetingE2eEncryption"), Some(&json!(true)));
+        assert_eq!(u.props.get("inMeetingFeedbacl"), Some(&json!(true)));
+        assert_eq!(
+            u.props.get("meetingSecurityPasswordForPmi"),
+            Some(&json!("[REDACTED]"))
+        );
+        let raw: Value =
+            serde_json::from_str(&store.raw_json("p", &key).unwrap().unwrap()).unwrap();
+        assert_eq!(
+            raw["_settings"]["meeting_security"]["meeting_security"]["pmi_password"],
+            true
+        );
+        assert_eq!(raw["email"], o.users[3].email.as_str());
+    };
+    check(&store);
+    // survives reopening
+    drop(store);
+    let store = Store::open(&dir.path().join("zs.db")).unwrap();
+    check(&store);
+
+    // A plain sync (no settings) folds them into the snapshot…
+    let s2 = save(&store, "p", &built, &Parts::all(), &[]);
+    assert_eq!(count(&store, "SELECT count(*) FROM user_settings"), 0);
+    check(&store);
+    // …and the next plain sync carries them (no new version for that user).
+    let before = count(&store, "SELECT count(*) FROM entity_versions");
+    save(&store, "p", &built, &Parts::all(), &[]);
+    assert_eq!(
+        count(&store, "SELECT count(*) FROM entity_versions"),
+        before
+    );
+    check(&store);
+    // History: the first snapshot had no settings for that user.
+    let first = store.snapshots("p").unwrap()[0].id;
+    assert!(first < s2.id);
+    let g1 = store.load("p", first).unwrap().graph;
+    assert!(
+        g1.get(&key)
+            .unwrap()
+            .props
+            .get("inMeetingE2eEncryption")
+            .is_none()
+    );
+
+    // A sync that fetched settings for all users replaces them.
+    let mut b = GraphBuilder::new(None);
+    b.account(o.account.clone());
+    b.users(o.users.clone());
+    b.groups(o.groups.clone());
+    b.roles(o.roles.clone(), o.details.clone());
+    for (i, u) in o.users.iter().enumerate() {
+        b.user_settings(&user_key(u), &settings_bundle(i + 1));
+    }
+    let with = b.finish();
+    save(&store, "p", &with, &Parts::all().with_user_settings(), &[]);
+    let g = store.latest("p").unwrap().unwrap().graph;
+    // settings_bundle(4): e2e = 4 % 3 == 0 → false
+    assert_eq!(
+        g.get(&key).unwrap().props.get("inMeetingE2eEncryption"),
+        Some(&json!(false))
+    );
+    assert_eq!(entity_set(&g), entity_set(&with.graph));
+}
+
+#[test]
+fn store_file_is_private_and_holds_no_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data").join("zs.db");
+    let store = Store::open(&path).unwrap();
+    let o = org(60);
+    let mut b = GraphBuilder::new(Some("Acme"));
+    b.account(o.account.clone());
+    b.users(o.users.clone());
+    b.groups(o.groups.clone());
+    b.roles(o.roles.clone(), o.details.clone());
+    for (i, u) in o.users.iter().enumerate().take(10) {
+        b.user_settings(&user_key(u), &settings_bundle(i));
+    }
+    let built = b.finish();
+    // the builder's output is already clean
+    let all_raw: String = built.raw.values().cloned().collect();
+    for s in SECRETS {
+        assert!(!all_raw.contains(s), "{s} in raw");
+        for (_, e) in built.graph.entities() {
+            assert!(!e.to_json().to_string().contains(s), "{s} in {}", e.key);
+        }
+    }
+    save(&store, "p", &built, &Parts::all().with_user_settings(), &[]);
+    // lazy settings path too, with unredacted input: the store redacts
+    let bundle = settings_bundle(11);
+    let mut leaky = zoomscope::graph::settings::flatten_user_settings(&bundle);
+    leaky.push((
+        "scheduleMeetingPmiPassword".into(),
+        json!(SECRET_PMI_PASSCODE),
+    ));
+    let leaky_raw =
+        json!({"meeting_security": {"password_for_pmi": SECRET_PMI_PASSCODE}}).to_string();
+    store
+        .save_user_settings("p", &user_key(&o.users[11]), &leaky, Some(&leaky_raw))
+        .unwrap();
+
+    let bytes = file_bytes(path.parent().unwrap());
+    assert!(bytes.windows(7).any(|w| w == b"example"), "scan sees data");
+    for s in SECRETS {
+        assert!(
+            !bytes.windows(s.len()).any(|w| w == s.as_bytes()),
+            "secret {s} found in the store files"
+        );
+    }
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        for e in std::fs::read_dir(path.parent().unwrap()).unwrap() {
+            let p = e.unwrap().path();
+            let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{} has mode {mode:o}", p.display());
+        }
+        let dmode = std::fs::metadata(path.parent().unwrap())
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(dmode, 0o700);
+    }
+}
+
+#[test]
+fn schema_is_versioned_and_newer_stores_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zs.db");
+    {
+        let store = Store::open(&path).unwrap();
+        let v: i64 = store
+            .conn()
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, zoomscope::store::SCHEMA_VERSION);
+        // other modules' own tables live alongside
+        store
+            .conn()
+            .execute_batch("CREATE TABLE IF NOT EXISTS alerts_state (k TEXT PRIMARY KEY)")
+            .unwrap();
+    }
+    // reopening an up-to-date store is fine
+    Store::open(&path).unwrap();
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.pragma_update(None, "user_version", 99).unwrap();
+    }
+    assert!(matches!(
+        Store::open(&path),
+        Err(StoreError::NewerSchema { found: 99, .. })
+    ));
+}
+
+#[test]
+fn new_keys_in_a_carried_part_are_added_not_dropped() {
+    // First ever sync with groups failed: the graph's partial groups are
+    // kept (nothing older to prefer).
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("zs.db")).unwrap();
+    let o = org(50);
+    let built = build(&o, None);
+    let parts = Parts::all().without_entity(EntityType::Group);
+    let info = save(&store, "p", &built, &parts, &[]);
+    assert_eq!(info.counts["zoom_group"], o.groups.len());
+    let raw: HashMap<String, String> = HashMap::new();
+    // and a later empty graph with only accounts refreshed keeps everything else
+    let mut b = GraphBuilder::new(None);
+    b.account(o.account.clone());
+    let acct = b.finish();
+    let info2 = store
+        .save_snapshot(&SnapshotWrite {
+            profile: "p",
+            account_id: ACCOUNT_ID,
+            started_at: Utc::now(),
+            finished_at: Utc::now(),
+            graph: &acct.graph,
+            raw: &raw,
+            steps: &[],
+            refreshed: &Parts {
+                entities: [EntityType::Account].into_iter().collect(),
+                relationships: BTreeSet::new(),
+                user_settings: false,
+            },
+        })
+        .unwrap();
+    assert_eq!(info2.counts, info.counts);
+}
