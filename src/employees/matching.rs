@@ -142,6 +142,19 @@ impl AliasDomains {
         self.0.is_empty()
     }
 
+    /// Adds groups (e.g. those stored with a roster); domains already mapped
+    /// keep their mapping.
+    pub fn extend<G, S>(&mut self, groups: G)
+    where
+        G: IntoIterator,
+        G::Item: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        for (d, c) in AliasDomains::new(groups).0 {
+            self.0.entry(d).or_insert(c);
+        }
+    }
+
     /// The address with its domain folded; `email` must already be normalised.
     pub fn fold<'a>(&self, email: &'a str) -> Cow<'a, str> {
         if let Some((local, domain)) = email.rsplit_once('@')
