@@ -10,7 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use employees_support::db;
 use zoomscope::employees::{self, Category, MatchOptions};
 use zoomscope::graph::{EntityType, RelType};
-use zoomscope::sandbox::{RunningSandbox, Sandbox, SandboxConfig};
+use zoomscope::sandbox::{
+    Change, ChangeKind, ExpectedCategories, RunningSandbox, Sandbox, SandboxConfig,
+};
 use zoomscope::sync::SyncOptions;
 use zoomscope::zoom::{ClientConfig, Secret, ZoomClient};
 
@@ -67,8 +69,52 @@ async fn agrees_with_ground_truth(users: usize, seed: u64) {
     let report = employees::overlay(&mut graph, &conn, "demo", &MatchOptions::new(today))
         .unwrap()
         .unwrap();
-    let truth = sb.expected_employee_categories();
+    check(&report, &sb.expected_employee_categories());
 
+    // Every category has rows in the demo org.
+    for c in Category::ORDER {
+        assert!(report.count(c) > 0, "{} is empty", c.as_str());
+    }
+    // The overlay made the pairs visible to queries.
+    assert_eq!(graph.of_type(EntityType::Employee).len(), sb.roster().len());
+    let is_rels = graph
+        .relationships()
+        .filter(|(_, r)| r.rtype == RelType::UserIsEmployee)
+        .count();
+    assert_eq!(is_rels, sb.expected_employee_categories().pairs.len());
+
+    // Closing the offboarding gap in Zoom moves the leaver to `matched`,
+    // and the report follows the ground truth after a re-sync.
+    let leaver = report.rows(Category::TerminatedButActive)[0]
+        .user
+        .clone()
+        .unwrap();
+    sb.apply_change(Change::for_user(
+        ChangeKind::Deactivate,
+        leaver.email.clone().unwrap(),
+    ))
+    .unwrap();
+    let graph = synced_graph(&sb).await;
+    let after = employees::report_from_store(&graph, &conn, "demo", &MatchOptions::new(today))
+        .unwrap()
+        .unwrap();
+    check(&after, &sb.expected_employee_categories());
+    assert_eq!(
+        after.count(Category::TerminatedButActive),
+        report.count(Category::TerminatedButActive) - 1
+    );
+    assert!(
+        after
+            .rows(Category::Matched)
+            .iter()
+            .any(|r| r.user.as_ref().is_some_and(|u| u.key == leaver.key))
+    );
+    sb.shutdown().await;
+}
+
+/// Every user and roster row is in the ground truth's category, and the
+/// matched pairs are the ground truth's pairs.
+fn check(report: &employees::Report, truth: &ExpectedCategories) {
     let mut users: BTreeMap<String, &str> = BTreeMap::new();
     let mut roster: BTreeMap<String, &str> = BTreeMap::new();
     let mut pairs: BTreeSet<(String, String)> = BTreeSet::new();
@@ -132,19 +178,6 @@ async fn agrees_with_ground_truth(users: usize, seed: u64) {
     );
     let want_pairs: BTreeSet<(String, String)> = truth.pairs.iter().cloned().collect();
     assert_eq!(pairs, want_pairs);
-
-    // Every category has rows in the demo org.
-    for c in Category::ORDER {
-        assert!(report.count(c) > 0, "{} is empty", c.as_str());
-    }
-    // The overlay made the pairs visible to queries.
-    assert_eq!(graph.of_type(EntityType::Employee).len(), sb.roster().len());
-    let is_rels = graph
-        .relationships()
-        .filter(|(_, r)| r.rtype == RelType::UserIsEmployee)
-        .count();
-    assert_eq!(is_rels, want_pairs.len());
-    sb.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
