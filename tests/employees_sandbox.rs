@@ -83,6 +83,38 @@ async fn agrees_with_ground_truth(users: usize, seed: u64) {
         .count();
     assert_eq!(is_rels, sb.expected_employee_categories().pairs.len());
 
+    // Queries see the overlay: the offboarding gap as J1QL.
+    let gap = zoomscope::query::run(
+        &graph,
+        "FIND zoom_user WITH status = 'active' THAT IS Person WITH status = 'terminated'",
+    )
+    .unwrap();
+    let mut got: Vec<String> = gap
+        .rows
+        .iter()
+        .filter_map(|r| r.entity)
+        .map(|id| graph.entity(id).key.clone())
+        .collect();
+    got.sort();
+    let mut want: Vec<String> = report
+        .rows(Category::TerminatedButActive)
+        .iter()
+        .map(|r| r.user.as_ref().unwrap().key.clone())
+        .collect();
+    want.sort();
+    assert_eq!(got, want);
+    let not_employees = zoomscope::query::run(&graph, "FIND zoom_user THAT !IS Person").unwrap();
+    assert_eq!(
+        not_employees.rows.len(),
+        report.count(Category::NotAnEmployee)
+            + report
+                .rows(Category::Ambiguous)
+                .iter()
+                .filter_map(|r| r.user.as_ref().map(|u| u.key.as_str()))
+                .collect::<BTreeSet<_>>()
+                .len()
+    );
+
     // Closing the offboarding gap in Zoom moves the leaver to `matched`,
     // and the report follows the ground truth after a re-sync.
     let leaver = report.rows(Category::TerminatedButActive)[0]
