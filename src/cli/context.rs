@@ -135,10 +135,13 @@ impl Context {
         let _ = self.profile.set(profile);
         // The demo org comes with its HR roster, so employee mapping has
         // something to show from the first run.
+        let account = sb.org().account;
+        let alias_domains = vec![vec![account.domain.clone(), account.alias_domain.clone()]];
         let imported = crate::employees::import_demo_roster(
             self.store()?.conn(),
             DEMO_PROFILE,
             &sb.roster_csv(),
+            &alias_domains,
             chrono::Utc::now(),
         )
         .context("cannot import the demo HR roster")?;
