@@ -363,3 +363,28 @@ pub fn decisions(conn: &Connection, profile: &str) -> Result<Vec<Decision>, Stor
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rosters_stored_before_alias_domains_still_load() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE employees_rosters (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, profile TEXT NOT NULL,
+                imported_at TEXT NOT NULL, source TEXT NOT NULL,
+                employee_count INTEGER NOT NULL, error_count INTEGER NOT NULL);
+             INSERT INTO employees_rosters (profile, imported_at, source, employee_count, error_count)
+             VALUES ('default', '2026-11-30T08:00:00+00:00', 'old.csv', 0, 0);",
+        )
+        .unwrap();
+        let all = rosters(&conn, "default").unwrap();
+        assert_eq!(all.len(), 1);
+        assert!(all[0].alias_domains.is_empty());
+        // and the schema check is idempotent
+        ensure_schema(&conn).unwrap();
+        ensure_schema(&conn).unwrap();
+    }
+}
