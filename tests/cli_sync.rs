@@ -350,3 +350,63 @@ async fn a_wrong_secret_exits_3_without_echoing_it() {
     j.assert_code(3);
     assert_eq!(j.json()["error"], "authentication");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_part_exits_4_and_keeps_earlier_data() {
+    let good = sandbox(120, None).await;
+    let home = Home::new();
+    home.write_profile(&good);
+    home.run(&["sync", "--json"], &[]).await.assert_code(0);
+    let before = home.run(&["export"], &[]).await.json();
+
+    // The same org answering every API request with a 5xx.
+    let broken = Sandbox::start(SandboxConfig {
+        users: 120,
+        faults: zoomscope::sandbox::Faults {
+            error_rate: 1.0,
+            ..Default::default()
+        },
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let sync = home
+        .run(
+            &["sync", "--json"],
+            &[
+                ("ZOOM_API_URL", &broken.api_url()),
+                ("ZOOM_OAUTH_URL", &broken.oauth_url()),
+            ],
+        )
+        .await;
+    sync.assert_code(4);
+    let s = sync.json();
+    assert_eq!(s["complete"], false);
+    let failed: Vec<&str> = s["failed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(failed.contains(&"fetch-users"), "{s:#}");
+    assert!(
+        step(&s, "fetch-users")["reason"]
+            .as_str()
+            .unwrap()
+            .contains("500")
+            || step(&s, "fetch-users")["reason"]
+                .as_str()
+                .unwrap()
+                .contains("server"),
+        "{s:#}"
+    );
+    // nothing fetched replaced anything: the export is as before
+    let after = home.run(&["export"], &[]).await.json();
+    for t in ["zoom_user", "zoom_group", "zoom_role", "zoom_account"] {
+        assert_eq!(keys_of(&after, t), keys_of(&before, t), "{t}");
+    }
+    assert_eq!(
+        edges_of(&after, "zoom_group_has_user"),
+        edges_of(&before, "zoom_group_has_user")
+    );
+}
