@@ -676,6 +676,7 @@ async fn qps_limit_sends_zoom_429() {
     for (style, check) in [
         (RetryAfterStyle::Seconds, "seconds"),
         (RetryAfterStyle::IsoDate, "iso"),
+        (RetryAfterStyle::HttpDate, "http"),
         (RetryAfterStyle::Absent, "absent"),
     ] {
         let sb = start(SandboxConfig {
@@ -714,6 +715,9 @@ async fn qps_limit_sends_zoom_429() {
             "seconds" => assert_eq!(retry.as_deref(), Some("1")),
             "iso" => {
                 chrono::DateTime::parse_from_rfc3339(retry.as_deref().unwrap()).unwrap();
+            }
+            "http" => {
+                httpdate::parse_http_date(retry.as_deref().unwrap()).unwrap();
             }
             _ => assert!(retry.is_none()),
         }

@@ -222,8 +222,23 @@ fn skipped_parts_are_carried_over_and_dangling_relationships_dropped() {
         .without_relationship(RelType::AccountHasRole)
         .without_relationship(RelType::GroupHasUser)
         .without_relationship(RelType::UserAssignedRole);
+    let versions_before = count(&store, "SELECT count(*) FROM entity_versions");
     let info = save(&store, "p", &users_only, &parts, &[]);
     let latest = store.latest("p").unwrap().unwrap();
+    // Unchanged users wrote nothing: `roleName` comes from the carried role.
+    assert_eq!(
+        count(&store, "SELECT count(*) FROM entity_versions"),
+        versions_before
+    );
+    assert_eq!(
+        latest
+            .graph
+            .get(&user_key(&o.users[0]))
+            .unwrap()
+            .props
+            .get("roleName"),
+        Some(&json!("Owner"))
+    );
     // groups and roles kept from the last good sync
     assert_eq!(
         latest.graph.of_type(EntityType::Group).len(),

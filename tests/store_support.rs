@@ -140,12 +140,19 @@ pub fn user(i: usize, n_groups: usize) -> User {
 pub fn org(n: usize) -> Org {
     let n_groups = n / 40 + 1;
     let users: Vec<User> = (0..n).map(|i| user(i, n_groups)).collect();
+    let mut per_group: std::collections::HashMap<&str, u64> = Default::default();
+    let mut per_role: std::collections::HashMap<&str, u64> = Default::default();
+    for u in &users {
+        for g in &u.group_ids {
+            *per_group.entry(g.as_str()).or_default() += 1;
+        }
+        if let Some(r) = &u.role_id {
+            *per_role.entry(r.as_str()).or_default() += 1;
+        }
+    }
     let groups = (0..n_groups)
         .map(|g| {
-            let members = users
-                .iter()
-                .filter(|u| u.group_ids.first() == Some(&group_id(g)))
-                .count() as u64;
+            let members = per_group.get(group_id(g).as_str()).copied().unwrap_or(0);
             let raw = json!({"id": group_id(g), "name": format!("Team {g}"),
                 "total_members": members, "in_directory": g.is_multiple_of(2), "directory_privacy": 2});
             Group {
@@ -171,10 +178,7 @@ pub fn org(n: usize) -> Org {
     let mut roles = Vec::new();
     let mut details = Vec::new();
     for (id, name, desc) in role_defs {
-        let total = users
-            .iter()
-            .filter(|u| u.role_id.as_deref() == Some(id))
-            .count() as u64;
+        let total = per_role.get(id).copied().unwrap_or(0);
         let raw = json!({"id": id, "name": name, "description": desc, "type": "common", "total_members": total});
         roles.push(Role {
             id: id.into(),

@@ -45,9 +45,8 @@ fn find_a_user_by_part_of_an_email_and_read_role_and_groups() {
         screen.contains("/jill.smith@"),
         "prompt shows the typed text:\n{screen}"
     );
-    h.key("enter"); // closes the prompt, keeps the filter
+    h.key("enter"); // opens the best match
     assert!(h.app.prompt.is_none());
-    h.key("enter"); // opens the user
     let screen = h.render(120, 40);
     assert!(screen.contains("Users › Jill Smith"), "{screen}");
     assert!(screen.contains("Role"), "{screen}");
@@ -216,7 +215,6 @@ fn group_and_role_drill_down_with_breadcrumbs_and_back() {
     h.key("/");
     h.type_text("contractors");
     h.key("enter");
-    h.key("enter");
     let screen = h.render(120, 40);
     assert!(screen.contains("Groups › Contractors"), "{screen}");
     assert!(screen.contains("Members ["), "{screen}");
@@ -271,7 +269,7 @@ fn new_data_keeps_cursor_filter_and_path() {
     h.key("2");
     h.key("/");
     h.type_text("smith");
-    h.key("enter");
+    h.key("tab");
     h.key("j");
     h.key("j");
     let before = table_rows(&h)[2].clone();
@@ -313,7 +311,7 @@ fn export_copy_raw_and_command_mode() {
     assert_eq!(active_kind(&h), PaneKind::Users);
     h.key("/");
     h.type_text("status:inactive");
-    h.key("enter");
+    h.key("tab");
     h.key("ctrl-s");
     assert_eq!(h.exports.len(), 1);
     let csv = std::fs::read_to_string(&h.exports[0]).unwrap();
@@ -405,7 +403,6 @@ fn zoom_strings_never_reach_the_terminal_raw() {
     h.key("2");
     h.key("/");
     h.type_text("pwned");
-    h.key("enter");
     h.key("enter");
     let screen = h.render(120, 40);
     assert!(

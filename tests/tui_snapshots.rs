@@ -68,7 +68,6 @@ fn views() {
     h.type_text("jill.smith@");
     snap(&h, "users_search_typing");
     h.key("enter");
-    h.key("enter");
     h.event(Event::Settings {
         key: "zoom_user:u0".into(),
         result: Ok(vec![

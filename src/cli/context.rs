@@ -10,8 +10,11 @@ use directories::ProjectDirs;
 use tracing_appender::non_blocking::WorkerGuard;
 
 use super::GlobalArgs;
-use crate::config::{Config, ResolvedProfile, process_env};
-use crate::zoom::ZoomClient;
+use crate::config::{Config, PollingInterval, ResolvedProfile, SecretSource, process_env};
+use crate::sandbox::{RunningSandbox, Sandbox, SandboxConfig};
+use crate::store::{Snapshot, SnapshotInfo, SnapshotWrite, Store};
+use crate::sync::{FetchedUserSettings, SyncEvent, SyncOptions, SyncResult};
+use crate::zoom::{Plan, Secret, ZoomClient};
 
 /// The profile `--demo` runs under.
 pub const DEMO_PROFILE: &str = "demo";
@@ -61,7 +64,16 @@ pub struct Context {
     profile_name: String,
     profile: OnceLock<ResolvedProfile>,
     client: OnceLock<ZoomClient>,
+    store: OnceLock<Store>,
+    /// The `--demo` sandbox, served until the context is dropped.
+    demo: Option<RunningSandbox>,
     _log_guard: Option<WorkerGuard>,
+}
+
+/// What [`Context::sync_now`] produced: the sync and the stored snapshot.
+pub struct SyncReport {
+    pub result: SyncResult,
+    pub snapshot: SnapshotInfo,
 }
 
 impl Context {
@@ -81,15 +93,66 @@ impl Context {
             global.profile.clone()
         };
         tracing::info!(profile = %profile_name, config = %paths.config_file.display(), "zoomscope starting");
-        Ok(Context {
+        let mut ctx = Context {
             global,
             paths,
             config,
             profile_name,
             profile: OnceLock::new(),
             client: OnceLock::new(),
+            store: OnceLock::new(),
+            demo: None,
             _log_guard: log_guard,
+        };
+        if ctx.global.demo {
+            ctx.start_demo().await?;
+        }
+        Ok(ctx)
+    }
+
+    /// Starts the in-process sandbox and makes its credentials the `demo`
+    /// profile.
+    async fn start_demo(&mut self) -> anyhow::Result<()> {
+        let sb = Sandbox::start(SandboxConfig {
+            users: self.global.demo_users,
+            ..SandboxConfig::default()
         })
+        .await
+        .context("cannot start the demo sandbox")?;
+        let profile = ResolvedProfile {
+            name: DEMO_PROFILE.to_string(),
+            account_id: sb.account_id().to_string(),
+            client_id: sb.client_id().to_string(),
+            client_secret: Secret::new(sb.client_secret()),
+            secret_source: SecretSource::Demo,
+            account_name: Some("zoomscope demo".to_string()),
+            api_url: sb.api_url(),
+            oauth_url: sb.oauth_url(),
+            plan: Plan::Business,
+            polling_interval: PollingInterval::DEFAULT,
+        };
+        tracing::info!(api_url = %profile.api_url, users = self.global.demo_users, "demo sandbox started");
+        let _ = self.profile.set(profile);
+        // The demo org comes with its HR roster, so employee mapping has
+        // something to show from the first run.
+        let account = sb.org().account;
+        let alias_domains = vec![vec![account.domain.clone(), account.alias_domain.clone()]];
+        let imported = crate::employees::import_demo_roster(
+            self.store()?.conn(),
+            DEMO_PROFILE,
+            &sb.roster_csv(),
+            &alias_domains,
+            chrono::Utc::now(),
+        )
+        .context("cannot import the demo HR roster")?;
+        tracing::info!(employees = imported.imported, "demo roster imported");
+        self.demo = Some(sb);
+        Ok(())
+    }
+
+    /// The running demo sandbox (`--demo` only).
+    pub fn demo_sandbox(&self) -> Option<&RunningSandbox> {
+        self.demo.as_ref()
     }
 
     pub fn paths(&self) -> &Paths {
@@ -125,6 +188,79 @@ impl Context {
         }
         let c = ZoomClient::new(self.profile()?.client_config())?;
         Ok(self.client.get_or_init(|| c).clone())
+    }
+}
+
+impl Context {
+    /// The snapshot store, opened (and created) on first use.
+    pub fn store(&self) -> anyhow::Result<&Store> {
+        if let Some(s) = self.store.get() {
+            return Ok(s);
+        }
+        let s = Store::open(&self.paths.store_file).with_context(|| {
+            format!("cannot open the store {}", self.paths.store_file.display())
+        })?;
+        Ok(self.store.get_or_init(|| s))
+    }
+
+    /// Syncs the profile's account and saves a snapshot. An authentication
+    /// failure is returned as a [`crate::sync::SyncError`] inside the
+    /// `anyhow::Error` (downcast it to tell it apart, e.g. for exit code 3).
+    pub async fn sync_now(
+        &self,
+        mut opts: SyncOptions,
+        events: tokio::sync::mpsc::UnboundedSender<SyncEvent>,
+    ) -> anyhow::Result<SyncReport> {
+        let profile = self.profile()?;
+        opts.account_id = profile.account_id.clone();
+        if opts.account_name.is_none() {
+            opts.account_name = profile.account_name.clone();
+        }
+        let client = self.client()?;
+        let store = self.store()?;
+        let started_at = chrono::Utc::now();
+        let result = crate::sync::run(&client, &opts, events).await?;
+        let finished_at = chrono::Utc::now();
+        let snapshot = store.save_snapshot(&SnapshotWrite {
+            profile: &self.profile_name,
+            account_id: &profile.account_id,
+            started_at,
+            finished_at,
+            graph: &result.graph,
+            raw: &result.raw,
+            steps: &result.steps,
+            refreshed: &result.refreshed,
+        })?;
+        Ok(SyncReport { result, snapshot })
+    }
+
+    /// The latest snapshot of the profile, with the employee overlay.
+    pub fn latest_graph(&self) -> anyhow::Result<Option<Snapshot>> {
+        let store = self.store()?;
+        let Some(mut snapshot) = store.latest(&self.profile_name)? else {
+            return Ok(None);
+        };
+        let employees: crate::employees::EmployeesConfig =
+            self.config.section_as("employees")?.unwrap_or_default();
+        let opts = employees.match_options(chrono::Utc::now().date_naive());
+        crate::employees::overlay(&mut snapshot.graph, store.conn(), &self.profile_name, &opts)
+            .context("cannot apply the employee roster to the snapshot")?;
+        Ok(Some(snapshot))
+    }
+
+    /// Fetches one user's settings now (the TUI's detail view) and saves
+    /// them to the store. `user_key` is `zoom_user:<id>`.
+    pub async fn fetch_user_settings(
+        &self,
+        user_key: &str,
+    ) -> anyhow::Result<Option<FetchedUserSettings>> {
+        let client = self.client()?;
+        let Some(s) = crate::sync::fetch_user_settings(&client, user_key).await? else {
+            return Ok(None);
+        };
+        self.store()?
+            .save_user_settings(&self.profile_name, user_key, &s.props, Some(&s.raw))?;
+        Ok(Some(s))
     }
 }
 

@@ -1,14 +1,62 @@
-//! `zoomscope diff`. SKELETON: to be written.
+//! `zoomscope diff`: what changed between two snapshots of the profile (by
+//! default the last two). The logic is in `crate::diff`.
 
 use std::process::ExitCode;
 
+use chrono::Utc;
 use clap::Args;
 
 use super::Context;
+use crate::diff::select::{Selection, select};
+use crate::store::SnapshotId;
 
 #[derive(Debug, Args)]
-pub struct DiffArgs {}
+pub struct DiffArgs {
+    /// Compare the state as of this long ago (e.g. `7d`, `12h`) with the latest snapshot.
+    #[arg(long, value_name = "DURATION", conflicts_with_all = ["from", "to"], value_parser = humantime::parse_duration)]
+    pub since: Option<std::time::Duration>,
+    /// The older snapshot's id (`zoomscope info` lists them).
+    #[arg(long, value_name = "ID")]
+    pub from: Option<i64>,
+    /// The newer snapshot's id (default: the latest).
+    #[arg(long, value_name = "ID")]
+    pub to: Option<i64>,
+    /// Print `{"from", "to", "entities": {"added", "removed", "changed"}, "relationships": {"added", "removed"}}`.
+    #[arg(long)]
+    pub json: bool,
+}
 
-pub async fn run(_ctx: &mut Context, _args: DiffArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`diff` is not implemented yet")
+pub async fn run(ctx: &mut Context, args: DiffArgs) -> anyhow::Result<ExitCode> {
+    let store = ctx.store()?;
+    let profile = ctx.profile_name().to_string();
+    let snaps: Vec<(i64, chrono::DateTime<Utc>)> = store
+        .snapshots(&profile)?
+        .iter()
+        .map(|s| (s.id.0, s.finished_at))
+        .collect();
+    let since = match args.since {
+        Some(d) => Some(chrono::Duration::from_std(d)?),
+        None => None,
+    };
+    let (from, to) = select(
+        &snaps,
+        Selection {
+            since,
+            from: args.from,
+            to: args.to,
+        },
+        Utc::now(),
+    )?;
+    let old = store.load(&profile, SnapshotId(from))?.graph;
+    let new = store.load(&profile, SnapshotId(to))?.graph;
+    let d = crate::diff::diff(&old, &new);
+    if args.json {
+        println!("{}", d.to_json(from, to));
+    } else {
+        print!(
+            "{}",
+            crate::diff::render_text(&d, &from.to_string(), &to.to_string())
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,14 +1,347 @@
-//! `zoomscope sandbox`. SKELETON: to be written.
+//! `zoomscope sandbox`: runs the local Zoom-compatible API until Ctrl-C and
+//! prints how to point zoomscope at it.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
-use clap::Args;
+use anyhow::Context as _;
+use clap::{Args, ValueEnum};
 
 use super::GlobalArgs;
+use crate::sandbox::{
+    DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Faults, PagingQuirks, RateLimitConfig,
+    RetryAfterStyle, RunningSandbox, Sandbox, SandboxConfig,
+};
+use crate::util::sanitize::for_terminal;
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Plan {
+    Free,
+    Pro,
+    Business,
+}
+
+impl Plan {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Free => "free",
+            Self::Pro => "pro",
+            Self::Business => "business",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RetryAfter {
+    /// `Retry-After: 1`
+    Seconds,
+    /// `Retry-After: 2026-01-01T10:00:01Z`
+    Iso,
+    /// `Retry-After: Thu, 01 Jan 2026 10:00:01 GMT`
+    HttpDate,
+    /// No `Retry-After` header.
+    Absent,
+}
+
+/// Run a local Zoom-compatible API with a generated org.
+///
+/// Serves Server-to-Server OAuth (POST /oauth/token) and the read endpoints
+/// zoomscope uses under /v2 on 127.0.0.1, until Ctrl-C. Everything is
+/// deterministic under --seed.
 #[derive(Debug, Args)]
-pub struct SandboxArgs {}
+pub struct SandboxArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 8765)]
+    pub port: u16,
+    /// Number of users (10 to 200,000).
+    #[arg(long, default_value_t = 2000, value_name = "N")]
+    pub users: usize,
+    /// Seed of the generated org and of injected faults.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Account id the token endpoint accepts (default: the printed demo id).
+    #[arg(long)]
+    pub account_id: Option<String>,
+    /// Client id (default: the printed demo id).
+    #[arg(long)]
+    pub client_id: Option<String>,
+    /// Client secret (default: the printed demo secret).
+    #[arg(long)]
+    pub client_secret: Option<String>,
+    /// Granted scopes, space- or comma-separated (default: all read scopes,
+    /// classic and granular).
+    #[arg(long, value_name = "SCOPES")]
+    pub scopes: Option<String>,
+    /// Plan whose rate limits apply.
+    #[arg(long, value_enum, default_value_t = Plan::Business)]
+    pub plan: Plan,
+    /// Access-token lifetime in seconds.
+    #[arg(long, default_value_t = 3599, value_name = "SECS")]
+    pub token_ttl: u64,
+    /// Lifetime of next_page_token (e.g. 15m, 30s).
+    #[arg(long, value_parser = humantime::parse_duration, default_value = "15m")]
+    pub page_token_ttl: Duration,
+    /// Latency added to every API request, in milliseconds.
+    #[arg(long, default_value_t = 0, value_name = "MS")]
+    pub latency_ms: u64,
+    /// Fraction of API requests answered with a 5xx (0.0–1.0).
+    #[arg(long, default_value_t = 0.0, value_name = "RATE")]
+    pub error_rate: f64,
+    /// Fraction of API requests answered with a per-second 429.
+    #[arg(long, default_value_t = 0.0, value_name = "RATE")]
+    pub burst_429_rate: f64,
+    /// Fraction of API requests whose connection is dropped without a response.
+    #[arg(long, default_value_t = 0.0, value_name = "RATE")]
+    pub drop_rate: f64,
+    /// Fraction of API responses with a malformed body.
+    #[arg(long, default_value_t = 0.0, value_name = "RATE")]
+    pub malformed_rate: f64,
+    /// Fraction of API requests whose token expires on the spot.
+    #[arg(long, default_value_t = 0.0, value_name = "RATE")]
+    pub early_expiry_rate: f64,
+    /// Serve the older paging shape (page_number/page_count, no next_page_token).
+    #[arg(long)]
+    pub legacy_paging: bool,
+    /// Disable rate limiting.
+    #[arg(long)]
+    pub no_rate_limits: bool,
+    /// Daily limit of Light requests (overrides the plan's).
+    #[arg(long, value_name = "N")]
+    pub daily_light: Option<u64>,
+    /// Daily limit of Medium requests (overrides the plan's).
+    #[arg(long, value_name = "N")]
+    pub daily_medium: Option<u64>,
+    /// Daily limit of Heavy requests (overrides the plan's).
+    #[arg(long, value_name = "N")]
+    pub daily_heavy: Option<u64>,
+    /// How per-second 429s carry Retry-After.
+    #[arg(long, value_enum, default_value_t = RetryAfter::Seconds)]
+    pub qps_retry_after: RetryAfter,
+    /// Mutate the org periodically (e.g. 30s): hire, deactivate, role
+    /// change, group move, setting flip.
+    #[arg(long, value_parser = humantime::parse_duration, value_name = "DURATION")]
+    pub mutate_every: Option<Duration>,
+    /// Write the generated HR roster CSV to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
+    /// Print the startup information as one JSON line instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
 
-pub async fn run(_global: &GlobalArgs, _args: SandboxArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`sandbox` is not implemented yet")
+impl SandboxArgs {
+    pub fn to_config(&self) -> SandboxConfig {
+        let defaults = SandboxConfig::default();
+        let scopes = match &self.scopes {
+            Some(s) => s
+                .split(|c: char| c == ',' || c.is_whitespace())
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            None => defaults.scopes.clone(),
+        };
+        SandboxConfig {
+            port: self.port,
+            users: self.users,
+            seed: self.seed,
+            account_id: self
+                .account_id
+                .clone()
+                .unwrap_or_else(|| DEMO_ACCOUNT_ID.into()),
+            client_id: self
+                .client_id
+                .clone()
+                .unwrap_or_else(|| DEMO_CLIENT_ID.into()),
+            client_secret: self
+                .client_secret
+                .clone()
+                .unwrap_or_else(|| DEMO_CLIENT_SECRET.into()),
+            scopes,
+            plan: self.plan.as_str().to_string(),
+            token_ttl: Duration::from_secs(self.token_ttl),
+            page_token_ttl: self.page_token_ttl,
+            faults: Faults {
+                latency: Duration::from_millis(self.latency_ms),
+                error_rate: self.error_rate,
+                burst_429_rate: self.burst_429_rate,
+                drop_rate: self.drop_rate,
+                malformed_rate: self.malformed_rate,
+                early_expiry_rate: self.early_expiry_rate,
+                token_max_uses: None,
+                paging: PagingQuirks {
+                    legacy_paging: self.legacy_paging,
+                    ..PagingQuirks::default()
+                },
+            },
+            rate_limits: RateLimitConfig {
+                enabled: !self.no_rate_limits,
+                per_second: None,
+                daily: [self.daily_light, self.daily_medium, self.daily_heavy],
+                qps_retry_after: match self.qps_retry_after {
+                    RetryAfter::Seconds => RetryAfterStyle::Seconds,
+                    RetryAfter::Iso => RetryAfterStyle::IsoDate,
+                    RetryAfter::HttpDate => RetryAfterStyle::HttpDate,
+                    RetryAfter::Absent => RetryAfterStyle::Absent,
+                },
+            },
+            mutate_every: self.mutate_every,
+            roster_path: self.roster.clone(),
+            reference_time: None,
+        }
+    }
+}
+
+/// What the sandbox prints on start (text or `--json`).
+pub fn startup_text(sb: &RunningSandbox, roster: Option<&PathBuf>) -> String {
+    let cfg = sb.config();
+    let t = |s: &str| for_terminal(s).into_owned();
+    let org = sb.org();
+    let mut out = String::new();
+    out.push_str(&format!(
+        "zoomscope sandbox: {} users (seed {}, {} plan) on {}\n\n",
+        org.users.len(),
+        cfg.seed,
+        cfg.plan,
+        sb.oauth_url()
+    ));
+    out.push_str(&format!("  API base URL    {}\n", sb.api_url()));
+    out.push_str(&format!(
+        "  OAuth base URL  {}   (token endpoint {}/oauth/token)\n",
+        sb.oauth_url(),
+        sb.oauth_url()
+    ));
+    out.push_str(&format!("  Account ID      {}\n", t(sb.account_id())));
+    out.push_str(&format!("  Client ID       {}\n", t(sb.client_id())));
+    out.push_str(&format!(
+        "  Client secret   {}   (sandbox credential, not a Zoom secret)\n",
+        t(sb.client_secret())
+    ));
+    out.push_str(&format!("  Scopes          {}\n", t(&cfg.scopes.join(" "))));
+    out.push_str(&format!(
+        "  Email domains   {} (alias in the HR roster: {}; contractors: {})\n",
+        org.account.domain, org.account.alias_domain, org.account.contractor_domain
+    ));
+    match roster {
+        Some(p) => out.push_str(&format!(
+            "  HR roster       {}\n",
+            t(&p.display().to_string())
+        )),
+        None => out.push_str("  HR roster       not written (add --roster FILE)\n"),
+    }
+    if let Some(every) = cfg.mutate_every {
+        out.push_str(&format!(
+            "  Changes         every {}\n",
+            humantime::format_duration(every)
+        ));
+    }
+    out.push_str("\nPoint zoomscope at it:\n\n");
+    out.push_str(&format!("  export ZOOM_API_URL={}\n", sb.api_url()));
+    out.push_str(&format!("  export ZOOM_OAUTH_URL={}\n", sb.oauth_url()));
+    out.push_str(&format!(
+        "  export ZOOM_ACCOUNT_ID={}\n",
+        t(sb.account_id())
+    ));
+    out.push_str(&format!("  export ZOOM_CLIENT_ID={}\n", t(sb.client_id())));
+    out.push_str(&format!(
+        "  export ZOOM_CLIENT_SECRET={}\n",
+        t(sb.client_secret())
+    ));
+    out.push_str("  zoomscope sync\n\n");
+    out.push_str(&format!(
+        "Apply a change: curl -X POST {}/_sandbox/change -H 'content-type: application/json' \\\n    -d '{{\"change\": \"make_admin\", \"user\": \"<email>\"}}'   (also deactivate, hire, role_change, group_move, setting_flip)\n",
+        sb.oauth_url()
+    ));
+    out.push_str(&format!(
+        "Counters: curl {}/_sandbox/stats\n",
+        sb.oauth_url()
+    ));
+    out.push_str("Press Ctrl-C to stop.\n");
+    out
+}
+
+pub fn startup_json(sb: &RunningSandbox, roster: Option<&PathBuf>) -> serde_json::Value {
+    let cfg = sb.config();
+    serde_json::json!({
+        "api_url": sb.api_url(),
+        "oauth_url": sb.oauth_url(),
+        "account_id": sb.account_id(),
+        "client_id": sb.client_id(),
+        "client_secret": sb.client_secret(),
+        "scopes": cfg.scopes,
+        "users": cfg.users,
+        "seed": cfg.seed,
+        "plan": cfg.plan,
+        "roster": roster.map(|p| p.display().to_string()),
+    })
+}
+
+pub async fn run(_global: &GlobalArgs, args: SandboxArgs) -> anyhow::Result<ExitCode> {
+    let cfg = args.to_config();
+    let sb = Sandbox::start(cfg).await.context("starting the sandbox")?;
+    if args.json {
+        println!("{}", startup_json(&sb, args.roster.as_ref()));
+    } else {
+        print!("{}", startup_text(&sb, args.roster.as_ref()));
+    }
+    tokio::signal::ctrl_c()
+        .await
+        .context("waiting for Ctrl-C")?;
+    let stats = sb.stats();
+    sb.shutdown().await;
+    if !args.json {
+        println!(
+            "\nsandbox stopped after {} API requests ({} tokens issued).",
+            stats.api_requests, stats.tokens_issued
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Wrapper {
+        #[command(flatten)]
+        args: SandboxArgs,
+    }
+
+    #[test]
+    fn flags_map_to_config() {
+        let w = Wrapper::try_parse_from([
+            "x",
+            "--users",
+            "500",
+            "--seed",
+            "7",
+            "--plan",
+            "free",
+            "--scopes",
+            "user:read:admin, group:read:admin",
+            "--latency-ms",
+            "50",
+            "--error-rate",
+            "0.2",
+            "--mutate-every",
+            "30s",
+            "--daily-medium",
+            "10",
+            "--port",
+            "0",
+        ])
+        .unwrap();
+        let cfg = w.args.to_config();
+        assert_eq!(cfg.users, 500);
+        assert_eq!(cfg.seed, 7);
+        assert_eq!(cfg.plan, "free");
+        assert_eq!(cfg.scopes, vec!["user:read:admin", "group:read:admin"]);
+        assert_eq!(cfg.faults.latency, Duration::from_millis(50));
+        assert_eq!(cfg.faults.error_rate, 0.2);
+        assert_eq!(cfg.mutate_every, Some(Duration::from_secs(30)));
+        assert_eq!(cfg.rate_limits.daily, [None, Some(10), None]);
+        assert_eq!(cfg.client_secret, DEMO_CLIENT_SECRET);
+    }
 }

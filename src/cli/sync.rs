@@ -1,14 +1,257 @@
-//! `zoomscope sync`. SKELETON: to be written.
+//! `zoomscope sync`: fetch the account, store a snapshot, and report the
+//! counts and how each step ended. Exit 0 when complete (parts skipped for a
+//! missing scope allowed and listed), 3 when authentication fails, 4 when a
+//! part failed, 2 for usage and config errors.
 
+use std::collections::HashMap;
+use std::io::IsTerminal;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Args;
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::{Value, json};
+use tokio::sync::mpsc::UnboundedReceiver;
 
-use super::Context;
+use super::context::SyncReport;
+use super::{Context, exit};
+use crate::sync::{StepOutcome, StepRecord, SyncError, SyncEvent, SyncOptions};
+use crate::util::sanitize::for_terminal;
 
 #[derive(Debug, Args)]
-pub struct SyncArgs {}
+#[command(
+    after_help = "Exit status: 0 complete (parts skipped for a missing scope are listed), \
+2 usage or config error, 3 authentication failed, 4 a part failed (its earlier data is kept)."
+)]
+pub struct SyncArgs {
+    /// Also fetch every user's settings (4 Medium-rate requests per user).
+    #[arg(long)]
+    pub user_settings: bool,
+    /// Print the result as JSON on standard output (no progress bar).
+    #[arg(long)]
+    pub json: bool,
+}
 
-pub async fn run(_ctx: &mut Context, _args: SyncArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`sync` is not implemented yet")
+pub async fn run(ctx: &mut Context, args: SyncArgs) -> anyhow::Result<ExitCode> {
+    let opts = SyncOptions {
+        user_settings: args.user_settings,
+        ..SyncOptions::default()
+    };
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let show_bar = !args.json && std::io::stderr().is_terminal();
+    let drawer = tokio::spawn(draw_progress(rx, show_bar));
+    let result = ctx.sync_now(opts, tx).await;
+    // The sender is gone once sync_now returns, so the drawer ends.
+    let _ = drawer.await;
+    let report = match result {
+        Ok(r) => r,
+        Err(e) => {
+            if let Some(SyncError::Auth(auth)) = e.downcast_ref::<SyncError>() {
+                let msg = for_terminal(&auth.to_string()).into_owned();
+                if args.json {
+                    println!(
+                        "{}",
+                        json!({"profile": ctx.profile_name(), "error": "authentication", "message": msg})
+                    );
+                } else {
+                    eprintln!(
+                        "zoomscope sync: {msg}\nCheck account_id, client_id and the client secret of profile `{}`.",
+                        for_terminal(ctx.profile_name())
+                    );
+                }
+                return Ok(ExitCode::from(exit::AUTH));
+            }
+            return Err(e);
+        }
+    };
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report_json(ctx, &report))?
+        );
+    } else {
+        print!("{}", report_text(ctx, &report));
+    }
+    Ok(ExitCode::from(exit_code(&report.result.steps)))
+}
+
+/// 4 when any step failed, else 0.
+pub fn exit_code(steps: &[StepRecord]) -> u8 {
+    if steps
+        .iter()
+        .any(|s| matches!(s.outcome, StepOutcome::Failed { .. }))
+    {
+        exit::PARTIAL
+    } else {
+        exit::OK
+    }
+}
+
+/// One bar per running step on stderr (only on a terminal), notices above.
+async fn draw_progress(mut rx: UnboundedReceiver<SyncEvent>, show: bool) {
+    let multi = MultiProgress::with_draw_target(if show {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    });
+    let bar_style =
+        ProgressStyle::with_template("{spinner} {prefix:32} {wide_bar} {pos}/{len} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar());
+    let spin_style = ProgressStyle::with_template("{spinner} {prefix:32} {pos} {msg} {elapsed}")
+        .unwrap_or_else(|_| ProgressStyle::default_spinner());
+    let mut bars: HashMap<String, ProgressBar> = HashMap::new();
+    while let Some(ev) = rx.recv().await {
+        if !show {
+            continue;
+        }
+        match ev {
+            SyncEvent::StepStarted { step } => {
+                let bar = multi.add(ProgressBar::no_length().with_style(spin_style.clone()));
+                bar.set_prefix(step.clone());
+                bar.enable_steady_tick(Duration::from_millis(120));
+                bars.insert(step, bar);
+            }
+            SyncEvent::StepProgress { step, done, total } => {
+                if let Some(bar) = bars.get(&step) {
+                    if let Some(t) = total
+                        && bar.length() != Some(t)
+                    {
+                        bar.set_style(bar_style.clone());
+                        bar.set_length(t);
+                    }
+                    bar.set_position(done as u64);
+                }
+            }
+            SyncEvent::StepFinished(rec) => {
+                if let Some(bar) = bars.remove(&rec.step) {
+                    bar.finish_and_clear();
+                    multi.remove(&bar);
+                }
+                let _ = multi.println(format!("{} {}", outcome_word(&rec.outcome), rec.step));
+            }
+            SyncEvent::Notice(n) => {
+                let _ = multi.println(format!("  {}", for_terminal(&n)));
+            }
+        }
+    }
+    let _ = multi.clear();
+}
+
+fn outcome_word(o: &StepOutcome) -> &'static str {
+    match o {
+        StepOutcome::Ok { .. } => "ok     ",
+        StepOutcome::Skipped { .. } => "skipped",
+        StepOutcome::Failed { .. } => "FAILED ",
+    }
+}
+
+/// The step list sorted by name, for stable output.
+fn sorted_steps(steps: &[StepRecord]) -> Vec<&StepRecord> {
+    let mut s: Vec<&StepRecord> = steps.iter().collect();
+    s.sort_by(|a, b| a.step.cmp(&b.step));
+    s
+}
+
+fn report_text(ctx: &Context, r: &SyncReport) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let info = &r.snapshot;
+    let secs = (info.finished_at - info.started_at).num_milliseconds() as f64 / 1000.0;
+    let _ = writeln!(
+        out,
+        "Synced profile {} (account {}) in {secs:.1} s: snapshot {}",
+        for_terminal(ctx.profile_name()),
+        for_terminal(&info.account_id),
+        info.id.0
+    );
+    let refreshed = &r.result.refreshed;
+    for (name, n) in &info.counts {
+        let kept = crate::graph::EntityType::from_type_str(name)
+            .map(|t| !refreshed.has_entity(t))
+            .or_else(|| {
+                crate::graph::RelType::from_type_str(name).map(|t| !refreshed.has_relationship(t))
+            })
+            .unwrap_or(false);
+        let note = if kept && *n > 0 {
+            "  (kept from the previous snapshot)"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "  {:<26} {:>9}{note}", for_terminal(name), n);
+    }
+    let _ = writeln!(out, "Steps:");
+    for s in sorted_steps(&r.result.steps) {
+        let detail = match &s.outcome {
+            StepOutcome::Ok { count } => format!("{count}"),
+            StepOutcome::Skipped { scopes } => {
+                format!("missing scope: {}", for_terminal(&scopes.join(" or ")))
+            }
+            StepOutcome::Failed { reason } => for_terminal(reason).into_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "  {} {:<34} {:>8} ms  {detail}",
+            outcome_word(&s.outcome),
+            s.step,
+            s.duration_ms
+        );
+    }
+    let skipped: Vec<&str> = sorted_steps(&r.result.steps)
+        .into_iter()
+        .filter(|s| matches!(s.outcome, StepOutcome::Skipped { .. }))
+        .map(|s| s.step.as_str())
+        .collect();
+    if !skipped.is_empty() {
+        let _ = writeln!(
+            out,
+            "Skipped for missing scopes (earlier data kept): {}",
+            skipped.join(", ")
+        );
+    }
+    let failed: Vec<&str> = sorted_steps(&r.result.steps)
+        .into_iter()
+        .filter(|s| matches!(s.outcome, StepOutcome::Failed { .. }))
+        .map(|s| s.step.as_str())
+        .collect();
+    if !failed.is_empty() {
+        let _ = writeln!(out, "Failed (earlier data kept): {}", failed.join(", "));
+    }
+    out
+}
+
+fn report_json(ctx: &Context, r: &SyncReport) -> Value {
+    let info = &r.snapshot;
+    let steps: Vec<Value> = sorted_steps(&r.result.steps)
+        .into_iter()
+        .map(|s| {
+            // {"step", "outcome": "ok|skipped|failed", "count"|"scopes"|"reason", "duration_ms"}
+            let mut m = match serde_json::to_value(&s.outcome) {
+                Ok(Value::Object(m)) => m,
+                _ => serde_json::Map::new(),
+            };
+            m.insert("step".into(), Value::from(s.step.clone()));
+            m.insert("duration_ms".into(), Value::from(s.duration_ms));
+            Value::Object(m)
+        })
+        .collect();
+    let names = |f: fn(&StepOutcome) -> bool| -> Vec<&str> {
+        sorted_steps(&r.result.steps)
+            .into_iter()
+            .filter(|s| f(&s.outcome))
+            .map(|s| s.step.as_str())
+            .collect()
+    };
+    json!({
+        "profile": ctx.profile_name(),
+        "account_id": info.account_id,
+        "snapshot_id": info.id.0,
+        "started_at": info.started_at.to_rfc3339(),
+        "finished_at": info.finished_at.to_rfc3339(),
+        "counts": info.counts,
+        "refreshed": r.result.refreshed,
+        "steps": steps,
+        "skipped": names(|o| matches!(o, StepOutcome::Skipped { .. })),
+        "failed": names(|o| matches!(o, StepOutcome::Failed { .. })),
+        "complete": exit_code(&r.result.steps) == exit::OK,
+    })
 }

@@ -1,14 +1,109 @@
-//! `zoomscope watch`. SKELETON: to be written.
+//! `zoomscope watch`: sync, diff, evaluate, forever; changes and newly fired
+//! alerts as JSON lines on stdout, optionally POSTed to a webhook. The loop
+//! is `crate::alerts::watch::Watcher`; this file wires it to the context.
+//!
+//! The interval is `--interval`, else the profile's `polling_interval`. When
+//! that is `DISABLED` (and no `--interval` is given), watch runs one round
+//! and exits: polling was switched off on purpose, and one round is still
+//! useful from cron.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Args;
 
 use super::Context;
+use super::check::{load_graph, load_rules, sync_snapshot};
+use crate::alerts::watch::{Source, Synced, Watcher};
+use crate::alerts::webhook::Webhook;
+use crate::config::PollingInterval;
 
 #[derive(Debug, Args)]
-pub struct WatchArgs {}
+pub struct WatchArgs {
+    /// Time between rounds (e.g. `30s`, `15m`; at least 10 s). Default: the
+    /// profile's polling_interval (one round when it is DISABLED).
+    #[arg(long, value_name = "DURATION", value_parser = parse_interval)]
+    pub interval: Option<Duration>,
+    /// POST each change summary and alert as `{"text": "..."}` (Slack-compatible).
+    /// Failed posts are retried with backoff and kept for the next round.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "ZOOMSCOPE_WEBHOOK",
+        hide_env_values = true
+    )]
+    pub webhook: Option<String>,
+    /// Fetch every user's settings in each sync (setting flips then show in
+    /// the changes; costs four calls per user per round).
+    #[arg(long)]
+    pub user_settings: bool,
+}
 
-pub async fn run(_ctx: &mut Context, _args: WatchArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`watch` is not implemented yet")
+fn parse_interval(s: &str) -> Result<Duration, String> {
+    match PollingInterval::parse(s)? {
+        PollingInterval::Every(d) => Ok(d),
+        PollingInterval::Disabled => Err("use a duration such as 15m".into()),
+    }
+}
+
+/// Syncs through the context and loads the stored snapshot (with the
+/// employee overlay), so carried-over parts are included.
+struct CtxSource<'a> {
+    ctx: &'a Context,
+    user_settings: bool,
+}
+
+impl Source for CtxSource<'_> {
+    async fn sync(&mut self) -> Result<Synced, String> {
+        let s = sync_snapshot(self.ctx, self.user_settings)
+            .await
+            .map_err(|e| format!("{e:#}"))?;
+        let graph = load_graph(self.ctx, s.info.id).map_err(|e| format!("{e:#}"))?;
+        Ok(Synced {
+            snapshot_id: s.info.id.0,
+            graph,
+            failed_steps: s.failed,
+        })
+    }
+}
+
+pub async fn run(ctx: &mut Context, args: WatchArgs) -> anyhow::Result<ExitCode> {
+    let rules = load_rules(ctx)?;
+    let interval = match args.interval {
+        Some(d) => Some(d),
+        None => ctx.profile()?.polling_interval.duration(),
+    };
+    if interval.is_none() {
+        eprintln!("zoomscope: polling_interval is DISABLED for this profile: running one round");
+    }
+    let webhook = match &args.webhook {
+        Some(url) => Some(Webhook::new(url)?),
+        None => None,
+    };
+    let store = ctx.store()?;
+    let previous = match store.snapshots(ctx.profile_name())?.last() {
+        Some(info) => Some(Synced {
+            snapshot_id: info.id.0,
+            graph: load_graph(ctx, info.id)?,
+            failed_steps: Vec::new(),
+        }),
+        None => None,
+    };
+    // Ctrl-c sets the flag; the loop stops between rounds.
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            let _ = stop_tx.send(true);
+        }
+    });
+    let mut watcher = Watcher::new(store.conn(), ctx.profile_name(), rules, webhook, previous);
+    let mut source = CtxSource {
+        ctx,
+        user_settings: args.user_settings,
+    };
+    let mut out = std::io::stdout();
+    watcher
+        .run(&mut source, &mut out, interval, stop_rx)
+        .await?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -18,6 +18,13 @@ pub enum ConfigError {
         column: usize,
         message: String,
     },
+    /// A section owned by another module does not have the shape it expects.
+    #[error("{}: [{section}]: {message}", path.display())]
+    Section {
+        path: PathBuf,
+        section: String,
+        message: String,
+    },
     /// The file holds `client_secret` but group or others may read it.
     #[error(
         "{} holds a client_secret but is readable by group or others (mode {mode:03o}); \

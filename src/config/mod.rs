@@ -128,6 +128,25 @@ impl Config {
         self.sections.get(name)
     }
 
+    /// A section deserialised into its owner's type (`None` when absent).
+    /// Errors name the file and the section.
+    pub fn section_as<T: serde::de::DeserializeOwned>(
+        &self,
+        name: &str,
+    ) -> Result<Option<T>, ConfigError> {
+        let Some(v) = self.sections.get(name) else {
+            return Ok(None);
+        };
+        v.clone()
+            .try_into()
+            .map(Some)
+            .map_err(|e: toml::de::Error| ConfigError::Section {
+                path: self.path.clone(),
+                section: name.to_string(),
+                message: e.message().trim().to_string(),
+            })
+    }
+
     /// Profile names defined in the file, sorted.
     pub fn profile_names(&self) -> Vec<String> {
         self.profiles.keys().cloned().collect()

@@ -806,3 +806,285 @@ pub const APPENDIX_A: &[(&str, &str)] = &[
         "meeting_security.approved_or_denied_countries_or_regions.enable",
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::zoom::models::Settings;
+    use serde_json::json;
+    use std::path::PathBuf;
+
+    fn body(v: Value) -> Option<Settings> {
+        Some(Settings { raw: v })
+    }
+
+    fn get<'a>(flat: &'a [(String, Value)], name: &str) -> Option<&'a Value> {
+        flat.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    #[test]
+    fn redacts_secrets_but_keeps_policies_and_booleans() {
+        let mut v = json!({
+            "schedule_meeting": {
+                "pmi_password": "792824",
+                "default_password_for_scheduled_meetings": 123456,
+                "require_password_for_pmi_meetings": "all",
+                "require_password_for_instant_meetings": true,
+                "meeting_password_requirement": {"length": 8, "have_letter": true},
+                "pstn_password_protected": true,
+            },
+            "meeting_security": {"pmi_password": true, "password_for_pmi": "792824",
+                "meeting_password": true, "webinar_password": false},
+            "security": {"password_requirement": {"minimum_password_length": 10}},
+            "host_key": "112233",
+            "items": [{"password": "p@ss"}, {"h323_password": 5}],
+            "personal_meeting_url": "https://us06web.zoom.us/j/4440405982?pwd=c0JidmlZRzA3dEZ&x=1",
+            "start_url": "https://zoom.us/s/1?zak=eyJabc",
+            "encrypted_password": "abcd",
+        });
+        redact(&mut v);
+        assert_eq!(v["schedule_meeting"]["pmi_password"], REDACTED);
+        assert_eq!(
+            v["schedule_meeting"]["default_password_for_scheduled_meetings"],
+            REDACTED
+        );
+        assert_eq!(
+            v["schedule_meeting"]["require_password_for_pmi_meetings"],
+            "all"
+        );
+        assert_eq!(
+            v["schedule_meeting"]["require_password_for_instant_meetings"],
+            true
+        );
+        assert_eq!(
+            v["schedule_meeting"]["meeting_password_requirement"]["length"],
+            8
+        );
+        assert_eq!(v["schedule_meeting"]["pstn_password_protected"], true);
+        assert_eq!(v["meeting_security"]["pmi_password"], true);
+        assert_eq!(v["meeting_security"]["password_for_pmi"], REDACTED);
+        assert_eq!(v["meeting_security"]["meeting_password"], true);
+        assert_eq!(
+            v["security"]["password_requirement"]["minimum_password_length"],
+            10
+        );
+        assert_eq!(v["host_key"], REDACTED);
+        assert_eq!(v["items"][0]["password"], REDACTED);
+        assert_eq!(v["items"][1]["h323_password"], REDACTED);
+        assert_eq!(
+            v["personal_meeting_url"],
+            "https://us06web.zoom.us/j/4440405982?pwd=[REDACTED]&x=1"
+        );
+        assert_eq!(v["start_url"], REDACTED);
+        assert_eq!(v["encrypted_password"], REDACTED);
+        // not a parameter: left alone
+        let mut s = json!({"note": "the word pwd=abc inside text"});
+        redact(&mut s);
+        assert_eq!(s["note"], "the word pwd=abc inside text");
+    }
+
+    #[test]
+    fn camel_case_follows_jupiterone() {
+        assert_eq!(camel_upper("e2e_encryption"), "E2eEncryption");
+        assert_eq!(
+            camel_upper("show_a_join_from_your_browser_link"),
+            "ShowAJoinFromYourBrowserLink"
+        );
+        assert_eq!(camel_lower("schedule_meeting"), "scheduleMeeting");
+        assert_eq!(camel_lower(""), "");
+        assert_eq!(join_name("inMeeting", "co_host"), "inMeetingCoHost");
+    }
+
+    /// A bundle holding every Appendix A path (value: the path itself).
+    fn appendix_bundle() -> UserSettingsBundle {
+        let mut main = json!({});
+        let mut auth = json!({});
+        let mut rec = json!({});
+        let mut sec = json!({});
+        for (_, path) in APPENDIX_A {
+            let (target, path) = match path.split_once('.') {
+                Some(("meeting_security", _)) => (&mut sec, *path),
+                Some(_) => (&mut main, *path),
+                None if *path == "meeting_authentication" => (&mut auth, *path),
+                None => (&mut rec, *path),
+            };
+            let mut cur = target;
+            let segs: Vec<&str> = path.split('.').collect();
+            for (i, seg) in segs.iter().enumerate() {
+                let m = cur.as_object_mut().unwrap();
+                if i + 1 == segs.len() {
+                    m.insert(seg.to_string(), json!(format!("v:{path}")));
+                    break;
+                }
+                cur = m.entry(seg.to_string()).or_insert_with(|| json!({}));
+            }
+        }
+        UserSettingsBundle {
+            main: body(main),
+            meeting_authentication: body(auth),
+            recording_authentication: body(rec),
+            meeting_security: body(sec),
+        }
+    }
+
+    #[test]
+    fn every_appendix_a_name_is_produced_with_its_value() {
+        assert_eq!(APPENDIX_A.len(), 163);
+        let flat = flatten_user_settings(&appendix_bundle());
+        for (name, path) in APPENDIX_A {
+            let v = get(&flat, name).unwrap_or_else(|| panic!("{name} missing"));
+            // String values under these keys are passcodes (in real bodies
+            // the meeting_security ones are booleans and stay readable).
+            let last = path.rsplit('.').next().unwrap_or(path);
+            let secret = [
+                "pmi_password",
+                "password_for_pmi",
+                "default_password_for_scheduled_meetings",
+                "meeting_password",
+                "phone_password",
+                "webinar_password",
+            ]
+            .contains(&last);
+            if secret {
+                assert_eq!(v, REDACTED, "{name}");
+            } else {
+                assert_eq!(v, &json!(format!("v:{path}")), "{name}");
+            }
+        }
+        // quirks also get the rule's name
+        assert!(get(&flat, "inMeetingFeedback").is_some());
+        assert!(get(&flat, "recordingRequiredPasswordForSharedCloudRecordings").is_some());
+        // every Appendix A name is either the rule's name or a listed quirk
+        for (name, path) in APPENDIX_A {
+            let (section, rest) = path.split_once('.').unwrap_or((path, ""));
+            let rule = format!("{}{}", camel_lower(section), camel_upper(rest));
+            assert!(
+                rule == *name || APPENDIX_A_QUIRKS.iter().any(|(q, _)| q == name),
+                "{name} vs rule {rule}"
+            );
+        }
+        // sorted, unique
+        assert!(flat.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn newer_keys_arrays_and_unwrapped_bodies() {
+        let b = UserSettingsBundle {
+            main: body(json!({
+                "in_meeting": {"meeting_polling": {"enable": true}, "data_center_regions": ["US", "EU"],
+                    "webinar_chat": {}},
+                "tsp": {},
+                "whiteboard": true,
+            })),
+            meeting_authentication: body(json!({"meeting_authentication": true,
+                "authentication_options": [{"id": "signIn_X", "type": "enforce_login"}]})),
+            recording_authentication: None,
+            // unwrapped meeting_security body
+            meeting_security: body(json!({"waiting_room": true})),
+        };
+        let flat = flatten_user_settings(&b);
+        assert_eq!(
+            get(&flat, "inMeetingMeetingPollingEnable"),
+            Some(&json!(true))
+        );
+        assert_eq!(
+            get(&flat, "inMeetingDataCenterRegions"),
+            Some(&json!(["US", "EU"]))
+        );
+        assert_eq!(get(&flat, "whiteboard"), Some(&json!(true)));
+        assert_eq!(get(&flat, "meetingAuthentication"), Some(&json!(true)));
+        assert_eq!(
+            get(&flat, "meetingAuthenticationAuthenticationOptions"),
+            Some(&json!([{"id": "signIn_X", "type": "enforce_login"}]))
+        );
+        assert_eq!(get(&flat, "meetingSecurityWaitingRoom"), Some(&json!(true)));
+        assert!(!flat.iter().any(|(k, _)| k.starts_with("tsp")));
+        // odd bodies: not objects → nothing, no panic
+        let odd = UserSettingsBundle {
+            main: body(json!([1, 2])),
+            meeting_authentication: body(json!("x")),
+            recording_authentication: body(Value::Null),
+            meeting_security: body(json!({"meeting_security": 5})),
+        };
+        let flat = flatten_user_settings(&odd);
+        assert_eq!(flat, vec![("meetingSecurity".to_string(), json!(5))]);
+    }
+
+    fn samples_dir() -> Option<PathBuf> {
+        let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        [
+            manifest.parent().map(|p| p.join("shared/zoom-api/samples")),
+            Some(PathBuf::from("/work/shared/zoom-api/samples")),
+        ]
+        .into_iter()
+        .flatten()
+        .find(|p| p.is_dir())
+    }
+
+    #[test]
+    fn real_owner_settings_flatten_without_the_pmi_passcode() {
+        let Some(dir) = samples_dir() else {
+            eprintln!("samples not present; skipped");
+            return;
+        };
+        let read = |suffix: &str| -> Option<Settings> {
+            let p = dir.join(format!(
+                "graph-zoom__GET_api_v2_users_H9Yx0-O8QUCXVIseYAsjaA_settings{suffix}.json"
+            ));
+            let text = std::fs::read_to_string(p).ok()?;
+            Some(Settings {
+                raw: serde_json::from_str(&text).ok()?,
+            })
+        };
+        let b = UserSettingsBundle {
+            main: read(""),
+            meeting_authentication: read("__option-meeting_authentication"),
+            recording_authentication: read("__option-recording_authentication"),
+            meeting_security: read("__option-meeting_security"),
+        };
+        assert!(b.main.is_some() && b.meeting_security.is_some());
+        let flat = flatten_user_settings(&b);
+        let all = serde_json::to_string(&flat).unwrap();
+        assert!(
+            !all.contains("792824"),
+            "PMI passcode leaked into properties"
+        );
+        let raw = bundle_raw(&b).to_string();
+        assert!(!raw.contains("792824"), "PMI passcode leaked into raw JSON");
+        assert_eq!(
+            get(&flat, "meetingSecurityPasswordForPmi"),
+            Some(&json!(REDACTED))
+        );
+        assert_eq!(
+            get(&flat, "scheduleMeetingPmiPassword"),
+            Some(&json!(REDACTED))
+        );
+        assert_eq!(get(&flat, "meetingSecurityPmiPassword"), Some(&json!(true)));
+        assert_eq!(get(&flat, "inMeetingE2eEncryption"), Some(&json!(false)));
+        assert_eq!(get(&flat, "inMeetingFeedbacl"), Some(&json!(true)));
+        assert_eq!(
+            get(&flat, "scheduleMeetingRequirePasswordForPmiMeetings"),
+            Some(&json!("all"))
+        );
+        assert_eq!(
+            get(&flat, "meetingSecurityRequirePasswordForScheduledMeeting"),
+            Some(&json!(false))
+        );
+        assert_eq!(get(&flat, "meetingAuthentication"), Some(&json!(false)));
+        assert_eq!(get(&flat, "recordingAuthentication"), Some(&json!(false)));
+        assert_eq!(
+            get(&flat, "telephonyTelephonyRegionsAllowedValues")
+                .and_then(Value::as_array)
+                .map(Vec::len),
+            Some(7)
+        );
+        // JupiterOne's dead name stays absent, as in JupiterOne
+        assert!(get(&flat, "scheduleMeetingRequirePasswordForScheduledmeetings").is_none());
+        // most Appendix A names are present in a real body
+        let present = APPENDIX_A
+            .iter()
+            .filter(|(n, _)| get(&flat, n).is_some())
+            .count();
+        assert!(present > 100, "only {present} Appendix A names");
+    }
+}

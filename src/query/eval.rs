@@ -13,6 +13,7 @@
 //! - WITH results of hop targets are memoised per entity.
 
 use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
 
 use chrono::{DateTime, Duration, Months, Utc};
 use serde_json::Value;
@@ -43,9 +44,24 @@ pub fn execute(
         ids: Vec::new(),
     };
     for t in find.types() {
-        for &id in graph.of_type(t) {
-            if find.accepts_filter(graph, id) {
-                paths.ids.push(id.0);
+        let ids = graph.of_type(t);
+        match &find.filter {
+            None => paths.ids.extend(ids.iter().map(|id| id.0)),
+            Some(f) => {
+                // Blocks of entities: first touch their properties (memory
+                // reads in parallel), then evaluate (now from cache).
+                let mut acc = 0usize;
+                for block in ids.chunks(32) {
+                    for &id in block {
+                        f.touch(graph.entity(id), &mut acc);
+                    }
+                    for &id in block {
+                        if f.eval_entity(graph, id) {
+                            paths.ids.push(id.0);
+                        }
+                    }
+                }
+                std::hint::black_box(acc);
             }
         }
     }
@@ -352,14 +368,58 @@ impl<'q> CCond<'q> {
                     },
                 },
             },
-            Cond::And(a, b) => CCond::And(
-                Box::new(CCond::compile(a, now)),
-                Box::new(CCond::compile(b, now)),
-            ),
-            Cond::Or(a, b) => CCond::Or(
-                Box::new(CCond::compile(a, now)),
-                Box::new(CCond::compile(b, now)),
-            ),
+            // Conditions have no side effects, so each AND/OR evaluates its
+            // cheaper side first and short-circuits the dearer one.
+            Cond::And(a, b) => {
+                let (a, b) = cheaper_first(CCond::compile(a, now), CCond::compile(b, now));
+                CCond::And(Box::new(a), Box::new(b))
+            }
+            Cond::Or(a, b) => {
+                let (a, b) = cheaper_first(CCond::compile(a, now), CCond::compile(b, now));
+                CCond::Or(Box::new(a), Box::new(b))
+            }
+        }
+    }
+
+    /// A rough cost: inline values (numbers, booleans, pseudo-properties)
+    /// are cheapest, strings need a second memory read, times may need
+    /// parsing, property-to-property compares allocate.
+    fn cost(&self) -> u32 {
+        match self {
+            CCond::Cmp { key, rhs, .. } => {
+                let base = match key {
+                    PropKey::Named(_) => 2,
+                    _ => 0,
+                };
+                base + match rhs {
+                    CRhs::Lit(l) => lit_cost(l),
+                    CRhs::Prop { .. } => 8,
+                }
+            }
+            CCond::And(a, b) | CCond::Or(a, b) => a.cost() + b.cost(),
+        }
+    }
+
+    /// Reads every property the condition names, without branching on
+    /// the values. Run over a block of entities before evaluating them, it
+    /// lets the CPU fetch many entities' properties from memory at once
+    /// instead of one after another behind mispredicted branches.
+    fn touch(&self, e: &crate::graph::Entity, acc: &mut usize) {
+        match self {
+            CCond::Cmp { key, .. } => {
+                *acc = acc.wrapping_add(match key.read(e) {
+                    PropVal::Json(Value::String(s)) => {
+                        s.as_bytes().first().map_or(0, |b| *b as usize)
+                    }
+                    PropVal::Json(_) => 1,
+                    PropVal::Str(s) => s.len(),
+                    PropVal::Missing => 0,
+                });
+            }
+            CCond::And(a, b) | CCond::Or(a, b) => {
+                a.touch(e, acc);
+                b.touch(e, acc);
+            }
         }
     }
 
@@ -396,6 +456,19 @@ impl<'q> CCond<'q> {
             CCond::Or(a, b) => a.eval_path(graph, row) || b.eval_path(graph, row),
         }
     }
+}
+
+fn lit_cost(l: &Lit) -> u32 {
+    match l {
+        Lit::Num(_) | Lit::Bool(_) | Lit::Undefined => 1,
+        Lit::Str { .. } => 2,
+        Lit::Time { .. } => 3,
+        Lit::List(items) => items.iter().map(lit_cost).sum::<u32>().max(1),
+    }
+}
+
+fn cheaper_first<'q>(a: CCond<'q>, b: CCond<'q>) -> (CCond<'q>, CCond<'q>) {
+    if b.cost() < a.cost() { (b, a) } else { (a, b) }
 }
 
 fn read_at<'g>(graph: &'g Graph, row: &[u32], node: usize, key: &PropKey<'_>) -> PropVal<'g> {
@@ -494,6 +567,17 @@ fn project(graph: &Graph, query: &Query, paths: &Paths) -> Result<QueryResult, Q
                 chosen.push(row);
             }
         }
+    } else if let [a, b] = key_nodes[..] {
+        // Two nodes (the common `RETURN u.x, g.y`): a packed key, no
+        // allocation per row.
+        let mut seen: HashSet<u64> = HashSet::with_capacity(paths.len());
+        for row in paths.rows() {
+            let x = u64::from(row.get(a).copied().unwrap_or_default());
+            let y = u64::from(row.get(b).copied().unwrap_or_default());
+            if seen.insert((x << 32) | y) {
+                chosen.push(row);
+            }
+        }
     } else {
         let mut seen: HashSet<Vec<u32>> = HashSet::new();
         for row in paths.rows() {
@@ -508,33 +592,46 @@ fn project(graph: &Graph, query: &Query, paths: &Paths) -> Result<QueryResult, Q
     }
 
     // Sort before projecting, so SKIP/LIMIT avoid building unused rows.
+    let rets: Vec<RetKey<'_>> = query.returns.iter().map(|r| RetKey::new(&r.expr)).collect();
     if !query.order.is_empty() {
-        let keys: Vec<Vec<SortVal<'_>>> = chosen
+        let order: Vec<(OrdKey<'_>, bool)> = query
+            .order
             .iter()
-            .map(|row| {
-                query
-                    .order
-                    .iter()
-                    .map(|o| match &o.key {
-                        OrderKey::Prop(p) => {
-                            SortVal::of_prop(read_at(graph, row, p.node, &PropKey::new(&p.name)))
-                        }
-                        OrderKey::Column(i) => column_sort_val(graph, query, row, *i),
-                    })
-                    .collect()
+            .map(|o| {
+                let k = match &o.key {
+                    OrderKey::Prop(p) => OrdKey::Prop(p.node, PropKey::new(&p.name)),
+                    OrderKey::Column(i) => OrdKey::Column(*i),
+                };
+                (k, o.descending)
             })
             .collect();
+        // One flat key table (stride = number of keys), not a Vec per row.
+        let stride = order.len();
+        let mut keys: Vec<SortVal<'_>> = Vec::with_capacity(chosen.len() * stride);
+        for row in &chosen {
+            for (k, _) in &order {
+                keys.push(match k {
+                    OrdKey::Prop(node, key) => SortVal::of_prop(read_at(graph, row, *node, key)),
+                    OrdKey::Column(i) => column_sort_val(graph, &rets, row, *i),
+                });
+            }
+        }
         let mut idx: Vec<usize> = (0..chosen.len()).collect();
         idx.sort_by(|&a, &b| {
-            for (k, o) in query.order.iter().enumerate() {
-                let ord = sort_cmp(&keys[a][k], &keys[b][k], o.descending);
+            let ka = keys.get(a * stride..(a + 1) * stride).unwrap_or_default();
+            let kb = keys.get(b * stride..(b + 1) * stride).unwrap_or_default();
+            for ((x, y), (_, desc)) in ka.iter().zip(kb).zip(&order) {
+                let ord = sort_cmp(x, y, *desc);
                 if ord.is_ne() {
                     return ord;
                 }
             }
             std::cmp::Ordering::Equal
         });
-        chosen = idx.into_iter().map(|i| chosen[i]).collect();
+        chosen = idx
+            .into_iter()
+            .filter_map(|i| chosen.get(i).copied())
+            .collect();
     }
     let chosen = page(chosen, query.skip, query.limit);
 
@@ -556,11 +653,7 @@ fn project(graph: &Graph, query: &Query, paths: &Paths) -> Result<QueryResult, Q
             let values = if query.returns.is_empty() {
                 main.map(|id| entity_values(graph, id)).unwrap_or_default()
             } else {
-                query
-                    .returns
-                    .iter()
-                    .map(|r| return_value(graph, row, &r.expr))
-                    .collect()
+                rets.iter().map(|r| return_value(graph, row, r)).collect()
             };
             ResultRow {
                 entity: main,
@@ -585,12 +678,38 @@ fn entity_values(graph: &Graph, id: EntityId) -> Vec<Value> {
     ]
 }
 
-fn column_sort_val<'g>(graph: &'g Graph, query: &Query, row: &[u32], col: usize) -> SortVal<'g> {
-    match query.returns.get(col).map(|r| &r.expr) {
-        Some(ReturnExpr::Prop(p)) => {
-            SortVal::of_prop(read_at(graph, row, p.node, &PropKey::new(&p.name)))
+/// A RETURN item with its property key compiled once per query.
+enum RetKey<'q> {
+    Prop(usize, PropKey<'q>),
+    Entity(usize),
+    Count,
+}
+
+impl<'q> RetKey<'q> {
+    fn new(e: &'q ReturnExpr) -> Self {
+        match e {
+            ReturnExpr::Prop(p) => RetKey::Prop(p.node, PropKey::new(&p.name)),
+            ReturnExpr::Entity { node } => RetKey::Entity(*node),
+            ReturnExpr::Count { .. } => RetKey::Count,
         }
-        Some(ReturnExpr::Entity { node }) => match row.get(*node) {
+    }
+}
+
+/// An ORDER BY key compiled once per query.
+enum OrdKey<'q> {
+    Prop(usize, PropKey<'q>),
+    Column(usize),
+}
+
+fn column_sort_val<'g>(
+    graph: &'g Graph,
+    rets: &[RetKey<'_>],
+    row: &[u32],
+    col: usize,
+) -> SortVal<'g> {
+    match rets.get(col) {
+        Some(RetKey::Prop(node, key)) => SortVal::of_prop(read_at(graph, row, *node, key)),
+        Some(RetKey::Entity(node)) => match row.get(*node) {
             Some(&id) => SortVal::Str(graph.entity(EntityId(id)).label()),
             None => SortVal::Missing,
         },
@@ -598,18 +717,18 @@ fn column_sort_val<'g>(graph: &'g Graph, query: &Query, row: &[u32], col: usize)
     }
 }
 
-fn return_value(graph: &Graph, row: &[u32], expr: &ReturnExpr) -> Value {
-    match expr {
-        ReturnExpr::Prop(p) => match read_at(graph, row, p.node, &PropKey::new(&p.name)) {
+fn return_value(graph: &Graph, row: &[u32], r: &RetKey<'_>) -> Value {
+    match r {
+        RetKey::Prop(node, key) => match read_at(graph, row, *node, key) {
             PropVal::Missing => Value::Null,
             PropVal::Str(s) => Value::String(s.to_string()),
             PropVal::Json(v) => v.clone(),
         },
-        ReturnExpr::Entity { node } => match row.get(*node) {
+        RetKey::Entity(node) => match row.get(*node) {
             Some(&id) => graph.entity(EntityId(id)).to_json(),
             None => Value::Null,
         },
-        ReturnExpr::Count { .. } => Value::Null,
+        RetKey::Count => Value::Null,
     }
 }
 
@@ -633,39 +752,36 @@ fn aggregate(graph: &Graph, query: &Query, paths: &Paths) -> Result<QueryResult,
         .iter()
         .filter(|r| matches!(r.expr, ReturnExpr::Count { .. }))
         .count();
+    let rets: Vec<RetKey<'_>> = query.returns.iter().map(|r| RetKey::new(&r.expr)).collect();
     let mut groups: Vec<Group> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
+    // The group key is written into one reused buffer; it is only copied
+    // when a new group starts.
+    let mut key = String::new();
     for row in paths.rows() {
-        let mut key = String::new();
-        for r in &query.returns {
-            match &r.expr {
-                ReturnExpr::Entity { node } => {
-                    key.push_str(&format!(
-                        "e{}\u{0}",
-                        row.get(*node).copied().unwrap_or(u32::MAX)
-                    ));
+        key.clear();
+        for r in &rets {
+            let _ = match r {
+                RetKey::Entity(node) => {
+                    write!(key, "e{}\u{0}", row.get(*node).copied().unwrap_or(u32::MAX))
                 }
-                ReturnExpr::Prop(p) => {
-                    let v = return_value(graph, row, &ReturnExpr::Prop(p.clone()));
-                    key.push_str(&v.to_string());
-                    key.push('\u{0}');
-                }
-                ReturnExpr::Count { .. } => {}
-            }
+                RetKey::Prop(node, k) => match read_at(graph, row, *node, k) {
+                    PropVal::Missing => write!(key, "u\u{0}"),
+                    PropVal::Str(s) => write!(key, "s{s}\u{0}"),
+                    PropVal::Json(v) => write!(key, "j{v}\u{0}"),
+                },
+                RetKey::Count => Ok(()),
+            };
         }
-        let gi = match index.get(&key) {
+        let gi = match index.get(key.as_str()) {
             Some(&i) => i,
             None => {
-                let values = query
-                    .returns
-                    .iter()
-                    .map(|r| return_value(graph, row, &r.expr))
-                    .collect();
+                let values = rets.iter().map(|r| return_value(graph, row, r)).collect();
                 groups.push(Group {
                     values,
                     counts: vec![HashSet::new(); counts_n],
                 });
-                index.insert(key, groups.len() - 1);
+                index.insert(key.clone(), groups.len() - 1);
                 groups.len() - 1
             }
         };

@@ -14,12 +14,13 @@
 //!   epoch milliseconds. Two strings that both read as ISO-8601 times are
 //!   compared as times by `<`, `<=`, `>`, `>=`.
 
+use std::cell::Cell;
 use std::cmp::Ordering;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde_json::Value;
 
-use crate::graph::Entity;
+use crate::graph::{Entity, PropName};
 
 use super::lexer::CmpOp;
 
@@ -94,8 +95,22 @@ pub enum PropKey<'q> {
     Key,
     Type,
     Class,
-    Named(&'q str),
+    Named(NamedKey<'q>),
 }
+
+/// A property name plus where it was found lately. Entities of one type
+/// share a few property layouts (users with and without settings, pending
+/// users), so one of the slots that held `status` in recent users almost
+/// always holds it in the next: checking those costs a cache line or two
+/// instead of a binary search's five to eight dependent reads.
+#[derive(Debug, Clone)]
+pub struct NamedKey<'q> {
+    name: &'q str,
+    guesses: [Cell<u32>; GUESSES],
+    next: Cell<u8>,
+}
+
+const GUESSES: usize = 4;
 
 impl<'q> PropKey<'q> {
     pub fn new(name: &'q str) -> Self {
@@ -103,7 +118,11 @@ impl<'q> PropKey<'q> {
             "_key" => PropKey::Key,
             "_type" => PropKey::Type,
             "_class" => PropKey::Class,
-            other => PropKey::Named(other),
+            other => PropKey::Named(NamedKey {
+                name: other,
+                guesses: Default::default(),
+                next: Cell::new(0),
+            }),
         }
     }
 
@@ -112,11 +131,35 @@ impl<'q> PropKey<'q> {
             PropKey::Key => PropVal::Str(&e.key),
             PropKey::Type => PropVal::Str(e.etype.as_str()),
             PropKey::Class => PropVal::Str(e.etype.class()),
-            PropKey::Named(n) => match e.props.get(n) {
-                None | Some(Value::Null) => PropVal::Missing,
-                Some(v) => PropVal::Json(v),
-            },
+            PropKey::Named(k) => {
+                let found = k.find(e.props.entries());
+                match found {
+                    None | Some(Value::Null) => PropVal::Missing,
+                    Some(v) => PropVal::Json(v),
+                }
+            }
         }
+    }
+}
+
+impl NamedKey<'_> {
+    fn find<'a>(&self, entries: &'a [(PropName, Value)]) -> Option<&'a Value> {
+        for g in &self.guesses {
+            if let Some((n, v)) = entries.get(g.get() as usize)
+                && n.as_ref() == self.name
+            {
+                return Some(v);
+            }
+        }
+        let i = entries
+            .binary_search_by(|(n, _)| n.as_ref().cmp(self.name))
+            .ok()?;
+        let slot = usize::from(self.next.get()) % GUESSES;
+        if let Some(g) = self.guesses.get(slot) {
+            g.set(u32::try_from(i).unwrap_or(0));
+        }
+        self.next.set(self.next.get().wrapping_add(1));
+        entries.get(i).map(|(_, v)| v)
     }
 }
 

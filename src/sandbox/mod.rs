@@ -65,7 +65,7 @@ pub const DEMO_CLIENT_ID: &str = "sandboxDemoClientId01";
 pub const DEMO_CLIENT_SECRET: &str = "sandbox-demo-secret-not-for-production";
 
 /// How the sandbox behaves. All randomness derives from `seed`.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct SandboxConfig {
     /// 0 picks a free port.
     pub port: u16,
@@ -91,6 +91,29 @@ pub struct SandboxConfig {
     pub roster_path: Option<PathBuf>,
     /// "Now" for the generator (last-login ages). None: today's UTC midnight.
     pub reference_time: Option<DateTime<Utc>>,
+}
+
+impl std::fmt::Debug for SandboxConfig {
+    /// Without the client secret: Debug output may reach logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxConfig")
+            .field("port", &self.port)
+            .field("users", &self.users)
+            .field("seed", &self.seed)
+            .field("account_id", &self.account_id)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"[REDACTED]")
+            .field("scopes", &self.scopes)
+            .field("plan", &self.plan)
+            .field("token_ttl", &self.token_ttl)
+            .field("page_token_ttl", &self.page_token_ttl)
+            .field("faults", &self.faults)
+            .field("rate_limits", &self.rate_limits)
+            .field("mutate_every", &self.mutate_every)
+            .field("roster_path", &self.roster_path)
+            .field("reference_time", &self.reference_time)
+            .finish()
+    }
 }
 
 impl Default for SandboxConfig {
@@ -485,5 +508,45 @@ impl Drop for RunningSandbox {
         if let Some(tx) = self.stop.take() {
             let _ = tx.send(());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_hides_the_client_secret() {
+        let cfg = SandboxConfig {
+            client_secret: "s3cr3t-value".into(),
+            ..SandboxConfig::default()
+        };
+        let shown = format!("{cfg:?}");
+        assert!(!shown.contains("s3cr3t-value"));
+        assert!(shown.contains("users: 2000"));
+    }
+
+    #[test]
+    fn invalid_configs_are_refused() {
+        for cfg in [
+            SandboxConfig {
+                users: 5,
+                ..SandboxConfig::default()
+            },
+            SandboxConfig {
+                plan: "enterprise-ultra".into(),
+                ..SandboxConfig::default()
+            },
+            SandboxConfig {
+                faults: Faults {
+                    error_rate: 1.5,
+                    ..Faults::default()
+                },
+                ..SandboxConfig::default()
+            },
+        ] {
+            assert!(matches!(validate(&cfg), Err(SandboxError::Config(_))));
+        }
+        assert!(validate(&SandboxConfig::default()).is_ok());
     }
 }

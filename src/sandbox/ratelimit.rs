@@ -21,6 +21,8 @@ pub enum RetryAfterStyle {
     Seconds,
     /// `Retry-After: 2026-01-01T10:00:01Z` (an ISO-8601 instant).
     IsoDate,
+    /// `Retry-After: Thu, 01 Jan 2026 10:00:01 GMT` (an HTTP-date).
+    HttpDate,
     /// No `Retry-After` header.
     Absent,
 }

@@ -11,8 +11,9 @@
 //! - contractors (`@contractors.example`) and service accounts (`svc-…`)
 //!   that exist in Zoom only; some inactive Zoom users without a row;
 //! - active employees without a Zoom user;
-//! - ambiguous cases: two roster rows (different employee ids) whose emails
-//!   normalise to the same Zoom user.
+//! - ambiguous cases: two roster rows (different employee ids) with the
+//!   same address as one Zoom user, one of them in other case (ambiguous
+//!   whether matching goes rule by rule or all at once).
 //!
 //! Matching rules of the ground truth (the order of issue 5): a row whose
 //! `employee_id` equals a user's `employee_unique_id` matches that user;
@@ -149,7 +150,7 @@ pub fn generate_roster(org: &OrgSnapshot) -> Vec<RosterRow> {
     let today = org.reference_time.date_naive();
     let owner_email = org.owner().map(|u| u.email.clone()).unwrap_or_default();
     let mut rows = Vec::with_capacity(org.users.len());
-    // Users that get a second, conflicting row (ambiguous): the first two
+    // Users that get a second, conflicting row (ambiguous): the first
     // eligible active members after index 20.
     let mut ambiguous_left = if org.users.len() >= 50 { 2 } else { 1 };
     let mut extra_rows = Vec::new();
@@ -172,7 +173,16 @@ pub fn generate_roster(org: &OrgSnapshot) -> Vec<RosterRow> {
         }
         let employee_id = employee_id_for(i);
         let y = r.unit();
-        let email = if is_owner {
+        // A user that gets a second roster row (another employee id) with the
+        // same address in other case: ambiguous under any matching order.
+        let twin = ambiguous_left > 0
+            && i > 20.min(org.users.len() / 2)
+            && !terminated
+            && u.status == UserStatus::Active
+            && u.employee_unique_id.is_none()
+            && u.email.ends_with(&format!("@{ORG_DOMAIN}"))
+            && u.role_id == "2";
+        let email = if is_owner || twin {
             u.email.clone()
         } else if u.employee_unique_id.is_some() && y < 0.3 {
             let local = format!(
@@ -211,22 +221,12 @@ pub fn generate_roster(org: &OrgSnapshot) -> Vec<RosterRow> {
             status: if terminated { "terminated" } else { "active" }.into(),
             termination_date,
         };
-        if ambiguous_left > 0
-            && i > 20.min(org.users.len() / 2)
-            && !terminated
-            && u.status == UserStatus::Active
-            && u.employee_unique_id.is_none()
-            && u.email.ends_with(&format!("@{ORG_DOMAIN}"))
-            && u.role_id == "2"
-        {
+        if twin {
             ambiguous_left -= 1;
-            let mut twin = row.clone();
-            twin.employee_id = format!("E{:06}", 800_000 + i);
-            twin.email = shout(
-                &u.email
-                    .replace(&format!("@{ORG_DOMAIN}"), &format!("@{ALIAS_DOMAIN}")),
-            );
-            extra_rows.push(twin);
+            let mut second = row.clone();
+            second.employee_id = format!("E{:06}", 800_000 + i);
+            second.email = shout(&u.email);
+            extra_rows.push(second);
         }
         rows.push(row);
     }

@@ -189,6 +189,10 @@ fn too_many(limited: &Limited, qps_style: RetryAfterStyle, remaining: Option<u64
                     let at = Utc::now() + chrono::Duration::seconds(secs as i64);
                     set_header(&mut r, "Retry-After", &iso(at));
                 }
+                RetryAfterStyle::HttpDate => {
+                    let at = std::time::SystemTime::now() + Duration::from_secs(secs);
+                    set_header(&mut r, "Retry-After", &httpdate::fmt_http_date(at));
+                }
                 RetryAfterStyle::Absent => {}
             }
             r

@@ -82,6 +82,8 @@ pub(super) fn save_snapshot(
         settings_to_carry(&tx, pid, &open, w)?
     };
 
+    let role_names = carried_role_names(&tx, pid, w)?;
+
     // Entities.
     let mut eid_of: Vec<i64> = Vec::with_capacity(w.graph.entity_count());
     let mut live: HashSet<i64> = HashSet::with_capacity(open.len() + w.graph.entity_count());
@@ -114,7 +116,7 @@ pub(super) fn save_snapshot(
             let previous = open.get_mut(&e.key);
             buf.clear();
             let carried = carried_settings.get(&e.key);
-            let flags = encode_entity(e, carried, &mut buf)?;
+            let flags = encode_entity(e, carried, &role_names, &mut buf)?;
             let hash = content_hash(&[&etype_code(e.etype).to_le_bytes(), &buf]);
             let eid = match previous {
                 Some(o) => {
@@ -280,26 +282,66 @@ struct CarriedSettings {
 fn encode_entity(
     e: &Entity,
     carried: Option<&CarriedSettings>,
+    role_names: &HashMap<String, Value>,
     buf: &mut Vec<u8>,
 ) -> Result<i64, StoreError> {
-    let is_user = e.etype == EntityType::User;
-    match carried {
-        Some(c) if is_user && !c.props.is_empty() => {
-            let mut props = e.props.clone();
-            for (k, v) in &c.props {
-                if props.get(k).is_none() {
-                    props.insert(k.as_str().into(), v.clone());
-                }
+    if e.etype != EntityType::User {
+        encode_props(&e.props, buf)?;
+        return Ok(0);
+    }
+    let carried = carried.filter(|c| !c.props.is_empty());
+    // A sync without the roles list cannot name a user's role; the carried
+    // role entity can (so `roleName` does not flicker away).
+    let role_name = match (e.props.get("roleName"), e.props.str("roleId")) {
+        (None, Some(rid)) => role_names.get(rid),
+        _ => None,
+    };
+    if carried.is_none() && role_name.is_none() {
+        encode_props(&e.props, buf)?;
+        let has = e.props.iter().any(|(k, _)| is_user_setting_prop(k));
+        return Ok(if has { FLAG_HAS_SETTINGS } else { 0 });
+    }
+    let mut props = e.props.clone();
+    if let Some(name) = role_name {
+        props.insert("roleName".into(), name.clone());
+    }
+    if let Some(c) = carried {
+        for (k, v) in &c.props {
+            if props.get(k).is_none() {
+                props.insert(k.as_str().into(), v.clone());
             }
-            encode_props(&props, buf)?;
-            Ok(FLAG_HAS_SETTINGS)
-        }
-        _ => {
-            encode_props(&e.props, buf)?;
-            let has = is_user && e.props.iter().any(|(k, _)| is_user_setting_prop(k));
-            Ok(if has { FLAG_HAS_SETTINGS } else { 0 })
         }
     }
+    encode_props(&props, buf)?;
+    let has = props.iter().any(|(k, _)| is_user_setting_prop(k));
+    Ok(if has { FLAG_HAS_SETTINGS } else { 0 })
+}
+
+/// Role id → name of the open role versions, when this sync did not
+/// refresh roles but did refresh users.
+fn carried_role_names(
+    tx: &Transaction<'_>,
+    pid: i64,
+    w: &SnapshotWrite<'_>,
+) -> Result<HashMap<String, Value>, StoreError> {
+    let mut out = HashMap::new();
+    if w.refreshed.has_entity(EntityType::Role) || !w.refreshed.has_entity(EntityType::User) {
+        return Ok(out);
+    }
+    let mut stmt = tx.prepare(
+        "SELECT v.props FROM entity_versions v JOIN entities e ON e.eid = v.eid \
+         WHERE v.profile_id = ?1 AND v.valid_to IS NULL AND e.etype = ?2",
+    )?;
+    let mut rows = stmt.query(params![pid, etype_code(EntityType::Role)])?;
+    let mut names = Interner::default();
+    let mut scratch = Vec::new();
+    while let Some(r) = rows.next()? {
+        let props = decode_props(&r.get::<_, Vec<u8>>(0)?, &mut names, &mut scratch)?;
+        if let (Some(id), Some(name)) = (props.str("id"), props.get("name")) {
+            out.insert(id.to_string(), name.clone());
+        }
+    }
+    Ok(out)
 }
 
 /// The user's raw JSON with carried `_settings` bodies added, when any.

@@ -7,18 +7,23 @@
 //! `pub async fn run(client, options, events) -> Result<SyncResult, SyncError>`.
 
 mod account;
+mod assemble;
 mod listings;
 mod members;
 mod parts;
 mod plan;
+mod run;
 pub mod step;
 pub mod user_settings;
 
-use std::collections::BTreeSet;
-
 use serde::{Deserialize, Serialize};
 
-use crate::graph::{EntityType, Graph, RelType};
+/// Which entity and relationship types a sync fetched completely (the
+/// store's type: the rest is carried over from the previous snapshot).
+pub use crate::store::Parts;
+pub use run::{FetchedUserSettings, fetch_user_settings, run};
+
+use crate::graph::Graph;
 
 #[derive(Debug, Clone, Default)]
 pub struct SyncOptions {
@@ -85,50 +90,6 @@ pub struct SyncResult {
     /// other part over from the previous snapshot, so a step that was
     /// skipped or failed never replaces the last good data of that part.
     pub refreshed: Parts,
-}
-
-/// Which entity and relationship types a sync fetched completely.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Parts {
-    pub entities: BTreeSet<EntityType>,
-    pub relationships: BTreeSet<RelType>,
-    /// User settings were fetched for every user (`sync --user-settings`).
-    /// When false, the store keeps each user's last known settings.
-    pub user_settings: bool,
-}
-
-impl Parts {
-    /// Every Zoom part (not `employee`, which the roster import owns).
-    pub fn all_zoom() -> Self {
-        Parts {
-            entities: [
-                EntityType::Account,
-                EntityType::User,
-                EntityType::Group,
-                EntityType::Role,
-            ]
-            .into_iter()
-            .collect(),
-            relationships: [
-                RelType::AccountHasUser,
-                RelType::AccountHasGroup,
-                RelType::AccountHasRole,
-                RelType::GroupHasUser,
-                RelType::UserAssignedRole,
-            ]
-            .into_iter()
-            .collect(),
-            user_settings: true,
-        }
-    }
-
-    pub fn has_entity(&self, t: EntityType) -> bool {
-        self.entities.contains(&t)
-    }
-
-    pub fn has_relationship(&self, t: RelType) -> bool {
-        self.relationships.contains(&t)
-    }
 }
 
 /// Why a sync produced nothing at all. Everything else (a missing scope, a

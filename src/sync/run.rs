@@ -3,8 +3,8 @@
 use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::step::StepLog;
-use super::{SyncError, SyncEvent, SyncOptions, SyncResult, assemble, parts, plan};
+use super::step::{StepLog, names};
+use super::{StepOutcome, SyncError, SyncEvent, SyncOptions, SyncResult, assemble, parts, plan};
 use crate::zoom::{ZoomClient, ZoomError};
 
 /// Fetches the account and builds its graph. Only an authentication failure
@@ -23,18 +23,31 @@ pub async fn run(
         }
         tracing::warn!(error = %e, "could not read granted scopes; steps will find out");
     }
-    let fetched = plan::fetch(client, opts, &log).await;
+    let fetched = tokio::select! {
+        f = plan::fetch(client, opts, &log) => f,
+        never = watch_client(client, &log) => match never {},
+    };
     if let Some(e) = log.take_auth_failure() {
         return Err(SyncError::Auth(e));
     }
     let refreshed = parts::refreshed(&fetched);
     // Building 100,000 users takes a moment of CPU: keep it off the
     // runtime's worker so a TUI redrawing on the same runtime stays live.
+    // Recorded as a step of its own so its cost shows next to the fetches.
     let build_opts = opts.clone();
-    let built = match tokio::task::spawn_blocking(move || assemble::build(fetched, &build_opts)).await {
-        Ok(b) => b,
-        Err(e) => std::panic::resume_unwind(e.into_panic()),
-    };
+    let started = log.start(names::BUILD_GRAPH);
+    let built =
+        match tokio::task::spawn_blocking(move || assemble::build(fetched, &build_opts)).await {
+            Ok(b) => b,
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        };
+    log.finish(
+        names::BUILD_GRAPH,
+        StepOutcome::Ok {
+            count: built.graph.entity_count(),
+        },
+        started,
+    );
     for w in &built.warnings {
         log.notice(w.clone());
     }
@@ -44,6 +57,36 @@ pub async fn run(
         steps: log.into_records(),
         refreshed,
     })
+}
+
+/// Turns the client's retry counters into notices while the plan runs
+/// (the client retries and waits on its own; this only tells the user).
+async fn watch_client(client: &ZoomClient, log: &StepLog) -> std::convert::Infallible {
+    let mut last = client.stats();
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        let now = client.stats();
+        let d = |a: u64, b: u64| a.saturating_sub(b);
+        let limited = d(now.rate_limited, last.rate_limited);
+        if limited > 0 {
+            log.notice(format!(
+                "Zoom rate-limited {limited} request(s); waiting as Retry-After says"
+            ));
+        }
+        let server = d(now.server_errors, last.server_errors);
+        if server > 0 {
+            log.notice(format!(
+                "{server} server error(s) from Zoom; retrying with backoff"
+            ));
+        }
+        let transport = d(now.transport_errors, last.transport_errors);
+        if transport > 0 {
+            log.notice(format!(
+                "{transport} network error(s); retrying with backoff"
+            ));
+        }
+        last = now;
+    }
 }
 
 /// One user's settings, flattened to JupiterOne's property names with

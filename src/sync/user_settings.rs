@@ -98,7 +98,7 @@ pub(crate) async fn all(
                 first_failure.get_or_insert(e);
             }
         }
-        if seen % 25 == 0 || seen as u64 == total {
+        if seen.is_multiple_of(25) || seen as u64 == total {
             log.progress(names::USER_SETTINGS, seen, Some(total));
         }
     }

@@ -361,8 +361,15 @@ impl App {
         match action {
             Action::Accept => {
                 self.prompt = None;
-                if p.kind == PromptKind::Command {
-                    self.run_command(&p.text);
+                match p.kind {
+                    PromptKind::Command => self.run_command(&p.text),
+                    // Enter opens the best match (the selected row), as in
+                    // fuzzy finders; Tab keeps the filter and stays on the list.
+                    PromptKind::Search => {
+                        if matches!(self.view(), Some(View::Table(t)) if t.selected().is_some()) {
+                            self.open();
+                        }
+                    }
                 }
             }
             Action::Cancel => {
@@ -371,6 +378,7 @@ impl App {
                     self.apply_search("");
                 }
             }
+            Action::Complete if p.kind == PromptKind::Search => self.prompt = None,
             Action::Complete => {
                 if p.kind == PromptKind::Command
                     && let Some(c) = self.completion(&p.text)

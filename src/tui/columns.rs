@@ -70,6 +70,8 @@ pub enum Field {
     MemberCount,
     PrivilegeCount,
     Label,
+    /// The Zoom user mapped to an employee (`zoom_user_is_employee`).
+    ZoomUser,
 }
 
 const fn col(
@@ -127,9 +129,12 @@ const ROLE_COLUMNS: &[Column] = &[
 
 const EMPLOYEE_COLUMNS: &[Column] = &[
     col("Name", Field::Label, 12, 3, 10, true),
-    col("Email", Field::Prop("email"), 14, 4, 9, true),
-    col("Department", Field::Prop("department"), 10, 2, 6, true),
-    col("Status", Field::Prop("employmentStatus"), 8, 1, 7, false),
+    col("Email", Field::Prop("email"), 22, 4, 9, true),
+    col("Department", Field::Prop("department"), 11, 2, 6, true),
+    col("Title", Field::Prop("title"), 10, 2, 3, false),
+    col("Status", Field::Prop("status"), 8, 0, 7, false),
+    col("Terminated", Field::Prop("terminationDate"), 10, 0, 5, false),
+    col("Zoom user", Field::ZoomUser, 14, 3, 8, false),
 ];
 
 /// The text of one cell (sanitised).
@@ -143,6 +148,11 @@ pub fn cell(g: &Graph, id: EntityId, field: Field) -> String {
         Field::GroupNames => model::group_names(g, id),
         Field::MemberCount => member_count(g, id).to_string(),
         Field::PrivilegeCount => model::privileges(g, id).len().to_string(),
+        Field::ZoomUser => g
+            .sources(id, crate::graph::RelType::UserIsEmployee)
+            .map(|u| model::prop_text(g, u, "email"))
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }
 

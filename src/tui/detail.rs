@@ -46,9 +46,13 @@ impl DLine {
         }
     }
     fn field(label: &str, value: impl Into<String>) -> DLine {
+        DLine::field_w(label, value, 18)
+    }
+    /// A label padded to `width` columns, then the value.
+    fn field_w(label: &str, value: impl Into<String>, width: usize) -> DLine {
         DLine {
             spans: vec![
-                (Tone::Label, format!("  {label:<18} ")),
+                (Tone::Label, format!("  {label:<width$} ")),
                 (Tone::Plain, value.into()),
             ],
             link: None,
@@ -294,8 +298,18 @@ fn user_lines(g: &Graph, id: EntityId, settings: &SettingsState) -> Vec<DLine> {
         }
         SettingsState::Loaded(list) => {
             out.push(DLine::heading(format!("Settings ({})", list.len())));
+            let width = list
+                .iter()
+                .map(|(k, _)| k.chars().count())
+                .max()
+                .unwrap_or(18)
+                .clamp(18, 60);
             for (k, v) in list {
-                out.push(DLine::field(&model::clean(k), model::value_text(v)));
+                out.push(DLine::field_w(
+                    &model::clean(k),
+                    model::value_text(v),
+                    width,
+                ));
             }
         }
     }
@@ -312,9 +326,24 @@ fn entity_lines(g: &Graph, id: EntityId) -> Vec<DLine> {
         e.etype.class(),
         e.etype.as_str()
     ))];
-    out.push(DLine::field("_key", model::clean(&e.key).into_owned()));
+    let width = e
+        .props
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(18)
+        .clamp(18, 60);
+    out.push(DLine::field_w(
+        "_key",
+        model::clean(&e.key).into_owned(),
+        width,
+    ));
     for (k, v) in e.props.iter() {
-        out.push(DLine::field(&model::clean(k), model::value_text(v)));
+        out.push(DLine::field_w(
+            &model::clean(k),
+            model::value_text(v),
+            width,
+        ));
     }
     let mut groups: BTreeMap<(u8, String), Vec<EntityId>> = BTreeMap::new();
     for r in g.outgoing(id) {
@@ -367,9 +396,7 @@ const POSTURE_WORDS: &[&str] = &[
     "authentic",
     "security",
     "e2e",
-    "lock",
     "sso",
-    "domain",
 ];
 
 fn account_lines(data: &Data) -> Vec<DLine> {
@@ -498,7 +525,9 @@ fn account_lines(data: &Data) -> Vec<DLine> {
             .iter()
             .filter(|(k, v)| {
                 let l = k.to_lowercase();
+                // lock settings repeat the settings they lock
                 !matches!(v, Value::Object(_) | Value::Array(_))
+                    && !l.starts_with("locksettings")
                     && POSTURE_WORDS.iter().any(|w| l.contains(w))
             })
             .map(|(k, v)| {
@@ -510,7 +539,7 @@ fn account_lines(data: &Data) -> Vec<DLine> {
                 };
                 DLine {
                     spans: vec![
-                        (Tone::Label, format!("  {:<48} ", model::clean(k))),
+                        (Tone::Label, format!("  {:<52} ", model::clean(k))),
                         (tone, text),
                     ],
                     link: None,

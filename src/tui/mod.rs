@@ -19,6 +19,7 @@ pub mod app;
 pub mod clipboard;
 pub mod columns;
 pub mod config;
+pub mod context_source;
 pub mod detail;
 pub mod export;
 pub mod filter;
@@ -35,10 +36,43 @@ pub mod terminal;
 pub mod theme;
 pub mod ui;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use crate::cli::Context;
 
-pub async fn run(_ctx: &mut Context) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("the TUI is not wired to the store yet")
+use action::{Event, ToastLevel};
+use app::{App, AppOptions};
+use context_source::ContextSource;
+use keymap::Keymap;
+use source::DataSource;
+use theme::Theme;
+
+/// Opens the explorer for the context's profile (`zoomscope` with no command).
+pub async fn run(ctx: &mut Context) -> anyhow::Result<ExitCode> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "the explorer needs a terminal; for scripts use `zoomscope export`, `query` or `sync`"
+        );
+    }
+    let config_file = ctx.paths().config_file.clone();
+    let (cfg, mut problems) = match std::fs::read_to_string(&config_file) {
+        Ok(text) => config::parse(&text),
+        Err(_) => (config::TuiConfig::default(), Vec::new()),
+    };
+    let (keymap, key_problems) = Keymap::new(&cfg.keys);
+    problems.extend(key_problems);
+    let src = ContextSource::new(ctx);
+    let mut app = App::new(AppOptions {
+        keymap,
+        theme: Theme::new(cfg.theme, theme::color_enabled(ctx.global.no_color)),
+        profile: src.profile(),
+        export_dir: src.export_dir(),
+        providers: Vec::new(),
+    });
+    for p in problems {
+        app.handle(Event::Toast(p, ToastLevel::Warn));
+    }
+    runner::run(&src, app, cfg.mouse).await?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -176,12 +176,21 @@ pub fn thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
     }
     out
+}
+
+/// As [`clean`], keeping line breaks (for our own multi-line messages that
+/// embed Zoom text).
+pub fn clean_multiline(s: &str) -> String {
+    s.lines()
+        .map(|l| clean(l).into_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]
@@ -202,13 +211,4 @@ mod tests {
         assert_eq!(type_label(Some(&Value::from("Basic"))), "basic");
         assert_eq!(type_label(None), "");
     }
-}
-
-/// As [`clean`], keeping line breaks (for our own multi-line messages that
-/// embed Zoom text).
-pub fn clean_multiline(s: &str) -> String {
-    s.lines()
-        .map(|l| clean(l).into_owned())
-        .collect::<Vec<_>>()
-        .join("\n")
 }

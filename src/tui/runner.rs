@@ -57,13 +57,11 @@ pub async fn run<S: DataSource>(src: &S, app: App, mouse: bool) -> anyhow::Resul
     let serve = source::serve(src, req_rx, deliver);
     tokio::pin!(serve);
     // The edge stops when the UI drops its request sender; the UI decides when we are done.
-    loop {
-        tokio::select! {
-            r = &mut done_rx => return r.unwrap_or_else(|_| Err(anyhow::anyhow!("the UI thread panicked"))),
-            _ = &mut serve => {
-                let r = (&mut done_rx).await;
-                return r.unwrap_or_else(|_| Err(anyhow::anyhow!("the UI thread panicked")));
-            }
+    tokio::select! {
+        r = &mut done_rx => r.unwrap_or_else(|_| Err(anyhow::anyhow!("the UI thread panicked"))),
+        _ = &mut serve => {
+            let r = (&mut done_rx).await;
+            r.unwrap_or_else(|_| Err(anyhow::anyhow!("the UI thread panicked")))
         }
     }
 }

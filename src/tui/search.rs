@@ -75,7 +75,7 @@ impl SearchIndex {
                             name: name.into_boxed_str(),
                             email: email.into_boxed_str(),
                             dept: dept.into_boxed_str(),
-                            status: lc(model::prop_text(g, id, "employmentStatus")),
+                            status: lc(model::prop_text(g, id, "status")),
                             ..IndexRow::default()
                         }
                     }
@@ -211,11 +211,14 @@ pub struct SearchDone {
     pub elapsed: Duration,
 }
 
+type SortedBase = (u64, Option<SortSpec>, usize, Arc<Vec<EntityId>>);
+
 /// Computes jobs, caching the index and each table's sorted base rows.
 #[derive(Default)]
 pub struct SearchEngine {
     index: Option<Arc<SearchIndex>>,
-    sorted: HashMap<u64, (u64, Option<SortSpec>, usize, Arc<Vec<EntityId>>)>,
+    /// table id → (generation, sort, base pointer, sorted rows)
+    sorted: HashMap<u64, SortedBase>,
     matcher: SkimMatcherV2,
 }
 

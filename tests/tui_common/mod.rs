@@ -174,7 +174,7 @@ pub fn org(n: usize) -> Graph {
             1 => "pending",
             _ => "active",
         };
-        let typ = if rng.next() % 3 == 0 { 1 } else { 2 };
+        let typ = if rng.next().is_multiple_of(3) { 1 } else { 2 };
         let dept = rng.pick(DEPTS);
         let role = if i == 0 {
             0
@@ -232,7 +232,7 @@ pub fn org(n: usize) -> Graph {
             Props::new(),
         )
         .unwrap();
-        if rng.next() % 4 == 0 {
+        if rng.next().is_multiple_of(4) {
             let g2 = (g1 + 1) % 7;
             g.add_relationship(
                 RelType::GroupHasUser,

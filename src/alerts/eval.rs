@@ -1,0 +1,218 @@
+//! Evaluating rules against a graph: run each query, apply the trigger,
+//! remember the result.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use super::engine::{self, Matches};
+use super::rule::{Rule, Severity, Trigger};
+use super::state::{AlertState, Evaluation, StateError};
+use crate::graph::Graph;
+
+/// How a rule came out of one evaluation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RuleStatus {
+    /// The trigger is met.
+    Fired,
+    /// Evaluated; the trigger is not met.
+    Quiet,
+    /// Not evaluated: the graph has none of the entity type the rule requires.
+    Skipped { reason: String },
+    /// The query failed at run time.
+    Error { message: String },
+}
+
+/// The outcome of one rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleResult {
+    pub rule: String,
+    pub description: String,
+    pub severity: Severity,
+    pub trigger: Trigger,
+    pub status: RuleStatus,
+    /// Rows the query returned.
+    pub count: u64,
+    /// Every matching entity key (sorted).
+    pub matches: Vec<String>,
+    /// Matching keys not matched at the previous evaluation (sorted). For a
+    /// `new` rule these are what fired it.
+    pub new_matches: Vec<String>,
+    /// Fired now, and did not fire last time or matched something new: what
+    /// `watch` reports (so a standing alert is reported once, not every round).
+    pub newly_fired: bool,
+}
+
+impl RuleResult {
+    pub fn fired(&self) -> bool {
+        self.status == RuleStatus::Fired
+    }
+
+    /// The entities that explain the alert: the new ones for a `new` rule,
+    /// every match otherwise.
+    pub fn alert_entities(&self) -> &[String] {
+        match self.trigger {
+            Trigger::New => &self.new_matches,
+            _ => &self.matches,
+        }
+    }
+
+    /// `{"rule", "severity", "count", "entities"}` as `check --json` prints
+    /// fired rules. `count` is the number of entities for `new` rules (the new
+    /// ones) and the number of rows otherwise.
+    pub fn to_json(&self) -> Value {
+        let count = match self.trigger {
+            Trigger::New => self.new_matches.len() as u64,
+            _ => self.count,
+        };
+        json!({
+            "rule": self.rule,
+            "severity": self.severity.as_str(),
+            "count": count,
+            "entities": self.alert_entities(),
+        })
+    }
+}
+
+/// Options of one evaluation.
+#[derive(Debug, Clone, Copy)]
+pub struct EvalOptions<'g> {
+    /// The time queries see as `date.now`.
+    pub now: DateTime<Utc>,
+    /// The previous snapshot's graph: the baseline of a `new` rule that has
+    /// never been evaluated (so the first `check` after a sync still sees
+    /// what that sync brought).
+    pub previous: Option<&'g Graph>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EvalError {
+    #[error(transparent)]
+    State(#[from] StateError),
+}
+
+/// Decides a trigger from this evaluation's matches and the baseline
+/// (`None`: never evaluated and no previous graph). Returns (fired, new keys).
+pub fn decide(
+    trigger: Trigger,
+    m: &Matches,
+    baseline: Option<&HashSet<String>>,
+) -> (bool, Vec<String>) {
+    let mut new: Vec<String> = match baseline {
+        Some(b) => m.keys.iter().filter(|k| !b.contains(*k)).cloned().collect(),
+        None => Vec::new(),
+    };
+    new.sort();
+    new.dedup();
+    let fired = match trigger {
+        // Without a baseline there is nothing to be new against: the first
+        // evaluation records the baseline quietly.
+        Trigger::New => !new.is_empty(),
+        other => other.count_fires(m.count),
+    };
+    (fired, new)
+}
+
+/// Evaluates `rules` over `graph`. With a state, `new` rules compare against
+/// and update the stored baseline; without one (a preview), nothing is
+/// remembered and `new` rules compare against `opts.previous` only.
+pub fn evaluate(
+    graph: &Graph,
+    rules: &[Rule],
+    state: Option<&AlertState<'_>>,
+    opts: EvalOptions<'_>,
+) -> Result<Vec<RuleResult>, EvalError> {
+    let mut out = Vec::with_capacity(rules.len());
+    for rule in rules {
+        let base = RuleResult {
+            rule: rule.name.clone(),
+            description: rule.description.clone(),
+            severity: rule.severity,
+            trigger: rule.trigger,
+            status: RuleStatus::Quiet,
+            count: 0,
+            matches: Vec::new(),
+            new_matches: Vec::new(),
+            newly_fired: false,
+        };
+        if let Some(t) = rule.requires
+            && graph.of_type(t).is_empty()
+        {
+            out.push(RuleResult {
+                status: RuleStatus::Skipped {
+                    reason: format!("no {t} entities (nothing to check)"),
+                },
+                ..base
+            });
+            continue;
+        }
+        let m = match engine::run_query(graph, &rule.query, opts.now) {
+            Ok(m) => m,
+            Err(message) => {
+                tracing::warn!(rule = %rule.name, %message, "alert query failed");
+                out.push(RuleResult {
+                    status: RuleStatus::Error { message },
+                    ..base
+                });
+                continue;
+            }
+        };
+        let stored = match state {
+            Some(s) => s.get(&rule.name)?.filter(|st| st.query == rule.query),
+            None => None,
+        };
+        // The baseline: the last evaluation of this very query, else the
+        // previous snapshot's answer, else none (first evaluation).
+        let from_previous = match (&stored, opts.previous) {
+            (None, Some(prev)) => engine::run_query(prev, &rule.query, opts.now)
+                .ok()
+                .map(|pm| pm.keys.into_iter().collect::<HashSet<_>>()),
+            _ => None,
+        };
+        let baseline = stored.as_ref().map(|s| &s.keys).or(from_previous.as_ref());
+        let (fired, new_matches) = decide(rule.trigger, &m, baseline);
+        let was_fired = match (&stored, &from_previous) {
+            (Some(s), _) => s.fired,
+            (None, Some(prev_keys)) => match rule.trigger {
+                Trigger::New => false,
+                t => t.count_fires(prev_keys.len() as u64),
+            },
+            (None, None) => false,
+        };
+        let newly_fired = fired && (!was_fired || !new_matches.is_empty());
+        let keys: HashSet<String> = m.keys.iter().cloned().collect();
+        if let Some(s) = state {
+            s.put(
+                &rule.name,
+                &Evaluation {
+                    query: &rule.query,
+                    at: opts.now,
+                    count: m.count,
+                    fired,
+                    keys: &keys,
+                },
+                stored.as_ref().map(|s| &s.keys),
+            )?;
+        }
+        let mut matches: Vec<String> = keys.into_iter().collect();
+        matches.sort();
+        out.push(RuleResult {
+            status: if fired {
+                RuleStatus::Fired
+            } else {
+                RuleStatus::Quiet
+            },
+            count: m.count,
+            matches,
+            new_matches,
+            newly_fired,
+            ..base
+        });
+    }
+    if let Some(s) = state {
+        let names: Vec<&str> = rules.iter().map(|r| r.name.as_str()).collect();
+        s.retain(&names)?;
+    }
+    Ok(out)
+}

@@ -1,0 +1,64 @@
+//! Diffs over a profile's stored history: the timeline of snapshots the
+//! TUI's Changes pane lists, each diffed against the one before it on demand
+//! (loading two 100,000-user snapshots takes a moment, so nothing is diffed
+//! until asked).
+
+use crate::store::{SnapshotId, SnapshotInfo, Store, StoreError};
+
+use super::{GraphDiff, diff};
+
+/// One sync in the timeline, newest first in [`timeline`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineEntry {
+    pub snapshot: SnapshotInfo,
+    /// The snapshot before it (what its diff compares with); `None` for the first.
+    pub previous: Option<SnapshotId>,
+}
+
+impl TimelineEntry {
+    /// What this sync changed (empty for the first snapshot).
+    pub fn diff(&self, store: &Store) -> Result<GraphDiff, StoreError> {
+        match self.previous {
+            None => Ok(GraphDiff::default()),
+            Some(prev) => diff_snapshots(store, &self.snapshot.profile, prev, self.snapshot.id),
+        }
+    }
+}
+
+/// The profile's snapshots, newest first, each with the id of the one before it.
+pub fn timeline(store: &Store, profile: &str) -> Result<Vec<TimelineEntry>, StoreError> {
+    let snaps = store.snapshots(profile)?;
+    let mut out: Vec<TimelineEntry> = Vec::with_capacity(snaps.len());
+    let mut previous = None;
+    for s in snaps {
+        let id = s.id;
+        out.push(TimelineEntry {
+            snapshot: s,
+            previous,
+        });
+        previous = Some(id);
+    }
+    out.reverse();
+    Ok(out)
+}
+
+/// Diffs two stored snapshots of a profile.
+pub fn diff_snapshots(
+    store: &Store,
+    profile: &str,
+    from: SnapshotId,
+    to: SnapshotId,
+) -> Result<GraphDiff, StoreError> {
+    let old = store.load(profile, from)?.graph;
+    let new = store.load(profile, to)?.graph;
+    Ok(diff(&old, &new))
+}
+
+/// What the latest sync changed: the diff of the last two snapshots (empty
+/// with fewer than two). The TUI marks rows from its [`GraphDiff::changed_set`].
+pub fn last_sync(store: &Store, profile: &str) -> Result<GraphDiff, StoreError> {
+    match timeline(store, profile)?.first() {
+        Some(e) => e.diff(store),
+        None => Ok(GraphDiff::default()),
+    }
+}

@@ -1,0 +1,79 @@
+//! Human-readable diff for `zoomscope diff` on a terminal. Every Zoom string
+//! goes through `for_terminal`.
+
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use super::GraphDiff;
+use crate::util::sanitize::for_terminal;
+
+/// Renders a value compactly: strings bare, absent as `(none)`.
+fn show(v: Option<&Value>) -> String {
+    match v {
+        None => "(none)".to_string(),
+        Some(Value::String(s)) => format!("{:?}", for_terminal(s)),
+        Some(other) => for_terminal(&other.to_string()).into_owned(),
+    }
+}
+
+/// The diff as text: one line per added/removed entity and relationship,
+/// one line per changed property. `from`/`to` label the snapshots.
+pub fn render_text(d: &GraphDiff, from: &str, to: &str) -> String {
+    let mut out = String::new();
+    let s = d.summary();
+    let _ = writeln!(
+        out,
+        "snapshot {} → {}: {} added, {} removed, {} changed entities; {} relationships added, {} removed",
+        for_terminal(from),
+        for_terminal(to),
+        s.entities_added,
+        s.entities_removed,
+        s.entities_changed,
+        s.relationships_added,
+        s.relationships_removed
+    );
+    for e in &d.entities_added {
+        let _ = writeln!(
+            out,
+            "+ {} {} ({})",
+            e.etype,
+            for_terminal(&e.key),
+            for_terminal(e.label())
+        );
+    }
+    for e in &d.entities_removed {
+        let _ = writeln!(
+            out,
+            "- {} {} ({})",
+            e.etype,
+            for_terminal(&e.key),
+            for_terminal(e.label())
+        );
+    }
+    for c in &d.entities_changed {
+        let _ = writeln!(
+            out,
+            "~ {} {} ({})",
+            c.etype,
+            for_terminal(&c.key),
+            for_terminal(&c.label)
+        );
+        for p in &c.changes {
+            let _ = writeln!(
+                out,
+                "    {}: {} → {}",
+                for_terminal(&p.name),
+                show(p.old.as_ref()),
+                show(p.new.as_ref())
+            );
+        }
+    }
+    for r in &d.relationships_added {
+        let _ = writeln!(out, "+ {} {}", r.rtype, for_terminal(&r.key()));
+    }
+    for r in &d.relationships_removed {
+        let _ = writeln!(out, "- {} {}", r.rtype, for_terminal(&r.key()));
+    }
+    out
+}

@@ -1,0 +1,101 @@
+//! The real data path: the CLI's `Context` (store, sync, client) behind
+//! [`DataSource`]. Store reads and the snapshot save run on the async
+//! runtime's task that serves the edge, never on the UI thread.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::cli::Context;
+use crate::store::Snapshot;
+use crate::sync::{SyncError, SyncEvent, SyncOptions};
+
+use super::model::SnapshotMeta;
+use super::source::{DataSource, Loaded, SyncFailure, nothing_configured};
+
+pub struct ContextSource<'a> {
+    ctx: &'a Context,
+}
+
+impl<'a> ContextSource<'a> {
+    pub fn new(ctx: &'a Context) -> Self {
+        ContextSource { ctx }
+    }
+}
+
+fn loaded(s: Snapshot) -> Loaded {
+    Loaded {
+        graph: s.graph,
+        meta: SnapshotMeta {
+            steps: s.info.steps,
+            finished_at: Some(
+                s.info
+                    .finished_at
+                    .format("%Y-%m-%d %H:%M:%S UTC")
+                    .to_string(),
+            ),
+        },
+    }
+}
+
+impl DataSource for ContextSource<'_> {
+    fn profile(&self) -> String {
+        self.ctx.profile_name().to_string()
+    }
+
+    async fn latest(&self) -> Result<Option<Loaded>, String> {
+        match self.ctx.latest_graph() {
+            Ok(s) => Ok(s.map(loaded)),
+            Err(e) => Err(format!("{e:#}")),
+        }
+    }
+
+    fn sync_ready(&self) -> Result<(), String> {
+        self.ctx.profile().map(|_| ()).map_err(|e| {
+            nothing_configured(
+                self.ctx.profile_name(),
+                &self.ctx.paths().config_file.display().to_string(),
+                &format!("{e:#}"),
+            )
+        })
+    }
+
+    async fn sync(&self, events: UnboundedSender<SyncEvent>) -> Result<Loaded, SyncFailure> {
+        match self.ctx.sync_now(SyncOptions::default(), events).await {
+            // Reload through the store so carried-over parts and the
+            // employee overlay are shown exactly as every other view sees them.
+            Ok(_) => match self.ctx.latest_graph() {
+                Ok(Some(s)) => Ok(loaded(s)),
+                Ok(None) => Err(SyncFailure::Other("the sync saved no snapshot".into())),
+                Err(e) => Err(SyncFailure::Other(format!("{e:#}"))),
+            },
+            Err(e) if e.downcast_ref::<SyncError>().is_some() => {
+                Err(SyncFailure::Auth(format!("{e:#}")))
+            }
+            Err(e) => Err(SyncFailure::Other(format!("{e:#}"))),
+        }
+    }
+
+    async fn user_settings(&self, user_key: &str) -> Result<Vec<(String, Value)>, String> {
+        if user_key.starts_with("zoom_user:pending:") {
+            return Err("pending users have no settings yet".into());
+        }
+        match self.ctx.fetch_user_settings(user_key).await {
+            Ok(Some(s)) => Ok(s.props),
+            Ok(None) => Err("Zoom no longer has this user".into()),
+            Err(e) => Err(format!("{e:#}")),
+        }
+    }
+
+    async fn raw_json(&self, key: &str) -> Result<Option<String>, String> {
+        let store = self.ctx.store().map_err(|e| format!("{e:#}"))?;
+        store
+            .raw_json(self.ctx.profile_name(), key)
+            .map_err(|e| e.to_string())
+    }
+
+    fn export_dir(&self) -> PathBuf {
+        self.ctx.paths().data_dir.join("exports")
+    }
+}
