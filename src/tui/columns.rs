@@ -133,7 +133,14 @@ const EMPLOYEE_COLUMNS: &[Column] = &[
     col("Department", Field::Prop("department"), 11, 2, 6, true),
     col("Title", Field::Prop("title"), 10, 2, 3, false),
     col("Status", Field::Prop("status"), 8, 0, 7, false),
-    col("Terminated", Field::Prop("terminationDate"), 10, 0, 5, false),
+    col(
+        "Terminated",
+        Field::Prop("terminationDate"),
+        10,
+        0,
+        5,
+        false,
+    ),
     col("Zoom user", Field::ZoomUser, 14, 3, 8, false),
 ];
 

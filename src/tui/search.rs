@@ -90,7 +90,14 @@ impl SearchIndex {
     }
 
     /// The row's score when it passes every term of `f`, else `None`.
-    pub fn score(&self, g: &Graph, id: EntityId, f: &Filter, m: &SkimMatcherV2) -> Option<i64> {
+    /// `m`: the Skim scorer for scattered matches, or `None` to score them 0.
+    pub fn score(
+        &self,
+        g: &Graph,
+        id: EntityId,
+        f: &Filter,
+        m: Option<&SkimMatcherV2>,
+    ) -> Option<i64> {
         let row = self.row(id)?;
         for t in &f.fields {
             let hit = match t.field.as_str() {
@@ -119,14 +126,37 @@ impl SearchIndex {
         }
         let mut score = 0i64;
         for t in &f.fuzzy {
-            if !in_order(&row.hay, t) {
-                return None;
-            }
-            score += m.fuzzy_match(&row.hay, t)?;
+            score += match row.hay.find(t.as_str()) {
+                // A contiguous hit (the usual case when typing part of an
+                // e-mail) outranks any scattered match; earlier is better,
+                // and a hit at the start of a word better still.
+                Some(pos) => {
+                    let word_start = pos == 0
+                        || row
+                            .hay
+                            .as_bytes()
+                            .get(pos - 1)
+                            .is_some_and(|b| matches!(b, b' ' | b'.' | b'@' | b'-' | b'_'));
+                    SUBSTRING_SCORE + if word_start { 500 } else { 0 } - pos.min(400) as i64
+                }
+                None if in_order(&row.hay, t) => match m {
+                    Some(m) => m.fuzzy_match(&row.hay, t)?,
+                    None => 0,
+                },
+                None => return None,
+            };
         }
         Some(score)
     }
 }
+
+/// Above any Skim score for the short strings searched here.
+const SUBSTRING_SCORE: i64 = 1_000_000;
+
+/// Skim scoring (the expensive part) runs only when fewer rows than this
+/// are scattered (non-contiguous) matches; beyond it the ranking of such
+/// rows among themselves does not matter and they keep column order.
+const SKIM_LIMIT: usize = 20_000;
 
 /// True when every character of `needle` occurs in `hay` in order: a
 /// necessary condition for a fuzzy match, and far cheaper than scoring.
@@ -166,7 +196,8 @@ pub fn sorted(
 }
 
 /// Rows of `sorted_base` passing `f`; with free text and `rank`, the best
-/// matches first (ties keep the column order).
+/// matches first (ties keep the column order). `within`: only rows already
+/// known to match a broader filter (indexed by entity id).
 pub fn filter_rows(
     g: &Graph,
     index: &SearchIndex,
@@ -174,18 +205,52 @@ pub fn filter_rows(
     f: &Filter,
     rank: bool,
     m: &SkimMatcherV2,
+    within: Option<&[bool]>,
 ) -> Vec<EntityId> {
     if f.is_empty() {
         return sorted_base.to_vec();
     }
-    let mut hits: Vec<(EntityId, i64)> = sorted_base
+    let candidates = sorted_base
         .iter()
-        .filter_map(|id| index.score(g, *id, f, m).map(|s| (*id, s)))
+        .filter(|id| within.is_none_or(|w| w.get(id.0 as usize).copied().unwrap_or(false)));
+    // First pass without Skim; rows below SUBSTRING_SCORE per term are
+    // scattered matches, re-scored with Skim when there are few of them.
+    let mut hits: Vec<(EntityId, i64)> = candidates
+        .filter_map(|id| index.score(g, *id, f, None).map(|s| (*id, s)))
         .collect();
     if rank && !f.fuzzy.is_empty() {
+        let all_contiguous = SUBSTRING_SCORE * f.fuzzy.len() as i64;
+        let scattered = hits.iter().filter(|(_, s)| *s < all_contiguous).count();
+        if scattered > 0 && scattered <= SKIM_LIMIT {
+            for (id, s) in hits.iter_mut() {
+                if *s < all_contiguous {
+                    *s = index.score(g, *id, f, Some(m)).unwrap_or(*s);
+                }
+            }
+        }
         hits.sort_by_key(|(_, s)| std::cmp::Reverse(*s));
     }
     hits.into_iter().map(|(id, _)| id).collect()
+}
+
+/// True when every row matching `new` also matches `old`, so `new` can be
+/// computed from `old`'s results (typing one more character).
+pub fn refines(new: &Filter, old: &Filter) -> bool {
+    new.not_text == old.not_text
+        && new
+            .fields
+            .iter()
+            .filter(|t| t.negate)
+            .eq(old.fields.iter().filter(|t| t.negate))
+        && old.fields.iter().filter(|t| !t.negate).all(|o| {
+            new.fields
+                .iter()
+                .any(|n| !n.negate && n.field == o.field && n.value.contains(&o.value))
+        })
+        && old
+            .fuzzy
+            .iter()
+            .all(|o| new.fuzzy.iter().any(|n| in_order(n, o)))
 }
 
 /// One request to (re)compute a table's rows.
@@ -211,12 +276,15 @@ pub struct SearchDone {
     pub elapsed: Duration,
 }
 
+type LastResult = (u64, usize, Arc<Filter>, Vec<bool>);
 type SortedBase = (u64, Option<SortSpec>, usize, Arc<Vec<EntityId>>);
 
 /// Computes jobs, caching the index and each table's sorted base rows.
 #[derive(Default)]
 pub struct SearchEngine {
     index: Option<Arc<SearchIndex>>,
+    /// table id → (generation, base pointer, filter, rows matching it by entity index)
+    last: HashMap<u64, LastResult>,
     /// table id → (generation, sort, base pointer, sorted rows)
     sorted: HashMap<u64, SortedBase>,
     matcher: SkimMatcherV2,
@@ -230,6 +298,7 @@ impl SearchEngine {
             _ => {
                 let i = Arc::new(SearchIndex::build(&job.graph, job.generation));
                 self.sorted.clear();
+                self.last.clear();
                 self.index = Some(i.clone());
                 i
             }
@@ -251,16 +320,39 @@ impl SearchEngine {
             }
         };
         let rows = if job.filter.is_empty() {
+            self.last.remove(&job.target);
             sorted
         } else {
-            Arc::new(filter_rows(
+            let within = match self.last.get(&job.target) {
+                Some((generation, ptr, f, mask))
+                    if *generation == job.generation
+                        && *ptr == base_ptr
+                        && refines(&job.filter, f) =>
+                {
+                    Some(mask.as_slice())
+                }
+                _ => None,
+            };
+            let rows = filter_rows(
                 &job.graph,
                 &index,
                 &sorted,
                 &job.filter,
                 job.rank,
                 &self.matcher,
-            ))
+                within,
+            );
+            let mut mask = vec![false; job.graph.entity_count()];
+            for id in &rows {
+                if let Some(m) = mask.get_mut(id.0 as usize) {
+                    *m = true;
+                }
+            }
+            self.last.insert(
+                job.target,
+                (job.generation, base_ptr, job.filter.clone(), mask),
+            );
+            Arc::new(rows)
         };
         SearchDone {
             target: job.target,
@@ -315,6 +407,17 @@ fn worker_loop(rx: Receiver<SearchJob>, deliver: impl Fn(SearchDone)) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refinement_is_detected_only_when_results_can_only_shrink() {
+        let p = Filter::parse;
+        assert!(refines(&p("jil"), &p("ji")));
+        assert!(refines(&p("ji status:ina"), &p("ji status:in")));
+        assert!(refines(&p("ji smi"), &p("ji")));
+        assert!(!refines(&p("j"), &p("ji")));
+        assert!(!refines(&p("!status:ac"), &p("!status:a")));
+        assert!(!refines(&p("ji !x"), &p("ji")));
+    }
 
     #[test]
     fn in_order_is_a_subsequence_test() {
