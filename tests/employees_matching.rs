@@ -448,7 +448,25 @@ fn alias_domains_stored_with_the_roster_apply_without_config() {
     .unwrap();
     let data = employees::load(&conn, "default").unwrap().unwrap();
     assert_eq!(data.info.alias_domains, vec![vec!["corp.com", "corp.io"]]);
-    assert_eq!(data.info.source, "demo roster");
+    assert!(
+        data.info.source.starts_with("demo roster "),
+        "{}",
+        data.info.source
+    );
+    // The same roster again is not stored twice.
+    let again = employees::import_demo_roster(
+        &conn,
+        "default",
+        ROSTER,
+        &[vec!["corp.com".to_string(), "corp.io".to_string()]],
+        now(),
+    )
+    .unwrap();
+    assert!(again.is_none());
+    assert_eq!(
+        employees::load(&conn, "default").unwrap().unwrap().info.id,
+        data.info.id
+    );
     let r = data.report(&g, &MatchOptions::new(today()));
     let u2 = r.employee_of("zoom_user:u2").unwrap();
     assert_eq!(u2.matched_by, Some(MatchedBy::AliasDomain));

@@ -61,7 +61,8 @@ async fn agrees_with_ground_truth(users: usize, seed: u64) {
         ]],
         chrono::Utc::now(),
     )
-    .unwrap();
+    .unwrap()
+    .expect("a fresh store has no demo roster yet");
     assert!(imported.errors.is_empty(), "{:?}", imported.errors);
     assert_eq!(imported.imported, sb.roster().len());
 

@@ -145,7 +145,9 @@ impl Context {
             chrono::Utc::now(),
         )
         .context("cannot import the demo HR roster")?;
-        tracing::info!(employees = imported.imported, "demo roster imported");
+        if let Some(imported) = imported {
+            tracing::info!(employees = imported.imported, "demo roster imported");
+        }
         self.demo = Some(sb);
         Ok(())
     }

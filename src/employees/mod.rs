@@ -233,13 +233,23 @@ pub fn import_text(
 /// (`RunningSandbox::roster_csv()`) for `profile`, keeping good rows, with
 /// the org's alias domain (`[org.account.domain, org.account.alias_domain]`)
 /// stored alongside so matching folds it without any config.
+///
+/// Every `--demo` run calls this; the roster's digest is part of its source
+/// name, so an unchanged roster is not stored again (roster history would
+/// otherwise grow by one snapshot per command). Returns `None` then.
 pub fn import_demo_roster(
     conn: &Connection,
     profile: &str,
     csv: &str,
     alias_domains: &[Vec<String>],
     now: DateTime<Utc>,
-) -> Result<ImportOutcome, EmployeesError> {
+) -> Result<Option<ImportOutcome>, EmployeesError> {
+    let source = format!("demo roster {:016x}", fnv1a64(csv.as_bytes()));
+    if let Some(current) = load(conn, profile)?
+        && current.info.source == source
+    {
+        return Ok(None);
+    }
     import_text(
         conn,
         profile,
@@ -247,11 +257,12 @@ pub fn import_demo_roster(
         &ImportOptions {
             strict: false,
             columns: ColumnOverrides::new(),
-            source: "demo roster".to_string(),
+            source,
             alias_domains: alias_domains.to_vec(),
             now,
         },
     )
+    .map(Some)
 }
 
 /// The current roster and the manual decisions of a profile.
@@ -481,4 +492,11 @@ mod tests {
         let bad: toml::Value = toml::from_str("colums = {}").unwrap();
         assert!(EmployeesConfig::from_section(Some(&bad)).is_err());
     }
+}
+
+/// FNV-1a, 64 bit: a stable digest (std's hasher is randomly seeded per process).
+fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
