@@ -24,7 +24,7 @@ fn user(i: usize, names: &mut Interner, changed: bool) -> Entity {
     set("lastName", json!(format!("Last{i}")));
     set("name", json!(format!("First{i} Last{i}")));
     set("displayName", json!(format!("First{i} Last{i}")));
-    set("type", json!(if i % 3 == 0 { 1 } else { 2 }));
+    set("type", json!(if i.is_multiple_of(3) { 1 } else { 2 }));
     set("pmi", json!(1_000_000_000u64 + i as u64));
     set("timezone", json!("Europe/London"));
     set("verified", json!(1));
@@ -43,10 +43,17 @@ fn user(i: usize, names: &mut Interner, changed: bool) -> Entity {
     set("phoneNumber", json!(""));
     set("status", json!("active"));
     set("active", json!(true));
-    set("roleId", json!(if i % 500 == 0 { "1" } else { "2" }));
+    set(
+        "roleId",
+        json!(if i.is_multiple_of(500) { "1" } else { "2" }),
+    );
     set(
         "roleName",
-        json!(if i % 500 == 0 { "Admin" } else { "Member" }),
+        json!(if i.is_multiple_of(500) {
+            "Admin"
+        } else {
+            "Member"
+        }),
     );
     set("dept", json!(format!("Dept{}", i % 40)));
     set("groupIds", json!([format!("g{}", i % GROUPS)]));
@@ -103,7 +110,7 @@ fn build(newer: bool) -> Graph {
             &key,
             Props::new(),
         );
-        let role = if i % 500 == 0 { 1 } else { 2 };
+        let role = if i.is_multiple_of(500) { 1 } else { 2 };
         let _ = g.add_relationship(
             RelType::UserAssignedRole,
             &key,

@@ -157,7 +157,7 @@ async fn make_admin_shows_in_diff_and_fires_check_naming_the_user() {
         String::from_utf8_lossy(&out.stderr)
     );
     let d = json_of(&out);
-    assert_eq!(changed_keys(&d, "zoom_user:"), [key.clone()]);
+    assert_eq!(changed_keys(&d, "zoom_user:"), std::slice::from_ref(&key));
     assert_eq!(
         change_of(&d, &key, "roleId"),
         &serde_json::json!({"old": "2", "new": "1"})
@@ -366,7 +366,7 @@ async fn watch_reports_each_change_once_and_survives_a_sandbox_restart() {
     assert_eq!(changes.len(), 1, "{l:?}");
     assert_eq!(
         changed_keys(&changes[0], "zoom_user:"),
-        [third.user_key.clone()]
+        std::slice::from_ref(&third.user_key)
     );
     assert_eq!(
         change_of(&changes[0], &third.user_key, "status"),

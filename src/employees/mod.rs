@@ -463,6 +463,13 @@ pub fn resolve_employee<'a>(
     one(by_other)?.ok_or_else(|| EmployeesError::UnknownEmployee(wanted.to_string()))
 }
 
+/// FNV-1a, 64 bit: a stable digest (std's hasher is randomly seeded per process).
+fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -492,11 +499,4 @@ mod tests {
         let bad: toml::Value = toml::from_str("colums = {}").unwrap();
         assert!(EmployeesConfig::from_section(Some(&bad)).is_err());
     }
-}
-
-/// FNV-1a, 64 bit: a stable digest (std's hasher is randomly seeded per process).
-fn fnv1a64(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    })
 }
