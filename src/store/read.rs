@@ -63,7 +63,7 @@ pub(super) fn load(
     }
     rows.sort_unstable_by_key(|r| r.0);
     let mut graph = Graph::new();
-    let mut by_eid: HashMap<i64, EntityId> = HashMap::with_capacity(rows.len());
+    let mut by_eid = EidIndex::new(&rows);
     for (eid, entity) in decode_entities(rows)? {
         let id = graph
             .add_entity(entity)
@@ -82,8 +82,8 @@ pub(super) fn load(
         while let Some(r) = q.next()? {
             let rtype = rtype_from_code(r.get(0)?)?;
             let (Some(from), Some(to)) = (
-                by_eid.get(&r.get::<_, i64>(1)?).copied(),
-                by_eid.get(&r.get::<_, i64>(2)?).copied(),
+                by_eid.get(r.get::<_, i64>(1)?),
+                by_eid.get(r.get::<_, i64>(2)?),
             ) else {
                 return Err(StoreError::Corrupt(format!(
                     "{rtype} relationship whose endpoint is not in snapshot {}",
@@ -108,7 +108,7 @@ pub(super) fn load(
         )?;
         let mut q = stmt.query(params![pid, id.0])?;
         while let Some(r) = q.next()? {
-            let Some(eid) = by_eid.get(&r.get::<_, i64>(0)?).copied() else {
+            let Some(eid) = by_eid.get(r.get::<_, i64>(0)?) else {
                 continue;
             };
             let lazy = decode_props(&r.get::<_, Vec<u8>>(1)?, &mut names, &mut scratch)?;
@@ -124,6 +124,53 @@ pub(super) fn load(
         }
     }
     Ok(Snapshot { info, graph })
+}
+
+/// Store eid → graph id. A profile's eids are a dense range, so a vector
+/// offset by the smallest eid beats hashing 600,000 relationship endpoints.
+struct EidIndex {
+    base: i64,
+    /// Dense case: slot `eid - base`.
+    ids: Vec<Option<EntityId>>,
+    /// Sparse case (eids spread over a range much larger than the count).
+    map: HashMap<i64, EntityId>,
+}
+
+impl EidIndex {
+    /// `rows` sorted by eid.
+    fn new(rows: &[(i64, i64, String, Vec<u8>)]) -> Self {
+        let base = rows.first().map(|r| r.0).unwrap_or(0);
+        let last = rows.last().map(|r| r.0).unwrap_or(base);
+        let span =
+            usize::try_from(last.saturating_sub(base).saturating_add(1)).unwrap_or(usize::MAX);
+        let dense = span <= rows.len().saturating_mul(4).max(1024);
+        EidIndex {
+            base,
+            ids: if dense { vec![None; span] } else { Vec::new() },
+            map: HashMap::new(),
+        }
+    }
+
+    fn insert(&mut self, eid: i64, id: EntityId) {
+        let slot = eid
+            .checked_sub(self.base)
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| self.ids.get_mut(i));
+        match slot {
+            Some(s) => *s = Some(id),
+            None => {
+                self.map.insert(eid, id);
+            }
+        }
+    }
+
+    fn get(&self, eid: i64) -> Option<EntityId> {
+        let slot = eid
+            .checked_sub(self.base)
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| self.ids.get(i).copied().flatten());
+        slot.or_else(|| self.map.get(&eid).copied())
+    }
 }
 
 /// Decodes entity rows (in order). Decoding JSON is most of a load's CPU
@@ -294,6 +341,32 @@ pub(super) fn raw_json(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn eid_index_dense_and_sparse() {
+        let rows = |eids: &[i64]| -> Vec<(i64, i64, String, Vec<u8>)> {
+            eids.iter()
+                .map(|e| (*e, 2, String::new(), vec![]))
+                .collect()
+        };
+        let dense = rows(&[5, 6, 8]);
+        let mut ix = EidIndex::new(&dense);
+        for (i, e) in [5, 6, 8].into_iter().enumerate() {
+            ix.insert(e, EntityId(i as u32));
+        }
+        assert_eq!(ix.get(8), Some(EntityId(2)));
+        assert_eq!(ix.get(7), None);
+        assert_eq!(ix.get(4), None);
+        assert_eq!(ix.get(i64::MIN), None);
+        let sparse = rows(&[1, i64::MAX]);
+        let mut ix = EidIndex::new(&sparse);
+        assert!(ix.ids.is_empty());
+        ix.insert(1, EntityId(0));
+        ix.insert(i64::MAX, EntityId(1));
+        assert_eq!(ix.get(i64::MAX), Some(EntityId(1)));
+        assert_eq!(ix.get(1), Some(EntityId(0)));
+        assert_eq!(ix.get(2), None);
+    }
 
     #[test]
     fn parallel_decoding_keeps_order_and_content() {
