@@ -24,7 +24,7 @@ fn user(i: usize, names: &mut Interner, changed: bool) -> Entity {
     set("lastName", json!(format!("Last{i}")));
     set("name", json!(format!("First{i} Last{i}")));
     set("displayName", json!(format!("First{i} Last{i}")));
-    set("type", json!(if i % 3 == 0 { 1 } else { 2 }));
+    set("type", json!(if i.is_multiple_of(3) { 1 } else { 2 }));
     set("pmi", json!(1_000_000_000u64 + i as u64));
     set("timezone", json!("Europe/London"));
     set("verified", json!(1));
@@ -43,10 +43,17 @@ fn user(i: usize, names: &mut Interner, changed: bool) -> Entity {
     set("phoneNumber", json!(""));
     set("status", json!("active"));
     set("active", json!(true));
-    set("roleId", json!(if i % 500 == 0 { "1" } else { "2" }));
+    set(
+        "roleId",
+        json!(if i.is_multiple_of(500) { "1" } else { "2" }),
+    );
     set(
         "roleName",
-        json!(if i % 500 == 0 { "Admin" } else { "Member" }),
+        json!(if i.is_multiple_of(500) {
+            "Admin"
+        } else {
+            "Member"
+        }),
     );
     set("dept", json!(format!("Dept{}", i % 40)));
     set("groupIds", json!([format!("g{}", i % GROUPS)]));
@@ -103,7 +110,7 @@ fn build(newer: bool) -> Graph {
             &key,
             Props::new(),
         );
-        let role = if i % 500 == 0 { 1 } else { 2 };
+        let role = if i.is_multiple_of(500) { 1 } else { 2 };
         let _ = g.add_relationship(
             RelType::UserAssignedRole,
             &key,
@@ -165,4 +172,63 @@ fn main() {
         best.as_secs_f64() / TARGET.as_secs_f64(),
         with_json.as_secs_f64()
     );
+    bench_rules(&old, &new);
+}
+
+/// The built-in rule pack over the newer 100,000-user graph, with state in
+/// a real SQLite file: the first evaluation (writes every match set) and a
+/// second one (reads them back, writes only differences).
+fn bench_rules(old: &Graph, new: &Graph) {
+    use zoomscope::alerts::{self, AlertState, AlertsConfig, EvalOptions};
+    let Ok(rules) = alerts::load_rules(&AlertsConfig::default()) else {
+        println!("rules: the built-in pack did not load");
+        return;
+    };
+    let Ok(dir) = tempfile::tempdir() else { return };
+    let Ok(conn) = rusqlite::Connection::open(dir.path().join("bench.db")) else {
+        return;
+    };
+    let Ok(state) = AlertState::open(&conn, "bench") else {
+        return;
+    };
+    let opts = EvalOptions {
+        now: chrono::Utc::now(),
+        previous: Some(old),
+    };
+    // The slowest rules on their own (queries only, no state).
+    let mut per_rule: Vec<(f64, String)> = rules
+        .iter()
+        .map(|r| {
+            let t = Instant::now();
+            let _ = alerts::evaluate(
+                new,
+                std::slice::from_ref(r),
+                None,
+                EvalOptions {
+                    now: opts.now,
+                    previous: None,
+                },
+            );
+            (t.elapsed().as_secs_f64(), r.name.clone())
+        })
+        .collect();
+    per_rule.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let total: f64 = per_rule.iter().map(|(t, _)| t).sum();
+    println!("rule queries alone: {total:.3} s in all; slowest:");
+    for (t, name) in per_rule.iter().take(6) {
+        println!("  {name}: {t:.3} s");
+    }
+    for label in ["first evaluation", "next evaluation"] {
+        let t = Instant::now();
+        let r = alerts::evaluate(new, &rules, Some(&state), opts);
+        let el = t.elapsed();
+        let fired = r
+            .map(|r| r.iter().filter(|x| x.fired()).count())
+            .unwrap_or(0);
+        println!(
+            "rules ({label}, {} rules, {fired} fired) over {USERS} users with SQLite state: {:.3} s",
+            rules.len(),
+            el.as_secs_f64()
+        );
+    }
 }

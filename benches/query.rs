@@ -108,6 +108,12 @@ fn main() {
     measure(
         &g,
         now,
+        "  filter, LIMIT 10 (same scan, 10 rows built)",
+        "FIND zoom_user WITH status = 'active' AND type = 2 AND lastLoginTime < date.now - 90 days LIMIT 10",
+    );
+    measure(
+        &g,
+        now,
         "  canned e2e (bad) with RETURN",
         r#"FIND zoom_user WITH inMeetingE2eEncryption!=true AS zu RETURN zu.displayName AS "Name", zu.username AS "Username", zu.id as "ID""#,
     );

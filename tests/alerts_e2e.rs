@@ -157,7 +157,7 @@ async fn make_admin_shows_in_diff_and_fires_check_naming_the_user() {
         String::from_utf8_lossy(&out.stderr)
     );
     let d = json_of(&out);
-    assert_eq!(changed_keys(&d, "zoom_user:"), [key.clone()]);
+    assert_eq!(changed_keys(&d, "zoom_user:"), std::slice::from_ref(&key));
     assert_eq!(
         change_of(&d, &key, "roleId"),
         &serde_json::json!({"old": "2", "new": "1"})
@@ -366,7 +366,7 @@ async fn watch_reports_each_change_once_and_survives_a_sandbox_restart() {
     assert_eq!(changes.len(), 1, "{l:?}");
     assert_eq!(
         changed_keys(&changes[0], "zoom_user:"),
-        [third.user_key.clone()]
+        std::slice::from_ref(&third.user_key)
     );
     assert_eq!(
         change_of(&changes[0], &third.user_key, "status"),
@@ -386,5 +386,127 @@ async fn watch_reports_each_change_once_and_survives_a_sandbox_restart() {
         std::thread::sleep(Duration::from_millis(100));
     };
     assert_eq!(code, Some(0));
+    sb.shutdown().await;
+}
+
+/// A webhook receiver that answers 500 while `failing` is set.
+mod hook {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    use axum::extract::State;
+    use axum::http::StatusCode;
+    use axum::routing::post;
+    use axum::{Json, Router};
+    use serde_json::Value;
+
+    #[derive(Clone, Default)]
+    pub struct Hook {
+        pub failing: Arc<AtomicBool>,
+        pub refused: Arc<Mutex<usize>>,
+        pub accepted: Arc<Mutex<Vec<String>>>,
+    }
+
+    async fn receive(State(h): State<Hook>, Json(body): Json<Value>) -> StatusCode {
+        if h.failing.load(Ordering::SeqCst) {
+            *h.refused.lock().unwrap() += 1;
+            return StatusCode::INTERNAL_SERVER_ERROR;
+        }
+        let text = body["text"].as_str().unwrap_or_default().to_string();
+        h.accepted.lock().unwrap().push(text);
+        StatusCode::OK
+    }
+
+    pub async fn start() -> (Hook, String) {
+        let hook = Hook::default();
+        let app = Router::new()
+            .route("/hook", post(receive))
+            .with_state(hook.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        (hook, format!("http://{addr}/hook"))
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_keeps_alerts_for_a_failing_webhook_across_runs() {
+    use std::sync::atomic::Ordering;
+
+    let sb = Sandbox::start(sandbox_config(120, 0)).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // polling_interval DISABLED: each `watch` is one round.
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "[profile.default]\npolling_interval = \"DISABLED\"\n",
+    )
+    .unwrap();
+    let out = run(&sb, dir.path(), &["check", "--json"]);
+    assert!(
+        out.status.code().unwrap() <= 1,
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let (hook, url) = hook::start().await;
+    hook.failing.store(true, Ordering::SeqCst);
+    let admin = pick_member(&sb, 0);
+    sb.apply_change(Change::for_user(ChangeKind::MakeAdmin, admin.clone()))
+        .unwrap();
+
+    // Run 1: the webhook answers 500 to every try; the alerts stay in the outbox.
+    let out = run(&sb, dir.path(), &["watch", "--webhook", &url]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let failed = events(&lines, "webhook_failed");
+    assert_eq!(failed.len(), 1, "{stdout}");
+    assert!(failed[0]["pending"].as_u64().unwrap() >= 2, "{stdout}");
+    assert!(!stdout.contains(&url), "the webhook URL is not printed");
+    assert!(*hook.refused.lock().unwrap() >= 2, "retried");
+    assert!(hook.accepted.lock().unwrap().is_empty());
+
+    // Run 2: the webhook works again; everything kept is delivered, the
+    // old messages first, then this round's.
+    hook.failing.store(false, Ordering::SeqCst);
+    let leaver = pick_member(&sb, 1);
+    sb.apply_change(Change::for_user(ChangeKind::Deactivate, leaver.clone()))
+        .unwrap();
+    let out = run(&sb, dir.path(), &["watch", "--webhook", &url]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("webhook_failed"), "{stdout}");
+    let got = hook.accepted.lock().unwrap().clone();
+    let admin_at = got
+        .iter()
+        .position(|m| m.starts_with("[HIGH] new-admin") && m.contains(&admin))
+        .unwrap_or_else(|| panic!("new-admin alert lost: {got:#?}"));
+    let leaver_at = got
+        .iter()
+        .position(|m| m.starts_with("[INFO] user-deactivated") && m.contains(&leaver))
+        .unwrap_or_else(|| panic!("deactivation alert missing: {got:#?}"));
+    assert!(admin_at < leaver_at, "kept messages go first: {got:#?}");
+    assert_eq!(
+        got.iter()
+            .filter(|m| m.starts_with("[HIGH] new-admin"))
+            .count(),
+        1,
+        "delivered once: {got:#?}"
+    );
     sb.shutdown().await;
 }

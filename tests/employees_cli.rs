@@ -59,6 +59,7 @@ fn import_json_shape_and_exit_codes() {
         json: true,
         strict: false,
         columns: vec![],
+        alias_domains: vec![],
     };
     let (code, out) = run_import(&conn, &args);
     assert_eq!(code, ExitCode::SUCCESS);
@@ -109,6 +110,7 @@ fn import_with_a_column_override() {
         json: true,
         strict: false,
         columns: vec!["email=mail address".into(), "name=WHO".into()],
+        alias_domains: vec![],
     };
     let (code, out) = run_import(&conn, &args);
     assert_eq!(code, ExitCode::SUCCESS);
@@ -121,6 +123,7 @@ fn import_with_a_column_override() {
         &EmployeesConfig::default(),
         &ImportArgs {
             columns: vec![],
+            alias_domains: vec![],
             ..args
         },
         now(),
@@ -141,6 +144,7 @@ fn report_json_shape() {
             json: true,
             strict: false,
             columns: vec![],
+            alias_domains: vec![],
         },
     );
     let g = zoom();
@@ -266,6 +270,7 @@ fn text_report_puts_the_offboarding_gap_first() {
             json: false,
             strict: false,
             columns: vec![],
+            alias_domains: vec![],
         },
     );
     let g = zoom();

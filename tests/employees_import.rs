@@ -14,6 +14,7 @@ fn opts(strict: bool) -> ImportOptions {
     ImportOptions {
         strict,
         columns: ColumnOverrides::new(),
+        alias_domains: vec![],
         source: "roster.csv".into(),
         now: now(),
     }

@@ -47,6 +47,7 @@ fn setup() -> (
         &ImportOptions {
             strict: true,
             columns: ColumnOverrides::new(),
+            alias_domains: vec![],
             source: "roster.csv".into(),
             now: now(),
         },
@@ -299,6 +300,7 @@ fn decisions_survive_a_new_roster_import() {
         &ImportOptions {
             strict: true,
             columns: ColumnOverrides::new(),
+            alias_domains: vec![],
             source: "roster-2.csv".into(),
             now: now(),
         },
@@ -431,4 +433,41 @@ fn no_roster_means_no_overlay() {
             .is_none()
     );
     assert_eq!(g.entity_count(), 1);
+}
+
+#[test]
+fn alias_domains_stored_with_the_roster_apply_without_config() {
+    let (_dir, conn, g) = setup();
+    employees::import_demo_roster(
+        &conn,
+        "default",
+        ROSTER,
+        &[vec!["corp.com".to_string(), "corp.io".to_string()]],
+        now(),
+    )
+    .unwrap();
+    let data = employees::load(&conn, "default").unwrap().unwrap();
+    assert_eq!(data.info.alias_domains, vec![vec!["corp.com", "corp.io"]]);
+    assert!(
+        data.info.source.starts_with("demo roster "),
+        "{}",
+        data.info.source
+    );
+    // The same roster again is not stored twice.
+    let again = employees::import_demo_roster(
+        &conn,
+        "default",
+        ROSTER,
+        &[vec!["corp.com".to_string(), "corp.io".to_string()]],
+        now(),
+    )
+    .unwrap();
+    assert!(again.is_none());
+    assert_eq!(
+        employees::load(&conn, "default").unwrap().unwrap().info.id,
+        data.info.id
+    );
+    let r = data.report(&g, &MatchOptions::new(today()));
+    let u2 = r.employee_of("zoom_user:u2").unwrap();
+    assert_eq!(u2.matched_by, Some(MatchedBy::AliasDomain));
 }

@@ -10,11 +10,11 @@ use directories::ProjectDirs;
 use tracing_appender::non_blocking::WorkerGuard;
 
 use super::GlobalArgs;
-use crate::config::{Config, ResolvedProfile, process_env};
-use crate::sandbox::RunningSandbox;
+use crate::config::{Config, PollingInterval, ResolvedProfile, SecretSource, process_env};
+use crate::sandbox::{RunningSandbox, Sandbox, SandboxConfig};
 use crate::store::{Snapshot, SnapshotInfo, SnapshotWrite, Store};
 use crate::sync::{FetchedUserSettings, SyncEvent, SyncOptions, SyncResult};
-use crate::zoom::ZoomClient;
+use crate::zoom::{Plan, Secret, ZoomClient};
 
 /// The profile `--demo` runs under.
 pub const DEMO_PROFILE: &str = "demo";
@@ -113,8 +113,43 @@ impl Context {
     /// Starts the in-process sandbox and makes its credentials the `demo`
     /// profile.
     async fn start_demo(&mut self) -> anyhow::Result<()> {
-        // PENDING(sandbox): starts crate::sandbox::Sandbox once it is on main.
-        anyhow::bail!("--demo needs the sandbox, which is not in this build yet")
+        let sb = Sandbox::start(SandboxConfig {
+            users: self.global.demo_users,
+            ..SandboxConfig::default()
+        })
+        .await
+        .context("cannot start the demo sandbox")?;
+        let profile = ResolvedProfile {
+            name: DEMO_PROFILE.to_string(),
+            account_id: sb.account_id().to_string(),
+            client_id: sb.client_id().to_string(),
+            client_secret: Secret::new(sb.client_secret()),
+            secret_source: SecretSource::Demo,
+            account_name: Some("zoomscope demo".to_string()),
+            api_url: sb.api_url(),
+            oauth_url: sb.oauth_url(),
+            plan: Plan::Business,
+            polling_interval: PollingInterval::DEFAULT,
+        };
+        tracing::info!(api_url = %profile.api_url, users = self.global.demo_users, "demo sandbox started");
+        let _ = self.profile.set(profile);
+        // The demo org comes with its HR roster, so employee mapping has
+        // something to show from the first run.
+        let account = sb.org().account;
+        let alias_domains = vec![vec![account.domain.clone(), account.alias_domain.clone()]];
+        let imported = crate::employees::import_demo_roster(
+            self.store()?.conn(),
+            DEMO_PROFILE,
+            &sb.roster_csv(),
+            &alias_domains,
+            chrono::Utc::now(),
+        )
+        .context("cannot import the demo HR roster")?;
+        if let Some(imported) = imported {
+            tracing::info!(employees = imported.imported, "demo roster imported");
+        }
+        self.demo = Some(sb);
+        Ok(())
     }
 
     /// The running demo sandbox (`--demo` only).

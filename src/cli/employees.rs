@@ -47,6 +47,10 @@ pub struct ImportArgs {
     /// department, title, manager_email, status, termination_date, other_emails.
     #[arg(long = "column", value_name = "FIELD=HEADER")]
     pub columns: Vec<String>,
+    /// Domains that are the same mailbox (kept with this roster), e.g.
+    /// `--alias-domain corp.com=corp.io`. The config's `alias_domains` apply too.
+    #[arg(long = "alias-domain", value_name = "A=B")]
+    pub alias_domains: Vec<String>,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -75,22 +79,49 @@ fn parse_category(s: &str) -> Result<Category, String> {
     })
 }
 
-/// Dispatch. WIRING PENDING: the `Context` accessors (`store()`,
-/// `profile_name()`, `config()`, `latest_graph()`) are the sync developer's
-/// and not on main yet; once they are, each arm is one call:
-///
-/// ```ignore
-/// let conn = ctx.store()?.conn();
-/// let cfg = &ctx.config().employees;
-/// Import(a)  => import_cmd(conn, ctx.profile_name(), cfg, &a, Utc::now(), &mut out),
-/// Report(a)  => report_cmd(conn, ctx.profile_name(), cfg, graph.as_ref(), &a, Utc::now(), &mut out),
-/// Link(a)    => decision_cmd(conn, …, graph.as_ref(), DecisionKind::Link, &a, Utc::now(), &mut out),
-/// ```
-pub async fn run(_ctx: &mut Context, _cmd: EmployeesCommand) -> anyhow::Result<ExitCode> {
-    anyhow::bail!(
-        "`employees` needs the snapshot store, which is not wired into the CLI yet \
-         (the library and `*_cmd` functions are ready)"
-    )
+/// Dispatch: reads the `[employees]` config table, opens the store, and for
+/// report/link/unlink loads the latest snapshot (without the overlay:
+/// matching runs once, in the report).
+pub async fn run(ctx: &mut Context, cmd: EmployeesCommand) -> anyhow::Result<ExitCode> {
+    let cfg: EmployeesConfig = ctx.config().section_as("employees")?.unwrap_or_default();
+    let profile = ctx.profile_name().to_string();
+    let store = ctx.store()?;
+    let conn = store.conn();
+    let now = Utc::now();
+    let mut out = std::io::stdout().lock();
+    let latest =
+        || -> anyhow::Result<Option<Graph>> { Ok(store.latest(&profile)?.map(|s| s.graph)) };
+    match cmd {
+        EmployeesCommand::Import(a) => import_cmd(conn, &profile, &cfg, &a, now, &mut out),
+        EmployeesCommand::Report(a) => {
+            let g = latest()?;
+            report_cmd(conn, &profile, &cfg, g.as_ref(), &a, now, &mut out)
+        }
+        EmployeesCommand::Link(a) => {
+            let g = latest()?;
+            decision_cmd(
+                conn,
+                &profile,
+                g.as_ref(),
+                DecisionKind::Link,
+                &a,
+                now,
+                &mut out,
+            )
+        }
+        EmployeesCommand::Unlink(a) => {
+            let g = latest()?;
+            decision_cmd(
+                conn,
+                &profile,
+                g.as_ref(),
+                DecisionKind::Unlink,
+                &a,
+                now,
+                &mut out,
+            )
+        }
+    }
 }
 
 /// `employees import`. Exit 0 when a roster was stored, 2 when nothing was
@@ -120,6 +151,7 @@ pub fn import_cmd(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| args.file.display().to_string()),
+        alias_domains: EmployeesConfig::parse_alias_specs(&args.alias_domains),
         now,
     };
     let outcome = employees::import_text(conn, profile, &text, &opts)?;

@@ -64,6 +64,7 @@ fn info_json(ctx: &Context) -> anyhow::Result<Value> {
         if p.is_none() && last.is_none() && name != ctx.profile_name() {
             continue;
         }
+        let last_account = last.as_ref().map(|i| i.account_id.clone());
         let last_sync = last.map(|i| {
             let count =
                 |f: fn(&StepOutcome) -> bool| i.steps.iter().filter(|s| f(&s.outcome)).count();
@@ -77,14 +78,20 @@ fn info_json(ctx: &Context) -> anyhow::Result<Value> {
                 "steps_failed": count(|o| matches!(o, StepOutcome::Failed { .. })),
             })
         });
-        let env_or =
-            |var: &str, v: Option<&String>| env.get(var).map(str::to_string).or_else(|| v.cloned());
+        // The ZOOM_* variables override whichever profile is in use.
+        let current = name == ctx.profile_name();
+        let env_or = |var: &str, v: Option<&String>| {
+            env.get(var)
+                .filter(|_| current)
+                .map(str::to_string)
+                .or_else(|| v.cloned())
+        };
         profiles.push(json!({
             "name": name,
             "in_config": p.is_some(),
-            "account_id": env_or(ENV_ACCOUNT_ID, p.and_then(|p| p.account_id.as_ref())),
+            "account_id": env_or(ENV_ACCOUNT_ID, p.and_then(|p| p.account_id.as_ref())).or(last_account),
             "client_id": env_or(ENV_CLIENT_ID, p.and_then(|p| p.client_id.as_ref())),
-            "client_secret": secret_source(p, env_secret),
+            "client_secret": secret_source(p, env_secret && current),
             "account_name": p.and_then(|p| p.account_name.clone()),
             "api_url": p.and_then(|p| p.api_url.clone()),
             "plan": p.and_then(|p| p.plan),

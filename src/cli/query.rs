@@ -97,7 +97,13 @@ pub async fn run(ctx: &mut Context, args: QueryArgs) -> anyhow::Result<ExitCode>
             return Ok(ExitCode::from(exit::USAGE));
         }
     };
-    let graph = load_graph(ctx).await?;
+    let Some(graph) = load_graph(ctx).await? else {
+        eprintln!(
+            "no snapshot of profile `{}` yet: run `zoomscope sync` first (or try `zoomscope --demo query …`)",
+            for_terminal(ctx.profile_name())
+        );
+        return Ok(ExitCode::from(exit::USAGE));
+    };
     let result = match query::execute(&graph, &parsed, chrono::Utc::now()) {
         Ok(r) => r,
         Err(e) => {
@@ -109,14 +115,21 @@ pub async fn run(ctx: &mut Context, args: QueryArgs) -> anyhow::Result<ExitCode>
     Ok(ExitCode::SUCCESS)
 }
 
-/// The latest snapshot's graph (with the employee overlay).
-async fn load_graph(ctx: &mut Context) -> anyhow::Result<Graph> {
-    // The CLI context (sync developer) will provide `ctx.latest_graph()`;
-    // until it lands on main there is no store to read from.
-    let _ = ctx;
-    anyhow::bail!(
-        "no snapshot store is available in this build yet (run `zoomscope sync` once it is)"
-    )
+/// The latest snapshot's graph (with the employee overlay). With `--demo`
+/// and no snapshot yet, syncs the demo sandbox first so that
+/// `zoomscope --demo query …` works on its own.
+async fn load_graph(ctx: &mut Context) -> anyhow::Result<Option<Graph>> {
+    if let Some(snapshot) = ctx.latest_graph()? {
+        return Ok(Some(snapshot.graph));
+    }
+    if !ctx.is_demo() {
+        return Ok(None);
+    }
+    // Progress events are not shown here; dropping the receiver discards them.
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    ctx.sync_now(crate::sync::SyncOptions::default(), tx)
+        .await?;
+    Ok(ctx.latest_graph()?.map(|s| s.graph))
 }
 
 fn read_query_file(path: &std::path::Path) -> anyhow::Result<String> {

@@ -19,6 +19,7 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -27,6 +28,65 @@ use crate::graph::{EntityId, EntityType, Graph, normalize_email};
 
 use super::roster::Employee;
 use super::storage::{Decision, DecisionKind};
+
+/// The Fx hash (as in rustc): a multiply-rotate per 8 bytes, several times
+/// faster than SipHash on short keys like e-mails and ids. Matching hashes
+/// each key a handful of times for 200,000 rows, which is where SipHash cost
+/// showed in the benchmark. Not DoS-resistant; the keys come from the admin's
+/// own roster and Zoom account.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+impl FxHasher {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        // Fx leaves the low bits weak, and hashbrown picks buckets from the
+        // low bits: finish with murmur3's avalanche so similar keys
+        // (user1@…, user2@…) spread out.
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+}
+
+pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+fn fx_map<K, V>(capacity: usize) -> FxMap<K, V> {
+    FxMap::with_capacity_and_hasher(capacity, BuildHasherDefault::default())
+}
 
 /// How a pair was matched (the `matchedBy` property of the IS relationship).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -82,6 +142,19 @@ impl AliasDomains {
         self.0.is_empty()
     }
 
+    /// Adds groups (e.g. those stored with a roster); domains already mapped
+    /// keep their mapping.
+    pub fn extend<G, S>(&mut self, groups: G)
+    where
+        G: IntoIterator,
+        G::Item: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        for (d, c) in AliasDomains::new(groups).0 {
+            self.0.entry(d).or_insert(c);
+        }
+    }
+
     /// The address with its domain folded; `email` must already be normalised.
     pub fn fold<'a>(&self, email: &'a str) -> Cow<'a, str> {
         if let Some((local, domain)) = email.rsplit_once('@')
@@ -111,55 +184,46 @@ impl MatchOptions {
     }
 }
 
-/// The Zoom-side facts matching uses, read once from the graph.
+/// The Zoom-side facts matching uses, borrowed from the graph (no copies:
+/// 100,000 users are read on every report).
 #[derive(Debug, Clone)]
-pub struct ZoomUser {
+pub struct ZoomUser<'g> {
     pub entity: EntityId,
-    pub key: String,
+    pub key: &'g str,
     /// Normalised (trimmed, lower-cased); empty when the user has none.
-    pub email: String,
-    pub unique_id: Option<String>,
+    pub email: Cow<'g, str>,
+    pub unique_id: Option<&'g str>,
     /// Zoom `status` (`active`, `inactive`, `pending`).
-    pub status: Option<String>,
-    pub name: Option<String>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
+    pub status: Option<&'g str>,
+    pub name: Option<&'g str>,
+    pub first_name: Option<&'g str>,
+    pub last_name: Option<&'g str>,
 }
 
-impl ZoomUser {
+impl<'g> ZoomUser<'g> {
     /// Whether the Zoom account can still sign in (`status` active).
     pub fn is_active(&self) -> bool {
-        self.status.as_deref() == Some("active")
+        self.status == Some("active")
     }
 
     /// All `zoom_user` entities of a graph.
-    pub fn from_graph(graph: &Graph) -> Vec<ZoomUser> {
+    pub fn from_graph(graph: &'g Graph) -> Vec<ZoomUser<'g>> {
         graph
             .of_type(EntityType::User)
             .iter()
             .map(|&id| {
                 let e = graph.entity(id);
-                let s = |p: &str| {
-                    e.props
-                        .str(p)
-                        .map(str::trim)
-                        .filter(|v| !v.is_empty())
-                        .map(str::to_string)
-                };
+                let s = |p: &str| e.props.str(p).map(str::trim).filter(|v| !v.is_empty());
                 let status = s("status").or_else(|| {
                     e.props
                         .get("active")
                         .and_then(|v| v.as_bool())
-                        .map(|a| if a { "active" } else { "inactive" }.to_string())
+                        .map(|a| if a { "active" } else { "inactive" })
                 });
                 ZoomUser {
                     entity: id,
-                    key: e.key.clone(),
-                    email: e
-                        .props
-                        .str("email")
-                        .map(normalize_email)
-                        .unwrap_or_default(),
+                    key: e.key.as_str(),
+                    email: e.props.str("email").map(normalized).unwrap_or_default(),
                     unique_id: s("employeeUniqueId"),
                     status,
                     name: s("displayName").or_else(|| s("name")),
@@ -168,6 +232,16 @@ impl ZoomUser {
                 }
             })
             .collect()
+    }
+}
+
+/// [`normalize_email`] without a copy when the address is already normal.
+fn normalized(s: &str) -> Cow<'_, str> {
+    let t = s.trim();
+    if t.chars().any(char::is_uppercase) {
+        Cow::Owned(normalize_email(t))
+    } else {
+        Cow::Borrowed(t)
     }
 }
 
@@ -224,18 +298,101 @@ pub fn match_users(
     let mut out = Matching::default();
 
     // --- manual decisions -------------------------------------------------
-    let mut user_by_key: HashMap<&str, usize> = HashMap::with_capacity(users.len());
-    let mut users_by_email: HashMap<&str, Vec<usize>> = HashMap::with_capacity(users.len());
+    let unlinked = apply_decisions(
+        users,
+        employees,
+        decisions,
+        &mut user_done,
+        &mut emp_done,
+        &mut out,
+    );
+
+    // --- automatic rules, strongest first ---------------------------------
+    let mut uf = UnionFind::new(users.len() + employees.len());
+    for rule in [
+        MatchedBy::EmployeeUniqueId,
+        MatchedBy::Email,
+        MatchedBy::AliasDomain,
+        MatchedBy::OtherEmail,
+    ] {
+        if rule == MatchedBy::AliasDomain && opts.alias_domains.is_empty() {
+            continue;
+        }
+        let index = employee_index(employees, &emp_done, rule, &opts.alias_domains);
+        if index.is_empty() {
+            continue;
+        }
+        let mut candidates: Vec<(usize, usize)> = Vec::new();
+        for (u, user) in users.iter().enumerate() {
+            if user_done[u] {
+                continue;
+            }
+            let key: Cow<'_, str> = match rule {
+                MatchedBy::EmployeeUniqueId => match user.unique_id {
+                    Some(id) => Cow::Borrowed(id),
+                    None => continue,
+                },
+                MatchedBy::Email => Cow::Borrowed(user.email.as_ref()),
+                _ => opts.alias_domains.fold(&user.email),
+            };
+            if key.is_empty() {
+                continue;
+            }
+            if let Some(slot) = index.get(key.as_ref()) {
+                for &e in slot.iter() {
+                    if unlinked.is_empty() || !unlinked.contains(&(u, e)) {
+                        candidates.push((u, e));
+                    }
+                }
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        settle(
+            &candidates,
+            rule,
+            users.len(),
+            &mut uf,
+            &mut user_done,
+            &mut emp_done,
+            &mut out,
+        );
+    }
+
+    out.unmatched_users = (0..users.len()).filter(|&u| !user_done[u]).collect();
+    out.unmatched_employees = (0..employees.len()).filter(|&e| !emp_done[e]).collect();
+    suggest(users, employees, &mut out);
+    out
+}
+
+/// Applies manual decisions: links become pairs (settling both sides), and
+/// the returned set holds the pairs that must never be matched.
+fn apply_decisions(
+    users: &[ZoomUser],
+    employees: &[Employee],
+    decisions: &[Decision],
+    user_done: &mut [bool],
+    emp_done: &mut [bool],
+    out: &mut Matching,
+) -> HashSet<(usize, usize)> {
+    let mut unlinked: HashSet<(usize, usize)> = HashSet::new();
+    if decisions.is_empty() {
+        return unlinked;
+    }
+    let mut user_by_key: FxMap<&str, usize> = fx_map(users.len());
+    let mut users_by_email: FxMap<&str, Vec<usize>> = fx_map(users.len());
     for (i, u) in users.iter().enumerate() {
-        user_by_key.insert(u.key.as_str(), i);
+        user_by_key.insert(u.key, i);
         if !u.email.is_empty() {
-            users_by_email.entry(u.email.as_str()).or_default().push(i);
+            users_by_email.entry(u.email.as_ref()).or_default().push(i);
         }
     }
+    let wanted: HashSet<&str> = decisions.iter().map(|d| d.employee_key.as_str()).collect();
     let emp_by_key: HashMap<String, usize> = employees
         .iter()
         .enumerate()
         .map(|(i, e)| (e.key(), i))
+        .filter(|(k, _)| wanted.contains(k.as_str()))
         .collect();
     let resolve_user = |r: &str| -> Vec<usize> {
         if let Some(&i) = user_by_key.get(r) {
@@ -246,7 +403,6 @@ pub fn match_users(
             .cloned()
             .unwrap_or_default()
     };
-    let mut unlinked: HashSet<(usize, usize)> = HashSet::new();
     // user → employee; later decisions override earlier ones.
     let mut links: HashMap<usize, usize> = HashMap::new();
     for d in decisions {
@@ -279,63 +435,34 @@ pub fn match_users(
             by: MatchedBy::Manual,
         });
     }
+    unlinked
+}
 
-    // --- automatic rules, strongest first ---------------------------------
-    let mut uf = UnionFind::new(users.len() + employees.len());
-    for rule in [
-        MatchedBy::EmployeeUniqueId,
-        MatchedBy::Email,
-        MatchedBy::AliasDomain,
-        MatchedBy::OtherEmail,
-    ] {
-        if rule == MatchedBy::AliasDomain && opts.alias_domains.is_empty() {
-            continue;
+/// The employees sharing one key: the first inline, more (rare) in a Vec
+/// that does not allocate while empty.
+#[derive(Debug)]
+struct Slot {
+    first: usize,
+    more: Vec<usize>,
+}
+
+impl Slot {
+    fn push(&mut self, e: usize) {
+        if self.first != e && self.more.last() != Some(&e) {
+            self.more.push(e);
         }
-        let index = employee_index(employees, &emp_done, rule, &opts.alias_domains);
-        if index.is_empty() {
-            continue;
-        }
-        let mut candidates: Vec<(usize, usize)> = Vec::new();
-        for (u, user) in users.iter().enumerate() {
-            if user_done[u] {
-                continue;
-            }
-            let key: Cow<'_, str> = match rule {
-                MatchedBy::EmployeeUniqueId => match &user.unique_id {
-                    Some(id) => Cow::Borrowed(id.as_str()),
-                    None => continue,
-                },
-                MatchedBy::Email => Cow::Borrowed(user.email.as_str()),
-                _ => opts.alias_domains.fold(&user.email),
-            };
-            if key.is_empty() {
-                continue;
-            }
-            if let Some(es) = index.get(key.as_ref()) {
-                for &e in es {
-                    if !unlinked.contains(&(u, e)) {
-                        candidates.push((u, e));
-                    }
-                }
-            }
-        }
-        candidates.sort_unstable();
-        candidates.dedup();
-        settle(
-            &candidates,
-            rule,
-            users.len(),
-            &mut uf,
-            &mut user_done,
-            &mut emp_done,
-            &mut out,
-        );
     }
 
-    out.unmatched_users = (0..users.len()).filter(|&u| !user_done[u]).collect();
-    out.unmatched_employees = (0..employees.len()).filter(|&e| !emp_done[e]).collect();
-    suggest(users, employees, &mut out);
-    out
+    fn iter(&self) -> impl Iterator<Item = &usize> {
+        std::iter::once(&self.first).chain(self.more.iter())
+    }
+}
+
+fn add<'a>(index: &mut FxMap<Cow<'a, str>, Slot>, key: Cow<'a, str>, e: usize) {
+    index.entry(key).and_modify(|s| s.push(e)).or_insert(Slot {
+        first: e,
+        more: Vec::new(),
+    });
 }
 
 /// Employees not yet settled, by the key a rule matches on.
@@ -344,8 +471,8 @@ fn employee_index<'a>(
     done: &[bool],
     rule: MatchedBy,
     aliases: &AliasDomains,
-) -> HashMap<Cow<'a, str>, Vec<usize>> {
-    let mut index: HashMap<Cow<'a, str>, Vec<usize>> = HashMap::with_capacity(employees.len());
+) -> FxMap<Cow<'a, str>, Slot> {
+    let mut index: FxMap<Cow<'a, str>, Slot> = fx_map(employees.len());
     for (e, emp) in employees.iter().enumerate() {
         if done[e] {
             continue;
@@ -353,17 +480,14 @@ fn employee_index<'a>(
         match rule {
             MatchedBy::EmployeeUniqueId => {
                 if let Some(id) = emp.unique_id() {
-                    index.entry(Cow::Borrowed(id)).or_default().push(e);
+                    add(&mut index, Cow::Borrowed(id), e);
                 }
             }
-            MatchedBy::Email => index.entry(Cow::Borrowed(&emp.email)).or_default().push(e),
-            MatchedBy::AliasDomain => index.entry(aliases.fold(&emp.email)).or_default().push(e),
+            MatchedBy::Email => add(&mut index, Cow::Borrowed(&emp.email), e),
+            MatchedBy::AliasDomain => add(&mut index, aliases.fold(&emp.email), e),
             MatchedBy::OtherEmail => {
                 for o in &emp.other_emails {
-                    let list = index.entry(aliases.fold(o)).or_default();
-                    if list.last() != Some(&e) {
-                        list.push(e);
-                    }
+                    add(&mut index, aliases.fold(o), e);
                 }
             }
             MatchedBy::Manual => {}
@@ -386,15 +510,40 @@ fn settle(
     if candidates.is_empty() {
         return;
     }
+    // Most candidates are one user ↔ one employee: settle those by degree
+    // and keep the union-find for the (few) tangled ones.
+    let mut user_deg = vec![0u32; user_done.len()];
+    let mut emp_deg = vec![0u32; emp_done.len()];
     for &(u, e) in candidates {
+        user_deg[u] += 1;
+        emp_deg[e] += 1;
+    }
+    let mut tangled: Vec<(usize, usize)> = Vec::new();
+    for &(u, e) in candidates {
+        if user_deg[u] == 1 && emp_deg[e] == 1 {
+            user_done[u] = true;
+            emp_done[e] = true;
+            out.pairs.push(Pair {
+                user: u,
+                employee: e,
+                by: rule,
+            });
+        } else {
+            tangled.push((u, e));
+        }
+    }
+    if tangled.is_empty() {
+        return;
+    }
+    for &(u, e) in &tangled {
         uf.reset(u);
         uf.reset(n_users + e);
     }
-    for &(u, e) in candidates {
+    for &(u, e) in &tangled {
         uf.union(u, n_users + e);
     }
-    let mut components: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
-    for &(u, e) in candidates {
+    let mut components: FxMap<usize, Vec<(usize, usize)>> = fx_map(tangled.len());
+    for &(u, e) in &tangled {
         components.entry(uf.find(u)).or_default().push((u, e));
     }
     let mut components: Vec<Vec<(usize, usize)>> = components.into_values().collect();
@@ -404,14 +553,8 @@ fn settle(
             user_done[u] = true;
             emp_done[e] = true;
         }
-        match pairs.as_slice() {
-            [(u, e)] => out.pairs.push(Pair {
-                user: *u,
-                employee: *e,
-                by: rule,
-            }),
-            _ => out.ambiguous.push(Ambiguity { pairs, by: rule }),
-        }
+        // Every component here has a node of degree > 1: ambiguous.
+        out.ambiguous.push(Ambiguity { pairs, by: rule });
     }
 }
 
@@ -507,12 +650,7 @@ fn suggest(users: &[ZoomUser], employees: &[Employee], out: &mut Matching) {
             let z = &users[u];
             (
                 u,
-                blocking_keys(
-                    z.first_name.as_deref(),
-                    z.last_name.as_deref(),
-                    z.name.as_deref(),
-                    &z.email,
-                ),
+                blocking_keys(z.first_name, z.last_name, z.name, &z.email),
             )
         })
         .collect();
@@ -540,7 +678,7 @@ fn suggestions_for(
     from: &[(usize, [Option<String>; 3])],
     to: &[(usize, [Option<String>; 3])],
 ) -> HashMap<usize, Vec<Suggestion>> {
-    let mut blocks: [HashMap<&str, Vec<usize>>; 3] = Default::default();
+    let mut blocks: [FxMap<&str, Vec<usize>>; 3] = Default::default();
     for (idx, keys) in to {
         for (k, block) in keys.iter().zip(blocks.iter_mut()) {
             if let Some(k) = k {

@@ -75,6 +75,15 @@ impl AliasDomainGroup {
 }
 
 impl EmployeesConfig {
+    /// Reads the `[employees]` table (`Config::section("employees")`);
+    /// absent means defaults.
+    pub fn from_section(section: Option<&toml::Value>) -> Result<Self, toml::de::Error> {
+        match section {
+            None => Ok(Self::default()),
+            Some(v) => v.clone().try_into(),
+        }
+    }
+
     pub fn alias_domains(&self) -> AliasDomains {
         AliasDomains::new(self.alias_domains.iter().map(AliasDomainGroup::domains))
     }
@@ -89,6 +98,22 @@ impl EmployeesConfig {
 
     /// The config's column overrides plus `--column field=HEADER` specs
     /// (which win).
+    /// Parses `--alias-domain` values (`corp.com=corp.io`, several `=` or
+    /// `,` allowed) into domain groups.
+    pub fn parse_alias_specs(specs: &[String]) -> Vec<Vec<String>> {
+        specs
+            .iter()
+            .map(|s| AliasDomainGroup::Text(s.clone()).domains())
+            .map(|g| {
+                g.into_iter()
+                    .map(|d| d.trim().to_lowercase())
+                    .filter(|d| !d.is_empty())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|g| g.len() >= 2)
+            .collect()
+    }
+
     pub fn column_overrides(&self, specs: &[String]) -> Result<ColumnOverrides, RosterError> {
         let mut o = ColumnOverrides::from_table(&self.columns)?;
         for s in specs {
@@ -126,6 +151,10 @@ pub struct ImportOptions {
     pub columns: ColumnOverrides,
     /// Where the roster came from (file name), kept with the snapshot.
     pub source: String,
+    /// Groups of equivalent e-mail domains, kept with the snapshot and
+    /// merged with the config's when matching (`--alias-domain a.com=a.io`;
+    /// `--demo` passes the sandbox's).
+    pub alias_domains: Vec<Vec<String>>,
     pub now: DateTime<Utc>,
 }
 
@@ -183,6 +212,7 @@ pub fn import_text(
         &opts.source,
         &parsed.employees,
         parsed.errors.len(),
+        &opts.alias_domains,
         opts.now,
     )?;
     tracing::info!(
@@ -200,13 +230,26 @@ pub fn import_text(
 }
 
 /// `--demo` setup: imports the sandbox's generated roster CSV
-/// (`RunningSandbox::roster_csv()`) for `profile`, keeping good rows.
+/// (`RunningSandbox::roster_csv()`) for `profile`, keeping good rows, with
+/// the org's alias domain (`[org.account.domain, org.account.alias_domain]`)
+/// stored alongside so matching folds it without any config.
+///
+/// Every `--demo` run calls this; the roster's digest is part of its source
+/// name, so an unchanged roster is not stored again (roster history would
+/// otherwise grow by one snapshot per command). Returns `None` then.
 pub fn import_demo_roster(
     conn: &Connection,
     profile: &str,
     csv: &str,
+    alias_domains: &[Vec<String>],
     now: DateTime<Utc>,
-) -> Result<ImportOutcome, EmployeesError> {
+) -> Result<Option<ImportOutcome>, EmployeesError> {
+    let source = format!("demo roster {:016x}", fnv1a64(csv.as_bytes()));
+    if let Some(current) = load(conn, profile)?
+        && current.info.source == source
+    {
+        return Ok(None);
+    }
     import_text(
         conn,
         profile,
@@ -214,10 +257,12 @@ pub fn import_demo_roster(
         &ImportOptions {
             strict: false,
             columns: ColumnOverrides::new(),
-            source: "demo roster".to_string(),
+            source,
+            alias_domains: alias_domains.to_vec(),
             now,
         },
     )
+    .map(Some)
 }
 
 /// The current roster and the manual decisions of a profile.
@@ -229,8 +274,15 @@ pub struct RosterData {
 }
 
 impl RosterData {
+    /// Matches `graph` against this roster. The roster's stored alias
+    /// domains are added to `opts`' (the config's).
     pub fn report(&self, graph: &Graph, opts: &MatchOptions) -> Report {
-        report::report(graph, &self.employees, &self.decisions, opts)
+        if self.info.alias_domains.is_empty() {
+            return report::report(graph, &self.employees, &self.decisions, opts);
+        }
+        let mut opts = opts.clone();
+        opts.alias_domains.extend(self.info.alias_domains.iter());
+        report::report(graph, &self.employees, &self.decisions, &opts)
     }
 }
 
@@ -409,4 +461,42 @@ pub fn resolve_employee<'a>(
         .filter(|e| e.other_emails.contains(&email))
         .collect();
     one(by_other)?.ok_or_else(|| EmployeesError::UnknownEmployee(wanted.to_string()))
+}
+
+/// FNV-1a, 64 bit: a stable digest (std's hasher is randomly seeded per process).
+fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_section_reads_columns_and_both_alias_forms() {
+        let v: toml::Value = toml::from_str(
+            r#"
+            alias_domains = [["corp.com", "corp.io"], "acme.com = acme.co.uk"]
+            [columns]
+            email = "Primary Mail"
+            "#,
+        )
+        .unwrap();
+        let c = EmployeesConfig::from_section(Some(&v)).unwrap();
+        assert_eq!(
+            c.columns.get("email").map(String::as_str),
+            Some("Primary Mail")
+        );
+        let a = c.alias_domains();
+        assert_eq!(a.fold("x@corp.io"), "x@corp.com");
+        assert_eq!(a.fold("x@acme.co.uk"), "x@acme.com");
+        assert_eq!(
+            EmployeesConfig::from_section(None).unwrap(),
+            EmployeesConfig::default()
+        );
+        let bad: toml::Value = toml::from_str("colums = {}").unwrap();
+        assert!(EmployeesConfig::from_section(Some(&bad)).is_err());
+    }
 }

@@ -4,11 +4,9 @@
 //! Person WITH status='terminated'`), alerts and the TUI then see employees
 //! like any other entity.
 
-use std::sync::Arc;
-
 use serde_json::Value;
 
-use crate::graph::{Entity, EntityType, Graph, GraphError, Interner, Props, RelType};
+use crate::graph::{Entity, EntityType, Graph, GraphError, Interner, PropName, Props, RelType};
 
 use super::report::{Category, Report};
 use super::roster::{Employee, EmployeeStatus};
@@ -30,7 +28,8 @@ pub fn overlay_report(
     report: &Report,
 ) -> Result<OverlayStats, GraphError> {
     let today = report.today;
-    let mut names = Interner::default();
+    let mut interner = Interner::default();
+    let names = PersonNames::new(&mut interner);
     let mut stats = OverlayStats::default();
     for e in employees {
         let key = e.key();
@@ -42,11 +41,11 @@ pub fn overlay_report(
             None => e.status,
         };
         let mut entity = Entity::new(EntityType::Employee, key);
-        entity.props = person_props(e, status, &mut names);
+        entity.props = person_props(e, status, &names);
         graph.add_entity(entity)?;
         stats.employees += 1;
     }
-    let matched_by: Arc<str> = names.intern("matchedBy");
+    let matched_by = names.get("matchedBy");
     for cat in [Category::TerminatedButActive, Category::Matched] {
         for row in report.rows(cat) {
             let (Some(u), Some(emp)) = (&row.user, &row.employee) else {
@@ -64,30 +63,52 @@ pub fn overlay_report(
     Ok(stats)
 }
 
+/// Property names of a Person, interned once per overlay (not per entity).
+struct PersonNames {
+    names: [PropName; 14],
+}
+
+const PERSON_PROPS: [&str; 14] = [
+    "active",
+    "department",
+    "email",
+    "employeeId",
+    "employeeUniqueId",
+    "firstName",
+    "lastName",
+    "managerEmail",
+    "name",
+    "otherEmails",
+    "status",
+    "terminationDate",
+    "title",
+    "matchedBy",
+];
+
+impl PersonNames {
+    fn new(interner: &mut Interner) -> Self {
+        PersonNames {
+            names: PERSON_PROPS.map(|n| interner.intern(n)),
+        }
+    }
+
+    fn get(&self, name: &str) -> PropName {
+        let i = PERSON_PROPS.iter().position(|n| *n == name).unwrap_or(0);
+        self.names[i].clone()
+    }
+}
+
 /// JupiterOne-style camelCase properties of a Person. Absent values are
-/// left out rather than stored as null.
-fn person_props(e: &Employee, status: EmployeeStatus, names: &mut Interner) -> Props {
-    let mut p = Props::with_capacity(14);
+/// left out rather than stored as null. Inserted in name order, so each
+/// insert appends.
+fn person_props(e: &Employee, status: EmployeeStatus, names: &PersonNames) -> Props {
+    let mut p = Props::with_capacity(13);
     let mut put = |k: &str, v: Option<Value>| {
         if let Some(v) = v {
-            p.insert(names.intern(k), v);
+            p.insert(names.get(k), v);
         }
     };
     let s = |v: &Option<String>| v.as_ref().map(|x| Value::from(x.as_str()));
-    put("employeeId", s(&e.employee_id));
-    put("employeeUniqueId", s(&e.employee_unique_id));
-    put("email", Some(Value::from(e.email.as_str())));
-    put("name", e.display_name().map(Value::from));
-    put("firstName", s(&e.first_name));
-    put("lastName", s(&e.last_name));
-    put("department", s(&e.department));
-    put("title", s(&e.title));
-    put("managerEmail", s(&e.manager_email));
-    put("status", Some(Value::from(status.as_str())));
-    put(
-        "terminationDate",
-        e.termination_date.map(|d| Value::from(d.to_string())),
-    );
     put(
         "active",
         Some(Value::from(matches!(
@@ -95,6 +116,14 @@ fn person_props(e: &Employee, status: EmployeeStatus, names: &mut Interner) -> P
             EmployeeStatus::Active | EmployeeStatus::Leave
         ))),
     );
+    put("department", s(&e.department));
+    put("email", Some(Value::from(e.email.as_str())));
+    put("employeeId", s(&e.employee_id));
+    put("employeeUniqueId", s(&e.employee_unique_id));
+    put("firstName", s(&e.first_name));
+    put("lastName", s(&e.last_name));
+    put("managerEmail", s(&e.manager_email));
+    put("name", e.display_name().map(Value::from));
     if !e.other_emails.is_empty() {
         put(
             "otherEmails",
@@ -106,5 +135,11 @@ fn person_props(e: &Employee, status: EmployeeStatus, names: &mut Interner) -> P
             )),
         );
     }
+    put("status", Some(Value::from(status.as_str())));
+    put(
+        "terminationDate",
+        e.termination_date.map(|d| Value::from(d.to_string())),
+    );
+    put("title", s(&e.title));
     p
 }

@@ -229,16 +229,13 @@ pub fn build(users: &[ZoomUser], employees: &[Employee], m: &Matching, today: Na
         let z = &users[u];
         UserSide {
             entity: z.entity,
-            key: z.key.clone(),
-            email: (!z.email.is_empty()).then(|| z.email.clone()),
-            name: z.name.clone().or_else(|| {
-                let parts: Vec<&str> = [z.first_name.as_deref(), z.last_name.as_deref()]
-                    .into_iter()
-                    .flatten()
-                    .collect();
+            key: z.key.to_string(),
+            email: (!z.email.is_empty()).then(|| z.email.to_string()),
+            name: z.name.map(str::to_string).or_else(|| {
+                let parts: Vec<&str> = [z.first_name, z.last_name].into_iter().flatten().collect();
                 (!parts.is_empty()).then(|| parts.join(" "))
             }),
-            status: z.status.clone(),
+            status: z.status.map(str::to_string),
         }
     };
     let emp_side = |e: usize| {
@@ -288,8 +285,8 @@ pub fn build(users: &[ZoomUser], employees: &[Employee], m: &Matching, today: Na
     let to_user_suggestion = |s: &Suggestion| {
         let z = &users[s.index];
         RowSuggestion {
-            key: z.key.clone(),
-            email: (!z.email.is_empty()).then(|| z.email.clone()),
+            key: z.key.to_string(),
+            email: (!z.email.is_empty()).then(|| z.email.to_string()),
             name: user_side(s.index).name,
             reason: s.reason,
         }

@@ -28,7 +28,8 @@ pub fn ensure_schema(conn: &Connection) -> Result<(), StorageError> {
             imported_at TEXT NOT NULL,
             source TEXT NOT NULL,
             employee_count INTEGER NOT NULL,
-            error_count INTEGER NOT NULL
+            error_count INTEGER NOT NULL,
+            alias_domains TEXT NOT NULL DEFAULT '[]'
         );
         CREATE INDEX IF NOT EXISTS employees_rosters_profile ON employees_rosters(profile, id);
         CREATE TABLE IF NOT EXISTS employees_rows (
@@ -58,6 +59,17 @@ pub fn ensure_schema(conn: &Connection) -> Result<(), StorageError> {
             PRIMARY KEY (profile, user_ref, employee_key)
         );",
     )?;
+    // Rosters stored before alias domains were kept with them.
+    let has_aliases: bool = conn
+        .prepare(
+            "SELECT 1 FROM pragma_table_info('employees_rosters') WHERE name = 'alias_domains'",
+        )?
+        .exists([])?;
+    if !has_aliases {
+        conn.execute_batch(
+            "ALTER TABLE employees_rosters ADD COLUMN alias_domains TEXT NOT NULL DEFAULT '[]'",
+        )?;
+    }
     Ok(())
 }
 
@@ -71,6 +83,9 @@ pub struct RosterInfo {
     pub source: String,
     pub employee_count: usize,
     pub error_count: usize,
+    /// Groups of equivalent e-mail domains given with this import (merged
+    /// with the config's when matching).
+    pub alias_domains: Vec<Vec<String>>,
 }
 
 /// A manual decision about one (Zoom user, employee) pair.
@@ -104,25 +119,31 @@ pub struct Decision {
 
 /// Stores a roster as a new snapshot (the previous ones stay as history) in
 /// one transaction, and returns its info.
+#[allow(clippy::too_many_arguments)]
 pub fn save_roster(
     conn: &Connection,
     profile: &str,
     source: &str,
     employees: &[Employee],
     error_count: usize,
+    alias_domains: &[Vec<String>],
     imported_at: DateTime<Utc>,
 ) -> Result<RosterInfo, StorageError> {
     ensure_schema(conn)?;
+    let aliases = serde_json::to_string(alias_domains)
+        .map_err(|err| StorageError::Corrupt(err.to_string()))?;
     let tx = conn.unchecked_transaction()?;
     tx.execute(
-        "INSERT INTO employees_rosters (profile, imported_at, source, employee_count, error_count)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO employees_rosters
+           (profile, imported_at, source, employee_count, error_count, alias_domains)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
             profile,
             imported_at.to_rfc3339(),
             source,
             employees.len() as i64,
-            error_count as i64
+            error_count as i64,
+            aliases
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -163,12 +184,16 @@ pub fn save_roster(
         source: source.to_string(),
         employee_count: employees.len(),
         error_count,
+        alias_domains: alias_domains.to_vec(),
     })
 }
 
-fn roster_info(
-    row: &rusqlite::Row<'_>,
-) -> rusqlite::Result<(i64, String, String, String, i64, i64)> {
+type InfoRow = (i64, String, String, String, i64, i64, String);
+
+const INFO_COLUMNS: &str =
+    "id, profile, imported_at, source, employee_count, error_count, alias_domains";
+
+fn roster_info(row: &rusqlite::Row<'_>) -> rusqlite::Result<InfoRow> {
     Ok((
         row.get(0)?,
         row.get(1)?,
@@ -176,11 +201,12 @@ fn roster_info(
         row.get(3)?,
         row.get(4)?,
         row.get(5)?,
+        row.get(6)?,
     ))
 }
 
 fn to_info(
-    (id, profile, at, source, n, errs): (i64, String, String, String, i64, i64),
+    (id, profile, at, source, n, errs, aliases): InfoRow,
 ) -> Result<RosterInfo, StorageError> {
     let imported_at = DateTime::parse_from_rfc3339(&at)
         .map_err(|e| StorageError::Corrupt(format!("imported_at {at:?}: {e}")))?
@@ -192,16 +218,17 @@ fn to_info(
         source,
         employee_count: usize::try_from(n).unwrap_or(0),
         error_count: usize::try_from(errs).unwrap_or(0),
+        alias_domains: serde_json::from_str(&aliases)
+            .map_err(|e| StorageError::Corrupt(format!("alias_domains {aliases:?}: {e}")))?,
     })
 }
 
 /// Every import for a profile, oldest first.
 pub fn rosters(conn: &Connection, profile: &str) -> Result<Vec<RosterInfo>, StorageError> {
     ensure_schema(conn)?;
-    let mut stmt = conn.prepare(
-        "SELECT id, profile, imported_at, source, employee_count, error_count
-         FROM employees_rosters WHERE profile = ?1 ORDER BY id",
-    )?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {INFO_COLUMNS} FROM employees_rosters WHERE profile = ?1 ORDER BY id"
+    ))?;
     let rows = stmt.query_map([profile], roster_info)?;
     rows.map(|r| to_info(r?)).collect()
 }
@@ -214,8 +241,10 @@ pub fn current_roster(
     ensure_schema(conn)?;
     let info = conn
         .query_row(
-            "SELECT id, profile, imported_at, source, employee_count, error_count
-             FROM employees_rosters WHERE profile = ?1 ORDER BY id DESC LIMIT 1",
+            &format!(
+                "SELECT {INFO_COLUMNS} FROM employees_rosters
+                 WHERE profile = ?1 ORDER BY id DESC LIMIT 1"
+            ),
             [profile],
             roster_info,
         )
@@ -333,4 +362,29 @@ pub fn decisions(conn: &Connection, profile: &str) -> Result<Vec<Decision>, Stor
         });
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rosters_stored_before_alias_domains_still_load() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE employees_rosters (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, profile TEXT NOT NULL,
+                imported_at TEXT NOT NULL, source TEXT NOT NULL,
+                employee_count INTEGER NOT NULL, error_count INTEGER NOT NULL);
+             INSERT INTO employees_rosters (profile, imported_at, source, employee_count, error_count)
+             VALUES ('default', '2026-11-30T08:00:00+00:00', 'old.csv', 0, 0);",
+        )
+        .unwrap();
+        let all = rosters(&conn, "default").unwrap();
+        assert_eq!(all.len(), 1);
+        assert!(all[0].alias_domains.is_empty());
+        // and the schema check is idempotent
+        ensure_schema(&conn).unwrap();
+        ensure_schema(&conn).unwrap();
+    }
 }

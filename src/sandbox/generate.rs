@@ -11,7 +11,7 @@ use super::model::{
     UserSecurity, UserStatus,
 };
 use super::names;
-use super::rng::Rng;
+use super::rng::{Rng, keyed};
 
 pub const MIN_USERS: usize = 10;
 pub const MAX_USERS: usize = 200_000;
@@ -271,7 +271,9 @@ struct UserGen<'a> {
     groups: &'a [Group],
     /// Cumulative Zipf weights over the "ordinary" groups 1..count-2.
     zipf: Vec<f64>,
-    emails: HashSet<String>,
+    /// Hashes of the emails handed out (64-bit: a collision only costs a
+    /// needless numeric suffix), to keep 200,000 users cheap.
+    emails: HashSet<u64>,
     name_counts: HashMap<String, u32>,
     n: usize,
     owner_email: String,
@@ -316,14 +318,14 @@ impl<'a> UserGen<'a> {
 
     fn unique_email(&mut self, local: &str, domain: &str) -> String {
         let key = format!("{local}@{domain}");
-        if self.emails.insert(key.clone()) {
+        if self.emails.insert(keyed(0, key.as_bytes())) {
             return key;
         }
-        let count = self.name_counts.entry(key.clone()).or_insert(1);
+        let count = self.name_counts.entry(key).or_insert(1);
         loop {
             *count += 1;
             let candidate = format!("{local}{count}@{domain}");
-            if self.emails.insert(candidate.clone()) {
+            if self.emails.insert(keyed(0, candidate.as_bytes())) {
                 return candidate;
             }
         }

@@ -63,14 +63,8 @@ pub(super) fn load(
     }
     rows.sort_unstable_by_key(|r| r.0);
     let mut graph = Graph::new();
-    let mut by_eid: HashMap<i64, EntityId> = HashMap::with_capacity(rows.len());
-    for (eid, etype, key, blob) in rows {
-        let props = decode_props(&blob, &mut names, &mut scratch)?;
-        let entity = Entity {
-            key,
-            etype: etype_from_code(etype)?,
-            props,
-        };
+    let mut by_eid = EidIndex::new(&rows);
+    for (eid, entity) in decode_entities(rows)? {
         let id = graph
             .add_entity(entity)
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -88,8 +82,8 @@ pub(super) fn load(
         while let Some(r) = q.next()? {
             let rtype = rtype_from_code(r.get(0)?)?;
             let (Some(from), Some(to)) = (
-                by_eid.get(&r.get::<_, i64>(1)?).copied(),
-                by_eid.get(&r.get::<_, i64>(2)?).copied(),
+                by_eid.get(r.get::<_, i64>(1)?),
+                by_eid.get(r.get::<_, i64>(2)?),
             ) else {
                 return Err(StoreError::Corrupt(format!(
                     "{rtype} relationship whose endpoint is not in snapshot {}",
@@ -114,7 +108,7 @@ pub(super) fn load(
         )?;
         let mut q = stmt.query(params![pid, id.0])?;
         while let Some(r) = q.next()? {
-            let Some(eid) = by_eid.get(&r.get::<_, i64>(0)?).copied() else {
+            let Some(eid) = by_eid.get(r.get::<_, i64>(0)?) else {
                 continue;
             };
             let lazy = decode_props(&r.get::<_, Vec<u8>>(1)?, &mut names, &mut scratch)?;
@@ -130,6 +124,109 @@ pub(super) fn load(
         }
     }
     Ok(Snapshot { info, graph })
+}
+
+/// Store eid → graph id. A profile's eids are a dense range, so a vector
+/// offset by the smallest eid beats hashing 600,000 relationship endpoints.
+struct EidIndex {
+    base: i64,
+    /// Dense case: slot `eid - base`.
+    ids: Vec<Option<EntityId>>,
+    /// Sparse case (eids spread over a range much larger than the count).
+    map: HashMap<i64, EntityId>,
+}
+
+impl EidIndex {
+    /// `rows` sorted by eid.
+    fn new(rows: &[(i64, i64, String, Vec<u8>)]) -> Self {
+        let base = rows.first().map(|r| r.0).unwrap_or(0);
+        let last = rows.last().map(|r| r.0).unwrap_or(base);
+        let span =
+            usize::try_from(last.saturating_sub(base).saturating_add(1)).unwrap_or(usize::MAX);
+        let dense = span <= rows.len().saturating_mul(4).max(1024);
+        EidIndex {
+            base,
+            ids: if dense { vec![None; span] } else { Vec::new() },
+            map: HashMap::new(),
+        }
+    }
+
+    fn insert(&mut self, eid: i64, id: EntityId) {
+        let slot = eid
+            .checked_sub(self.base)
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| self.ids.get_mut(i));
+        match slot {
+            Some(s) => *s = Some(id),
+            None => {
+                self.map.insert(eid, id);
+            }
+        }
+    }
+
+    fn get(&self, eid: i64) -> Option<EntityId> {
+        let slot = eid
+            .checked_sub(self.base)
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| self.ids.get(i).copied().flatten());
+        slot.or_else(|| self.map.get(&eid).copied())
+    }
+}
+
+/// Decodes entity rows (in order). Decoding JSON is most of a load's CPU
+/// time, so large snapshots are decoded on up to 4 threads, each with its
+/// own name interner (a few duplicate name allocations, no locking).
+fn decode_entities(
+    rows: Vec<(i64, i64, String, Vec<u8>)>,
+) -> Result<Vec<(i64, Entity)>, StoreError> {
+    const PARALLEL_FROM: usize = 20_000;
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 4);
+    let decode_chunk = |chunk: Vec<(i64, i64, String, Vec<u8>)>| {
+        let mut names = Interner::default();
+        let mut scratch = Vec::new();
+        chunk
+            .into_iter()
+            .map(|(eid, etype, key, blob)| {
+                let props = decode_props(&blob, &mut names, &mut scratch)?;
+                let etype = etype_from_code(etype)?;
+                Ok((eid, Entity { key, etype, props }))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()
+    };
+    if threads == 1 || rows.len() < PARALLEL_FROM {
+        return decode_chunk(rows);
+    }
+    let per = rows.len().div_ceil(threads);
+    let mut chunks = Vec::with_capacity(threads);
+    let mut rows = rows.into_iter();
+    loop {
+        let chunk: Vec<_> = rows.by_ref().take(per).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        chunks.push(chunk);
+    }
+    let results: Vec<Result<Vec<(i64, Entity)>, StoreError>> = std::thread::scope(|s| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|c| s.spawn(move || decode_chunk(c)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(StoreError::Corrupt("decoder thread panicked".into())))
+            })
+            .collect()
+    });
+    let mut out = Vec::new();
+    for r in results {
+        out.extend(r?);
+    }
+    Ok(out)
 }
 
 fn snapshot_info(
@@ -238,5 +335,59 @@ pub(super) fn raw_json(
             Ok(Some(Value::Object(m).to_string()))
         }
         (raw, _) => Ok(raw),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eid_index_dense_and_sparse() {
+        let rows = |eids: &[i64]| -> Vec<(i64, i64, String, Vec<u8>)> {
+            eids.iter()
+                .map(|e| (*e, 2, String::new(), vec![]))
+                .collect()
+        };
+        let dense = rows(&[5, 6, 8]);
+        let mut ix = EidIndex::new(&dense);
+        for (i, e) in [5, 6, 8].into_iter().enumerate() {
+            ix.insert(e, EntityId(i as u32));
+        }
+        assert_eq!(ix.get(8), Some(EntityId(2)));
+        assert_eq!(ix.get(7), None);
+        assert_eq!(ix.get(4), None);
+        assert_eq!(ix.get(i64::MIN), None);
+        let sparse = rows(&[1, i64::MAX]);
+        let mut ix = EidIndex::new(&sparse);
+        assert!(ix.ids.is_empty());
+        ix.insert(1, EntityId(0));
+        ix.insert(i64::MAX, EntityId(1));
+        assert_eq!(ix.get(i64::MAX), Some(EntityId(1)));
+        assert_eq!(ix.get(1), Some(EntityId(0)));
+        assert_eq!(ix.get(2), None);
+    }
+
+    #[test]
+    fn parallel_decoding_keeps_order_and_content() {
+        let rows: Vec<(i64, i64, String, Vec<u8>)> = (0..25_000)
+            .map(|i| {
+                (
+                    i,
+                    2,
+                    format!("zoom_user:{i}"),
+                    format!("{{\"email\":\"u{i}@x.io\",\"pmi\":{i}}}").into_bytes(),
+                )
+            })
+            .collect();
+        let out = decode_entities(rows).unwrap();
+        assert_eq!(out.len(), 25_000);
+        for (i, (eid, e)) in out.iter().enumerate() {
+            assert_eq!(*eid, i as i64);
+            assert_eq!(e.key, format!("zoom_user:{i}"));
+            assert_eq!(e.props.get("pmi"), Some(&serde_json::json!(i)));
+        }
+        let bad = vec![(1, 2, "k".to_string(), b"{oops".to_vec()); 30_000];
+        assert!(decode_entities(bad).is_err());
     }
 }

@@ -3,8 +3,8 @@
 use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::step::StepLog;
-use super::{SyncError, SyncEvent, SyncOptions, SyncResult, assemble, parts, plan};
+use super::step::{StepLog, names};
+use super::{StepOutcome, SyncError, SyncEvent, SyncOptions, SyncResult, assemble, parts, plan};
 use crate::zoom::{ZoomClient, ZoomError};
 
 /// Fetches the account and builds its graph. Only an authentication failure
@@ -33,12 +33,21 @@ pub async fn run(
     let refreshed = parts::refreshed(&fetched);
     // Building 100,000 users takes a moment of CPU: keep it off the
     // runtime's worker so a TUI redrawing on the same runtime stays live.
+    // Recorded as a step of its own so its cost shows next to the fetches.
     let build_opts = opts.clone();
+    let started = log.start(names::BUILD_GRAPH);
     let built =
         match tokio::task::spawn_blocking(move || assemble::build(fetched, &build_opts)).await {
             Ok(b) => b,
             Err(e) => std::panic::resume_unwind(e.into_panic()),
         };
+    log.finish(
+        names::BUILD_GRAPH,
+        StepOutcome::Ok {
+            count: built.graph.entity_count(),
+        },
+        started,
+    );
     for w in &built.warnings {
         log.notice(w.clone());
     }

@@ -26,6 +26,8 @@ pub mod names {
     pub const GROUP_MEMBERS: &str = "fetch-group-members";
     pub const ROLE_MEMBERS: &str = "fetch-role-members";
     pub const USER_SETTINGS: &str = "fetch-user-settings";
+    /// Not a fetch: turning what was fetched into the graph.
+    pub const BUILD_GRAPH: &str = "build-graph";
 
     /// The steps that together make the account entity.
     pub const ACCOUNT_STEPS: [&str; 6] = [
@@ -107,11 +109,7 @@ impl StepLog {
     where
         F: Future<Output = Result<Done<T>, StepError>>,
     {
-        self.send(SyncEvent::StepStarted {
-            step: name.to_string(),
-        });
-        tracing::info!(step = name, "step started");
-        let started = Instant::now();
+        let started = self.start(name);
         let result = body.await;
         let (outcome, value) = match result {
             Ok(done) => (StepOutcome::Ok { count: done.count }, Some(done.value)),
@@ -165,7 +163,17 @@ impl StepLog {
         }
     }
 
-    fn finish(&self, name: &str, outcome: StepOutcome, started: Instant) {
+    /// Announces a step; pass the instant to [`StepLog::finish`].
+    pub fn start(&self, name: &str) -> Instant {
+        self.send(SyncEvent::StepStarted {
+            step: name.to_string(),
+        });
+        tracing::info!(step = name, "step started");
+        Instant::now()
+    }
+
+    /// Records how a step ended.
+    pub fn finish(&self, name: &str, outcome: StepOutcome, started: Instant) {
         let record = StepRecord {
             step: name.to_string(),
             outcome,

@@ -271,6 +271,21 @@ impl Inner {
         segments: &[&str],
         query: &[(&str, &str)],
     ) -> Result<Value, ZoomError> {
+        let body = self.get_body(endpoint, segments, query).await?;
+        serde_json::from_slice(&body).map_err(|e| ZoomError::Malformed {
+            endpoint: label(segments, query),
+            detail: describe_json_error(&e, body.len()),
+        })
+    }
+
+    /// `GET` one API resource and return its 2xx body unparsed (the pager
+    /// reads only the paging fields before asking for the next page).
+    pub async fn get_body(
+        &self,
+        endpoint: Endpoint,
+        segments: &[&str],
+        query: &[(&str, &str)],
+    ) -> Result<Vec<u8>, ZoomError> {
         let label = label(segments, query);
         let category = endpoint.category();
         let url = self.url_for(segments, query);
@@ -319,10 +334,7 @@ impl Inner {
                 }
             };
             if status.is_success() {
-                return serde_json::from_slice(&body).map_err(|e| ZoomError::Malformed {
-                    endpoint: label,
-                    detail: describe_json_error(&e, body.len()),
-                });
+                return Ok(body);
             }
             let err = ErrorBody::parse(&body);
             let message = || {

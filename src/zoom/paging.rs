@@ -24,6 +24,7 @@ use super::error::ZoomError;
 use super::http::{Inner, label};
 use super::lenient;
 use super::models::FromJson;
+use super::token::describe_json_error;
 
 /// `next_page_token` as a page carried it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +72,12 @@ pub fn split_page(body: Value, list_key: &str) -> Result<(PageMeta, Vec<Value>),
             ));
         }
     };
+    let meta = meta_from(&o)?;
+    Ok((meta, items))
+}
+
+/// The paging fields of a page object.
+fn meta_from(o: &lenient::Object) -> Result<PageMeta, String> {
     let next_page_token = match o.get("next_page_token") {
         None | Some(Value::Null) => TokenField::Absent,
         Some(Value::String(s)) if s.trim().is_empty() => TokenField::Empty,
@@ -84,13 +91,69 @@ pub fn split_page(body: Value, list_key: &str) -> Result<(PageMeta, Vec<Value>),
             ));
         }
     };
-    let meta = PageMeta {
+    Ok(PageMeta {
         next_page_token,
-        page_count: lenient::count(&o, "page_count"),
-        page_number: lenient::count(&o, "page_number"),
-        total_records: lenient::count(&o, "total_records"),
-    };
-    Ok((meta, items))
+        page_count: lenient::count(o, "page_count"),
+        page_number: lenient::count(o, "page_number"),
+        total_records: lenient::count(o, "total_records"),
+    })
+}
+
+const META_KEYS: [&str; 4] = [
+    "next_page_token",
+    "page_count",
+    "page_number",
+    "total_records",
+];
+
+/// Reads only the top-level paging fields, skipping everything else
+/// without building it: the next request waits on this, not on the items.
+struct MetaVisitor;
+
+impl<'de> serde::de::Visitor<'de> for MetaVisitor {
+    type Value = lenient::Object;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = lenient::Object::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if META_KEYS.contains(&key.as_str()) {
+                let v: Value = map.next_value()?;
+                out.insert(key, v);
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The paging fields of a raw page body. On any failure the whole body is
+/// parsed to say precisely what is wrong (the quick reader's own errors
+/// may quote the body).
+pub fn read_meta(body: &[u8], list_key: &str) -> Result<PageMeta, String> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let quick = serde::Deserializer::deserialize_map(&mut de, MetaVisitor).and_then(|o| {
+        de.end()?;
+        Ok(o)
+    });
+    match quick {
+        Ok(o) => meta_from(&o),
+        Err(_) => match serde_json::from_slice::<Value>(body) {
+            Err(e) => Err(describe_json_error(&e, body.len())),
+            Ok(v) => split_page(v, list_key).map(|(m, _)| m),
+        },
+    }
+}
+
+/// The items of a raw page body, as models (run on a blocking thread).
+fn items_of<T: FromJson>(body: &[u8], list_key: &str) -> Converted<T> {
+    let v: Value = serde_json::from_slice(body).map_err(|e| describe_json_error(&e, body.len()))?;
+    let (_, items) = split_page(v, list_key)?;
+    convert(items)
 }
 
 /// Decides the next cursor from each page's fields.
@@ -267,7 +330,7 @@ pub(crate) async fn list_all<T: FromJson + Send + 'static>(
                 }
             }
             let body = match inner
-                .get_json(listing.endpoint, listing.segments, &query)
+                .get_body(listing.endpoint, listing.segments, &query)
                 .await
             {
                 Ok(v) => v,
@@ -294,15 +357,15 @@ pub(crate) async fn list_all<T: FromJson + Send + 'static>(
             if let Some((p, h)) = pending.take() {
                 collector.absorb(p, h).await?;
             }
-            let (meta, items) =
-                split_page(body, listing.list_key).map_err(|d| ZoomError::Malformed {
-                    endpoint: label.clone(),
-                    detail: format!("page {page}: {d}"),
-                })?;
+            let meta = read_meta(&body, listing.list_key).map_err(|d| ZoomError::Malformed {
+                endpoint: label.clone(),
+                detail: format!("page {page}: {d}"),
+            })?;
             collector.total = meta.total_records.or(collector.total);
+            let list_key = listing.list_key;
             pending = Some((
                 page,
-                tokio::task::spawn_blocking(move || convert::<T>(items)),
+                tokio::task::spawn_blocking(move || items_of::<T>(&body, list_key)),
             ));
             match pager.next(&meta, &cursor) {
                 Ok(Some(next)) => cursor = next,
@@ -466,6 +529,49 @@ mod tests {
         );
         assert!(split_page(json!({"users": [], "next_page_token": {}}), "users").is_err());
         assert!(split_page(json!({"users": [], "next_page_token": 12345}), "users").is_err());
+    }
+
+    #[test]
+    fn the_quick_reader_agrees_with_the_full_parse() {
+        let bodies = [
+            json!({"users": [{"email": "a", "next_page_token": "inner"}], "next_page_token": "t1", "page_count": 3, "page_number": "1", "total_records": 5}),
+            json!({"page_count": 0, "page_number": 1, "members": []}),
+            json!({"groups": [], "next_page_token": ""}),
+            json!({"users": null}),
+        ];
+        for b in bodies {
+            let raw = serde_json::to_vec(&b).unwrap();
+            let (full, _) = split_page(b.clone(), "users").unwrap();
+            assert_eq!(read_meta(&raw, "users").unwrap(), full, "{b}");
+        }
+        // Item fields of the same name do not leak into the page's.
+        let raw = br#"{"users":[{"next_page_token":"inner"}],"next_page_token":""}"#;
+        assert_eq!(
+            read_meta(raw, "users").unwrap().next_page_token,
+            TokenField::Empty
+        );
+    }
+
+    #[test]
+    fn the_quick_reader_reports_bad_bodies_without_quoting_them() {
+        let e = read_meta(br#"{"users": [1, 2"#, "users").unwrap_err();
+        assert!(
+            e.contains("not valid JSON") && e.contains("truncated"),
+            "{e}"
+        );
+        let e = read_meta(br#""secret-text""#, "users").unwrap_err();
+        assert!(
+            e.contains("a string, not an object") && !e.contains("secret-text"),
+            "{e}"
+        );
+        let e =
+            read_meta(br#"{"users": [], "next_page_token": ""} trailing"#, "users").unwrap_err();
+        assert!(e.contains("not valid JSON"), "{e}");
+        let e = read_meta(br#"{"users": [], "next_page_token": 7}"#, "users").unwrap_err();
+        assert!(e.contains("not a string"), "{e}");
+        let e =
+            items_of::<super::super::models::User>(br#"{"users": {"a": 1}}"#, "users").unwrap_err();
+        assert!(e.contains("not an array"), "{e}");
     }
 
     #[test]

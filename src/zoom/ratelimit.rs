@@ -1,11 +1,14 @@
 //! Client-side rate limiting, one limiter per category, shared by every
 //! clone of a client (Zoom counts per account and category, §3.1).
 //!
-//! Each category is a token bucket of capacity one refilled at a fraction
-//! of the plan's per-second limit: requests are released on an even
-//! schedule (`interval` apart), so no 1-second window — fixed, sliding or
-//! bucket-counted on the server — ever sees more than the limit, while a
-//! saturated caller still keeps the category ≥ 90 % busy.
+//! Each category is a token bucket (GCRA) refilled at 95 % of the plan's
+//! per-second limit, with a burst of `L − ⌈0.95·L⌉` (at least 1): requests
+//! beyond the burst are released on an even schedule (`interval` apart).
+//! Any 1-second window — fixed, sliding or bucket-counted on the server —
+//! then holds at most `burst − 1 + ⌈0.95·L⌉ ≤ L` requests (one below L
+//! when there is a burst), while a saturated caller keeps the category
+//! ≥ 90 % busy. The small burst lets independent listings that meet by
+//! chance go together instead of queueing behind each other.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -35,6 +38,13 @@ pub fn per_second_limit(plan: Plan, category: RateCategory) -> f64 {
     }
 }
 
+/// Requests of a category that may go at once after a quiet spell.
+pub fn burst(plan: Plan, category: RateCategory) -> u32 {
+    let limit = per_second_limit(plan, category);
+    let steady = (limit * SAFETY_MARGIN).ceil();
+    ((limit - steady) as u32).max(1)
+}
+
 /// The spacing between two requests of a category.
 pub fn interval(plan: Plan, category: RateCategory) -> Duration {
     Duration::from_secs_f64(1.0 / (per_second_limit(plan, category) * SAFETY_MARGIN))
@@ -43,8 +53,11 @@ pub fn interval(plan: Plan, category: RateCategory) -> Duration {
 #[derive(Debug)]
 struct Lane {
     interval: Duration,
-    /// Earliest instant the next request may go.
-    next_free: Instant,
+    /// How far ahead of its theoretical time a request may go:
+    /// `(burst − 1) · interval`.
+    tolerance: Duration,
+    /// GCRA "theoretical arrival time" of the next request.
+    tat: Instant,
     /// Set after a daily-limit answer: the category is closed until then.
     daily_reset: Option<DateTime<Utc>>,
 }
@@ -71,7 +84,8 @@ impl Limiter {
                     c,
                     Lane {
                         interval: interval(plan, c),
-                        next_free: now,
+                        tolerance: interval(plan, c) * burst(plan, c).saturating_sub(1),
+                        tat: now,
                         daily_reset: None,
                     },
                 )
@@ -94,8 +108,9 @@ impl Limiter {
     pub fn reserve(&self, category: RateCategory) -> Instant {
         let now = Instant::now();
         self.with_lane(category, |lane| {
-            let slot = lane.next_free.max(now);
-            lane.next_free = slot + lane.interval;
+            let earliest = lane.tat.checked_sub(lane.tolerance).unwrap_or(lane.tat);
+            let slot = earliest.max(now);
+            lane.tat = lane.tat.max(slot) + lane.interval;
             slot
         })
         .unwrap_or(now)
@@ -112,8 +127,10 @@ impl Limiter {
     pub fn pause(&self, category: RateCategory, wait: Duration) {
         let until = Instant::now() + wait;
         self.with_lane(category, |lane| {
-            if lane.next_free < until {
-                lane.next_free = until;
+            // The next slot is `tat − tolerance`: push it to `until`.
+            let tat = until + lane.tolerance;
+            if lane.tat < tat {
+                lane.tat = tat;
             }
         });
     }
@@ -161,13 +178,21 @@ mod tests {
         let l = Limiter::new(Plan::Business);
         let start = Instant::now();
         let slots: Vec<Instant> = (0..200).map(|_| l.reserve(RateCategory::Medium)).collect();
-        // No 1-second window holds more than 60 slots.
+        // A burst, then even spacing.
+        assert_eq!(burst(Plan::Business, RateCategory::Medium), 3);
+        assert!(
+            slots[..3]
+                .iter()
+                .all(|s| *s <= start + Duration::from_millis(1))
+        );
+        assert!(slots[3] >= start + interval(Plan::Business, RateCategory::Medium));
+        // No 1-second window holds more than 59 slots (the limit is 60).
         for (i, s) in slots.iter().enumerate() {
             let in_window = slots[i..]
                 .iter()
                 .take_while(|t| **t < *s + Duration::from_secs(1))
                 .count();
-            assert!(in_window <= 60, "window at {i} holds {in_window}");
+            assert!(in_window <= 59, "window at {i} holds {in_window}");
         }
         // And the schedule keeps the category at least 90 % busy.
         let span = (*slots.last().unwrap() - start).as_secs_f64();
@@ -175,6 +200,29 @@ mod tests {
         assert!(rate >= 54.0, "{rate}");
         // Categories are independent.
         assert!(l.reserve(RateCategory::Light) <= start + Duration::from_millis(1));
+    }
+
+    #[test]
+    fn bursts_never_let_a_window_exceed_the_limit() {
+        for plan in [Plan::Free, Plan::Pro, Plan::Business] {
+            for cat in CATEGORIES {
+                let limit = per_second_limit(plan, cat) as usize;
+                let b = burst(plan, cat) as usize;
+                assert!(b >= 1);
+                let l = Limiter::new(plan);
+                let slots: Vec<Instant> = (0..limit * 3).map(|_| l.reserve(cat)).collect();
+                for (i, s) in slots.iter().enumerate() {
+                    let n = slots[i..]
+                        .iter()
+                        .take_while(|t| **t < *s + Duration::from_secs(1))
+                        .count();
+                    assert!(
+                        n <= limit,
+                        "{plan:?} {cat:?}: {n} in a window (limit {limit}, burst {b})"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
