@@ -74,7 +74,6 @@ fn ui_loop(
     mouse: bool,
 ) -> anyhow::Result<()> {
     let mut term = Terminal::new(CrosstermBackend::new(stdout()))?;
-    term.clear()?;
     let stop = Arc::new(AtomicBool::new(false));
     let input_stop = stop.clone();
     let input_tx = tx.clone();

@@ -14,7 +14,14 @@ use crossterm::{cursor, execute};
 pub fn enter(mouse: bool) -> std::io::Result<()> {
     enable_raw_mode()?;
     let mut out = stdout();
-    execute!(out, EnterAlternateScreen, cursor::Hide)?;
+    // Clearing here rather than through ratatui avoids a cursor-position
+    // query, which some terminals (and pseudo-terminals) never answer.
+    execute!(
+        out,
+        EnterAlternateScreen,
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All),
+        cursor::Hide
+    )?;
     if mouse {
         execute!(out, EnableMouseCapture)?;
     }
