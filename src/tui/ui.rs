@@ -505,16 +505,22 @@ fn draw_detail(app: &App, f: &mut Frame, area: Rect, d: &DetailView) {
         .skip(off)
         .take(h)
         .map(|(i, l)| {
-            let mut line = Line::from(
+            // The selected line takes the selection style whole, so its
+            // text stays readable whatever the span colours are.
+            let selected = i == d.cursor;
+            let line = Line::from(
                 l.spans
                     .iter()
-                    .map(|(t, s)| Span::styled(s.clone(), tone(th, *t)))
+                    .map(|(t, s)| {
+                        Span::styled(s.clone(), if selected { th.selected } else { tone(th, *t) })
+                    })
                     .collect::<Vec<_>>(),
             );
-            if i == d.cursor {
-                line = line.style(th.selected);
+            if selected {
+                line.style(th.selected)
+            } else {
+                line
             }
-            line
         })
         .collect();
     f.render_widget(Paragraph::new(lines), inner);
