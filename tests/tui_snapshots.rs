@@ -117,3 +117,21 @@ fn empty_states() {
     )));
     snap(&h, "nothing_configured");
 }
+
+#[test]
+fn query_pane() {
+    let mut h = app(tui_common::org(60));
+    h.key("8");
+    snap(&h, "query_saved");
+    h.key("/");
+    h.type_text(
+        "FIND zoom_user WITH roleName = 'Admin' AS u RETURN u.email, u.displayName, u.dept",
+    );
+    h.key("enter");
+    snap(&h, "query_results");
+    h.key("/");
+    h.key("ctrl-u");
+    h.type_text("FIND zoom_user WITH active = = true");
+    h.key("enter");
+    snap(&h, "query_parse_error");
+}

@@ -188,6 +188,8 @@ pub enum Event {
     /// Timer tick: spinners, toast expiry.
     Tick,
     Search(SearchDone),
+    /// A query run for the Query pane finished.
+    Query(super::query_pane::QueryDone),
     /// A snapshot to show (at start, or after a sync).
     Loaded(Box<Loaded>),
     /// Nothing stored and no way to sync: what to configure.

@@ -34,6 +34,8 @@ pub enum Effect {
     Request(Request),
     Copy(String),
     Export(Box<ExportJob>),
+    /// Run a J1QL query in the background (answered by `Event::Query`).
+    Query(Box<super::query_pane::QueryJob>),
     Quit,
 }
 
@@ -92,6 +94,8 @@ pub struct Root {
 pub enum PromptKind {
     Search,
     Command,
+    /// The Query pane's J1QL input line.
+    Query,
 }
 
 #[derive(Debug, Clone)]
@@ -162,9 +166,11 @@ pub struct App {
     pub spinner: usize,
     pub settings_cache: HashMap<String, Result<Vec<(String, Value)>, String>>,
     pub should_quit: bool,
+    /// The Query pane's input, history and pending request.
+    pub query: super::query_pane::QueryState,
     next_id: u64,
     next_req: u64,
-    effects: Vec<Effect>,
+    pub(super) effects: Vec<Effect>,
 }
 
 impl App {
@@ -187,6 +193,7 @@ impl App {
             spinner: 0,
             settings_cache: HashMap::new(),
             should_quit: false,
+            query: Default::default(),
             next_id: 1,
             next_req: 1,
             effects: Vec::new(),
@@ -204,7 +211,7 @@ impl App {
         self.root().map(|r| r.stack.last().unwrap_or(&r.view))
     }
 
-    fn view_mut(&mut self) -> Option<&mut View> {
+    pub(super) fn view_mut(&mut self) -> Option<&mut View> {
         self.roots
             .get_mut(self.active)
             .map(|r| r.stack.last_mut().unwrap_or(&mut r.view))
@@ -312,7 +319,7 @@ impl App {
         std::mem::take(&mut self.effects)
     }
 
-    fn toast(&mut self, text: impl Into<String>, level: ToastLevel) {
+    pub(super) fn toast(&mut self, text: impl Into<String>, level: ToastLevel) {
         let text = model::clean(&text.into()).into_owned();
         self.toasts.retain(|t| t.text != text);
         self.toasts.push(Toast {
@@ -358,11 +365,15 @@ impl App {
 
     fn update_prompt(&mut self, action: Action) {
         let Some(p) = self.prompt.clone() else { return };
+        if p.kind == PromptKind::Query && self.update_query_prompt(action, &p.text) {
+            return;
+        }
         match action {
             Action::Accept => {
                 self.prompt = None;
                 match p.kind {
                     PromptKind::Command => self.run_command(&p.text),
+                    PromptKind::Query => {}
                     // Enter opens the best match (the selected row), as in
                     // fuzzy finders; Tab keeps the filter and stays on the list.
                     PromptKind::Search => {
@@ -469,7 +480,7 @@ impl App {
         }
     }
 
-    fn goto_pane(&mut self, kind: PaneKind) -> bool {
+    pub(super) fn goto_pane(&mut self, kind: PaneKind) -> bool {
         match self.roots.iter().position(|r| r.kind == kind) {
             Some(i) => {
                 self.active = i;
@@ -491,6 +502,9 @@ impl App {
     }
 
     fn update_view(&mut self, action: Action) {
+        if self.update_query_view(action) {
+            return;
+        }
         let page = self.page();
         match action {
             Action::MoveDown => self.move_by(1),
@@ -611,7 +625,7 @@ impl App {
         }
     }
 
-    fn next_req(&mut self) -> u64 {
+    pub(super) fn next_req(&mut self) -> u64 {
         self.next_req += 1;
         self.next_req
     }
@@ -660,7 +674,7 @@ impl App {
     }
 
     /// Pops one drill-down level; false at the root.
-    fn back(&mut self) -> bool {
+    pub(super) fn back(&mut self) -> bool {
         match self.roots.get_mut(self.active) {
             Some(r) if !r.stack.is_empty() => {
                 r.stack.pop();
@@ -685,13 +699,13 @@ impl App {
         }
     }
 
-    fn push(&mut self, v: View) {
+    pub(super) fn push(&mut self, v: View) {
         if let Some(r) = self.roots.get_mut(self.active) {
             r.stack.push(v);
         }
     }
 
-    fn open(&mut self) {
+    pub(super) fn open(&mut self) {
         let Some(data) = self.data.clone() else {
             return;
         };
@@ -866,6 +880,7 @@ impl App {
                     }
                 }
             }
+            Event::Query(done) => self.query_done(done),
             Event::Loaded(loaded) => self.load(loaded.graph, loaded.meta),
             Event::NoData(why) => {
                 if self.data.is_none() {
@@ -1009,6 +1024,8 @@ impl App {
         if !data.graph.of_type(EntityType::Employee).is_empty() {
             wanted.push(PaneKind::Employees);
         }
+        // Queries work on any graph.
+        wanted.push(PaneKind::Query);
         for p in &self.providers {
             if !wanted.contains(&p.kind()) {
                 wanted.push(p.kind());
@@ -1073,6 +1090,7 @@ impl App {
         if self.active >= self.roots.len() {
             self.active = 0;
         }
+        self.rerun_query();
     }
 
     fn root_view(&mut self, kind: PaneKind, data: &Data) -> View {
@@ -1097,7 +1115,13 @@ impl App {
                     .iter()
                     .find(|p| p.kind() == kind)
                     .map(|p| p.build(&data.graph))
-                    .unwrap_or_default();
+                    .unwrap_or_else(|| {
+                        if kind == PaneKind::Query {
+                            super::query_pane::saved_table()
+                        } else {
+                            ProvidedTable::default()
+                        }
+                    });
                 View::Provided(ProvidedView {
                     table: t,
                     ..ProvidedView::default()

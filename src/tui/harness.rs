@@ -111,6 +111,11 @@ impl Harness {
                     let fx = self.app.handle(ev);
                     self.perform(fx);
                 }
+                Effect::Query(job) => {
+                    let done = super::query_pane::run_job(&job);
+                    let fx = self.app.handle(Event::Query(done));
+                    self.perform(fx);
+                }
                 Effect::Quit => self.quit = true,
             }
         }

@@ -27,6 +27,7 @@ pub mod harness;
 pub mod keymap;
 pub mod model;
 pub mod pane;
+pub mod query_pane;
 pub mod raw;
 pub mod runner;
 pub mod search;

@@ -198,6 +198,13 @@ fn perform(
                     let _ = tx.send(Msg::App(ev));
                 });
             }
+            Effect::Query(job) => {
+                let tx = tx.clone();
+                std::thread::spawn(move || {
+                    let done = super::query_pane::run_job(&job);
+                    let _ = tx.send(Msg::App(Event::Query(done)));
+                });
+            }
             Effect::Quit => {}
         }
     }

@@ -54,6 +54,13 @@ pub fn draw(app: &App, f: &mut Frame) {
             View::Table(t) => draw_table_view(app, f, body, t, &data.graph),
             View::Detail(d) => draw_detail(app, f, body, d),
             View::Raw(r) => draw_raw(app, f, body, r),
+            View::Provided(p)
+                if app.root().is_some_and(|r| {
+                    r.kind == super::pane::PaneKind::Query && r.stack.is_empty()
+                }) =>
+            {
+                super::query_pane::draw(app, f, body, p)
+            }
             View::Provided(p) => draw_provided(app, f, body, p),
         },
         _ => draw_empty(app, f, body),
@@ -77,7 +84,9 @@ fn draw_header(app: &App, f: &mut Frame, area: Rect) {
         } else {
             th.tab
         };
-        let num = i + 1;
+        // The pane's own key from the registry (panes can be absent, so
+        // the position in the tab bar is not the key).
+        let num = app.keymap.first_key(Mode::Normal, Action::Pane(r.kind));
         spans.push(Span::styled(format!(" {num} {} ", r.kind.title()), style));
     }
     let status = sync_status(app);
@@ -123,10 +132,10 @@ fn sync_status(app: &App) -> Line<'static> {
 fn draw_footer(app: &App, f: &mut Frame, area: Rect) {
     let th = &app.theme;
     if let Some(p) = &app.prompt {
-        let lead = if p.kind == PromptKind::Search {
-            "/"
-        } else {
-            ":"
+        let lead = match p.kind {
+            PromptKind::Search => "/",
+            PromptKind::Command => ":",
+            PromptKind::Query => "J1QL› ",
         };
         let mut spans = vec![
             Span::styled(lead, th.title),
@@ -594,7 +603,7 @@ fn substring_highlight(text: &str, needle: &str, style: Style) -> Line<'static> 
     Line::from(spans)
 }
 
-fn draw_provided(app: &App, f: &mut Frame, area: Rect, p: &ProvidedView) {
+pub(super) fn draw_provided(app: &App, f: &mut Frame, area: Rect, p: &ProvidedView) {
     let th = &app.theme;
     let title = format!(
         " {} [{}] ",
