@@ -43,6 +43,12 @@ pub enum Action {
     Pane(PaneKind),
     NextMatch,
     PrevMatch,
+    /// Employees pane: open the other side of a row (roster row / Zoom user).
+    OtherSide,
+    /// Employees pane: link the row's user and employee (asks y/n).
+    Link,
+    /// Employees pane: unlink the row's user and employee (asks y/n).
+    Unlink,
     // prompt editing
     Accept,
     Cancel,
@@ -85,6 +91,9 @@ impl Action {
         v.extend([
             Action::NextMatch,
             Action::PrevMatch,
+            Action::OtherSide,
+            Action::Link,
+            Action::Unlink,
             Action::Accept,
             Action::Cancel,
             Action::Complete,
@@ -125,6 +134,9 @@ impl Action {
             Action::Pane(p) => return format!("pane_{}", p.command()),
             Action::NextMatch => "next_match",
             Action::PrevMatch => "prev_match",
+            Action::OtherSide => "other_side",
+            Action::Link => "link",
+            Action::Unlink => "unlink",
             Action::Accept => "accept (search: open the selected match)",
             Action::Cancel => "cancel",
             Action::Complete => "complete",
@@ -169,6 +181,9 @@ impl Action {
             Action::Pane(p) => return format!("{} pane", p.title()),
             Action::NextMatch => "next match",
             Action::PrevMatch => "previous match",
+            Action::OtherSide => "employees: open the other side (roster row / Zoom user)",
+            Action::Link => "employees: link the row's Zoom user and employee",
+            Action::Unlink => "employees: unlink the row's Zoom user and employee",
             Action::Accept => "accept (search: open the selected match)",
             Action::Cancel => "cancel (search: clear)",
             Action::Complete => "complete command (search: keep filter, back to the list)",
@@ -190,6 +205,8 @@ pub enum Event {
     Search(SearchDone),
     /// A query run for the Query pane finished.
     Query(super::query_pane::QueryDone),
+    /// The employee report (None: no roster imported).
+    EmployeesReport(Result<Option<crate::employees::Report>, String>),
     /// A snapshot to show (at start, or after a sync).
     Loaded(Box<Loaded>),
     /// Nothing stored and no way to sync: what to configure.

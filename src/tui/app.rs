@@ -168,6 +168,8 @@ pub struct App {
     pub should_quit: bool,
     /// The Query pane's input, history and pending request.
     pub query: super::query_pane::QueryState,
+    /// The Employees pane's report and pending confirmation.
+    pub employees: super::employees_pane::EmployeesState,
     next_id: u64,
     next_req: u64,
     pub(super) effects: Vec<Effect>,
@@ -194,6 +196,7 @@ impl App {
             settings_cache: HashMap::new(),
             should_quit: false,
             query: Default::default(),
+            employees: Default::default(),
             next_id: 1,
             next_req: 1,
             effects: Vec::new(),
@@ -256,7 +259,7 @@ impl App {
                 _ => d.title.clone(),
             },
             View::Raw(r) => format!("{} (JSON)", r.title),
-            View::Provided(_) => "results".into(),
+            View::Provided(_) => self.provided_title(),
         }
     }
 
@@ -297,6 +300,10 @@ impl App {
                 self.should_quit = true;
                 self.effects.push(Effect::Quit);
             }
+            return self.take_effects();
+        }
+        if self.employees.confirm.is_some() {
+            self.answer_confirm(matches!(ev.code, KeyCode::Char('y' | 'Y')));
             return self.take_effects();
         }
         let mode = self.mode();
@@ -502,7 +509,7 @@ impl App {
     }
 
     fn update_view(&mut self, action: Action) {
-        if self.update_query_view(action) {
+        if self.update_query_view(action) || self.update_employees_view(action) {
             return;
         }
         let page = self.page();
@@ -586,7 +593,10 @@ impl App {
             | Action::Cancel
             | Action::Complete
             | Action::DeleteChar
-            | Action::ClearLine => {}
+            | Action::ClearLine
+            | Action::OtherSide
+            | Action::Link
+            | Action::Unlink => {}
         }
     }
 
@@ -881,6 +891,7 @@ impl App {
                 }
             }
             Event::Query(done) => self.query_done(done),
+            Event::EmployeesReport(r) => self.employees_report(r),
             Event::Loaded(loaded) => self.load(loaded.graph, loaded.meta),
             Event::NoData(why) => {
                 if self.data.is_none() {
@@ -1091,6 +1102,7 @@ impl App {
             self.active = 0;
         }
         self.rerun_query();
+        self.request_employees_report();
     }
 
     fn root_view(&mut self, kind: PaneKind, data: &Data) -> View {
@@ -1108,7 +1120,10 @@ impl App {
             PaneKind::Users => table(self, TableKind::Users),
             PaneKind::Groups => table(self, TableKind::Groups),
             PaneKind::Roles => table(self, TableKind::Roles),
-            PaneKind::Employees => table(self, TableKind::Employees),
+            PaneKind::Employees => View::Provided(ProvidedView {
+                table: super::employees_pane::categories_table(None),
+                ..ProvidedView::default()
+            }),
             PaneKind::Changes | PaneKind::Alerts | PaneKind::Query => {
                 let t = self
                     .providers

@@ -24,6 +24,19 @@ impl<'a> ContextSource<'a> {
     }
 }
 
+impl ContextSource<'_> {
+    /// The config's matching options, as `Context::latest_graph` uses them.
+    fn match_options(&self) -> Result<crate::employees::MatchOptions, String> {
+        let employees: crate::employees::EmployeesConfig = self
+            .ctx
+            .config()
+            .section_as("employees")
+            .map_err(|e| format!("{e:#}"))?
+            .unwrap_or_default();
+        Ok(employees.match_options(chrono::Utc::now().date_naive()))
+    }
+}
+
 fn loaded(s: Snapshot) -> Loaded {
     Loaded {
         graph: s.graph,
@@ -93,6 +106,51 @@ impl DataSource for ContextSource<'_> {
         store
             .raw_json(self.ctx.profile_name(), key)
             .map_err(|e| e.to_string())
+    }
+
+    async fn employees_report(&self) -> Result<Option<crate::employees::Report>, String> {
+        let store = self.ctx.store().map_err(|e| format!("{e:#}"))?;
+        let Some(s) = store
+            .latest(self.ctx.profile_name())
+            .map_err(|e| e.to_string())?
+        else {
+            return Ok(None);
+        };
+        let opts = self.match_options()?;
+        crate::employees::report_from_store(&s.graph, store.conn(), self.ctx.profile_name(), &opts)
+            .map_err(|e| e.to_string())
+    }
+
+    async fn employee_decision(
+        &self,
+        link: bool,
+        user: &str,
+        employee: &str,
+    ) -> Result<String, String> {
+        let store = self.ctx.store().map_err(|e| format!("{e:#}"))?;
+        let graph = store
+            .latest(self.ctx.profile_name())
+            .map_err(|e| e.to_string())?
+            .map(|s| s.graph);
+        let now = chrono::Utc::now();
+        let f = if link {
+            crate::employees::link
+        } else {
+            crate::employees::unlink
+        };
+        f(
+            store.conn(),
+            self.ctx.profile_name(),
+            graph.as_ref(),
+            user,
+            employee,
+            now,
+        )
+        .map_err(|e| e.to_string())?;
+        Ok(format!(
+            "{} {user} and employee {employee}",
+            if link { "linked" } else { "unlinked" }
+        ))
     }
 
     fn export_dir(&self) -> PathBuf {

@@ -21,6 +21,7 @@ pub mod columns;
 pub mod config;
 pub mod context_source;
 pub mod detail;
+pub mod employees_pane;
 pub mod export;
 pub mod filter;
 pub mod harness;

@@ -12,6 +12,7 @@ use futures::stream::FuturesUnordered;
 use serde_json::Value;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
+use crate::employees::Report;
 use crate::graph::Graph;
 use crate::sync::SyncEvent;
 
@@ -42,6 +43,15 @@ pub enum Request {
     UserSettings(String),
     /// The raw API JSON of an entity (by `_key`).
     RawJson(String),
+    /// The employee report for the latest snapshot (`Event::EmployeesReport`).
+    EmployeesReport,
+    /// Link (or unlink) a Zoom user (`_key`) and an employee (id or e-mail);
+    /// answered by a toast, the reloaded snapshot and a fresh report.
+    EmployeeDecision {
+        link: bool,
+        user: String,
+        employee: String,
+    },
 }
 
 /// Where the data comes from.
@@ -61,6 +71,19 @@ pub trait DataSource {
         user_key: &str,
     ) -> impl Future<Output = Result<Vec<(String, Value)>, String>>;
     fn raw_json(&self, key: &str) -> impl Future<Output = Result<Option<String>, String>>;
+    /// The employee report for the latest snapshot; `None` without a roster.
+    fn employees_report(&self) -> impl Future<Output = Result<Option<Report>, String>> {
+        async { Ok(None) }
+    }
+    /// Stores a link/unlink decision; returns what was decided, for a toast.
+    fn employee_decision(
+        &self,
+        _link: bool,
+        _user: &str,
+        _employee: &str,
+    ) -> impl Future<Output = Result<String, String>> {
+        async { Err("this data source cannot store decisions".to_string()) }
+    }
     /// Where Ctrl-s writes CSV files.
     fn export_dir(&self) -> PathBuf;
 }
@@ -131,6 +154,24 @@ pub async fn serve<S: DataSource>(
                     Request::RawJson(key) => jobs.push(Box::pin(async move {
                         let json = src.raw_json(&key).await;
                         vec![Event::Raw { key, json }]
+                    })),
+                    Request::EmployeesReport => jobs.push(Box::pin(async move {
+                        vec![Event::EmployeesReport(src.employees_report().await)]
+                    })),
+                    Request::EmployeeDecision { link, user, employee } => jobs.push(Box::pin(async move {
+                        match src.employee_decision(link, &user, &employee).await {
+                            // The new snapshot's load asks for a fresh report.
+                            Ok(msg) => {
+                                let mut out = vec![Event::Toast(msg, super::action::ToastLevel::Info)];
+                                match src.latest().await {
+                                    Ok(Some(l)) => out.push(Event::Loaded(Box::new(l))),
+                                    Ok(None) => {}
+                                    Err(e) => out.push(Event::Toast(e, super::action::ToastLevel::Warn)),
+                                }
+                                out
+                            }
+                            Err(e) => vec![Event::Toast(e, super::action::ToastLevel::Error)],
+                        }
                     })),
                 }
             }

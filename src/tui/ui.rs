@@ -73,6 +73,9 @@ pub fn draw(app: &App, f: &mut Frame) {
     if let Some(msg) = &app.modal {
         draw_modal(th, f, area, msg);
     }
+    if let Some(c) = &app.employees.confirm {
+        super::employees_pane::draw_confirm(th, f, centered(area, 70, 6), &c.text);
+    }
 }
 
 fn draw_header(app: &App, f: &mut Frame, area: Rect) {
@@ -689,7 +692,7 @@ fn draw_toasts(app: &App, f: &mut Frame, body: Rect) {
     }
 }
 
-fn centered(area: Rect, w: u16, h: u16) -> Rect {
+pub(super) fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
     Rect {
