@@ -277,3 +277,56 @@ fn employees_pane_snapshots() {
         );
     }
 }
+
+#[test]
+fn link_across_categories_with_mark_and_confirmation() {
+    let s = setup();
+    let mut h = harness(&s);
+    h.key("5");
+    let before = counts_on_screen(&h);
+    let count = |c: &Vec<(String, String)>, name: &str| -> usize {
+        c.iter().find(|(k, _)| k == name).unwrap().1.parse().unwrap()
+    };
+    // mark the employee without Zoom (third category)
+    h.key("j");
+    h.key("j");
+    h.key("enter");
+    assert_eq!(cells(&h)[0][2], "new.hire@example.com");
+    h.key("L");
+    assert!(h.app.employees.mark.is_some());
+    assert!(h.app.employees.confirm.is_none());
+    h.key("esc");
+    // then a Zoom user without an employee
+    h.key("k");
+    h.key("enter");
+    let user_email = cells(&h)[0][0].clone();
+    h.key("L");
+    let c = h.app.employees.confirm.clone().expect("asks before linking");
+    assert!(c.link);
+    assert_eq!(c.employee_key, "employee:E900");
+    h.key("y");
+    assert!(matches!(
+        h.requests.first(),
+        Some(Request::EmployeeDecision { link: true, .. })
+    ));
+    serve(&mut h, &s);
+    h.key("esc");
+    let after = counts_on_screen(&h);
+    assert_eq!(after, expected_counts(&s));
+    assert_eq!(count(&after, "matched"), count(&before, "matched") + 1);
+    assert_eq!(
+        count(&after, "employee_without_zoom"),
+        count(&before, "employee_without_zoom") - 1
+    );
+    assert_eq!(
+        count(&after, "not_an_employee"),
+        count(&before, "not_an_employee") - 1
+    );
+    h.key("G");
+    h.key("enter");
+    assert!(
+        cells(&h)
+            .iter()
+            .any(|c| c[0] == user_email && c[2] == "new.hire@example.com")
+    );
+}

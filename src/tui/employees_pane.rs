@@ -32,12 +32,24 @@ pub struct Confirm {
     pub text: String,
 }
 
+/// One side of a row, remembered for a link across categories.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mark {
+    /// True for a Zoom user, false for a roster row.
+    pub is_user: bool,
+    pub key: String,
+    pub label: String,
+}
+
 #[derive(Debug, Default)]
 pub struct EmployeesState {
     pub report: Option<Arc<Report>>,
     /// The category whose rows are open (the pane's drill-down level).
     pub category: Option<Category>,
     pub confirm: Option<Confirm>,
+    /// A one-sided row marked with `L`, waiting for its other half: `L` on
+    /// a row of the opposite side (any category) then asks to link the two.
+    pub mark: Option<Mark>,
     /// Why the report is unavailable, if it is.
     pub error: Option<String>,
 }
@@ -177,28 +189,7 @@ impl App {
                 let Some(row) = self.employee_row() else {
                     return true;
                 };
-                let (Some(u), Some(e)) = (&row.user, &row.employee) else {
-                    self.toast(
-                        "link and unlink need a row with a Zoom user and an employee",
-                        ToastLevel::Info,
-                    );
-                    return true;
-                };
-                let link = action == Action::Link;
-                let who = u.email.clone().unwrap_or_else(|| u.key.clone());
-                let text = format!(
-                    "{} Zoom user {} {} employee {}? (y/n)",
-                    if link { "Link" } else { "Unlink" },
-                    model::clean(&who),
-                    if link { "to" } else { "from" },
-                    model::clean(&e.email)
-                );
-                self.employees.confirm = Some(Confirm {
-                    link,
-                    user_key: u.key.clone(),
-                    employee_key: e.key.clone(),
-                    text,
-                });
+                self.link_or_unlink(action == Action::Link, &row);
                 true
             }
             (1, Action::ClearOrBack | Action::BackOrQuit) => {
@@ -303,4 +294,100 @@ impl App {
             _ => "results".into(),
         }
     }
+}
+
+impl App {
+    /// `L`/`U` on a row: a row with both sides asks at once; `L` on a
+    /// one-sided row marks it, and `L` on a row with the opposite side
+    /// then asks to link the marked side with it.
+    fn link_or_unlink(&mut self, link: bool, row: &ReportRow) {
+        let user = row.user.as_ref().map(|u| {
+            (
+                u.key.clone(),
+                u.email.clone().unwrap_or_else(|| u.key.clone()),
+            )
+        });
+        let employee = row
+            .employee
+            .as_ref()
+            .map(|e| (e.key.clone(), e.email.clone()));
+        let pair = match (link, self.employees.mark.clone(), user, employee) {
+            (true, Some(m), u, e) => {
+                let other = if m.is_user { e } else { u };
+                match other {
+                    Some(o) => {
+                        self.employees.mark = None;
+                        let m = (m.key, m.label);
+                        if m_is_user(&m.0) { (m, o) } else { (o, m) }
+                    }
+                    None => {
+                        self.toast(
+                            format!(
+                                "marked {}: press L on a row with {} to link",
+                                model::clean(&m.label),
+                                if m.is_user {
+                                    "an employee"
+                                } else {
+                                    "a Zoom user"
+                                }
+                            ),
+                            ToastLevel::Info,
+                        );
+                        return;
+                    }
+                }
+            }
+            (_, _, Some(u), Some(e)) => (u, e),
+            (true, None, u, e) => {
+                let (is_user, (key, label)) = match (u, e) {
+                    (Some(u), _) => (true, u),
+                    (_, Some(e)) => (false, e),
+                    _ => return,
+                };
+                self.toast(
+                    format!(
+                        "marked {}: press L on a row with {} to link",
+                        model::clean(&label),
+                        if is_user {
+                            "an employee"
+                        } else {
+                            "a Zoom user"
+                        }
+                    ),
+                    ToastLevel::Info,
+                );
+                self.employees.mark = Some(Mark {
+                    is_user,
+                    key,
+                    label,
+                });
+                return;
+            }
+            (false, _, _, _) => {
+                self.toast(
+                    "unlink needs a row with a Zoom user and an employee",
+                    ToastLevel::Info,
+                );
+                return;
+            }
+        };
+        let ((user_key, user_label), (employee_key, employee_label)) = pair;
+        let text = format!(
+            "{} Zoom user {} {} employee {}? (y/n)",
+            if link { "Link" } else { "Unlink" },
+            model::clean(&user_label),
+            if link { "to" } else { "from" },
+            model::clean(&employee_label)
+        );
+        self.employees.confirm = Some(Confirm {
+            link,
+            user_key,
+            employee_key,
+            text,
+        });
+    }
+}
+
+fn m_is_user(key: &str) -> bool {
+    key.starts_with("zoom_user:")
 }
