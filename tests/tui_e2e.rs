@@ -144,6 +144,43 @@ fn demo_find_user_by_email_part_then_back_and_quit() {
         |s| s.contains(&format!("</{fragment}>")) && !s.contains("Profile"),
         10,
     );
+
+    // The Employees pane: the report comes from the stored demo roster
+    // through the data source, counts in place of the "…" placeholders.
+    t.send("5");
+    let employees = t.wait_for(
+        "the employee categories with counts",
+        |s| {
+            s.lines().any(|l| {
+                let mut w = l
+                    .split_whitespace()
+                    .skip_while(|w| !w.contains("terminated_but_active"));
+                w.next().is_some()
+                    && w.next()
+                        .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
+            })
+        },
+        20,
+    );
+    assert!(employees.contains("employee_without_zoom"), "{employees}");
+
+    // The Query pane: type J1QL, Enter, see the groups.
+    t.send("8");
+    t.wait_for(
+        "the saved questions",
+        |s| s.contains("zoom-access-list"),
+        10,
+    );
+    t.send("/");
+    for c in "FIND zoom_group AS g RETURN g.name".chars() {
+        t.send(&c.to_string());
+    }
+    t.send("\r");
+    t.wait_for(
+        "the query's rows",
+        |s| s.contains("g.name") && s.contains("row(s)"),
+        20,
+    );
     t.send("q");
 
     let deadline = Instant::now() + Duration::from_secs(10);

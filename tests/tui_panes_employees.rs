@@ -285,7 +285,12 @@ fn link_across_categories_with_mark_and_confirmation() {
     h.key("5");
     let before = counts_on_screen(&h);
     let count = |c: &Vec<(String, String)>, name: &str| -> usize {
-        c.iter().find(|(k, _)| k == name).unwrap().1.parse().unwrap()
+        c.iter()
+            .find(|(k, _)| k == name)
+            .unwrap()
+            .1
+            .parse()
+            .unwrap()
     };
     // mark the employee without Zoom (third category)
     h.key("j");
@@ -301,7 +306,12 @@ fn link_across_categories_with_mark_and_confirmation() {
     h.key("enter");
     let user_email = cells(&h)[0][0].clone();
     h.key("L");
-    let c = h.app.employees.confirm.clone().expect("asks before linking");
+    let c = h
+        .app
+        .employees
+        .confirm
+        .clone()
+        .expect("asks before linking");
     assert!(c.link);
     assert_eq!(c.employee_key, "employee:E900");
     h.key("y");
