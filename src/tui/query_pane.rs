@@ -207,7 +207,7 @@ pub fn draw(app: &App, f: &mut Frame, area: Rect, p: &ProvidedView) {
             .keymap
             .first_key(super::keymap::Mode::Normal, super::action::Action::Search);
         spans.push(Span::styled(
-            format!("press {k} to type a query, Enter on a saved question runs it"),
+            format!("{k}: type J1QL (↑↓ history) · Enter on a saved question runs it · Esc: back to them"),
             th.dim,
         ));
     }
