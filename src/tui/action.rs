@@ -203,6 +203,8 @@ pub enum Event {
         json: Result<Option<String>, String>,
     },
     Toast(String, ToastLevel),
+    /// The Changes and Alerts panes' data, computed after a load or sync.
+    Monitor(Box<super::monitor::Monitor>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -161,6 +161,8 @@ pub struct App {
     pub sync: SyncStatus,
     pub spinner: usize,
     pub settings_cache: HashMap<String, Result<Vec<(String, Value)>, String>>,
+    /// The Changes and Alerts panes' data (and the changed-row markers).
+    pub monitor: Option<Arc<super::monitor::Monitor>>,
     pub should_quit: bool,
     next_id: u64,
     next_req: u64,
@@ -186,6 +188,7 @@ impl App {
             sync: SyncStatus::default(),
             spinner: 0,
             settings_cache: HashMap::new(),
+            monitor: None,
             should_quit: false,
             next_id: 1,
             next_req: 1,
@@ -312,7 +315,7 @@ impl App {
         std::mem::take(&mut self.effects)
     }
 
-    fn toast(&mut self, text: impl Into<String>, level: ToastLevel) {
+    pub(super) fn toast(&mut self, text: impl Into<String>, level: ToastLevel) {
         let text = model::clean(&text.into()).into_owned();
         self.toasts.retain(|t| t.text != text);
         self.toasts.push(Toast {
@@ -685,7 +688,7 @@ impl App {
         }
     }
 
-    fn push(&mut self, v: View) {
+    pub(super) fn push(&mut self, v: View) {
         if let Some(r) = self.roots.get_mut(self.active) {
             r.stack.push(v);
         }
@@ -695,6 +698,9 @@ impl App {
         let Some(data) = self.data.clone() else {
             return;
         };
+        if self.open_monitor_row(&data) {
+            return;
+        }
         let id = match self.view() {
             Some(View::Detail(d)) => d.selected_link().and_then(|k| data.graph.id_of(&k)),
             Some(View::Raw(_)) => None,
@@ -943,6 +949,7 @@ impl App {
                 });
             }
             Event::Toast(text, level) => self.toast(text, level),
+            Event::Monitor(m) => self.set_monitor(*m),
         }
         self.take_effects()
     }
@@ -1009,12 +1016,16 @@ impl App {
         if !data.graph.of_type(EntityType::Employee).is_empty() {
             wanted.push(PaneKind::Employees);
         }
+        if self.monitor.is_some() {
+            wanted.extend([PaneKind::Changes, PaneKind::Alerts]);
+        }
         for p in &self.providers {
             if !wanted.contains(&p.kind()) {
                 wanted.push(p.kind());
             }
         }
         wanted.sort();
+        wanted.dedup();
         let active_kind = self.root().map(|r| r.kind);
         let mut roots = std::mem::take(&mut self.roots);
         let mut new_roots = Vec::new();
@@ -1030,6 +1041,7 @@ impl App {
             new_roots.push(root);
         }
         self.roots = new_roots;
+        self.reset_monitor_stacks();
         if let Some(k) = active_kind {
             self.goto_pane(k);
         }
@@ -1091,6 +1103,12 @@ impl App {
             PaneKind::Groups => table(self, TableKind::Groups),
             PaneKind::Roles => table(self, TableKind::Roles),
             PaneKind::Employees => table(self, TableKind::Employees),
+            PaneKind::Changes | PaneKind::Alerts if self.monitor.is_some() => {
+                View::Provided(ProvidedView {
+                    table: self.monitor_table(kind),
+                    ..ProvidedView::default()
+                })
+            }
             PaneKind::Changes | PaneKind::Alerts | PaneKind::Query => {
                 let t = self
                     .providers

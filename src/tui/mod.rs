@@ -15,7 +15,9 @@
 //!   headless for tests and benchmarks.
 
 pub mod action;
+pub mod alerts_pane;
 pub mod app;
+pub mod changes_pane;
 pub mod clipboard;
 pub mod columns;
 pub mod config;
@@ -26,6 +28,8 @@ pub mod filter;
 pub mod harness;
 pub mod keymap;
 pub mod model;
+pub mod monitor;
+pub mod monitor_view;
 pub mod pane;
 pub mod raw;
 pub mod runner;

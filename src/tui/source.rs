@@ -17,6 +17,7 @@ use crate::sync::SyncEvent;
 
 use super::action::Event;
 use super::model::SnapshotMeta;
+use super::monitor::Monitor;
 
 /// A graph ready to show.
 #[derive(Debug)]
@@ -63,6 +64,16 @@ pub trait DataSource {
     fn raw_json(&self, key: &str) -> impl Future<Output = Result<Option<String>, String>>;
     /// Where Ctrl-s writes CSV files.
     fn export_dir(&self) -> PathBuf;
+    /// The Changes and Alerts panes' data for the latest snapshot (`None`:
+    /// this source has no history).
+    fn monitor(&self) -> impl Future<Output = Result<Option<Monitor>, String>> {
+        async { Ok(None) }
+    }
+    /// How often to sync in the background (the profile's polling_interval;
+    /// `None` = DISABLED).
+    fn poll_interval(&self) -> Option<std::time::Duration> {
+        None
+    }
 }
 
 /// The text shown when there is nothing to show and nothing to sync with.
@@ -93,7 +104,10 @@ pub async fn serve<S: DataSource>(
 
     let ready = src.sync_ready();
     match src.latest().await {
-        Ok(Some(loaded)) => deliver(Event::Loaded(Box::new(loaded))),
+        Ok(Some(loaded)) => {
+            deliver(Event::Loaded(Box::new(loaded)));
+            jobs.push(Box::pin(async move { monitor_events(src).await }));
+        }
         Ok(None) => {
             if let Err(why) = &ready {
                 deliver(Event::NoData(why.clone()));
@@ -109,8 +123,23 @@ pub async fn serve<S: DataSource>(
         jobs.push(sync_job(src, sync_tx.clone()));
     }
 
+    let mut poll = src
+        .poll_interval()
+        .map(|d| tokio::time::interval_at(tokio::time::Instant::now() + d, d));
     loop {
         tokio::select! {
+            _ = async {
+                match poll.as_mut() {
+                    Some(i) => { i.tick().await; }
+                    None => std::future::pending::<()>().await,
+                }
+            } => {
+                // A periodic refresh skips a round while a sync runs.
+                if !syncing && src.sync_ready().is_ok() {
+                    syncing = true;
+                    jobs.push(sync_job(src, sync_tx.clone()));
+                }
+            }
             req = requests.recv() => {
                 let Some(req) = req else { break };
                 match req {
@@ -154,8 +183,25 @@ pub async fn serve<S: DataSource>(
 fn sync_job<S: DataSource>(src: &S, tx: UnboundedSender<SyncEvent>) -> Job<'_> {
     Box::pin(async move {
         match src.sync(tx).await {
-            Ok(loaded) => vec![Event::Loaded(Box::new(loaded)), Event::SyncFinished(Ok(()))],
+            Ok(loaded) => {
+                let mut v = vec![Event::Loaded(Box::new(loaded)), Event::SyncFinished(Ok(()))];
+                v.extend(monitor_events(src).await);
+                v
+            }
             Err(f) => vec![Event::SyncFinished(Err(f))],
         }
     })
+}
+
+/// The monitor data as events: nothing when the source has none, a toast
+/// when it cannot be computed.
+async fn monitor_events<S: DataSource>(src: &S) -> Vec<Event> {
+    match src.monitor().await {
+        Ok(Some(m)) => vec![Event::Monitor(Box::new(m))],
+        Ok(None) => Vec::new(),
+        Err(e) => vec![Event::Toast(
+            format!("changes and alerts unavailable: {e}"),
+            super::action::ToastLevel::Warn,
+        )],
+    }
 }
