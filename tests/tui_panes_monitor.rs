@@ -60,8 +60,13 @@ fn changed(key: &str) -> Graph {
         p.insert(dept, json!("Security"));
         p.insert(g_name("roleName"), json!("Admin"));
     });
-    g.add_relationship(RelType::UserAssignedRole, key, "zoom_role:1", Default::default())
-        .unwrap();
+    g.add_relationship(
+        RelType::UserAssignedRole,
+        key,
+        "zoom_role:1",
+        Default::default(),
+    )
+    .unwrap();
     g
 }
 
@@ -101,7 +106,10 @@ fn world() -> World {
     let after = changed(&key);
     save(&store, &before, 0);
     let m1 = monitor::compute(&store, "default", &before, None, Ok(rules())).unwrap();
-    assert!(m1.newly_fired().next().is_none(), "baseline fires nothing new");
+    assert!(
+        m1.newly_fired().next().is_none(),
+        "baseline fires nothing new"
+    );
     save(&store, &after, 15);
     let m2 = monitor::compute(&store, "default", &after, Some(&before), Ok(rules())).unwrap();
     let mut h = Harness::new(Default::default());
@@ -163,7 +171,10 @@ fn changes_pane_lists_the_sync_with_old_and_new_values() {
         let g = h.app.data.as_ref().unwrap().graph.clone();
         zoomscope::tui::model::label(&g, g.id_of(&w.key).unwrap())
     };
-    assert!(screen.contains(&format!("Changes › results › {label}")), "{screen}");
+    assert!(
+        screen.contains(&format!("Changes › results › {label}")),
+        "{screen}"
+    );
 }
 
 #[test]
@@ -172,7 +183,13 @@ fn rows_changed_in_the_last_sync_are_marked_in_users() {
     let h = &mut w.h;
     h.key("2");
     let g = h.app.data.as_ref().unwrap().graph.clone();
-    let email = g.get(&w.key).unwrap().props.str("email").unwrap().to_string();
+    let email = g
+        .get(&w.key)
+        .unwrap()
+        .props
+        .str("email")
+        .unwrap()
+        .to_string();
     h.key("/");
     h.type_text(&email);
     h.key("tab");
@@ -209,7 +226,10 @@ fn alerts_pane_shows_state_and_count_and_lists_matches() {
     let quiet = rows.iter().find(|r| r[0] == "group-named-nope").unwrap();
     assert_eq!(&quiet[2..4], &["quiet", "0"]);
     let count: usize = admin[3].parse().unwrap();
-    assert!(count >= 2, "Jill (Owner) and the promoted user at least: {admin:?}");
+    assert!(
+        count >= 2,
+        "Jill (Owner) and the promoted user at least: {admin:?}"
+    );
 
     let i = rows.iter().position(|r| r[0] == "new-admin").unwrap();
     h.action(Action::Top);
@@ -235,10 +255,15 @@ fn a_newly_fired_alert_raises_a_toast_once() {
     let w = world();
     let toasts: Vec<&str> = w.h.app.toasts.iter().map(|t| t.text.as_str()).collect();
     assert!(
-        toasts.iter().any(|t| t.starts_with("alert: new-admin (high, 1 match)")),
+        toasts
+            .iter()
+            .any(|t| t.starts_with("alert: new-admin (high, 1 match)")),
         "{toasts:?}"
     );
-    assert!(!toasts.iter().any(|t| t.contains("group-named-nope")), "{toasts:?}");
+    assert!(
+        !toasts.iter().any(|t| t.contains("group-named-nope")),
+        "{toasts:?}"
+    );
 }
 
 #[test]
