@@ -310,3 +310,160 @@ fn snap(h: &Harness, name: &str) {
         insta::assert_snapshot!(format!("{name}_{w}x{hh}"), h.render(w, hh));
     }
 }
+
+// ---------------------------------------------------------------- the edge
+
+mod edge {
+    use std::cell::RefCell;
+    use std::path::PathBuf;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    use serde_json::Value;
+    use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+    use zoomscope::alerts::{EvalOptions, evaluate};
+    use zoomscope::sync::SyncEvent;
+    use zoomscope::tui::action::Event;
+    use zoomscope::tui::harness::Harness;
+    use zoomscope::tui::model::SnapshotMeta;
+    use zoomscope::tui::monitor::Monitor;
+    use zoomscope::tui::source::{DataSource, Loaded, SyncFailure, serve};
+
+    /// A source whose syncs return the fixture and whose monitor evaluates
+    /// an `any` rule on it (always newly fired: no stored state).
+    struct Counting {
+        poll: Option<Duration>,
+        syncs: AtomicUsize,
+        monitors: AtomicUsize,
+    }
+
+    impl DataSource for Counting {
+        fn profile(&self) -> String {
+            "default".into()
+        }
+        async fn latest(&self) -> Result<Option<Loaded>, String> {
+            Ok(Some(Loaded {
+                graph: crate::tui_common::org(10),
+                meta: SnapshotMeta::default(),
+            }))
+        }
+        fn sync_ready(&self) -> Result<(), String> {
+            Ok(())
+        }
+        async fn sync(&self, _events: UnboundedSender<SyncEvent>) -> Result<Loaded, SyncFailure> {
+            self.syncs.fetch_add(1, Ordering::SeqCst);
+            Ok(Loaded {
+                graph: crate::tui_common::org(10),
+                meta: SnapshotMeta::default(),
+            })
+        }
+        async fn user_settings(&self, _k: &str) -> Result<Vec<(String, Value)>, String> {
+            Err("none".into())
+        }
+        async fn raw_json(&self, _k: &str) -> Result<Option<String>, String> {
+            Ok(None)
+        }
+        fn export_dir(&self) -> PathBuf {
+            std::env::temp_dir()
+        }
+        async fn monitor(&self) -> Result<Option<Monitor>, String> {
+            self.monitors.fetch_add(1, Ordering::SeqCst);
+            let g = crate::tui_common::org(10);
+            let r = evaluate(
+                &g,
+                &any_admin_rule(),
+                None,
+                EvalOptions {
+                    now: chrono::Utc::now(),
+                    previous: None,
+                },
+            )
+            .map_err(|e| e.to_string())?;
+            Ok(Some(Monitor::new(Vec::new(), r)))
+        }
+        fn poll_interval(&self) -> Option<Duration> {
+            self.poll
+        }
+    }
+
+    fn any_admin_rule() -> Vec<zoomscope::alerts::Rule> {
+        let text = r#"
+[[rule]]
+name = "any-admin"
+description = "Admins exist."
+severity = "medium"
+query = "FIND zoom_user THAT ASSIGNED zoom_role WITH admin = true"
+trigger = "any"
+"#;
+        let f = zoomscope::alerts::rule::RuleFile::parse("t.toml", text).unwrap();
+        zoomscope::alerts::load_from_files(&[f], &Default::default())
+            .unwrap()
+            .enabled
+    }
+
+    /// Serves for `for_ms` and returns the events delivered.
+    async fn run(src: &Counting, for_ms: u64) -> Vec<Event> {
+        let (tx, rx) = unbounded_channel();
+        let events = RefCell::new(Vec::new());
+        let deliver = |ev| events.borrow_mut().push(ev);
+        let _ = tokio::time::timeout(Duration::from_millis(for_ms), serve(src, rx, deliver)).await;
+        drop(tx);
+        events.into_inner()
+    }
+
+    #[tokio::test]
+    async fn background_refresh_follows_the_polling_interval() {
+        let src = Counting {
+            poll: Some(Duration::from_millis(100)),
+            syncs: AtomicUsize::new(0),
+            monitors: AtomicUsize::new(0),
+        };
+        let events = run(&src, 550).await;
+        let syncs = src.syncs.load(Ordering::SeqCst);
+        // the start-up sync plus one per 100 ms (at least one on a busy machine)
+        assert!((2..=7).contains(&syncs), "{syncs} syncs");
+        // evaluated after the first load and after every sync
+        assert_eq!(src.monitors.load(Ordering::SeqCst), syncs + 1);
+        let monitors = events
+            .iter()
+            .filter(|e| matches!(e, Event::Monitor(_)))
+            .count();
+        assert_eq!(monitors, syncs + 1);
+
+        // the events drive the app: the Alerts pane exists and the fired
+        // rule raised a toast
+        let mut h = Harness::new(Default::default());
+        for ev in events {
+            h.event(ev);
+        }
+        assert!(
+            h.app
+                .pane_kinds()
+                .contains(&zoomscope::tui::pane::PaneKind::Alerts)
+        );
+        assert!(
+            h.app
+                .toasts
+                .iter()
+                .any(|t| t.text.starts_with("alert: any-admin (medium")),
+            "{:?}",
+            h.app.toasts
+        );
+    }
+
+    #[tokio::test]
+    async fn disabled_polling_syncs_once() {
+        let src = Counting {
+            poll: None,
+            syncs: AtomicUsize::new(0),
+            monitors: AtomicUsize::new(0),
+        };
+        run(&src, 400).await;
+        assert_eq!(
+            src.syncs.load(Ordering::SeqCst),
+            1,
+            "only the start-up sync"
+        );
+        assert_eq!(src.monitors.load(Ordering::SeqCst), 2);
+    }
+}
