@@ -153,7 +153,7 @@ fn changes_pane_lists_the_sync_with_old_and_new_values() {
     );
     assert!(
         rows.iter()
-            .any(|r| r[0] == "relationship added" && r[4].contains("Admin")),
+            .any(|r| r[0] == "linked" && r[1] == "ASSIGNED" && r[4] == "→ Admin"),
         "{rows:?}"
     );
     let screen = h.render(120, 40);
@@ -172,7 +172,7 @@ fn changes_pane_lists_the_sync_with_old_and_new_values() {
         zoomscope::tui::model::label(&g, g.id_of(&w.key).unwrap())
     };
     assert!(
-        screen.contains(&format!("Changes › results › {label}")),
+        screen.contains(&format!("Changes › #2 2026-11-30 08:15:00 › {label}")),
         "{screen}"
     );
 }
@@ -240,6 +240,13 @@ fn alerts_pane_shows_state_and_count_and_lists_matches() {
     let rows = provided_cells(h);
     assert_eq!(rows.len(), count, "{rows:?}");
     assert!(rows.iter().any(|r| r[2] == w.key), "{rows:?}");
+    // only the promoted user is new since the previous evaluation
+    let new: Vec<&str> = rows
+        .iter()
+        .filter(|r| r[3] == "new")
+        .map(|r| r[2].as_str())
+        .collect();
+    assert_eq!(new, vec![w.key.as_str()]);
     // matches are enterable
     let j = rows.iter().position(|r| r[2] == w.key).unwrap();
     h.action(Action::Top);

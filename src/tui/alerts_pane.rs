@@ -43,7 +43,7 @@ pub fn rules_table(m: &Monitor) -> ProvidedTable {
 
 /// The entities a rule matched, each enterable when it is in the graph.
 pub fn matches_table(r: &RuleResult, g: &Graph) -> ProvidedTable {
-    let columns = ["Entity", "Type", "Key"].map(String::from).to_vec();
+    let columns = ["Entity", "Type", "Key", "New"].map(String::from).to_vec();
     let mut rows: Vec<ProvidedRow> = r
         .matches
         .iter()
@@ -57,6 +57,12 @@ pub fn matches_table(r: &RuleResult, g: &Graph) -> ProvidedTable {
                     id.map(|id| g.entity(id).etype.class().to_string())
                         .unwrap_or_default(),
                     k.clone(),
+                    // new since the rule's previous evaluation
+                    if r.new_matches.binary_search(k).is_ok() {
+                        "new".into()
+                    } else {
+                        String::new()
+                    },
                 ],
             }
         })
@@ -69,7 +75,7 @@ pub fn matches_table(r: &RuleResult, g: &Graph) -> ProvidedTable {
         };
         rows.push(ProvidedRow {
             entity: None,
-            cells: vec![why, String::new(), String::new()],
+            cells: vec![why, String::new(), String::new(), String::new()],
         });
     }
     ProvidedTable { columns, rows }

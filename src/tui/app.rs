@@ -66,6 +66,8 @@ pub struct ProvidedRow {
 #[derive(Debug, Default)]
 pub struct ProvidedView {
     pub table: ProvidedTable,
+    /// The breadcrumb of a drill-down level (`None`: "results").
+    pub title: Option<String>,
     pub cursor: usize,
     pub offset: std::cell::Cell<usize>,
     pub height: std::cell::Cell<usize>,
@@ -252,7 +254,7 @@ impl App {
                 _ => d.title.clone(),
             },
             View::Raw(r) => format!("{} (JSON)", r.title),
-            View::Provided(_) => "results".into(),
+            View::Provided(p) => p.title.clone().unwrap_or_else(|| "results".into()),
         }
     }
 

@@ -112,15 +112,15 @@ pub fn sync_table(d: &GraphDiff, g: &Graph) -> ProvidedTable {
         None => k.to_string(),
     };
     for (word, list) in [
-        ("relationship added", &d.relationships_added),
-        ("relationship removed", &d.relationships_removed),
+        ("linked", &d.relationships_added),
+        ("unlinked", &d.relationships_removed),
     ] {
         for r in list {
             rows.push(ProvidedRow {
                 entity: g.id_of(&r.from_key),
                 cells: vec![
                     word.into(),
-                    r.rtype.as_str().into(),
+                    r.rtype.class().as_str().into(),
                     label(&r.from_key),
                     String::new(),
                     format!("→ {}", label(&r.to_key)),

@@ -72,7 +72,7 @@ pub fn state_word(r: &RuleResult) -> &'static str {
 }
 
 /// Reads the profile's timeline from the store (diffing the newest
-/// [`DIFFED_SYNCS`]) and evaluates `rules` on `graph` (the latest snapshot as
+/// [`DIFFED_SYNCS`]; `diff::timeline`'s entries diffed pairwise) and evaluates `rules` on `graph` (the latest snapshot as
 /// shown), recording the evaluation in the alert state tables so the next
 /// one knows what is new.
 pub fn compute(
@@ -83,12 +83,30 @@ pub fn compute(
     rules: Result<Vec<Rule>, String>,
 ) -> Result<Monitor, String> {
     let timeline = diff::timeline(store, profile).map_err(|e| e.to_string())?;
+    let load = |id| {
+        store
+            .load(profile, id)
+            .map(|s| s.graph)
+            .map_err(|e| e.to_string())
+    };
     let mut syncs = Vec::with_capacity(timeline.len());
+    // Newest first: the older side of one diff is the newer side of the
+    // next, so each snapshot is loaded once.
+    let mut newer: Option<Graph> = None;
     for (i, entry) in timeline.iter().enumerate() {
-        let diff = if i < DIFFED_SYNCS {
-            Some(entry.diff(store).map_err(|e| e.to_string())?)
-        } else {
-            None
+        let diff = match entry.previous {
+            None => Some(GraphDiff::default()),
+            Some(prev) if i < DIFFED_SYNCS => {
+                let new = match newer.take() {
+                    Some(g) => g,
+                    None => load(entry.snapshot.id)?,
+                };
+                let old = load(prev)?;
+                let d = diff::diff(&old, &new);
+                newer = Some(old);
+                Some(d)
+            }
+            Some(_) => None,
         };
         syncs.push(SyncChanges {
             snapshot: entry.snapshot.id.0,

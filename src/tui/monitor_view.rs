@@ -102,10 +102,13 @@ impl App {
             return false;
         };
         let cursor = p.cursor;
-        let table = match root.kind {
+        let (table, title) = match root.kind {
             PaneKind::Changes => match m.syncs.get(cursor) {
                 Some(s) => match &s.diff {
-                    Some(d) => changes_pane::sync_table(d, &data.graph),
+                    Some(d) => (
+                        changes_pane::sync_table(d, &data.graph),
+                        format!("#{} {}", s.snapshot, s.finished_at),
+                    ),
                     None => {
                         self.toast(
                             format!(
@@ -120,13 +123,14 @@ impl App {
                 None => return false,
             },
             PaneKind::Alerts => match m.alerts.get(cursor) {
-                Some(r) => alerts_pane::matches_table(r, &data.graph),
+                Some(r) => (alerts_pane::matches_table(r, &data.graph), r.rule.clone()),
                 None => return false,
             },
             _ => return false,
         };
         self.push(View::Provided(ProvidedView {
             table,
+            title: Some(title),
             ..ProvidedView::default()
         }));
         true

@@ -166,6 +166,11 @@ pub async fn serve<S: DataSource>(
             Some(ev) = sync_rx.recv() => deliver(Event::Sync(ev)),
             Some(events) = jobs.next(), if !jobs.is_empty() => {
                 for ev in events {
+                    // A new snapshot on screen: its diff and alerts follow
+                    // as their own job, so showing it does not wait for them.
+                    if matches!(ev, Event::Loaded(_)) {
+                        jobs.push(Box::pin(async move { monitor_events(src).await }));
+                    }
                     if matches!(ev, Event::SyncFinished(_)) {
                         syncing = false;
                         // progress events sent before the end are delivered first
@@ -183,11 +188,7 @@ pub async fn serve<S: DataSource>(
 fn sync_job<S: DataSource>(src: &S, tx: UnboundedSender<SyncEvent>) -> Job<'_> {
     Box::pin(async move {
         match src.sync(tx).await {
-            Ok(loaded) => {
-                let mut v = vec![Event::Loaded(Box::new(loaded)), Event::SyncFinished(Ok(()))];
-                v.extend(monitor_events(src).await);
-                v
-            }
+            Ok(loaded) => vec![Event::Loaded(Box::new(loaded)), Event::SyncFinished(Ok(()))],
             Err(f) => vec![Event::SyncFinished(Err(f))],
         }
     })
