@@ -474,3 +474,57 @@ trigger = "any"
         assert_eq!(src.monitors.load(Ordering::SeqCst), 2);
     }
 }
+
+#[test]
+fn older_syncs_are_diffed_when_opened() {
+    use zoomscope::tui::source::Request;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("z.db")).unwrap();
+    let base = tui_common::org(60);
+    // seven syncs; each moves user u3 to another department
+    let mut last = base.clone();
+    for i in 0..7u32 {
+        let mut g = tui_common::org(60);
+        let id = g.id_of("zoom_user:u3").unwrap();
+        g.update_props(id, |p| p.insert(g_name("dept"), json!(format!("Dept {i}"))));
+        save(&store, &g, i);
+        last = g;
+    }
+    let m = monitor::compute(&store, "default", &last, None, Ok(Vec::new())).unwrap();
+    assert_eq!(m.syncs.len(), 7);
+    // the diffs loaded pairwise agree with the store's own per-entry diff
+    let timeline = zoomscope::diff::timeline(&store, "default").unwrap();
+    for (s, e) in m.syncs.iter().zip(&timeline).take(monitor::DIFFED_SYNCS) {
+        assert_eq!(s.diff.as_ref().unwrap(), &e.diff(&store).unwrap());
+    }
+    assert!(m.syncs[5].diff.is_none(), "older than DIFFED_SYNCS");
+
+    let mut h = Harness::new(Default::default());
+    h.load(last, SnapshotMeta::default());
+    h.event(Event::Monitor(Box::new(m)));
+    h.action(Action::Pane(PaneKind::Changes));
+    let rows = provided_cells(&h);
+    assert_eq!(&rows[5][2..5], &["…", "…", "…"]);
+    assert_eq!(rows[6][2], "first snapshot");
+    for _ in 0..5 {
+        h.key("j");
+    }
+    h.key("enter");
+    let snapshot = timeline[5].snapshot.id.0;
+    assert_eq!(h.requests.last(), Some(&Request::SyncDiff(snapshot)));
+    assert_eq!(provided_cells(&h), vec![vec!["diffing…".to_string()]]);
+    // the edge answers as ContextSource does: entry.diff(&store)
+    let d = timeline[5].diff(&store).unwrap();
+    h.event(Event::SyncDiff {
+        snapshot,
+        result: Ok(Box::new(d)),
+    });
+    let rows = provided_cells(&h);
+    assert!(
+        rows.iter()
+            .any(|r| r[3] == "dept" && r[4] == "Dept 0 → Dept 1"),
+        "{rows:?}"
+    );
+    h.key("q");
+    assert_eq!(&provided_cells(&h)[5][2..5], &["0", "0", "1"]);
+}

@@ -313,6 +313,10 @@ impl App {
         Vec::new()
     }
 
+    pub(super) fn push_effect(&mut self, e: Effect) {
+        self.effects.push(e);
+    }
+
     fn take_effects(&mut self) -> Vec<Effect> {
         std::mem::take(&mut self.effects)
     }
@@ -952,6 +956,7 @@ impl App {
             }
             Event::Toast(text, level) => self.toast(text, level),
             Event::Monitor(m) => self.set_monitor(*m),
+            Event::SyncDiff { snapshot, result } => self.set_sync_diff(snapshot, result),
         }
         self.take_effects()
     }

@@ -114,6 +114,16 @@ impl DataSource for ContextSource<'_> {
         monitor::compute(store, profile, &graph, previous.as_ref(), rules).map(Some)
     }
 
+    async fn sync_diff(&self, snapshot: i64) -> Result<crate::diff::GraphDiff, String> {
+        let store = self.ctx.store().map_err(|e| format!("{e:#}"))?;
+        let timeline =
+            crate::diff::timeline(store, self.ctx.profile_name()).map_err(|e| e.to_string())?;
+        match timeline.iter().find(|e| e.snapshot.id.0 == snapshot) {
+            Some(entry) => entry.diff(store).map_err(|e| e.to_string()),
+            None => Err(format!("snapshot #{snapshot} is no longer stored")),
+        }
+    }
+
     fn poll_interval(&self) -> Option<std::time::Duration> {
         self.ctx
             .profile()

@@ -5,11 +5,13 @@ use std::sync::Arc;
 
 use super::action::ToastLevel;
 use super::alerts_pane;
-use super::app::{App, ProvidedTable, ProvidedView, Root, View};
+use super::app::{App, Effect, ProvidedRow, ProvidedTable, ProvidedView, Root, View};
 use super::changes_pane;
 use super::model::Data;
-use super::monitor::Monitor;
+use super::monitor::{Monitor, SyncChanges};
 use super::pane::PaneKind;
+use super::source::Request;
+use crate::diff::GraphDiff;
 
 impl App {
     /// New monitor data: (re)build the two panes and toast new alerts.
@@ -105,19 +107,11 @@ impl App {
         let (table, title) = match root.kind {
             PaneKind::Changes => match m.syncs.get(cursor) {
                 Some(s) => match &s.diff {
-                    Some(d) => (
-                        changes_pane::sync_table(d, &data.graph),
-                        format!("#{} {}", s.snapshot, s.finished_at),
-                    ),
+                    Some(d) => (changes_pane::sync_table(d, &data.graph), sync_title(s)),
+                    // Older syncs are diffed when opened, behind the edge.
                     None => {
-                        self.toast(
-                            format!(
-                                "only the newest {} syncs are diffed here; use `zoomscope diff`",
-                                super::monitor::DIFFED_SYNCS
-                            ),
-                            ToastLevel::Info,
-                        );
-                        return true;
+                        self.push_effect(Effect::Request(Request::SyncDiff(s.snapshot)));
+                        (loading_table(), sync_title(s))
                     }
                 },
                 None => return false,
@@ -136,6 +130,50 @@ impl App {
         true
     }
 
+    /// An older sync's diff arrived: keep it (the timeline shows its counts
+    /// from now on) and fill the drill-down that waits for it.
+    pub(super) fn set_sync_diff(&mut self, snapshot: i64, result: Result<Box<GraphDiff>, String>) {
+        let d = match result {
+            Ok(d) => *d,
+            Err(e) => {
+                self.toast(
+                    format!("cannot diff snapshot #{snapshot}: {e}"),
+                    ToastLevel::Error,
+                );
+                return;
+            }
+        };
+        let Some(m) = &mut self.monitor else { return };
+        let m = Arc::make_mut(m);
+        let Some(s) = m.syncs.iter_mut().find(|s| s.snapshot == snapshot) else {
+            return;
+        };
+        s.diff = Some(d);
+        let title = sync_title(s);
+        let table = self.monitor_table(PaneKind::Changes);
+        let detail = match (&self.monitor, &self.data) {
+            (Some(m), Some(data)) => m
+                .syncs
+                .iter()
+                .find(|s| s.snapshot == snapshot)
+                .and_then(|s| s.diff.as_ref())
+                .map(|d| changes_pane::sync_table(d, &data.graph)),
+            _ => None,
+        };
+        if let Some(r) = self.roots.iter_mut().find(|r| r.kind == PaneKind::Changes) {
+            if let View::Provided(p) = &mut r.view {
+                p.table = table;
+            }
+            for v in &mut r.stack {
+                if let (View::Provided(p), Some(t)) = (v, &detail)
+                    && p.title.as_deref() == Some(title.as_str())
+                {
+                    p.table = t.clone();
+                }
+            }
+        }
+    }
+
     /// How the last sync changed an entity, for row markers.
     pub fn change_marker(&self, key: &str) -> Option<&'static str> {
         use crate::diff::ChangeKind;
@@ -145,5 +183,19 @@ impl App {
             ChangeKind::Changed => "~",
             ChangeKind::Related => "•",
         })
+    }
+}
+
+fn sync_title(s: &SyncChanges) -> String {
+    format!("#{} {}", s.snapshot, s.finished_at)
+}
+
+fn loading_table() -> ProvidedTable {
+    ProvidedTable {
+        columns: vec!["Change".into()],
+        rows: vec![ProvidedRow {
+            entity: None,
+            cells: vec!["diffing…".into()],
+        }],
     }
 }

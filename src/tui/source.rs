@@ -12,6 +12,7 @@ use futures::stream::FuturesUnordered;
 use serde_json::Value;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
+use crate::diff::GraphDiff;
 use crate::graph::Graph;
 use crate::sync::SyncEvent;
 
@@ -43,6 +44,9 @@ pub enum Request {
     UserSettings(String),
     /// The raw API JSON of an entity (by `_key`).
     RawJson(String),
+    /// What the sync that stored this snapshot changed (older syncs are
+    /// diffed only when opened).
+    SyncDiff(i64),
 }
 
 /// Where the data comes from.
@@ -68,6 +72,10 @@ pub trait DataSource {
     /// this source has no history).
     fn monitor(&self) -> impl Future<Output = Result<Option<Monitor>, String>> {
         async { Ok(None) }
+    }
+    /// What the sync that stored `snapshot` changed.
+    fn sync_diff(&self, snapshot: i64) -> impl Future<Output = Result<GraphDiff, String>> {
+        async move { Err(format!("no history to diff snapshot #{snapshot}")) }
     }
     /// How often to sync in the background (the profile's polling_interval;
     /// `None` = DISABLED).
@@ -156,6 +164,10 @@ pub async fn serve<S: DataSource>(
                     Request::UserSettings(key) => jobs.push(Box::pin(async move {
                         let result = src.user_settings(&key).await;
                         vec![Event::Settings { key, result }]
+                    })),
+                    Request::SyncDiff(snapshot) => jobs.push(Box::pin(async move {
+                        let result = src.sync_diff(snapshot).await;
+                        vec![Event::SyncDiff { snapshot, result: result.map(Box::new) }]
                     })),
                     Request::RawJson(key) => jobs.push(Box::pin(async move {
                         let json = src.raw_json(&key).await;
