@@ -98,6 +98,23 @@ fn field_terms_and_negation() {
     h.type_text("!status:active !type:basic role:admin");
     let rows = table_rows(&h);
     assert!(!rows.is_empty());
+    // Every such user is listed: `status:active` must not swallow "inactive".
+    let expected = g
+        .of_type(zoomscope::graph::EntityType::User)
+        .iter()
+        .map(|id| g.entity(*id))
+        .filter(|e| {
+            e.props.str("status") != Some("active")
+                && e.props.get("type") == Some(&serde_json::json!(2))
+                && e.props.str("roleName") == Some("Admin")
+        })
+        .count();
+    assert_eq!(rows.len(), expected);
+    assert!(
+        rows.iter()
+            .any(|k| g.get(k).unwrap().props.str("status") == Some("inactive")),
+        "inactive admins are in the result"
+    );
     for k in &rows {
         let e = g.get(k).unwrap();
         assert_ne!(e.props.str("status"), Some("active"));

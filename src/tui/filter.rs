@@ -1,7 +1,9 @@
 //! The `/` search grammar. Space-separated terms, all of which must hold:
 //! - free text is matched fuzzily (fuzzy-matcher's SkimMatcherV2) against a
 //!   row's name, email and department;
-//! - `field:value` keeps rows whose field contains `value` (case-insensitive);
+//! - `field:value` keeps rows whose field contains `value` (case-insensitive;
+//!   `status` and `type` match from the start, so `status:active` does not
+//!   also match "inactive");
 //!   known fields are `status`, `role`, `dept`, `type`, `group`, `email`,
 //!   `name`; any other name is looked up as a property;
 //! - a leading `!` negates a term (`!status:active`, `!contractor`), and a

@@ -101,10 +101,13 @@ impl SearchIndex {
         let row = self.row(id)?;
         for t in &f.fields {
             let hit = match t.field.as_str() {
-                "status" => row.status.contains(&t.value),
+                // Enumerated fields match by prefix: `status:active` must
+                // not also match "inactive", and `type:lic` still finds
+                // "licensed".
+                "status" => row.status.starts_with(&t.value),
                 "role" => row.role.contains(&t.value),
                 "dept" => row.dept.contains(&t.value),
-                "type" => row.typ.contains(&t.value),
+                "type" => row.typ.starts_with(&t.value),
                 "group" => row.groups.contains(&t.value),
                 "email" => row.email.contains(&t.value),
                 "name" => row.name.contains(&t.value),
@@ -245,7 +248,9 @@ pub fn refines(new: &Filter, old: &Filter) -> bool {
         && old.fields.iter().filter(|t| !t.negate).all(|o| {
             new.fields
                 .iter()
-                .any(|n| !n.negate && n.field == o.field && n.value.contains(&o.value))
+                // A longer value that starts with the old one narrows both
+                // prefix and substring terms.
+                .any(|n| !n.negate && n.field == o.field && n.value.starts_with(&o.value))
         })
         && old
             .fuzzy
