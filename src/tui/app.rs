@@ -1023,13 +1023,13 @@ impl App {
         if !data.graph.of_type(EntityType::Employee).is_empty() {
             wanted.push(PaneKind::Employees);
         }
-        if self.monitor.is_some() {
-            wanted.extend([PaneKind::Changes, PaneKind::Alerts]);
-        }
         for p in &self.providers {
             if !wanted.contains(&p.kind()) {
                 wanted.push(p.kind());
             }
+        }
+        if self.monitor.is_some() {
+            wanted.extend([PaneKind::Changes, PaneKind::Alerts]);
         }
         wanted.sort();
         wanted.dedup();
@@ -1100,6 +1100,12 @@ impl App {
             View::Table(TableView::new(id, k, RowSource::All(k.entity_type()), data))
         };
         match kind {
+            PaneKind::Changes | PaneKind::Alerts if self.monitor.is_some() => {
+                View::Provided(ProvidedView {
+                    table: self.monitor_table(kind),
+                    ..ProvidedView::default()
+                })
+            }
             PaneKind::Account => View::Detail(DetailView::new(
                 DetailKind::Account,
                 String::new(),
@@ -1110,12 +1116,6 @@ impl App {
             PaneKind::Groups => table(self, TableKind::Groups),
             PaneKind::Roles => table(self, TableKind::Roles),
             PaneKind::Employees => table(self, TableKind::Employees),
-            PaneKind::Changes | PaneKind::Alerts if self.monitor.is_some() => {
-                View::Provided(ProvidedView {
-                    table: self.monitor_table(kind),
-                    ..ProvidedView::default()
-                })
-            }
             PaneKind::Changes | PaneKind::Alerts | PaneKind::Query => {
                 let t = self
                     .providers

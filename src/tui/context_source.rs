@@ -96,6 +96,10 @@ impl DataSource for ContextSource<'_> {
             .map_err(|e| e.to_string())
     }
 
+    fn export_dir(&self) -> PathBuf {
+        self.ctx.paths().data_dir.join("exports")
+    }
+
     async fn monitor(&self) -> Result<Option<Monitor>, String> {
         let err = |e: anyhow::Error| format!("{e:#}");
         let store = self.ctx.store().map_err(err)?;
@@ -129,9 +133,5 @@ impl DataSource for ContextSource<'_> {
             .profile()
             .ok()
             .and_then(|p| p.polling_interval.duration())
-    }
-
-    fn export_dir(&self) -> PathBuf {
-        self.ctx.paths().data_dir.join("exports")
     }
 }

@@ -12,7 +12,6 @@ use futures::stream::FuturesUnordered;
 use serde_json::Value;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-use crate::diff::GraphDiff;
 use crate::graph::Graph;
 use crate::sync::SyncEvent;
 
@@ -40,13 +39,13 @@ pub enum SyncFailure {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
     SyncNow,
+    /// What the sync that stored this snapshot changed (older syncs are
+    /// diffed only when opened).
+    SyncDiff(i64),
     /// Fetch one user's settings (by entity `_key`).
     UserSettings(String),
     /// The raw API JSON of an entity (by `_key`).
     RawJson(String),
-    /// What the sync that stored this snapshot changed (older syncs are
-    /// diffed only when opened).
-    SyncDiff(i64),
 }
 
 /// Where the data comes from.
@@ -74,7 +73,10 @@ pub trait DataSource {
         async { Ok(None) }
     }
     /// What the sync that stored `snapshot` changed.
-    fn sync_diff(&self, snapshot: i64) -> impl Future<Output = Result<GraphDiff, String>> {
+    fn sync_diff(
+        &self,
+        snapshot: i64,
+    ) -> impl Future<Output = Result<crate::diff::GraphDiff, String>> {
         async move { Err(format!("no history to diff snapshot #{snapshot}")) }
     }
     /// How often to sync in the background (the profile's polling_interval;
