@@ -234,7 +234,10 @@ impl App {
         };
         let mut out = vec![r.kind.title().to_string()];
         for v in &r.stack {
-            out.push(self.view_title(v));
+            out.push(match v {
+                View::Provided(ProvidedView { title: Some(t), .. }) => t.clone(),
+                _ => self.view_title(v),
+            });
         }
         out
     }
@@ -254,7 +257,7 @@ impl App {
                 _ => d.title.clone(),
             },
             View::Raw(r) => format!("{} (JSON)", r.title),
-            View::Provided(p) => p.title.clone().unwrap_or_else(|| "results".into()),
+            View::Provided(_) => "results".into(),
         }
     }
 
