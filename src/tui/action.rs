@@ -222,6 +222,13 @@ pub enum Event {
         json: Result<Option<String>, String>,
     },
     Toast(String, ToastLevel),
+    /// The Changes and Alerts panes' data, computed after a load or sync.
+    Monitor(Box<super::monitor::Monitor>),
+    /// An older sync's changes, diffed on demand.
+    SyncDiff {
+        snapshot: i64,
+        result: Result<Box<crate::diff::GraphDiff>, String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

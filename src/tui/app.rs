@@ -68,6 +68,8 @@ pub struct ProvidedRow {
 #[derive(Debug, Default)]
 pub struct ProvidedView {
     pub table: ProvidedTable,
+    /// The breadcrumb of a drill-down level (`None`: "results").
+    pub title: Option<String>,
     pub cursor: usize,
     pub offset: std::cell::Cell<usize>,
     pub height: std::cell::Cell<usize>,
@@ -165,6 +167,8 @@ pub struct App {
     pub sync: SyncStatus,
     pub spinner: usize,
     pub settings_cache: HashMap<String, Result<Vec<(String, Value)>, String>>,
+    /// The Changes and Alerts panes' data (and the changed-row markers).
+    pub monitor: Option<Arc<super::monitor::Monitor>>,
     pub should_quit: bool,
     /// The Query pane's input, history and pending request.
     pub query: super::query_pane::QueryState,
@@ -194,6 +198,7 @@ impl App {
             sync: SyncStatus::default(),
             spinner: 0,
             settings_cache: HashMap::new(),
+            monitor: None,
             should_quit: false,
             query: Default::default(),
             employees: Default::default(),
@@ -239,7 +244,10 @@ impl App {
         };
         let mut out = vec![r.kind.title().to_string()];
         for v in &r.stack {
-            out.push(self.view_title(v));
+            out.push(match v {
+                View::Provided(ProvidedView { title: Some(t), .. }) => t.clone(),
+                _ => self.view_title(v),
+            });
         }
         out
     }
@@ -320,6 +328,10 @@ impl App {
             return self.handle(Event::Input(c));
         }
         Vec::new()
+    }
+
+    pub(super) fn push_effect(&mut self, e: Effect) {
+        self.effects.push(e);
     }
 
     fn take_effects(&mut self) -> Vec<Effect> {
@@ -719,6 +731,9 @@ impl App {
         let Some(data) = self.data.clone() else {
             return;
         };
+        if self.open_monitor_row(&data) {
+            return;
+        }
         let id = match self.view() {
             Some(View::Detail(d)) => d.selected_link().and_then(|k| data.graph.id_of(&k)),
             Some(View::Raw(_)) => None,
@@ -969,6 +984,8 @@ impl App {
                 });
             }
             Event::Toast(text, level) => self.toast(text, level),
+            Event::Monitor(m) => self.set_monitor(*m),
+            Event::SyncDiff { snapshot, result } => self.set_sync_diff(snapshot, result),
         }
         self.take_effects()
     }
@@ -1042,7 +1059,11 @@ impl App {
                 wanted.push(p.kind());
             }
         }
+        if self.monitor.is_some() {
+            wanted.extend([PaneKind::Changes, PaneKind::Alerts]);
+        }
         wanted.sort();
+        wanted.dedup();
         let active_kind = self.root().map(|r| r.kind);
         let mut roots = std::mem::take(&mut self.roots);
         let mut new_roots = Vec::new();
@@ -1058,6 +1079,7 @@ impl App {
             new_roots.push(root);
         }
         self.roots = new_roots;
+        self.reset_monitor_stacks();
         if let Some(k) = active_kind {
             self.goto_pane(k);
         }
@@ -1111,6 +1133,12 @@ impl App {
             View::Table(TableView::new(id, k, RowSource::All(k.entity_type()), data))
         };
         match kind {
+            PaneKind::Changes | PaneKind::Alerts if self.monitor.is_some() => {
+                View::Provided(ProvidedView {
+                    table: self.monitor_table(kind),
+                    ..ProvidedView::default()
+                })
+            }
             PaneKind::Account => View::Detail(DetailView::new(
                 DetailKind::Account,
                 String::new(),

@@ -12,6 +12,7 @@ use crate::store::Snapshot;
 use crate::sync::{SyncError, SyncEvent, SyncOptions};
 
 use super::model::SnapshotMeta;
+use super::monitor::{self, Monitor};
 use super::source::{DataSource, Loaded, SyncFailure, nothing_configured};
 
 pub struct ContextSource<'a> {
@@ -155,5 +156,40 @@ impl DataSource for ContextSource<'_> {
 
     fn export_dir(&self) -> PathBuf {
         self.ctx.paths().data_dir.join("exports")
+    }
+
+    async fn monitor(&self) -> Result<Option<Monitor>, String> {
+        let err = |e: anyhow::Error| format!("{e:#}");
+        let store = self.ctx.store().map_err(err)?;
+        let profile = self.ctx.profile_name();
+        let snaps = store.snapshots(profile).map_err(|e| e.to_string())?;
+        let Some(latest) = snaps.last() else {
+            return Ok(None);
+        };
+        // The graph the rules see is the one `check` sees: with the roster.
+        let graph = crate::cli::check::load_graph(self.ctx, latest.id).map_err(err)?;
+        let previous = match snaps.len().checked_sub(2).and_then(|i| snaps.get(i)) {
+            Some(p) => Some(crate::cli::check::load_graph(self.ctx, p.id).map_err(err)?),
+            None => None,
+        };
+        let rules = crate::cli::check::load_rules(self.ctx).map_err(err);
+        monitor::compute(store, profile, &graph, previous.as_ref(), rules).map(Some)
+    }
+
+    async fn sync_diff(&self, snapshot: i64) -> Result<crate::diff::GraphDiff, String> {
+        let store = self.ctx.store().map_err(|e| format!("{e:#}"))?;
+        let timeline =
+            crate::diff::timeline(store, self.ctx.profile_name()).map_err(|e| e.to_string())?;
+        match timeline.iter().find(|e| e.snapshot.id.0 == snapshot) {
+            Some(entry) => entry.diff(store).map_err(|e| e.to_string()),
+            None => Err(format!("snapshot #{snapshot} is no longer stored")),
+        }
+    }
+
+    fn poll_interval(&self) -> Option<std::time::Duration> {
+        self.ctx
+            .profile()
+            .ok()
+            .and_then(|p| p.polling_interval.duration())
     }
 }

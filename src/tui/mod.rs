@@ -15,7 +15,9 @@
 //!   headless for tests and benchmarks.
 
 pub mod action;
+pub mod alerts_pane;
 pub mod app;
+pub mod changes_pane;
 pub mod clipboard;
 pub mod columns;
 pub mod config;
@@ -27,6 +29,8 @@ pub mod filter;
 pub mod harness;
 pub mod keymap;
 pub mod model;
+pub mod monitor;
+pub mod monitor_view;
 pub mod pane;
 pub mod query_pane;
 pub mod raw;

@@ -18,6 +18,7 @@ use crate::sync::SyncEvent;
 
 use super::action::Event;
 use super::model::SnapshotMeta;
+use super::monitor::Monitor;
 
 /// A graph ready to show.
 #[derive(Debug)]
@@ -39,6 +40,9 @@ pub enum SyncFailure {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
     SyncNow,
+    /// What the sync that stored this snapshot changed (older syncs are
+    /// diffed only when opened).
+    SyncDiff(i64),
     /// Fetch one user's settings (by entity `_key`).
     UserSettings(String),
     /// The raw API JSON of an entity (by `_key`).
@@ -86,6 +90,23 @@ pub trait DataSource {
     }
     /// Where Ctrl-s writes CSV files.
     fn export_dir(&self) -> PathBuf;
+    /// The Changes and Alerts panes' data for the latest snapshot (`None`:
+    /// this source has no history).
+    fn monitor(&self) -> impl Future<Output = Result<Option<Monitor>, String>> {
+        async { Ok(None) }
+    }
+    /// What the sync that stored `snapshot` changed.
+    fn sync_diff(
+        &self,
+        snapshot: i64,
+    ) -> impl Future<Output = Result<crate::diff::GraphDiff, String>> {
+        async move { Err(format!("no history to diff snapshot #{snapshot}")) }
+    }
+    /// How often to sync in the background (the profile's polling_interval;
+    /// `None` = DISABLED).
+    fn poll_interval(&self) -> Option<std::time::Duration> {
+        None
+    }
 }
 
 /// The text shown when there is nothing to show and nothing to sync with.
@@ -116,7 +137,10 @@ pub async fn serve<S: DataSource>(
 
     let ready = src.sync_ready();
     match src.latest().await {
-        Ok(Some(loaded)) => deliver(Event::Loaded(Box::new(loaded))),
+        Ok(Some(loaded)) => {
+            deliver(Event::Loaded(Box::new(loaded)));
+            jobs.push(Box::pin(async move { monitor_events(src).await }));
+        }
         Ok(None) => {
             if let Err(why) = &ready {
                 deliver(Event::NoData(why.clone()));
@@ -132,8 +156,23 @@ pub async fn serve<S: DataSource>(
         jobs.push(sync_job(src, sync_tx.clone()));
     }
 
+    let mut poll = src
+        .poll_interval()
+        .map(|d| tokio::time::interval_at(tokio::time::Instant::now() + d, d));
     loop {
         tokio::select! {
+            _ = async {
+                match poll.as_mut() {
+                    Some(i) => { i.tick().await; }
+                    None => std::future::pending::<()>().await,
+                }
+            } => {
+                // A periodic refresh skips a round while a sync runs.
+                if !syncing && src.sync_ready().is_ok() {
+                    syncing = true;
+                    jobs.push(sync_job(src, sync_tx.clone()));
+                }
+            }
             req = requests.recv() => {
                 let Some(req) = req else { break };
                 match req {
@@ -150,6 +189,10 @@ pub async fn serve<S: DataSource>(
                     Request::UserSettings(key) => jobs.push(Box::pin(async move {
                         let result = src.user_settings(&key).await;
                         vec![Event::Settings { key, result }]
+                    })),
+                    Request::SyncDiff(snapshot) => jobs.push(Box::pin(async move {
+                        let result = src.sync_diff(snapshot).await;
+                        vec![Event::SyncDiff { snapshot, result: result.map(Box::new) }]
                     })),
                     Request::RawJson(key) => jobs.push(Box::pin(async move {
                         let json = src.raw_json(&key).await;
@@ -178,6 +221,11 @@ pub async fn serve<S: DataSource>(
             Some(ev) = sync_rx.recv() => deliver(Event::Sync(ev)),
             Some(events) = jobs.next(), if !jobs.is_empty() => {
                 for ev in events {
+                    // A new snapshot on screen: its diff and alerts follow
+                    // as their own job, so showing it does not wait for them.
+                    if matches!(ev, Event::Loaded(_)) {
+                        jobs.push(Box::pin(async move { monitor_events(src).await }));
+                    }
                     if matches!(ev, Event::SyncFinished(_)) {
                         syncing = false;
                         // progress events sent before the end are delivered first
@@ -199,4 +247,17 @@ fn sync_job<S: DataSource>(src: &S, tx: UnboundedSender<SyncEvent>) -> Job<'_> {
             Err(f) => vec![Event::SyncFinished(Err(f))],
         }
     })
+}
+
+/// The monitor data as events: nothing when the source has none, a toast
+/// when it cannot be computed.
+async fn monitor_events<S: DataSource>(src: &S) -> Vec<Event> {
+    match src.monitor().await {
+        Ok(Some(m)) => vec![Event::Monitor(Box::new(m))],
+        Ok(None) => Vec::new(),
+        Err(e) => vec![Event::Toast(
+            format!("changes and alerts unavailable: {e}"),
+            super::action::ToastLevel::Warn,
+        )],
+    }
 }

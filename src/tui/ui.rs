@@ -376,15 +376,27 @@ fn draw_table_view(app: &App, f: &mut Frame, area: Rect, t: &TableView, g: &Grap
         .unwrap_or(&[])
         .iter()
         .map(|id| {
-            Row::new(fitted.iter().map(|(i, _)| {
+            // Rows the last sync added or changed carry a marker (+ ~ •).
+            let marker = app.change_marker(&g.entity(*id).key);
+            let first = fitted.first().map(|(i, _)| *i);
+            let row = Row::new(fitted.iter().map(|(i, _)| {
                 let c = &cols[*i];
-                let text = columns::cell(g, *id, c.field);
+                let mut text = columns::cell(g, *id, c.field);
+                if let Some(m) = marker
+                    && Some(*i) == first
+                {
+                    text = format!("{m} {text}");
+                }
                 if c.searched && !t.filter.fuzzy.is_empty() {
                     Cell::from(highlight(&text, &t.filter.fuzzy, &matcher, th.matched))
                 } else {
                     Cell::from(text)
                 }
-            }))
+            }));
+            match marker {
+                Some(_) => row.style(th.warn),
+                None => row,
+            }
         })
         .collect();
     let widths: Vec<Constraint> = fitted.iter().map(|(_, w)| Constraint::Length(*w)).collect();

@@ -1,0 +1,152 @@
+//! What the Changes and Alerts panes show: the sync timeline with its diffs,
+//! the "changed in the last sync" set that marks table rows, and the alert
+//! rules' latest results. Computed behind the I/O edge (never on the UI
+//! thread) after each load or sync and delivered as one
+//! [`Event::Monitor`](super::action::Event::Monitor).
+
+use chrono::Utc;
+
+use crate::alerts::{self, AlertState, EvalOptions, Rule, RuleResult, RuleStatus};
+use crate::diff::{self, ChangedSet, GraphDiff};
+use crate::graph::Graph;
+use crate::store::Store;
+
+/// How many of the newest syncs are diffed up front. Each diff loads two
+/// snapshots, so older ones are listed without counts.
+pub const DIFFED_SYNCS: usize = 5;
+
+/// One sync in the Changes pane, newest first.
+#[derive(Debug, Clone)]
+pub struct SyncChanges {
+    pub snapshot: i64,
+    /// When the sync finished (UTC, for display).
+    pub finished_at: String,
+    /// `None`: older than [`DIFFED_SYNCS`], not diffed. The first snapshot
+    /// has an empty diff.
+    pub diff: Option<GraphDiff>,
+    pub first: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Monitor {
+    pub syncs: Vec<SyncChanges>,
+    /// Entities the newest sync added or changed (rows to mark).
+    pub changed: ChangedSet,
+    /// Every enabled rule's result of the latest evaluation.
+    pub alerts: Vec<RuleResult>,
+    /// Why the rules could not be evaluated, when they could not.
+    pub alerts_error: Option<String>,
+}
+
+impl Monitor {
+    /// Builds the view from already computed parts (used by tests and by
+    /// [`compute`]).
+    pub fn new(syncs: Vec<SyncChanges>, alerts: Vec<RuleResult>) -> Monitor {
+        let changed = syncs
+            .first()
+            .and_then(|s| s.diff.as_ref())
+            .map(ChangedSet::from_diff)
+            .unwrap_or_default();
+        Monitor {
+            syncs,
+            changed,
+            alerts,
+            alerts_error: None,
+        }
+    }
+
+    /// Rules that fired now and had not fired (or matched less) before.
+    pub fn newly_fired(&self) -> impl Iterator<Item = &RuleResult> {
+        self.alerts.iter().filter(|r| r.newly_fired)
+    }
+}
+
+/// The state word of a rule's result.
+pub fn state_word(r: &RuleResult) -> &'static str {
+    match r.status {
+        RuleStatus::Fired => "fired",
+        RuleStatus::Quiet => "quiet",
+        RuleStatus::Skipped { .. } => "skipped",
+        RuleStatus::Error { .. } => "error",
+    }
+}
+
+/// Reads the profile's timeline from the store (diffing the newest
+/// [`DIFFED_SYNCS`]; `diff::timeline`'s entries diffed pairwise) and evaluates `rules` on `graph` (the latest snapshot as
+/// shown), recording the evaluation in the alert state tables so the next
+/// one knows what is new.
+pub fn compute(
+    store: &Store,
+    profile: &str,
+    graph: &Graph,
+    previous: Option<&Graph>,
+    rules: Result<Vec<Rule>, String>,
+) -> Result<Monitor, String> {
+    let timeline = diff::timeline(store, profile).map_err(|e| e.to_string())?;
+    let load = |id| {
+        store
+            .load(profile, id)
+            .map(|s| s.graph)
+            .map_err(|e| e.to_string())
+    };
+    let mut syncs = Vec::with_capacity(timeline.len());
+    // Newest first: the older side of one diff is the newer side of the
+    // next, so each snapshot is loaded once.
+    let mut newer: Option<Graph> = None;
+    for (i, entry) in timeline.iter().enumerate() {
+        let diff = match entry.previous {
+            None => Some(GraphDiff::default()),
+            Some(prev) if i < DIFFED_SYNCS => {
+                let new = match newer.take() {
+                    Some(g) => g,
+                    None => load(entry.snapshot.id)?,
+                };
+                let old = load(prev)?;
+                let d = diff::diff(&old, &new);
+                newer = Some(old);
+                Some(d)
+            }
+            Some(_) => None,
+        };
+        syncs.push(SyncChanges {
+            snapshot: entry.snapshot.id.0,
+            finished_at: entry
+                .snapshot
+                .finished_at
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string(),
+            diff,
+            first: entry.previous.is_none(),
+        });
+    }
+    let (results, error) = match rules {
+        Ok(rules) => match evaluate(store, profile, graph, previous, &rules) {
+            Ok(r) => (r, None),
+            Err(e) => (Vec::new(), Some(e)),
+        },
+        Err(e) => (Vec::new(), Some(e)),
+    };
+    let mut m = Monitor::new(syncs, results);
+    m.alerts_error = error;
+    Ok(m)
+}
+
+fn evaluate(
+    store: &Store,
+    profile: &str,
+    graph: &Graph,
+    previous: Option<&Graph>,
+    rules: &[Rule],
+) -> Result<Vec<RuleResult>, String> {
+    let state = AlertState::open(store.conn(), profile).map_err(|e| e.to_string())?;
+    alerts::evaluate(
+        graph,
+        rules,
+        Some(&state),
+        EvalOptions {
+            now: Utc::now(),
+            previous,
+        },
+    )
+    .map_err(|e| e.to_string())
+}
