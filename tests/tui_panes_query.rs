@@ -167,3 +167,30 @@ fn stale_query_results_are_dropped() {
     let roles = query::run(&g, "FIND zoom_role").unwrap().rows.len();
     assert_eq!(provided_cells(&h).len(), roles);
 }
+
+#[test]
+fn new_data_reruns_the_shown_query() {
+    let mut h = harness(20);
+    h.key("8");
+    h.key("/");
+    h.type_text("FIND zoom_user AS u RETURN u.email");
+    h.key("enter");
+    assert_eq!(provided_cells(&h).len(), 20);
+    // A sync brings a bigger account: the rows (and their entity ids) follow.
+    h.load(
+        tui_common::org(35),
+        zoomscope::tui::model::SnapshotMeta::default(),
+    );
+    assert_eq!(h.app.root().unwrap().kind, PaneKind::Query);
+    assert_eq!(provided_cells(&h).len(), 35);
+    let g = h.app.data.as_ref().unwrap().graph.clone();
+    match h.app.view() {
+        Some(View::Provided(p)) => {
+            for r in &p.table.rows {
+                let id = r.entity.unwrap();
+                assert_eq!(g.entity(id).props.str("email"), Some(r.cells[0].as_str()));
+            }
+        }
+        _ => panic!("not the results"),
+    }
+}
