@@ -30,7 +30,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 
 use super::settings::{self, flatten_sections};
-use super::{Entity, EntityId, EntityType, Graph, Interner, Props, RelType};
+use super::{Entity, EntityId, EntityType, Graph, Interner, PropName, Props, RelType};
 use crate::zoom::models::{
     Group, GroupMember, ManagedDomain, Role, RoleDetail, RoleMember, Settings, User, UserStatus,
     UsersSummary,
@@ -140,14 +140,28 @@ struct MemberCounts {
 
 impl MemberCounts {
     fn add(&mut self, u: &User) {
-        let mut gids: Vec<&str> = u.group_ids.iter().map(String::as_str).collect();
+        self.add_ids(&u.group_ids, u.role_id.as_deref());
+    }
+
+    /// One user's group ids (each counted once) and role id. Allocates
+    /// only for an id not seen before: this runs for every user.
+    fn add_ids(&mut self, group_ids: &[String], role_id: Option<&str>) {
+        fn bump(m: &mut HashMap<String, u64>, id: &str) {
+            match m.get_mut(id) {
+                Some(n) => *n += 1,
+                None => {
+                    m.insert(id.to_string(), 1);
+                }
+            }
+        }
+        let mut gids: Vec<&str> = group_ids.iter().map(String::as_str).collect();
         gids.sort_unstable();
         gids.dedup();
         for g in gids {
-            *self.groups.entry(g.to_string()).or_default() += 1;
+            bump(&mut self.groups, g);
         }
-        if let Some(r) = u.role_id.as_deref().filter(|r| !r.is_empty()) {
-            *self.roles.entry(r.to_string()).or_default() += 1;
+        if let Some(r) = role_id.filter(|r| !r.is_empty()) {
+            bump(&mut self.roles, r);
         }
     }
 
@@ -410,109 +424,54 @@ impl GraphBuilder {
     /// user's own `role_name`), `employeeUniqueId`, `loginTypes`,
     /// `planUnitedType`, `jobTitle`, `location`, `imGroupIds`.
     pub fn users(&mut self, users: Vec<User>) {
+        self.prepared_users(users.into_iter().map(prepare_user).collect());
+    }
+
+    /// As [`Self::users`], for users already converted by [`prepare_user`]
+    /// (sync converts each page while later pages are still in flight, so
+    /// only this cheap insertion is left for the end).
+    pub fn prepared_users(&mut self, users: Vec<PreparedUser>) {
+        self.raw.reserve(users.len());
+        self.user_links.reserve(users.len());
+        let tag = self
+            .account_name
+            .clone()
+            .map(|t| (self.names.intern("tag.AccountName"), Value::from(t)));
         for u in users {
-            let key = user_key(&u);
-            if key == "zoom_user:pending:" {
+            if u.key == "zoom_user:pending:" {
                 self.warn("user without id or email skipped");
                 continue;
             }
-            if self.graph.id_of(&key).is_some() {
+            if self.graph.id_of(&u.key).is_some() {
                 self.duplicate_users += 1;
                 continue;
             }
-            let props = self.user_props(&u);
-            self.add(EntityType::User, key.clone(), props, &u.raw);
-            if let Some(id) = self.graph.id_of(&key) {
-                self.member_counts.add(&u);
-                self.user_links
-                    .push((id, u.group_ids, u.role_id.filter(|r| !r.is_empty())));
+            let PreparedUser {
+                key,
+                mut props,
+                raw,
+                group_ids,
+                role_id,
+                ..
+            } = u;
+            if let Some((name, value)) = &tag {
+                props.insert(name.clone(), value.clone());
+            }
+            let entity = Entity {
+                key,
+                etype: EntityType::User,
+                props,
+            };
+            match self.graph.add_entity(entity) {
+                Ok(id) => {
+                    self.raw.insert(self.graph.entity(id).key.clone(), raw);
+                    let role_id = role_id.filter(|r| !r.is_empty());
+                    self.member_counts.add_ids(&group_ids, role_id.as_deref());
+                    self.user_links.push((id, group_ids, role_id));
+                }
+                Err(e) => self.warn(format!("{} not added: {e}", EntityType::User)),
             }
         }
-    }
-
-    fn user_props(&mut self, u: &User) -> Props {
-        let mut p: Vec<(&str, Value)> = Vec::with_capacity(32);
-        let opt = |v: &Option<String>| v.as_deref().map(Value::from);
-        p.push(("username", u.email.as_str().into()));
-        p.push(("email", u.email.as_str().into()));
-        // JupiterOne: name = first + " " + last. Pending invites often have
-        // neither, so fall back to the display name, then the e-mail.
-        let display_name = u.display_name.clone().filter(|s| !s.trim().is_empty());
-        let name = person_name(u)
-            .or_else(|| display_name.clone())
-            .unwrap_or_else(|| u.email.clone());
-        let display = display_name.unwrap_or_else(|| name.clone());
-        p.push(("name", name.into()));
-        p.push(("displayName", display.into()));
-        for (k, v) in [
-            ("id", &u.id),
-            ("firstName", &u.first_name),
-            ("lastName", &u.last_name),
-            ("timezone", &u.timezone),
-            ("createdAt", &u.created_at),
-            ("userCreatedAt", &u.user_created_at),
-            ("lastLoginTime", &u.last_login_time),
-            ("lastClientVersion", &u.last_client_version),
-            ("picUrl", &u.pic_url),
-            ("language", &u.language),
-            ("phoneNumber", &u.phone_number),
-            ("roleId", &u.role_id),
-            ("roleName", &u.role_name),
-            ("dept", &u.dept),
-            ("employeeUniqueId", &u.employee_unique_id),
-            ("planUnitedType", &u.plan_united_type),
-            ("jobTitle", &u.job_title),
-            ("location", &u.location),
-        ] {
-            if let Some(v) = opt(v) {
-                p.push((k, v));
-            }
-        }
-        if let Some(t) = u.user_type {
-            p.push(("type", t.code().into()));
-        }
-        if let Some(pmi) = u.pmi {
-            p.push(("pmi", pmi.into()));
-        }
-        if let Some(v) = u.verified {
-            p.push(("verified", v.into()));
-        }
-        let status = u.status.as_ref().map(UserStatus::as_str);
-        if let Some(s) = status {
-            p.push(("status", s.into()));
-        }
-        p.push(("active", (status == Some("active")).into()));
-        p.push((
-            "groupIds",
-            Value::Array(
-                u.group_ids
-                    .iter()
-                    .map(|g| Value::from(g.as_str()))
-                    .collect(),
-            ),
-        ));
-        if !u.im_group_ids.is_empty() {
-            p.push((
-                "imGroupIds",
-                Value::Array(
-                    u.im_group_ids
-                        .iter()
-                        .map(|g| Value::from(g.as_str()))
-                        .collect(),
-                ),
-            ));
-        }
-        if !u.login_types.is_empty() {
-            p.push((
-                "loginTypes",
-                Value::Array(u.login_types.iter().map(|t| Value::from(*t)).collect()),
-            ));
-        }
-        let mut props = Props::with_capacity(p.len() + 2);
-        for (k, v) in p {
-            props.insert(self.names.intern(k), v);
-        }
-        props
     }
 
     /// Groups: `id`, `name`, `displayName`, `totalMembers`,
@@ -779,9 +738,13 @@ impl GraphBuilder {
         let links = std::mem::take(&mut self.user_links);
         let mut missing_groups: HashMap<String, usize> = HashMap::new();
         let mut missing_roles: HashMap<String, usize> = HashMap::new();
+        // Same answers as `id_of(&group_key(g))`, without formatting a key
+        // for each of ~300,000 memberships.
+        let groups = self.ids_by_suffix(EntityType::Group);
+        let roles = self.ids_by_suffix(EntityType::Role);
         for (uid, gids, role) in &links {
             for g in gids {
-                match self.graph.id_of(&group_key(g)) {
+                match groups.get(g.as_str()).copied() {
                     Some(gid) => {
                         if let Err(e) = self.graph.add_relationship_ids(
                             RelType::GroupHasUser,
@@ -796,7 +759,7 @@ impl GraphBuilder {
                 }
             }
             if let Some(r) = role {
-                match self.graph.id_of(&role_key(r)) {
+                match roles.get(r.as_str()).copied() {
                     Some(rid) => {
                         if let Err(e) = self.graph.add_relationship_ids(
                             RelType::UserAssignedRole,
@@ -836,6 +799,19 @@ impl GraphBuilder {
                 &ids,
             ));
         }
+    }
+
+    /// Entities of one type by their `_key` without the type's prefix
+    /// (`zoom_group:<id>` → `<id>`).
+    fn ids_by_suffix(&self, etype: EntityType) -> HashMap<String, EntityId> {
+        let ids = self.graph.of_type(etype);
+        let mut m = HashMap::with_capacity(ids.len());
+        for &id in ids {
+            if let Some(rest) = self.graph.entity(id).key.strip_prefix(etype.key_prefix()) {
+                m.insert(rest.to_string(), id);
+            }
+        }
+        m
     }
 
     fn link_members(&mut self) {
@@ -894,6 +870,180 @@ impl GraphBuilder {
                 &missing,
             ));
         }
+    }
+}
+
+/// A user converted to its entity, ready for [`GraphBuilder::prepared_users`].
+/// Everything costly per user (properties, the redacted raw JSON) is done
+/// here, by [`prepare_user`], which needs no builder and runs on any thread.
+#[derive(Debug, Clone)]
+pub struct PreparedUser {
+    key: String,
+    /// The base properties, without `tag.AccountName` (the builder adds it).
+    props: Props,
+    /// The redacted raw API object.
+    raw: String,
+    id: Option<String>,
+    group_ids: Vec<String>,
+    role_id: Option<String>,
+}
+
+impl PreparedUser {
+    /// The user's `_key` (see [`user_key`]).
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// Zoom's user id (absent for pending users).
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// `group_ids` as listed.
+    pub fn group_ids(&self) -> &[String] {
+        &self.group_ids
+    }
+
+    /// `role_id` as listed.
+    pub fn role_id(&self) -> Option<&str> {
+        self.role_id.as_deref()
+    }
+}
+
+/// Whether two strings are equal, usable in a `const` context.
+const fn const_str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The slot of a base property in [`USER_BASE_PROPS`] (checked at compile
+/// time: a name missing from the list does not compile).
+const fn slot(name: &str) -> usize {
+    let mut i = 0;
+    while i < USER_BASE_PROPS.len() {
+        if const_str_eq(USER_BASE_PROPS[i], name) {
+            return i;
+        }
+        i += 1;
+    }
+    panic!("not in USER_BASE_PROPS")
+}
+
+const N_USER_PROPS: usize = USER_BASE_PROPS.len();
+
+/// [`USER_BASE_PROPS`] as shared names, allocated once per process: every
+/// user's properties point at these instead of looking names up.
+static USER_PROP_NAMES: std::sync::LazyLock<Vec<PropName>> =
+    std::sync::LazyLock::new(|| USER_BASE_PROPS.iter().map(|s| PropName::from(*s)).collect());
+
+/// Converts one user to its entity parts: `_key`, the properties listed on
+/// [`GraphBuilder::users`] (without `roleName` from the role and
+/// `tag.AccountName`, which the builder applies), the redacted raw JSON,
+/// and what relationships need. Takes the user by value so no string or
+/// JSON tree is copied.
+pub fn prepare_user(mut u: User) -> PreparedUser {
+    let key = user_key(&u);
+    let mut slots: [Option<Value>; N_USER_PROPS] = [const { None }; N_USER_PROPS];
+    let mut set = |name: usize, v: Value| {
+        if let Some(s) = slots.get_mut(name) {
+            *s = Some(v);
+        }
+    };
+    // JupiterOne: name = first + " " + last. Pending invites often have
+    // neither, so fall back to the display name, then the e-mail.
+    let display_name = u.display_name.take().filter(|s| !s.trim().is_empty());
+    let name = person_name(&u)
+        .or_else(|| display_name.clone())
+        .unwrap_or_else(|| u.email.clone());
+    let display = display_name.unwrap_or_else(|| name.clone());
+    set(slot("username"), Value::from(u.email.clone()));
+    set(slot("name"), Value::from(name));
+    set(slot("displayName"), Value::from(display));
+    let moved = |v: &mut Option<String>| v.take().map(Value::from);
+    let opt = [
+        (slot("firstName"), moved(&mut u.first_name)),
+        (slot("lastName"), moved(&mut u.last_name)),
+        (slot("timezone"), moved(&mut u.timezone)),
+        (slot("createdAt"), moved(&mut u.created_at)),
+        (slot("userCreatedAt"), moved(&mut u.user_created_at)),
+        (slot("lastLoginTime"), moved(&mut u.last_login_time)),
+        (slot("lastClientVersion"), moved(&mut u.last_client_version)),
+        (slot("picUrl"), moved(&mut u.pic_url)),
+        (slot("language"), moved(&mut u.language)),
+        (slot("phoneNumber"), moved(&mut u.phone_number)),
+        (slot("roleName"), moved(&mut u.role_name)),
+        (slot("dept"), moved(&mut u.dept)),
+        (slot("employeeUniqueId"), moved(&mut u.employee_unique_id)),
+        (slot("planUnitedType"), moved(&mut u.plan_united_type)),
+        (slot("jobTitle"), moved(&mut u.job_title)),
+        (slot("location"), moved(&mut u.location)),
+        (slot("id"), u.id.as_deref().map(Value::from)),
+        (slot("roleId"), u.role_id.as_deref().map(Value::from)),
+        (slot("type"), u.user_type.map(|t| Value::from(t.code()))),
+        (slot("pmi"), u.pmi.map(Value::from)),
+        (slot("verified"), u.verified.map(Value::from)),
+    ];
+    for (name, v) in opt {
+        if let Some(v) = v {
+            set(name, v);
+        }
+    }
+    let status = u.status.as_ref().map(UserStatus::as_str);
+    if let Some(s) = status {
+        set(slot("status"), Value::from(s));
+    }
+    set(slot("active"), Value::from(status == Some("active")));
+    set(
+        slot("groupIds"),
+        Value::Array(
+            u.group_ids
+                .iter()
+                .map(|g| Value::from(g.as_str()))
+                .collect(),
+        ),
+    );
+    if !u.im_group_ids.is_empty() {
+        let ids = std::mem::take(&mut u.im_group_ids);
+        set(
+            slot("imGroupIds"),
+            Value::Array(ids.into_iter().map(Value::from).collect()),
+        );
+    }
+    if !u.login_types.is_empty() {
+        set(
+            slot("loginTypes"),
+            Value::Array(u.login_types.iter().map(|t| Value::from(*t)).collect()),
+        );
+    }
+    set(slot("email"), Value::from(std::mem::take(&mut u.email)));
+    // Slots are in sorted name order, so each insert lands at the end.
+    let filled = slots.iter().filter(|s| s.is_some()).count();
+    let mut props = Props::with_capacity(filled + 1);
+    for (name, v) in USER_PROP_NAMES.iter().zip(slots) {
+        if let Some(v) = v {
+            props.insert(name.clone(), v);
+        }
+    }
+    let mut raw = std::mem::take(&mut u.raw);
+    settings::redact(&mut raw);
+    let raw = serde_json::to_string(&raw).unwrap_or_else(|_| raw.to_string());
+    PreparedUser {
+        key,
+        props,
+        raw,
+        id: u.id,
+        group_ids: u.group_ids,
+        role_id: u.role_id,
     }
 }
 

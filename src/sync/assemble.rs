@@ -20,7 +20,7 @@ pub(crate) fn build(f: Fetched, opts: &SyncOptions) -> Built {
         managed_domains: a.managed_domains.ok(),
     });
     if let Ok(users) = f.users {
-        b.users(users);
+        b.prepared_users(users);
     }
     if let Ok(groups) = f.groups {
         b.groups(groups);
