@@ -250,7 +250,6 @@ pub struct GraphBuilder {
     account_key: Option<String>,
     /// Per user entity: its group ids and role id, for relationships.
     user_links: Vec<(EntityId, Vec<String>, Option<String>)>,
-    member_counts: MemberCounts,
     duplicate_users: usize,
     /// `total_members` per group / role id, for mismatches.
     group_totals: Vec<(String, Option<u64>)>,
@@ -258,6 +257,11 @@ pub struct GraphBuilder {
     groups_given: bool,
     roles_given: bool,
     role_names: HashMap<String, String>,
+    /// [`Self::role_names`]: names applied as users are inserted.
+    early_role_names: HashMap<String, String>,
+    /// Users' own `roleName` that an early name replaced (by entity id,
+    /// ascending), to put back if `roles` names that role differently.
+    own_role_names: Vec<(EntityId, Value)>,
     group_members: Vec<(String, Vec<GroupMember>)>,
     role_members: Vec<(String, Vec<RoleMember>)>,
     user_settings: Vec<PendingSettings>,
@@ -437,13 +441,10 @@ impl GraphBuilder {
             .account_name
             .clone()
             .map(|t| (self.names.intern("tag.AccountName"), Value::from(t)));
+        let role_name = self.names.intern("roleName");
         for u in users {
             if u.key == "zoom_user:pending:" {
                 self.warn("user without id or email skipped");
-                continue;
-            }
-            if self.graph.id_of(&u.key).is_some() {
-                self.duplicate_users += 1;
                 continue;
             }
             let PreparedUser {
@@ -454,6 +455,15 @@ impl GraphBuilder {
                 role_id,
                 ..
             } = u;
+            let role_id = role_id.filter(|r| !r.is_empty());
+            // The role's name when the roles are known already (see
+            // `role_names`); `apply_role_names` covers the other order.
+            let early = role_id.as_ref().and_then(|r| self.early_role_names.get(r));
+            let mut own = None;
+            if let Some(n) = early {
+                own = props.get("roleName").cloned();
+                props.insert(role_name.clone(), Value::from(n.as_str()));
+            }
             if let Some((name, value)) = &tag {
                 props.insert(name.clone(), value.clone());
             }
@@ -465,10 +475,14 @@ impl GraphBuilder {
             match self.graph.add_entity(entity) {
                 Ok(id) => {
                     self.raw.insert(self.graph.entity(id).key.clone(), raw);
-                    let role_id = role_id.filter(|r| !r.is_empty());
-                    self.member_counts.add_ids(&group_ids, role_id.as_deref());
+                    if let Some(own) = own {
+                        self.own_role_names.push((id, own));
+                    }
                     self.user_links.push((id, group_ids, role_id));
                 }
+                // The key is taken: the same user listed twice (a status
+                // change during the listing); the first is kept.
+                Err(super::GraphError::DuplicateKey(_)) => self.duplicate_users += 1,
                 Err(e) => self.warn(format!("{} not added: {e}", EntityType::User)),
             }
         }
@@ -505,6 +519,36 @@ impl GraphBuilder {
             }
             self.group_totals.push((g.id.clone(), g.total_members));
             self.add(EntityType::Group, group_key(&g.id), props, &g.raw);
+        }
+    }
+
+    /// The roles' names, ahead of [`Self::roles`], so that users added
+    /// afterwards get `roleName` as they are inserted instead of in a second
+    /// pass over every user. Only a shortcut: [`Self::roles`] decides the
+    /// names, and `finish` corrects any user whose early name differs.
+    pub fn role_names(&mut self, roles: &[Role], details: &[RoleDetail]) {
+        // The names exactly as `roles` derives them: a detail per id (the
+        // last wins), the list's name else the detail's, then roles that
+        // only a detail names, blank ids left out, later entries winning.
+        let mut by_id: HashMap<&str, &RoleDetail> =
+            details.iter().map(|d| (d.id.as_str(), d)).collect();
+        let mut named: Vec<(&str, Option<&str>)> = Vec::with_capacity(roles.len());
+        for r in roles {
+            let d = by_id.remove(r.id.as_str());
+            named.push((
+                r.id.as_str(),
+                r.name.as_deref().or(d.and_then(|d| d.name.as_deref())),
+            ));
+        }
+        let mut orphans: Vec<&RoleDetail> = by_id.into_values().collect();
+        orphans.sort_by(|a, b| a.id.cmp(&b.id));
+        named.extend(orphans.iter().map(|d| (d.id.as_str(), d.name.as_deref())));
+        for (id, name) in named {
+            if let Some(n) = name
+                && !id.trim().is_empty()
+            {
+                self.early_role_names.insert(id.to_string(), n.to_string());
+            }
         }
     }
 
@@ -625,7 +669,14 @@ impl GraphBuilder {
     /// Groups and roles whose `total_members` disagrees with the users
     /// passed so far (call after `users`, `groups` and `roles`).
     pub fn membership_mismatches(&self) -> Vec<MembershipMismatch> {
-        self.member_counts.mismatches(
+        // Counted here from the links rather than per user as users arrive:
+        // sync never asks (it decides from the lists), so the 100,000-user
+        // insert loop does not pay for it.
+        let mut counts = MemberCounts::default();
+        for (_, gids, role) in &self.user_links {
+            counts.add_ids(gids, role.as_deref());
+        }
+        counts.mismatches(
             self.group_totals.iter().map(|(id, t)| (id.as_str(), *t)),
             self.role_totals.iter().map(|(id, t)| (id.as_str(), *t)),
         )
@@ -654,7 +705,28 @@ impl GraphBuilder {
     fn apply_role_names(&mut self) {
         let role_name = self.names.intern("roleName");
         for (id, _, role) in &self.user_links {
-            if let Some(n) = role.as_ref().and_then(|r| self.role_names.get(r)) {
+            let Some(role) = role else { continue };
+            let early = self.early_role_names.get(role);
+            let fin = self.role_names.get(role);
+            if early.is_some() && early != fin {
+                // An early name `roles` did not confirm: back to the user's own.
+                let own = self
+                    .own_role_names
+                    .binary_search_by_key(id, |(i, _)| *i)
+                    .ok()
+                    .and_then(|i| self.own_role_names.get(i))
+                    .map(|(_, v)| v.clone());
+                self.graph.update_props(*id, |p| match own {
+                    Some(v) => p.insert(role_name.clone(), v),
+                    None => {
+                        p.remove("roleName");
+                    }
+                });
+            }
+            if let Some(n) = fin {
+                if early == Some(n) {
+                    continue; // set on insertion
+                }
                 let v = Value::from(n.as_str());
                 self.graph
                     .update_props(*id, |p| p.insert(role_name.clone(), v));
@@ -1172,6 +1244,77 @@ mod tests {
             .collect();
         v.sort();
         v
+    }
+
+    /// Every entity's key, type and properties, relationships and raw JSON,
+    /// in graph order.
+    fn fingerprint(b: Built) -> (Vec<String>, Vec<String>, Vec<(String, String)>, Vec<String>) {
+        let g = &b.graph;
+        let ents = g.entities().map(|(_, e)| e.to_json().to_string()).collect();
+        let rels = g
+            .relationships()
+            .map(|(id, _)| g.relationship_key(id))
+            .collect();
+        let mut raw: Vec<(String, String)> = b.raw.into_iter().collect();
+        raw.sort();
+        (ents, rels, raw, b.warnings)
+    }
+
+    #[test]
+    fn early_role_names_change_nothing() {
+        let mut own = user(Some("u3"), "own@example.com", "active", &["g1"], "9");
+        own.role_name = Some("Own Name".into());
+        let mut own2 = user(Some("u4"), "own2@example.com", "active", &[], "2");
+        own2.role_name = Some("Stale".into());
+        let users = || {
+            vec![
+                user(Some("u1"), "a@example.com", "active", &["g1", "g2"], "2"),
+                user(Some("u2"), "b@example.com", "inactive", &["g1"], "1"),
+                user(Some("u1"), "a@example.com", "inactive", &["g1"], "2"),
+                user(None, "p@example.com", "pending", &[], "2"),
+                own.clone(),
+                own2.clone(),
+            ]
+        };
+        let roles = vec![role("1", "Owner", 1), role("2", "Member", 2)];
+        let mut unnamed = role("9", "x", 1);
+        unnamed.name = None;
+        let build = |hint: Option<(Vec<Role>, Vec<RoleDetail>)>| {
+            let mut b = GraphBuilder::new(Some("Acme"));
+            b.account(AccountInput {
+                account_id: "A1".into(),
+                ..Default::default()
+            });
+            if let Some((r, d)) = &hint {
+                b.role_names(r, d);
+            }
+            b.prepared_users(users().into_iter().map(prepare_user).collect());
+            b.groups(vec![group("g1", 3), group("g2", 1)]);
+            let mut all = roles.clone();
+            all.push(unnamed.clone());
+            b.roles(all, vec![]);
+            fingerprint(b.finish())
+        };
+        let plain = {
+            let mut b = GraphBuilder::new(Some("Acme"));
+            b.account(AccountInput {
+                account_id: "A1".into(),
+                ..Default::default()
+            });
+            b.users(users());
+            b.groups(vec![group("g1", 3), group("g2", 1)]);
+            let mut all = roles.clone();
+            all.push(unnamed.clone());
+            b.roles(all, vec![]);
+            fingerprint(b.finish())
+        };
+        assert_eq!(build(None), plain);
+        assert_eq!(build(Some((roles.clone(), vec![]))), plain);
+        // Early names that `roles` later contradicts (role 9 named early but
+        // not in the end; role 2 renamed) are corrected in `finish`.
+        let mut wrong = vec![role("1", "Owner", 1), role("2", "Old", 2)];
+        wrong.push(role("9", "Early", 1));
+        assert_eq!(build(Some((wrong, vec![]))), plain);
     }
 
     #[test]

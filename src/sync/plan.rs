@@ -107,7 +107,8 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
     let role_members = {
         let (users, roles) = (users.clone(), roles.clone());
         async move {
-            let (users, roles): (Shared<Vec<PreparedUser>>, Shared<Vec<Role>>) = tokio::join!(users, roles);
+            let (users, roles): (Shared<Vec<PreparedUser>>, Shared<Vec<Role>>) =
+                tokio::join!(users, roles);
             match (users.as_ref(), roles.as_ref()) {
                 (Ok(u), Ok(r)) => {
                     let ids = members::role_mismatches(u, r);
