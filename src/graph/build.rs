@@ -1246,9 +1246,12 @@ mod tests {
         v
     }
 
+    /// Entities (JSON), relationship keys, raw JSON (sorted) and warnings.
+    type Fingerprint = (Vec<String>, Vec<String>, Vec<(String, String)>, Vec<String>);
+
     /// Every entity's key, type and properties, relationships and raw JSON,
     /// in graph order.
-    fn fingerprint(b: Built) -> (Vec<String>, Vec<String>, Vec<(String, String)>, Vec<String>) {
+    fn fingerprint(b: Built) -> Fingerprint {
         let g = &b.graph;
         let ents = g.entities().map(|(_, e)| e.to_json().to_string()).collect();
         let rels = g
