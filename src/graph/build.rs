@@ -30,7 +30,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 
 use super::settings::{self, flatten_sections};
-use super::{Entity, EntityId, EntityType, Graph, Interner, Props, RelType};
+use super::{Entity, EntityId, EntityType, Graph, Interner, PropName, Props, RelType};
 use crate::zoom::models::{
     Group, GroupMember, ManagedDomain, Role, RoleDetail, RoleMember, Settings, User, UserStatus,
     UsersSummary,
@@ -140,14 +140,28 @@ struct MemberCounts {
 
 impl MemberCounts {
     fn add(&mut self, u: &User) {
-        let mut gids: Vec<&str> = u.group_ids.iter().map(String::as_str).collect();
+        self.add_ids(&u.group_ids, u.role_id.as_deref());
+    }
+
+    /// One user's group ids (each counted once) and role id. Allocates
+    /// only for an id not seen before: this runs for every user.
+    fn add_ids(&mut self, group_ids: &[String], role_id: Option<&str>) {
+        fn bump(m: &mut HashMap<String, u64>, id: &str) {
+            match m.get_mut(id) {
+                Some(n) => *n += 1,
+                None => {
+                    m.insert(id.to_string(), 1);
+                }
+            }
+        }
+        let mut gids: Vec<&str> = group_ids.iter().map(String::as_str).collect();
         gids.sort_unstable();
         gids.dedup();
         for g in gids {
-            *self.groups.entry(g.to_string()).or_default() += 1;
+            bump(&mut self.groups, g);
         }
-        if let Some(r) = u.role_id.as_deref().filter(|r| !r.is_empty()) {
-            *self.roles.entry(r.to_string()).or_default() += 1;
+        if let Some(r) = role_id.filter(|r| !r.is_empty()) {
+            bump(&mut self.roles, r);
         }
     }
 
@@ -236,7 +250,6 @@ pub struct GraphBuilder {
     account_key: Option<String>,
     /// Per user entity: its group ids and role id, for relationships.
     user_links: Vec<(EntityId, Vec<String>, Option<String>)>,
-    member_counts: MemberCounts,
     duplicate_users: usize,
     /// `total_members` per group / role id, for mismatches.
     group_totals: Vec<(String, Option<u64>)>,
@@ -244,6 +257,11 @@ pub struct GraphBuilder {
     groups_given: bool,
     roles_given: bool,
     role_names: HashMap<String, String>,
+    /// [`Self::role_names`]: names applied as users are inserted.
+    early_role_names: HashMap<String, String>,
+    /// Users' own `roleName` that an early name replaced (by entity id,
+    /// ascending), to put back if `roles` names that role differently.
+    own_role_names: Vec<(EntityId, Value)>,
     group_members: Vec<(String, Vec<GroupMember>)>,
     role_members: Vec<(String, Vec<RoleMember>)>,
     user_settings: Vec<PendingSettings>,
@@ -410,109 +428,64 @@ impl GraphBuilder {
     /// user's own `role_name`), `employeeUniqueId`, `loginTypes`,
     /// `planUnitedType`, `jobTitle`, `location`, `imGroupIds`.
     pub fn users(&mut self, users: Vec<User>) {
+        self.prepared_users(users.into_iter().map(prepare_user).collect());
+    }
+
+    /// As [`Self::users`], for users already converted by [`prepare_user`]
+    /// (sync converts each page while later pages are still in flight, so
+    /// only this cheap insertion is left for the end).
+    pub fn prepared_users(&mut self, users: Vec<PreparedUser>) {
+        self.raw.reserve(users.len());
+        self.user_links.reserve(users.len());
+        let tag = self
+            .account_name
+            .clone()
+            .map(|t| (self.names.intern("tag.AccountName"), Value::from(t)));
+        let role_name = self.names.intern("roleName");
         for u in users {
-            let key = user_key(&u);
-            if key == "zoom_user:pending:" {
+            if u.key == "zoom_user:pending:" {
                 self.warn("user without id or email skipped");
                 continue;
             }
-            if self.graph.id_of(&key).is_some() {
-                self.duplicate_users += 1;
-                continue;
+            let PreparedUser {
+                key,
+                mut props,
+                raw,
+                group_ids,
+                role_id,
+                ..
+            } = u;
+            let role_id = role_id.filter(|r| !r.is_empty());
+            // The role's name when the roles are known already (see
+            // `role_names`); `apply_role_names` covers the other order.
+            let early = role_id.as_ref().and_then(|r| self.early_role_names.get(r));
+            let mut own = None;
+            if let Some(n) = early {
+                own = props.get("roleName").cloned();
+                props.insert(role_name.clone(), Value::from(n.as_str()));
             }
-            let props = self.user_props(&u);
-            self.add(EntityType::User, key.clone(), props, &u.raw);
-            if let Some(id) = self.graph.id_of(&key) {
-                self.member_counts.add(&u);
-                self.user_links
-                    .push((id, u.group_ids, u.role_id.filter(|r| !r.is_empty())));
+            if let Some((name, value)) = &tag {
+                props.insert(name.clone(), value.clone());
             }
-        }
-    }
-
-    fn user_props(&mut self, u: &User) -> Props {
-        let mut p: Vec<(&str, Value)> = Vec::with_capacity(32);
-        let opt = |v: &Option<String>| v.as_deref().map(Value::from);
-        p.push(("username", u.email.as_str().into()));
-        p.push(("email", u.email.as_str().into()));
-        // JupiterOne: name = first + " " + last. Pending invites often have
-        // neither, so fall back to the display name, then the e-mail.
-        let display_name = u.display_name.clone().filter(|s| !s.trim().is_empty());
-        let name = person_name(u)
-            .or_else(|| display_name.clone())
-            .unwrap_or_else(|| u.email.clone());
-        let display = display_name.unwrap_or_else(|| name.clone());
-        p.push(("name", name.into()));
-        p.push(("displayName", display.into()));
-        for (k, v) in [
-            ("id", &u.id),
-            ("firstName", &u.first_name),
-            ("lastName", &u.last_name),
-            ("timezone", &u.timezone),
-            ("createdAt", &u.created_at),
-            ("userCreatedAt", &u.user_created_at),
-            ("lastLoginTime", &u.last_login_time),
-            ("lastClientVersion", &u.last_client_version),
-            ("picUrl", &u.pic_url),
-            ("language", &u.language),
-            ("phoneNumber", &u.phone_number),
-            ("roleId", &u.role_id),
-            ("roleName", &u.role_name),
-            ("dept", &u.dept),
-            ("employeeUniqueId", &u.employee_unique_id),
-            ("planUnitedType", &u.plan_united_type),
-            ("jobTitle", &u.job_title),
-            ("location", &u.location),
-        ] {
-            if let Some(v) = opt(v) {
-                p.push((k, v));
+            let entity = Entity {
+                key,
+                etype: EntityType::User,
+                props,
+            };
+            match self.graph.add_entity(entity) {
+                Ok(id) => {
+                    self.raw.insert(self.graph.entity(id).key.clone(), raw);
+                    if let Some(own) = own {
+                        self.own_role_names.push((id, own));
+                    }
+                    self.user_links.push((id, group_ids, role_id));
+                }
+                // The key is taken: the same user listed twice (a status
+                // change during the listing); the first is kept.
+                Err(super::GraphError::DuplicateKey(_)) => self.duplicate_users += 1,
+                Err(e) => self.warn(format!("{} not added: {e}", EntityType::User)),
             }
         }
-        if let Some(t) = u.user_type {
-            p.push(("type", t.code().into()));
-        }
-        if let Some(pmi) = u.pmi {
-            p.push(("pmi", pmi.into()));
-        }
-        if let Some(v) = u.verified {
-            p.push(("verified", v.into()));
-        }
-        let status = u.status.as_ref().map(UserStatus::as_str);
-        if let Some(s) = status {
-            p.push(("status", s.into()));
-        }
-        p.push(("active", (status == Some("active")).into()));
-        p.push((
-            "groupIds",
-            Value::Array(
-                u.group_ids
-                    .iter()
-                    .map(|g| Value::from(g.as_str()))
-                    .collect(),
-            ),
-        ));
-        if !u.im_group_ids.is_empty() {
-            p.push((
-                "imGroupIds",
-                Value::Array(
-                    u.im_group_ids
-                        .iter()
-                        .map(|g| Value::from(g.as_str()))
-                        .collect(),
-                ),
-            ));
-        }
-        if !u.login_types.is_empty() {
-            p.push((
-                "loginTypes",
-                Value::Array(u.login_types.iter().map(|t| Value::from(*t)).collect()),
-            ));
-        }
-        let mut props = Props::with_capacity(p.len() + 2);
-        for (k, v) in p {
-            props.insert(self.names.intern(k), v);
-        }
-        props
     }
 
     /// Groups: `id`, `name`, `displayName`, `totalMembers`,
@@ -546,6 +519,36 @@ impl GraphBuilder {
             }
             self.group_totals.push((g.id.clone(), g.total_members));
             self.add(EntityType::Group, group_key(&g.id), props, &g.raw);
+        }
+    }
+
+    /// The roles' names, ahead of [`Self::roles`], so that users added
+    /// afterwards get `roleName` as they are inserted instead of in a second
+    /// pass over every user. Only a shortcut: [`Self::roles`] decides the
+    /// names, and `finish` corrects any user whose early name differs.
+    pub fn role_names(&mut self, roles: &[Role], details: &[RoleDetail]) {
+        // The names exactly as `roles` derives them: a detail per id (the
+        // last wins), the list's name else the detail's, then roles that
+        // only a detail names, blank ids left out, later entries winning.
+        let mut by_id: HashMap<&str, &RoleDetail> =
+            details.iter().map(|d| (d.id.as_str(), d)).collect();
+        let mut named: Vec<(&str, Option<&str>)> = Vec::with_capacity(roles.len());
+        for r in roles {
+            let d = by_id.remove(r.id.as_str());
+            named.push((
+                r.id.as_str(),
+                r.name.as_deref().or(d.and_then(|d| d.name.as_deref())),
+            ));
+        }
+        let mut orphans: Vec<&RoleDetail> = by_id.into_values().collect();
+        orphans.sort_by(|a, b| a.id.cmp(&b.id));
+        named.extend(orphans.iter().map(|d| (d.id.as_str(), d.name.as_deref())));
+        for (id, name) in named {
+            if let Some(n) = name
+                && !id.trim().is_empty()
+            {
+                self.early_role_names.insert(id.to_string(), n.to_string());
+            }
         }
     }
 
@@ -666,7 +669,14 @@ impl GraphBuilder {
     /// Groups and roles whose `total_members` disagrees with the users
     /// passed so far (call after `users`, `groups` and `roles`).
     pub fn membership_mismatches(&self) -> Vec<MembershipMismatch> {
-        self.member_counts.mismatches(
+        // Counted here from the links rather than per user as users arrive:
+        // sync never asks (it decides from the lists), so the 100,000-user
+        // insert loop does not pay for it.
+        let mut counts = MemberCounts::default();
+        for (_, gids, role) in &self.user_links {
+            counts.add_ids(gids, role.as_deref());
+        }
+        counts.mismatches(
             self.group_totals.iter().map(|(id, t)| (id.as_str(), *t)),
             self.role_totals.iter().map(|(id, t)| (id.as_str(), *t)),
         )
@@ -695,7 +705,28 @@ impl GraphBuilder {
     fn apply_role_names(&mut self) {
         let role_name = self.names.intern("roleName");
         for (id, _, role) in &self.user_links {
-            if let Some(n) = role.as_ref().and_then(|r| self.role_names.get(r)) {
+            let Some(role) = role else { continue };
+            let early = self.early_role_names.get(role);
+            let fin = self.role_names.get(role);
+            if early.is_some() && early != fin {
+                // An early name `roles` did not confirm: back to the user's own.
+                let own = self
+                    .own_role_names
+                    .binary_search_by_key(id, |(i, _)| *i)
+                    .ok()
+                    .and_then(|i| self.own_role_names.get(i))
+                    .map(|(_, v)| v.clone());
+                self.graph.update_props(*id, |p| match own {
+                    Some(v) => p.insert(role_name.clone(), v),
+                    None => {
+                        p.remove("roleName");
+                    }
+                });
+            }
+            if let Some(n) = fin {
+                if early == Some(n) {
+                    continue; // set on insertion
+                }
                 let v = Value::from(n.as_str());
                 self.graph
                     .update_props(*id, |p| p.insert(role_name.clone(), v));
@@ -779,9 +810,13 @@ impl GraphBuilder {
         let links = std::mem::take(&mut self.user_links);
         let mut missing_groups: HashMap<String, usize> = HashMap::new();
         let mut missing_roles: HashMap<String, usize> = HashMap::new();
+        // Same answers as `id_of(&group_key(g))`, without formatting a key
+        // for each of ~300,000 memberships.
+        let groups = self.ids_by_suffix(EntityType::Group);
+        let roles = self.ids_by_suffix(EntityType::Role);
         for (uid, gids, role) in &links {
             for g in gids {
-                match self.graph.id_of(&group_key(g)) {
+                match groups.get(g.as_str()).copied() {
                     Some(gid) => {
                         if let Err(e) = self.graph.add_relationship_ids(
                             RelType::GroupHasUser,
@@ -796,7 +831,7 @@ impl GraphBuilder {
                 }
             }
             if let Some(r) = role {
-                match self.graph.id_of(&role_key(r)) {
+                match roles.get(r.as_str()).copied() {
                     Some(rid) => {
                         if let Err(e) = self.graph.add_relationship_ids(
                             RelType::UserAssignedRole,
@@ -836,6 +871,19 @@ impl GraphBuilder {
                 &ids,
             ));
         }
+    }
+
+    /// Entities of one type by their `_key` without the type's prefix
+    /// (`zoom_group:<id>` → `<id>`).
+    fn ids_by_suffix(&self, etype: EntityType) -> HashMap<String, EntityId> {
+        let ids = self.graph.of_type(etype);
+        let mut m = HashMap::with_capacity(ids.len());
+        for &id in ids {
+            if let Some(rest) = self.graph.entity(id).key.strip_prefix(etype.key_prefix()) {
+                m.insert(rest.to_string(), id);
+            }
+        }
+        m
     }
 
     fn link_members(&mut self) {
@@ -894,6 +942,180 @@ impl GraphBuilder {
                 &missing,
             ));
         }
+    }
+}
+
+/// A user converted to its entity, ready for [`GraphBuilder::prepared_users`].
+/// Everything costly per user (properties, the redacted raw JSON) is done
+/// here, by [`prepare_user`], which needs no builder and runs on any thread.
+#[derive(Debug, Clone)]
+pub struct PreparedUser {
+    key: String,
+    /// The base properties, without `tag.AccountName` (the builder adds it).
+    props: Props,
+    /// The redacted raw API object.
+    raw: String,
+    id: Option<String>,
+    group_ids: Vec<String>,
+    role_id: Option<String>,
+}
+
+impl PreparedUser {
+    /// The user's `_key` (see [`user_key`]).
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// Zoom's user id (absent for pending users).
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// `group_ids` as listed.
+    pub fn group_ids(&self) -> &[String] {
+        &self.group_ids
+    }
+
+    /// `role_id` as listed.
+    pub fn role_id(&self) -> Option<&str> {
+        self.role_id.as_deref()
+    }
+}
+
+/// Whether two strings are equal, usable in a `const` context.
+const fn const_str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The slot of a base property in [`USER_BASE_PROPS`] (checked at compile
+/// time: a name missing from the list does not compile).
+const fn slot(name: &str) -> usize {
+    let mut i = 0;
+    while i < USER_BASE_PROPS.len() {
+        if const_str_eq(USER_BASE_PROPS[i], name) {
+            return i;
+        }
+        i += 1;
+    }
+    panic!("not in USER_BASE_PROPS")
+}
+
+const N_USER_PROPS: usize = USER_BASE_PROPS.len();
+
+/// [`USER_BASE_PROPS`] as shared names, allocated once per process: every
+/// user's properties point at these instead of looking names up.
+static USER_PROP_NAMES: std::sync::LazyLock<Vec<PropName>> =
+    std::sync::LazyLock::new(|| USER_BASE_PROPS.iter().map(|s| PropName::from(*s)).collect());
+
+/// Converts one user to its entity parts: `_key`, the properties listed on
+/// [`GraphBuilder::users`] (without `roleName` from the role and
+/// `tag.AccountName`, which the builder applies), the redacted raw JSON,
+/// and what relationships need. Takes the user by value so no string or
+/// JSON tree is copied.
+pub fn prepare_user(mut u: User) -> PreparedUser {
+    let key = user_key(&u);
+    let mut slots: [Option<Value>; N_USER_PROPS] = [const { None }; N_USER_PROPS];
+    let mut set = |name: usize, v: Value| {
+        if let Some(s) = slots.get_mut(name) {
+            *s = Some(v);
+        }
+    };
+    // JupiterOne: name = first + " " + last. Pending invites often have
+    // neither, so fall back to the display name, then the e-mail.
+    let display_name = u.display_name.take().filter(|s| !s.trim().is_empty());
+    let name = person_name(&u)
+        .or_else(|| display_name.clone())
+        .unwrap_or_else(|| u.email.clone());
+    let display = display_name.unwrap_or_else(|| name.clone());
+    set(slot("username"), Value::from(u.email.clone()));
+    set(slot("name"), Value::from(name));
+    set(slot("displayName"), Value::from(display));
+    let moved = |v: &mut Option<String>| v.take().map(Value::from);
+    let opt = [
+        (slot("firstName"), moved(&mut u.first_name)),
+        (slot("lastName"), moved(&mut u.last_name)),
+        (slot("timezone"), moved(&mut u.timezone)),
+        (slot("createdAt"), moved(&mut u.created_at)),
+        (slot("userCreatedAt"), moved(&mut u.user_created_at)),
+        (slot("lastLoginTime"), moved(&mut u.last_login_time)),
+        (slot("lastClientVersion"), moved(&mut u.last_client_version)),
+        (slot("picUrl"), moved(&mut u.pic_url)),
+        (slot("language"), moved(&mut u.language)),
+        (slot("phoneNumber"), moved(&mut u.phone_number)),
+        (slot("roleName"), moved(&mut u.role_name)),
+        (slot("dept"), moved(&mut u.dept)),
+        (slot("employeeUniqueId"), moved(&mut u.employee_unique_id)),
+        (slot("planUnitedType"), moved(&mut u.plan_united_type)),
+        (slot("jobTitle"), moved(&mut u.job_title)),
+        (slot("location"), moved(&mut u.location)),
+        (slot("id"), u.id.as_deref().map(Value::from)),
+        (slot("roleId"), u.role_id.as_deref().map(Value::from)),
+        (slot("type"), u.user_type.map(|t| Value::from(t.code()))),
+        (slot("pmi"), u.pmi.map(Value::from)),
+        (slot("verified"), u.verified.map(Value::from)),
+    ];
+    for (name, v) in opt {
+        if let Some(v) = v {
+            set(name, v);
+        }
+    }
+    let status = u.status.as_ref().map(UserStatus::as_str);
+    if let Some(s) = status {
+        set(slot("status"), Value::from(s));
+    }
+    set(slot("active"), Value::from(status == Some("active")));
+    set(
+        slot("groupIds"),
+        Value::Array(
+            u.group_ids
+                .iter()
+                .map(|g| Value::from(g.as_str()))
+                .collect(),
+        ),
+    );
+    if !u.im_group_ids.is_empty() {
+        let ids = std::mem::take(&mut u.im_group_ids);
+        set(
+            slot("imGroupIds"),
+            Value::Array(ids.into_iter().map(Value::from).collect()),
+        );
+    }
+    if !u.login_types.is_empty() {
+        set(
+            slot("loginTypes"),
+            Value::Array(u.login_types.iter().map(|t| Value::from(*t)).collect()),
+        );
+    }
+    set(slot("email"), Value::from(std::mem::take(&mut u.email)));
+    // Slots are in sorted name order, so each insert lands at the end.
+    let filled = slots.iter().filter(|s| s.is_some()).count();
+    let mut props = Props::with_capacity(filled + 1);
+    for (name, v) in USER_PROP_NAMES.iter().zip(slots) {
+        if let Some(v) = v {
+            props.insert(name.clone(), v);
+        }
+    }
+    let mut raw = std::mem::take(&mut u.raw);
+    settings::redact(&mut raw);
+    let raw = serde_json::to_string(&raw).unwrap_or_else(|_| raw.to_string());
+    PreparedUser {
+        key,
+        props,
+        raw,
+        id: u.id,
+        group_ids: u.group_ids,
+        role_id: u.role_id,
     }
 }
 
@@ -1022,6 +1244,80 @@ mod tests {
             .collect();
         v.sort();
         v
+    }
+
+    /// Entities (JSON), relationship keys, raw JSON (sorted) and warnings.
+    type Fingerprint = (Vec<String>, Vec<String>, Vec<(String, String)>, Vec<String>);
+
+    /// Every entity's key, type and properties, relationships and raw JSON,
+    /// in graph order.
+    fn fingerprint(b: Built) -> Fingerprint {
+        let g = &b.graph;
+        let ents = g.entities().map(|(_, e)| e.to_json().to_string()).collect();
+        let rels = g
+            .relationships()
+            .map(|(id, _)| g.relationship_key(id))
+            .collect();
+        let mut raw: Vec<(String, String)> = b.raw.into_iter().collect();
+        raw.sort();
+        (ents, rels, raw, b.warnings)
+    }
+
+    #[test]
+    fn early_role_names_change_nothing() {
+        let mut own = user(Some("u3"), "own@example.com", "active", &["g1"], "9");
+        own.role_name = Some("Own Name".into());
+        let mut own2 = user(Some("u4"), "own2@example.com", "active", &[], "2");
+        own2.role_name = Some("Stale".into());
+        let users = || {
+            vec![
+                user(Some("u1"), "a@example.com", "active", &["g1", "g2"], "2"),
+                user(Some("u2"), "b@example.com", "inactive", &["g1"], "1"),
+                user(Some("u1"), "a@example.com", "inactive", &["g1"], "2"),
+                user(None, "p@example.com", "pending", &[], "2"),
+                own.clone(),
+                own2.clone(),
+            ]
+        };
+        let roles = vec![role("1", "Owner", 1), role("2", "Member", 2)];
+        let mut unnamed = role("9", "x", 1);
+        unnamed.name = None;
+        let build = |hint: Option<(Vec<Role>, Vec<RoleDetail>)>| {
+            let mut b = GraphBuilder::new(Some("Acme"));
+            b.account(AccountInput {
+                account_id: "A1".into(),
+                ..Default::default()
+            });
+            if let Some((r, d)) = &hint {
+                b.role_names(r, d);
+            }
+            b.prepared_users(users().into_iter().map(prepare_user).collect());
+            b.groups(vec![group("g1", 3), group("g2", 1)]);
+            let mut all = roles.clone();
+            all.push(unnamed.clone());
+            b.roles(all, vec![]);
+            fingerprint(b.finish())
+        };
+        let plain = {
+            let mut b = GraphBuilder::new(Some("Acme"));
+            b.account(AccountInput {
+                account_id: "A1".into(),
+                ..Default::default()
+            });
+            b.users(users());
+            b.groups(vec![group("g1", 3), group("g2", 1)]);
+            let mut all = roles.clone();
+            all.push(unnamed.clone());
+            b.roles(all, vec![]);
+            fingerprint(b.finish())
+        };
+        assert_eq!(build(None), plain);
+        assert_eq!(build(Some((roles.clone(), vec![]))), plain);
+        // Early names that `roles` later contradicts (role 9 named early but
+        // not in the end; role 2 renamed) are corrected in `finish`.
+        let mut wrong = vec![role("1", "Owner", 1), role("2", "Old", 2)];
+        wrong.push(role("9", "Early", 1));
+        assert_eq!(build(Some((wrong, vec![]))), plain);
     }
 
     #[test]

@@ -72,14 +72,21 @@ pub fn redact(v: &mut Value) {
 }
 
 fn is_secret_key(key: &str) -> bool {
-    let k = key.to_ascii_lowercase();
-    if SECRET_KEYS.contains(&k.as_str()) {
+    // Called for every key of every user's raw object: lower-case a copy
+    // only when there is something to lower.
+    let k: std::borrow::Cow<str> = if key.bytes().any(|b| b.is_ascii_uppercase()) {
+        key.to_ascii_lowercase().into()
+    } else {
+        key.into()
+    };
+    let k = k.as_ref();
+    if SECRET_KEYS.contains(&k) {
         return true;
     }
     let mentions_secret = ["password", "passcode", "secret"]
         .iter()
         .any(|w| k.contains(w));
-    mentions_secret && !is_policy_key(&k)
+    mentions_secret && !is_policy_key(k)
 }
 
 /// Keys that describe a passcode rule, not a passcode.

@@ -19,8 +19,13 @@ pub(crate) fn build(f: Fetched, opts: &SyncOptions) -> Built {
         lock_settings: a.lock_settings.ok(),
         managed_domains: a.managed_domains.ok(),
     });
+    if let Ok(roles) = &f.roles {
+        let no_details = Vec::new();
+        let details = f.role_details.as_ref().unwrap_or(&no_details);
+        b.role_names(roles, details);
+    }
     if let Ok(users) = f.users {
-        b.users(users);
+        b.prepared_users(users);
     }
     if let Ok(groups) = f.groups {
         b.groups(groups);

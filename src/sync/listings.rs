@@ -2,10 +2,13 @@
 //! role details.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use futures::StreamExt;
+use tokio::task::JoinHandle;
 
 use super::step::{Done, StepError, StepLog, names};
+use crate::graph::build::{PreparedUser, prepare_user};
 use crate::zoom::{Group, PageInfo, Role, RoleDetail, User, UserStatus, ZoomClient, ZoomError};
 
 /// How many role details are fetched at once (Light category; few roles).
@@ -53,16 +56,41 @@ impl StatusProgress {
 }
 
 /// `fetch-users`: active, inactive and pending users, listed concurrently.
+///
+/// Each page's users are converted to their entities ([`prepare_user`])
+/// on a blocking thread as soon as the page is read, while the next pages
+/// are in flight; the graph build at the end only inserts them. The result
+/// is in the same order as the listings (active, inactive, pending; pages
+/// in order), so the graph comes out the same as from whole lists.
 pub(crate) async fn users(
     client: &ZoomClient,
     log: &StepLog,
-) -> Result<Done<Vec<User>>, StepError> {
+) -> Result<Done<Vec<PreparedUser>>, StepError> {
     let progress = StatusProgress::new();
     let list = |i: usize, status: UserStatus| {
         let progress = &progress;
         async move {
+            let pages: Mutex<Vec<JoinHandle<Vec<PreparedUser>>>> = Mutex::new(Vec::new());
             let on_page = move |p: PageInfo| progress.update(i, p, log);
-            client.list_users(status, &on_page).await
+            let on_items = |users: Vec<User>| {
+                let page = tokio::task::spawn_blocking(move || {
+                    users.into_iter().map(prepare_user).collect::<Vec<_>>()
+                });
+                pages
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(page);
+            };
+            let n = client.list_users_each(status, &on_page, &on_items).await?;
+            let pages = pages.into_inner().unwrap_or_else(PoisonError::into_inner);
+            let mut out = Vec::with_capacity(n);
+            for page in pages {
+                match page.await {
+                    Ok(users) => out.extend(users),
+                    Err(e) => std::panic::resume_unwind(e.into_panic()),
+                }
+            }
+            Ok::<_, ZoomError>(out)
         }
     };
     let (active, inactive, pending) = tokio::join!(

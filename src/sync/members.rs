@@ -8,7 +8,8 @@ use futures::StreamExt;
 
 use super::listings::is_gone;
 use super::step::{Done, StepError, StepLog, names};
-use crate::zoom::{Group, GroupMember, Role, RoleMember, User, ZoomClient};
+use crate::graph::build::PreparedUser;
+use crate::zoom::{Group, GroupMember, Role, RoleMember, ZoomClient};
 
 /// Member listings run at once. Each is a page chain, so a few in flight
 /// keep the Medium limiter busy without starving the other steps.
@@ -21,10 +22,10 @@ const MEMBER_CONCURRENCY: usize = 4;
 /// carry `group_ids` in the users list, but the member endpoints and
 /// `total_members` count only users with an id. Counting them would make
 /// nearly every group "disagree" and page thousands of member listings.
-pub(crate) fn group_mismatches(users: &[User], groups: &[Group]) -> Vec<String> {
+pub(crate) fn group_mismatches(users: &[PreparedUser], groups: &[Group]) -> Vec<String> {
     let mut derived: HashMap<&str, u64> = HashMap::new();
     for u in unique_users(users) {
-        for g in &u.group_ids {
+        for g in u.group_ids() {
             *derived.entry(g.as_str()).or_default() += 1;
         }
     }
@@ -37,10 +38,10 @@ pub(crate) fn group_mismatches(users: &[User], groups: &[Group]) -> Vec<String> 
 
 /// Ids of roles whose `total_members` differs from the number of listed
 /// users with that `role_id` (or is unknown).
-pub(crate) fn role_mismatches(users: &[User], roles: &[Role]) -> Vec<String> {
+pub(crate) fn role_mismatches(users: &[PreparedUser], roles: &[Role]) -> Vec<String> {
     let mut derived: HashMap<&str, u64> = HashMap::new();
     for u in unique_users(users) {
-        if let Some(r) = u.role_id.as_deref() {
+        if let Some(r) = u.role_id() {
             *derived.entry(r).or_default() += 1;
         }
     }
@@ -53,11 +54,11 @@ pub(crate) fn role_mismatches(users: &[User], roles: &[Role]) -> Vec<String> {
 
 /// Users with an id, each once (a user whose status changed during the
 /// sync can be listed under two statuses).
-fn unique_users(users: &[User]) -> impl Iterator<Item = &User> {
+fn unique_users(users: &[PreparedUser]) -> impl Iterator<Item = &PreparedUser> {
     let mut seen = std::collections::HashSet::new();
     users
         .iter()
-        .filter(move |u| u.id.as_deref().is_some_and(|id| seen.insert(id)))
+        .filter(move |u| u.id().is_some_and(|id| seen.insert(id)))
 }
 
 /// `fetch-group-members` for the given groups: every page of each.
@@ -127,10 +128,11 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::zoom::FromJson;
+    use crate::graph::build::prepare_user;
+    use crate::zoom::{FromJson, User};
 
-    fn user(v: serde_json::Value) -> User {
-        User::from_json(v).unwrap()
+    fn user(v: serde_json::Value) -> PreparedUser {
+        prepare_user(User::from_json(v).unwrap())
     }
 
     #[test]

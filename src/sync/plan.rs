@@ -23,12 +23,13 @@ use super::members;
 use super::step::{StepLog, StepResult, names};
 use super::user_settings::{self, DEFAULT_SETTINGS_CONCURRENCY, SettingsBodies};
 use super::{StepOutcome, SyncOptions};
-use crate::zoom::{Group, GroupMember, Role, RoleDetail, RoleMember, User, ZoomClient};
+use crate::graph::build::PreparedUser;
+use crate::zoom::{Group, GroupMember, Role, RoleDetail, RoleMember, ZoomClient};
 
 /// Everything the steps fetched, each with its step's result.
 pub(crate) struct Fetched {
     pub account: AccountData,
-    pub users: StepResult<Vec<User>>,
+    pub users: StepResult<Vec<PreparedUser>>,
     pub groups: StepResult<Vec<Group>>,
     pub roles: StepResult<Vec<Role>>,
     pub role_details: StepResult<Vec<RoleDetail>>,
@@ -79,7 +80,7 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
     let group_members = {
         let (users, groups) = (users.clone(), groups.clone());
         async move {
-            let (users, groups): (Shared<Vec<User>>, Shared<Vec<Group>>) =
+            let (users, groups): (Shared<Vec<PreparedUser>>, Shared<Vec<Group>>) =
                 tokio::join!(users, groups);
             match (users.as_ref(), groups.as_ref()) {
                 (Ok(u), Ok(g)) => {
@@ -106,7 +107,8 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
     let role_members = {
         let (users, roles) = (users.clone(), roles.clone());
         async move {
-            let (users, roles): (Shared<Vec<User>>, Shared<Vec<Role>>) = tokio::join!(users, roles);
+            let (users, roles): (Shared<Vec<PreparedUser>>, Shared<Vec<Role>>) =
+                tokio::join!(users, roles);
             match (users.as_ref(), roles.as_ref()) {
                 (Ok(u), Ok(r)) => {
                     let ids = members::role_mismatches(u, r);
@@ -140,7 +142,7 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
             if !opts.user_settings {
                 return None;
             }
-            let users: Shared<Vec<User>> = users.await;
+            let users: Shared<Vec<PreparedUser>> = users.await;
             Some(match users.as_ref() {
                 Ok(u) => {
                     log.run(

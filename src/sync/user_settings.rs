@@ -7,7 +7,8 @@ use futures::StreamExt;
 
 use super::listings::is_gone;
 use super::step::{Done, StepError, StepLog, names};
-use crate::zoom::{Settings, User, UserSettingsOption, ZoomClient, ZoomError};
+use crate::graph::build::PreparedUser;
+use crate::zoom::{Settings, UserSettingsOption, ZoomClient, ZoomError};
 
 /// Users whose settings are fetched at once in bulk (×4 requests each).
 /// Enough in flight to keep the Medium limiter's tokens spent even with
@@ -65,11 +66,11 @@ fn optional(r: Result<Settings, ZoomError>) -> Result<Option<Settings>, ZoomErro
 /// users have none). Returns (user id, bodies).
 pub(crate) async fn all(
     client: &ZoomClient,
-    users: &[User],
+    users: &[PreparedUser],
     concurrency: usize,
     log: &StepLog,
 ) -> Result<Done<Vec<(String, SettingsBodies)>>, StepError> {
-    let mut ids: Vec<&str> = users.iter().filter_map(|u| u.id.as_deref()).collect();
+    let mut ids: Vec<&str> = users.iter().filter_map(PreparedUser::id).collect();
     ids.sort_unstable();
     ids.dedup();
     let total = ids.len() as u64;

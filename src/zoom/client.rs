@@ -14,7 +14,8 @@ use super::error::ZoomError;
 use super::http::{ClientStats, Inner, Stats};
 use super::lenient;
 use super::models::*;
-use super::paging::{Listing, list_all};
+pub use super::paging::PageItems;
+use super::paging::{Listing, list_all, list_each};
 use super::ratelimit::Limiter;
 use super::redact::Redactor;
 use super::token::TokenCache;
@@ -289,6 +290,32 @@ impl ZoomClient {
                 key_of: key_of_user,
             },
             on_page,
+        )
+        .await
+    }
+
+    /// As [`Self::list_users`], but hands each page's users to `on_items`
+    /// as soon as the page is read (in order, de-duplicated across pages)
+    /// instead of collecting them: the caller can convert a page while the
+    /// next ones are in flight. Returns how many users were handed over.
+    pub async fn list_users_each(
+        &self,
+        status: UserStatus,
+        on_page: OnPage<'_>,
+        on_items: PageItems<'_, User>,
+    ) -> Result<usize, ZoomError> {
+        let status = non_empty("status", status.as_str())?.to_string();
+        list_each(
+            &self.inner,
+            Listing {
+                endpoint: Endpoint::ListUsers,
+                segments: &["users"],
+                query: &[("status", status.as_str())],
+                list_key: "users",
+                key_of: key_of_user,
+            },
+            on_page,
+            on_items,
         )
         .await
     }

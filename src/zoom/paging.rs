@@ -212,9 +212,17 @@ const MAX_IDLE_PAGES: u32 = 5;
 
 type Converted<T> = Result<Vec<T>, String>;
 
+/// Receives each page's new items as soon as they are converted, in page
+/// order (see [`list_each`]).
+pub type PageItems<'a, T> = &'a (dyn Fn(Vec<T>) + Send + Sync);
+
 /// Collects converted pages: de-duplicates and reports progress.
 struct Collector<'a, T> {
     out: Vec<T>,
+    /// When set, new items go here instead of into `out`.
+    sink: Option<PageItems<'a, T>>,
+    /// Items kept so far (in `out` or handed to `sink`).
+    count: usize,
     seen: HashSet<String>,
     idle: u32,
     total: Option<u64>,
@@ -239,14 +247,19 @@ impl<T> Collector<'_, T> {
                 endpoint: self.label.to_string(),
                 detail: format!("page {page}: {detail}"),
             })?;
-        let before = self.out.len();
         let received = items.len();
+        let mut fresh = Vec::with_capacity(received);
         for item in items {
             if self.seen.insert((self.key_of)(&item)) {
-                self.out.push(item);
+                fresh.push(item);
             }
         }
-        let added = self.out.len() - before;
+        let added = fresh.len();
+        self.count += added;
+        match self.sink {
+            Some(sink) => sink(fresh),
+            None => self.out.append(&mut fresh),
+        }
         if added < received {
             tracing::debug!(
                 endpoint = self.label,
@@ -267,7 +280,7 @@ impl<T> Collector<'_, T> {
             self.idle = 0;
         }
         (self.on_page)(PageInfo {
-            fetched: self.out.len(),
+            fetched: self.count,
             total: self.total,
         });
         Ok(())
@@ -299,14 +312,47 @@ pub(crate) async fn list_all<T: FromJson + Send + 'static>(
     listing: Listing<'_, T>,
     on_page: OnPage<'_>,
 ) -> Result<Vec<T>, ZoomError> {
+    list_pages(inner, listing, on_page, None)
+        .await
+        .map(|(items, _)| items)
+}
+
+/// Every item of a paged endpoint, handed to `on_items` page by page (in
+/// order, de-duplicated across pages) instead of collected, so the caller
+/// can work on a page while the next ones are fetched. Returns how many
+/// items were handed over. If an expired token restarts the listing, items
+/// already handed over are not handed over again.
+pub(crate) async fn list_each<T: FromJson + Send + 'static>(
+    inner: &Inner,
+    listing: Listing<'_, T>,
+    on_page: OnPage<'_>,
+    on_items: PageItems<'_, T>,
+) -> Result<usize, ZoomError> {
+    list_pages(inner, listing, on_page, Some(on_items))
+        .await
+        .map(|(_, n)| n)
+}
+
+async fn list_pages<T: FromJson + Send + 'static>(
+    inner: &Inner,
+    listing: Listing<'_, T>,
+    on_page: OnPage<'_>,
+    sink: Option<PageItems<'_, T>>,
+) -> Result<(Vec<T>, usize), ZoomError> {
     let label = label(listing.segments, listing.query);
     let page_size = listing.endpoint.max_page_size().unwrap_or(300).to_string();
     let mut restarted = false;
+    // Streamed items cannot be taken back: a restart keeps what was handed
+    // over and skips it the second time round.
+    let mut handed_over: (HashSet<String>, usize) = (HashSet::new(), 0);
     'listing: loop {
         let mut pager = Pager::default();
+        let (seen, count) = std::mem::take(&mut handed_over);
         let mut collector = Collector {
             out: Vec::new(),
-            seen: HashSet::new(),
+            sink,
+            count,
+            seen,
             idle: 0,
             total: None,
             key_of: listing.key_of,
@@ -349,6 +395,9 @@ pub(crate) async fn list_all<T: FromJson + Send + 'static>(
                         });
                     }
                     restarted = true;
+                    if sink.is_some() {
+                        handed_over = (std::mem::take(&mut collector.seen), collector.count);
+                    }
                     tracing::warn!(endpoint = %label, page, "page token expired; restarting the listing once");
                     continue 'listing;
                 }
@@ -382,12 +431,12 @@ pub(crate) async fn list_all<T: FromJson + Send + 'static>(
             collector.absorb(p, h).await?;
         }
         if let Some(total) = collector.total
-            && (collector.out.len() as u64) < total
+            && (collector.count as u64) < total
         {
             // Not an error: users come and go during a long listing.
-            tracing::warn!(endpoint = %label, fetched = collector.out.len(), total, "listing returned fewer items than total_records");
+            tracing::warn!(endpoint = %label, fetched = collector.count, total, "listing returned fewer items than total_records");
         }
-        return Ok(collector.out);
+        return Ok((collector.out, collector.count));
     }
 }
 
