@@ -194,3 +194,19 @@ fn new_data_reruns_the_shown_query() {
         _ => panic!("not the results"),
     }
 }
+
+#[test]
+fn command_line_query_runs_with_its_case_kept() {
+    let mut h = harness(60);
+    h.key(":");
+    h.type_text(&format!("Query {ADMINS}"));
+    h.key("enter");
+    assert_eq!(h.app.root().unwrap().kind, PaneKind::Query);
+    // 'Admin' and roleName are case-sensitive: lower-casing them would
+    // find nothing, so the same rows as query::run mean the case was kept.
+    let g = h.app.data.as_ref().unwrap().graph.clone();
+    let expected = query::run(&g, ADMINS).unwrap();
+    assert!(!expected.rows.is_empty());
+    assert_eq!(h.app.query.shows, QueryShows::Results);
+    assert_eq!(provided_cells(&h).len(), expected.rows.len());
+}

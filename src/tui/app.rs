@@ -463,21 +463,31 @@ impl App {
     }
 
     fn run_command(&mut self, text: &str) {
-        let cmd = text.trim().to_lowercase();
+        let cmd = text.trim();
         if cmd.is_empty() {
             return;
         }
-        let word = cmd.split_whitespace().next().unwrap_or("");
-        let rest = cmd.get(word.len()..).unwrap_or("").trim().to_string();
+        // Only the command word is case-insensitive: the rest may be a J1QL
+        // query (`:query FIND zoom_user WITH name='Jill'`), whose strings
+        // and property names are case-sensitive.
+        let first = cmd.split_whitespace().next().unwrap_or("");
+        let rest = cmd.get(first.len()..).unwrap_or("").trim().to_string();
+        let word = first.to_lowercase();
+        let word = word.as_str();
         if let Some(kind) = PaneKind::from_command(word).or_else(|| {
             self.completion(word)
                 .and_then(|c| PaneKind::from_command(&c))
         }) {
             if self.goto_pane(kind) {
-                // `:users /jill` or `:users jill` also filters
-                let filter = rest.trim_start_matches('/').to_string();
-                if !filter.is_empty() {
-                    self.apply_search(&filter);
+                if kind == PaneKind::Query {
+                    // `:query FIND …` runs the query
+                    self.run_query(&rest);
+                } else {
+                    // `:users /jill` or `:users jill` also filters
+                    let filter = rest.trim_start_matches('/').to_string();
+                    if !filter.is_empty() {
+                        self.apply_search(&filter);
+                    }
                 }
             } else {
                 self.toast(
