@@ -182,11 +182,13 @@ fn main() {
         let idx = (i * 97) % org.users.len();
         let u = &mut org.users[idx];
         u.last_login_time = Some("2026-11-30T08:00:00Z".into());
-        u.raw["last_login_time"] = json!("2026-11-30T08:00:00Z");
+        let mut raw = u.raw.to_value();
+        raw["last_login_time"] = json!("2026-11-30T08:00:00Z");
         if i % 10 == 0 {
             u.role_id = Some("1".into());
-            u.raw["role_id"] = json!("1");
+            raw["role_id"] = json!("1");
         }
+        u.raw = raw.into();
     }
     for _ in 0..n / 1000 {
         org.users.pop();

@@ -149,7 +149,9 @@ fn second_snapshot_writes_only_changes_and_old_snapshots_stay_loadable() {
 
     // One user changes role (member → admin), one is removed, one is added.
     org1.users[10].role_id = Some("1".into());
-    org1.users[10].raw["role_id"] = json!("1");
+    let mut raw = org1.users[10].raw.to_value();
+    raw["role_id"] = json!("1");
+    org1.users[10].raw = raw.into();
     let removed = org1.users.remove(20);
     org1.users.push(user(5000, 6));
     let b3 = build(&org1, None);

@@ -133,7 +133,7 @@ pub fn user(i: usize, n_groups: usize) -> User {
         location: None,
         manager: None,
         cluster: None,
-        raw,
+        raw: raw.into(),
     }
 }
 

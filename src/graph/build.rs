@@ -32,8 +32,8 @@ use serde_json::Value;
 use super::settings::{self, flatten_sections};
 use super::{Entity, EntityId, EntityType, Graph, Interner, PropName, Props, RelType};
 use crate::zoom::models::{
-    Group, GroupMember, ManagedDomain, Role, RoleDetail, RoleMember, Settings, User, UserStatus,
-    UsersSummary,
+    Group, GroupMember, ManagedDomain, RawJson, Role, RoleDetail, RoleMember, Settings, User,
+    UserStatus, UsersSummary,
 };
 
 /// Everything sync knows about the account itself.
@@ -240,7 +240,7 @@ const WARN_SAMPLE: usize = 5;
 /// Builds a [`Graph`] from API models. Calls may come in any order and
 /// `users` may be called once per page; relationships are made in
 /// [`GraphBuilder::finish`].
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct GraphBuilder {
     account_name: Option<String>,
     names: Interner,
@@ -268,7 +268,7 @@ pub struct GraphBuilder {
 }
 
 /// One user's flattened settings and redacted bodies, applied in `finish`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct PendingSettings {
     user_key: String,
     flat: Vec<(String, Value)>,
@@ -392,7 +392,7 @@ impl GraphBuilder {
             if let Some(n) = person_name(o) {
                 base.push(("ownerName", n.into()));
             }
-            raw.insert("owner".into(), o.raw.clone());
+            raw.insert("owner".into(), o.raw.to_value());
         }
         let mut props = Props::with_capacity(flat.len() + base.len() + 1);
         let base_names: HashSet<&str> = base.iter().map(|(k, _)| *k).collect();
@@ -488,6 +488,28 @@ impl GraphBuilder {
         }
     }
 
+    /// The users added so far, each once (a user listed twice is kept
+    /// once): Zoom id (none for pending users), `group_ids` and `role_id`.
+    pub fn listed_users(&self) -> impl Iterator<Item = ListedUser<'_>> {
+        self.listed_users_since(0)
+    }
+
+    /// As [`Self::listed_users`], from the `start`th user added on (for
+    /// callers that look at each batch of users once).
+    pub fn listed_users_since(&self, start: usize) -> impl Iterator<Item = ListedUser<'_>> {
+        let links = self.user_links.get(start..).unwrap_or(&[]);
+        links.iter().map(|(id, group_ids, role_id)| ListedUser {
+            id: self.graph.entity(*id).props.str("id"),
+            group_ids,
+            role_id: role_id.as_deref(),
+        })
+    }
+
+    /// How many users were added.
+    pub fn user_count(&self) -> usize {
+        self.user_links.len()
+    }
+
     /// Groups: `id`, `name`, `displayName`, `totalMembers`,
     /// `directoryPrivacy`, `inDirectory`.
     pub fn groups(&mut self, groups: Vec<Group>) {
@@ -522,9 +544,9 @@ impl GraphBuilder {
         }
     }
 
-    /// The roles' names, ahead of [`Self::roles`], so that users added
-    /// afterwards get `roleName` as they are inserted instead of in a second
-    /// pass over every user. Only a shortcut: [`Self::roles`] decides the
+    /// The roles' names, ahead of [`Self::roles`], so that users get
+    /// `roleName` as they are inserted instead of in a second pass over
+    /// every user at the end. Call it once. Only a shortcut: [`Self::roles`] decides the
     /// names, and `finish` corrects any user whose early name differs.
     pub fn role_names(&mut self, roles: &[Role], details: &[RoleDetail]) {
         // The names exactly as `roles` derives them: a detail per id (the
@@ -548,6 +570,23 @@ impl GraphBuilder {
                 && !id.trim().is_empty()
             {
                 self.early_role_names.insert(id.to_string(), n.to_string());
+            }
+        }
+        // Users added before the names were known get them now, as if
+        // they had been added after (sync hands the names over while the
+        // users are still arriving).
+        let role_name = self.names.intern("roleName");
+        for (id, _, role) in &self.user_links {
+            let Some(n) = role.as_ref().and_then(|r| self.early_role_names.get(r)) else {
+                continue;
+            };
+            let mut own = None;
+            self.graph.update_props(*id, |p| {
+                own = p.get("roleName").cloned();
+                p.insert(role_name.clone(), Value::from(n.as_str()));
+            });
+            if let Some(own) = own {
+                self.own_role_names.push((*id, own));
             }
         }
     }
@@ -945,6 +984,14 @@ impl GraphBuilder {
     }
 }
 
+/// A user as [`GraphBuilder::listed_users`] gives it.
+#[derive(Debug, Clone, Copy)]
+pub struct ListedUser<'a> {
+    pub id: Option<&'a str>,
+    pub group_ids: &'a [String],
+    pub role_id: Option<&'a str>,
+}
+
 /// A user converted to its entity, ready for [`GraphBuilder::prepared_users`].
 /// Everything costly per user (properties, the redacted raw JSON) is done
 /// here, by [`prepare_user`], which needs no builder and runs on any thread.
@@ -1106,9 +1153,13 @@ pub fn prepare_user(mut u: User) -> PreparedUser {
             props.insert(name.clone(), v);
         }
     }
-    let mut raw = std::mem::take(&mut u.raw);
-    settings::redact(&mut raw);
-    let raw = serde_json::to_string(&raw).unwrap_or_else(|_| raw.to_string());
+    let raw = match std::mem::take(&mut u.raw) {
+        RawJson::Text(text) => settings::redact_text(&text),
+        RawJson::Tree(mut raw) => {
+            settings::redact(&mut raw);
+            raw.to_string()
+        }
+    };
     PreparedUser {
         key,
         props,
@@ -1188,7 +1239,7 @@ mod tests {
             location: None,
             manager: None,
             cluster: None,
-            raw,
+            raw: raw.into(),
         }
     }
 

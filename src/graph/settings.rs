@@ -71,6 +71,47 @@ pub fn redact(v: &mut Value) {
     }
 }
 
+/// The redacted text of a JSON value given as text. Most objects (a listed
+/// user) hold nothing [`redact`] would change: when the text cannot hold a
+/// secret key or a `pwd=` parameter, it is returned as it is, without
+/// building a tree. The test is conservative: any mention of a secret
+/// word, in any case, or any `\u` escape (which could spell a key in
+/// disguise) takes the full path.
+pub fn redact_text(text: &str) -> String {
+    if !may_need_redaction(text) {
+        return text.to_string();
+    }
+    match serde_json::from_str::<Value>(text) {
+        Ok(mut v) => {
+            redact(&mut v);
+            v.to_string()
+        }
+        // Not JSON: nothing to walk, so nothing of it is kept.
+        Err(_) => Value::String(REDACTED.to_string()).to_string(),
+    }
+}
+
+/// Words whose presence (case-insensitive) sends text through [`redact`]:
+/// every secret key, the words a secret key may contain, and `pwd=`.
+fn redaction_needles() -> impl Iterator<Item = &'static str> {
+    SECRET_KEYS
+        .iter()
+        .copied()
+        .chain(SECRET_WORDS)
+        .chain(["pwd="])
+}
+
+fn may_need_redaction(text: &str) -> bool {
+    if text.contains("\\u") {
+        return true;
+    }
+    let lower = text.to_ascii_lowercase();
+    redaction_needles().any(|n| lower.contains(n))
+}
+
+/// Words that make any key holding them secret (unless a policy key).
+const SECRET_WORDS: [&str; 3] = ["password", "passcode", "secret"];
+
 fn is_secret_key(key: &str) -> bool {
     // Called for every key of every user's raw object: lower-case a copy
     // only when there is something to lower.
@@ -83,9 +124,7 @@ fn is_secret_key(key: &str) -> bool {
     if SECRET_KEYS.contains(&k) {
         return true;
     }
-    let mentions_secret = ["password", "passcode", "secret"]
-        .iter()
-        .any(|w| k.contains(w));
+    let mentions_secret = SECRET_WORDS.iter().any(|w| k.contains(w));
     mentions_secret && !is_policy_key(k)
 }
 
@@ -816,6 +855,33 @@ pub const APPENDIX_A: &[(&str, &str)] = &[
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn text_without_secrets_is_kept_as_sent_and_text_with_them_is_redacted() {
+        let plain = r#"{"id":"u1","email":"a@x.io","group_ids":["g1"]}"#;
+        assert_eq!(redact_text(plain), plain);
+        for (text, secret) in [
+            (r#"{"id":"u1","host_key":"123456"}"#, "123456"),
+            (r#"{"id":"u1","Pmi_Password":"pw-77"}"#, "pw-77"),
+            (r#"{"u":"https://z.us/j/1?pwd=abc123"}"#, "abc123"),
+            (r#"{"nested":{"x":[{"meeting_passcode":"987"}]}}"#, "987"),
+            // An escaped key spells `password` without the word appearing.
+            (r#"{"pass\u0077ord":"hidden-1"}"#, "hidden-1"),
+        ] {
+            let out = redact_text(text);
+            assert!(!out.contains(secret), "{text} -> {out}");
+            assert!(out.contains(REDACTED), "{text} -> {out}");
+        }
+    }
+
+    #[test]
+    fn redacting_text_agrees_with_redacting_a_tree() {
+        let text = r#"{"id":"u1","password":"p","require_password_for_pmi_meetings":"all","personal_meeting_url":"https://z/j/1?pwd=x&a=1"}"#;
+        let mut tree: Value = serde_json::from_str(text).unwrap();
+        redact(&mut tree);
+        let from_text: Value = serde_json::from_str(&redact_text(text)).unwrap();
+        assert_eq!(from_text, tree);
+    }
+
     use super::*;
     use crate::zoom::models::Settings;
     use serde_json::json;

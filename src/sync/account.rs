@@ -15,8 +15,14 @@ pub(crate) struct AccountData {
     pub managed_domains: StepResult<Vec<ManagedDomain>>,
 }
 
-/// Runs the six account steps concurrently.
+/// Runs the six account steps concurrently. Their requests yield their
+/// rate-limit slots to the listings' next pages (six single requests have
+/// time to spare next to a page chain; see [`crate::zoom::ratelimit::yielding`]).
 pub(crate) async fn fetch_account(client: &ZoomClient, log: &StepLog) -> AccountData {
+    crate::zoom::ratelimit::yielding(fetch_account_parts(client, log)).await
+}
+
+async fn fetch_account_parts(client: &ZoomClient, log: &StepLog) -> AccountData {
     let (owner, summary, settings, security_settings, lock_settings, managed_domains) = tokio::join!(
         log.run(names::ACCOUNT_OWNER, owner(client, log)),
         log.run(names::USERS_SUMMARY, async {

@@ -8,7 +8,11 @@ use crate::graph::build::{AccountInput, Built, GraphBuilder, UserSettingsBundle}
 /// Builds the graph from every part that was fetched (complete or not; the
 /// store decides from [`super::Parts`] which parts replace the stored ones).
 pub(crate) fn build(f: Fetched, opts: &SyncOptions) -> Built {
-    let mut b = GraphBuilder::new(opts.account_name.as_deref());
+    // The users are in already (inserted while the listing ran).
+    let mut b = match f.users {
+        Ok(listed) => listed.builder,
+        Err(_) => GraphBuilder::new(opts.account_name.as_deref()),
+    };
     let a = f.account;
     b.account(AccountInput {
         account_id: opts.account_id.clone(),
@@ -19,14 +23,6 @@ pub(crate) fn build(f: Fetched, opts: &SyncOptions) -> Built {
         lock_settings: a.lock_settings.ok(),
         managed_domains: a.managed_domains.ok(),
     });
-    if let Ok(roles) = &f.roles {
-        let no_details = Vec::new();
-        let details = f.role_details.as_ref().unwrap_or(&no_details);
-        b.role_names(roles, details);
-    }
-    if let Ok(users) = f.users {
-        b.prepared_users(users);
-    }
     if let Ok(groups) = f.groups {
         b.groups(groups);
     }

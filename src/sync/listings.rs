@@ -2,13 +2,14 @@
 //! role details.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::mpsc;
 
 use futures::StreamExt;
 use tokio::task::JoinHandle;
 
+use super::members::MemberCounts;
 use super::step::{Done, StepError, StepLog, names};
-use crate::graph::build::{PreparedUser, prepare_user};
+use crate::graph::build::{GraphBuilder, PreparedUser, prepare_user};
 use crate::zoom::{Group, PageInfo, Role, RoleDetail, User, UserStatus, ZoomClient, ZoomError};
 
 /// How many role details are fetched at once (Light category; few roles).
@@ -55,54 +56,104 @@ impl StatusProgress {
     }
 }
 
-/// `fetch-users`: active, inactive and pending users, listed concurrently.
+/// `fetch-users`: active, inactive and pending users, listed concurrently,
+/// and put into a graph builder as they arrive.
 ///
-/// Each page's users are converted to their entities ([`prepare_user`])
-/// on a blocking thread as soon as the page is read, while the next pages
-/// are in flight; the graph build at the end only inserts them. The result
-/// is in the same order as the listings (active, inactive, pending; pages
-/// in order), so the graph comes out the same as from whole lists.
+/// Each page's users are converted to their entities ([`prepare_user`]) on
+/// a blocking thread as soon as the page is read, and one more blocking
+/// thread inserts the converted pages into the builder while later pages
+/// are still in flight, so that when the last page arrives only the
+/// relationships are left to make. Insertion follows a fixed order (active,
+/// inactive, pending; pages in order), so the graph comes out the same on
+/// every run whatever order the pages arrive in.
+///
+/// `roles` gives the roles list when the roles step has it (or `None`): its
+/// names are applied to users as they are inserted (the graph is the same
+/// whether they come early, late or never; this only saves a pass).
 pub(crate) async fn users(
     client: &ZoomClient,
+    account_name: Option<String>,
+    roles: impl Future<Output = Option<Vec<Role>>>,
     log: &StepLog,
-) -> Result<Done<Vec<PreparedUser>>, StepError> {
+) -> Result<Done<ListedUsers>, StepError> {
+    type Page = JoinHandle<Vec<PreparedUser>>;
     let progress = StatusProgress::new();
-    let list = |i: usize, status: UserStatus| {
+    let (senders, receivers): (Vec<_>, Vec<_>) = (0..3).map(|_| mpsc::channel::<Page>()).unzip();
+    let (names_tx, names_rx) = mpsc::channel::<Vec<Role>>();
+    let runtime = tokio::runtime::Handle::current();
+    let inserter = tokio::task::spawn_blocking(move || {
+        let mut builder = GraphBuilder::new(account_name.as_deref());
+        let mut counts = MemberCounts::default();
+        let mut named = false;
+        // Each receiver ends when its listing is over (its sender dropped).
+        for pages in receivers {
+            for page in pages {
+                if !named && let Ok(roles) = names_rx.try_recv() {
+                    builder.role_names(&roles, &[]);
+                    named = true;
+                }
+                match runtime.block_on(page) {
+                    Ok(users) => {
+                        builder.prepared_users(users);
+                        counts.count_new(&builder);
+                    }
+                    Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+                    // Cancelled: the runtime is shutting down; nothing
+                    // built now will be used.
+                    Err(_) => return None,
+                }
+            }
+        }
+        Some(ListedUsers { builder, counts })
+    });
+    let list = |i: usize, status: UserStatus, pages: mpsc::Sender<Page>| {
         let progress = &progress;
         async move {
-            let pages: Mutex<Vec<JoinHandle<Vec<PreparedUser>>>> = Mutex::new(Vec::new());
             let on_page = move |p: PageInfo| progress.update(i, p, log);
             let on_items = |users: Vec<User>| {
                 let page = tokio::task::spawn_blocking(move || {
                     users.into_iter().map(prepare_user).collect::<Vec<_>>()
                 });
-                pages
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .push(page);
+                // The inserter only stops early on shutdown.
+                let _ = pages.send(page);
             };
-            let n = client.list_users_each(status, &on_page, &on_items).await?;
-            let pages = pages.into_inner().unwrap_or_else(PoisonError::into_inner);
-            let mut out = Vec::with_capacity(n);
-            for page in pages {
-                match page.await {
-                    Ok(users) => out.extend(users),
-                    Err(e) => std::panic::resume_unwind(e.into_panic()),
-                }
-            }
-            Ok::<_, ZoomError>(out)
+            client.list_users_each(status, &on_page, &on_items).await
         }
     };
-    let (active, inactive, pending) = tokio::join!(
-        list(0, UserStatus::Active),
-        list(1, UserStatus::Inactive),
-        list(2, UserStatus::Pending),
+    let mut senders = senders.into_iter();
+    let (Some(a), Some(i), Some(p)) = (senders.next(), senders.next(), senders.next()) else {
+        return Err(StepError::Other("user listings could not be set up".into()));
+    };
+    let names = async move {
+        if let Some(roles) = roles.await {
+            // The inserter may be done already; then the names are moot.
+            let _ = names_tx.send(roles);
+        }
+    };
+    let (active, inactive, pending, ()) = tokio::join!(
+        list(0, UserStatus::Active, a),
+        list(1, UserStatus::Inactive, i),
+        list(2, UserStatus::Pending, p),
+        names,
     );
-    let mut all = active?;
-    all.extend(inactive?);
-    all.extend(pending?);
-    let n = all.len();
-    Ok(Done::new(all, n))
+    let n = active? + inactive? + pending?;
+    match inserter.await {
+        Ok(Some(listed)) => Ok(Done::new(listed, n)),
+        Ok(None) => Err(StepError::Other("the sync was cancelled".into())),
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => Err(StepError::Other(format!(
+            "users could not be assembled ({e})"
+        ))),
+    }
+}
+
+/// What `fetch-users` hands on.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ListedUsers {
+    /// Every listed user, already in the builder the graph is made from.
+    pub builder: GraphBuilder,
+    /// Memberships per group and role, for the member-count checks.
+    pub counts: MemberCounts,
 }
 
 /// `fetch-groups`: every page of groups.

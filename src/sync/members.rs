@@ -8,57 +8,67 @@ use futures::StreamExt;
 
 use super::listings::is_gone;
 use super::step::{Done, StepError, StepLog, names};
-use crate::graph::build::PreparedUser;
+use crate::graph::build::GraphBuilder;
 use crate::zoom::{Group, GroupMember, Role, RoleMember, ZoomClient};
 
 /// Member listings run at once. Each is a page chain, so a few in flight
 /// keep the Medium limiter busy without starving the other steps.
 const MEMBER_CONCURRENCY: usize = 4;
 
-/// Ids of groups whose `total_members` differs from the number of listed
-/// users naming them in `group_ids` (or is unknown).
+/// How many listed users name each group in `group_ids` and each role in
+/// `role_id`, counted while the users arrive (so the member-count checks
+/// cost nothing when the listing ends).
 ///
 /// Only users with an id are counted: pending users (invitations, no id)
 /// carry `group_ids` in the users list, but the member endpoints and
 /// `total_members` count only users with an id. Counting them would make
 /// nearly every group "disagree" and page thousands of member listings.
-pub(crate) fn group_mismatches(users: &[PreparedUser], groups: &[Group]) -> Vec<String> {
-    let mut derived: HashMap<&str, u64> = HashMap::new();
-    for u in unique_users(users) {
-        for g in u.group_ids() {
-            *derived.entry(g.as_str()).or_default() += 1;
+/// Each user counts once: the builder keeps a user listed twice (a status
+/// change during the sync) once.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct MemberCounts {
+    groups: HashMap<String, u64>,
+    roles: HashMap<String, u64>,
+    /// Users of the builder counted so far.
+    counted: usize,
+}
+
+impl MemberCounts {
+    /// Counts the users added to `users` since the last call.
+    pub(crate) fn count_new(&mut self, users: &GraphBuilder) {
+        for u in users.listed_users_since(self.counted) {
+            if u.id.is_none() {
+                continue;
+            }
+            for g in u.group_ids {
+                *self.groups.entry(g.clone()).or_default() += 1;
+            }
+            if let Some(r) = u.role_id {
+                *self.roles.entry(r.to_string()).or_default() += 1;
+            }
         }
+        self.counted = users.user_count();
     }
+}
+
+/// Ids of groups whose `total_members` differs from the number of listed
+/// users naming them in `group_ids` (or is unknown).
+pub(crate) fn group_mismatches(counts: &MemberCounts, groups: &[Group]) -> Vec<String> {
     groups
         .iter()
-        .filter(|g| g.total_members != Some(derived.get(g.id.as_str()).copied().unwrap_or(0)))
+        .filter(|g| g.total_members != Some(counts.groups.get(&g.id).copied().unwrap_or(0)))
         .map(|g| g.id.clone())
         .collect()
 }
 
 /// Ids of roles whose `total_members` differs from the number of listed
 /// users with that `role_id` (or is unknown).
-pub(crate) fn role_mismatches(users: &[PreparedUser], roles: &[Role]) -> Vec<String> {
-    let mut derived: HashMap<&str, u64> = HashMap::new();
-    for u in unique_users(users) {
-        if let Some(r) = u.role_id() {
-            *derived.entry(r).or_default() += 1;
-        }
-    }
+pub(crate) fn role_mismatches(counts: &MemberCounts, roles: &[Role]) -> Vec<String> {
     roles
         .iter()
-        .filter(|r| r.total_members != Some(derived.get(r.id.as_str()).copied().unwrap_or(0)))
+        .filter(|r| r.total_members != Some(counts.roles.get(&r.id).copied().unwrap_or(0)))
         .map(|r| r.id.clone())
         .collect()
-}
-
-/// Users with an id, each once (a user whose status changed during the
-/// sync can be listed under two statuses).
-fn unique_users(users: &[PreparedUser]) -> impl Iterator<Item = &PreparedUser> {
-    let mut seen = std::collections::HashSet::new();
-    users
-        .iter()
-        .filter(move |u| u.id().is_some_and(|id| seen.insert(id)))
 }
 
 /// `fetch-group-members` for the given groups: every page of each.
@@ -128,7 +138,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::graph::build::prepare_user;
+    use crate::graph::build::{PreparedUser, prepare_user};
     use crate::zoom::{FromJson, User};
 
     fn user(v: serde_json::Value) -> PreparedUser {
@@ -137,14 +147,21 @@ mod tests {
 
     #[test]
     fn only_disagreeing_groups_and_roles_are_paged() {
-        let users = vec![
+        let mut b = GraphBuilder::new(None);
+        let mut users = MemberCounts::default();
+        b.prepared_users(vec![
             user(json!({"id": "u1", "email": "a@x.io", "group_ids": ["g1", "g2"], "role_id": "2"})),
             user(json!({"id": "u2", "email": "b@x.io", "group_ids": ["g1"], "role_id": "2"})),
+        ]);
+        users.count_new(&b);
+        // A second batch: only its users are counted.
+        b.prepared_users(vec![
             // listed twice (status changed during the sync): counted once
             user(json!({"id": "u2", "email": "b@x.io", "group_ids": ["g1"], "role_id": "2"})),
             // pending: not a member as far as the member endpoints go
             user(json!({"email": "p@x.io", "group_ids": ["g1"], "role_id": "2"})),
-        ];
+        ]);
+        users.count_new(&b);
         let groups = vec![
             Group::from_json(json!({"id": "g1", "total_members": 2})).unwrap(),
             Group::from_json(json!({"id": "g2", "total_members": 5})).unwrap(),

@@ -77,7 +77,7 @@ mod tests {
                 lock_settings: skipped(),
                 managed_domains: skipped(),
             },
-            users: Ok(vec![]),
+            users: Ok(Default::default()),
             groups: skipped(),
             roles: skipped(),
             role_details: skipped(),

@@ -7,7 +7,7 @@ use futures::StreamExt;
 
 use super::listings::is_gone;
 use super::step::{Done, StepError, StepLog, names};
-use crate::graph::build::PreparedUser;
+use crate::graph::build::GraphBuilder;
 use crate::zoom::{Settings, UserSettingsOption, ZoomClient, ZoomError};
 
 /// Users whose settings are fetched at once in bulk (×4 requests each).
@@ -66,11 +66,11 @@ fn optional(r: Result<Settings, ZoomError>) -> Result<Option<Settings>, ZoomErro
 /// users have none). Returns (user id, bodies).
 pub(crate) async fn all(
     client: &ZoomClient,
-    users: &[PreparedUser],
+    users: &GraphBuilder,
     concurrency: usize,
     log: &StepLog,
 ) -> Result<Done<Vec<(String, SettingsBodies)>>, StepError> {
-    let mut ids: Vec<&str> = users.iter().filter_map(PreparedUser::id).collect();
+    let mut ids: Vec<&str> = users.listed_users().filter_map(|u| u.id).collect();
     ids.sort_unstable();
     ids.dedup();
     let total = ids.len() as u64;

@@ -306,7 +306,11 @@ impl Inner {
                     scopes,
                 });
             }
-            self.limiter.acquire(category).await;
+            if super::ratelimit::is_yielding() {
+                self.limiter.acquire_yielding(category).await;
+            } else {
+                self.limiter.acquire(category).await;
+            }
             bump(&self.stats.requests);
             let sent = self
                 .http

@@ -7,10 +7,23 @@ use serde_json::{Map, Value};
 
 pub type Object = Map<String, Value>;
 
+/// Where the readers find a field: a whole JSON object, or the handful of
+/// fields a model reads, picked out of its text without building the rest
+/// (see `models::UserFields`). Both give the same answers for the same JSON.
+pub trait Fields {
+    fn field(&self, key: &str) -> Option<&Value>;
+}
+
+impl Fields for Object {
+    fn field(&self, key: &str) -> Option<&Value> {
+        self.get(key)
+    }
+}
+
 /// A string field. Numbers and booleans are rendered as strings (ids such as
 /// role `"0"` have been seen as numbers).
-pub fn string(o: &Object, key: &str) -> Option<String> {
-    match o.get(key)? {
+pub fn string<F: Fields + ?Sized>(o: &F, key: &str) -> Option<String> {
+    match o.field(key)? {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
         Value::Bool(b) => Some(b.to_string()),
@@ -19,7 +32,7 @@ pub fn string(o: &Object, key: &str) -> Option<String> {
 }
 
 /// A string field that identifies something: empty or blank means absent.
-pub fn id(o: &Object, key: &str) -> Option<String> {
+pub fn id<F: Fields + ?Sized>(o: &F, key: &str) -> Option<String> {
     string(o, key).filter(|s| !s.trim().is_empty())
 }
 
@@ -50,18 +63,18 @@ fn f64_to_i64(f: f64) -> Option<i64> {
 }
 
 /// An integer field; numeric strings (`"2"`, `"2.0"`) are accepted.
-pub fn int(o: &Object, key: &str) -> Option<i64> {
-    value_i64(o.get(key)?)
+pub fn int<F: Fields + ?Sized>(o: &F, key: &str) -> Option<i64> {
+    value_i64(o.field(key)?)
 }
 
 /// A non-negative integer field (counts).
-pub fn count(o: &Object, key: &str) -> Option<u64> {
+pub fn count<F: Fields + ?Sized>(o: &F, key: &str) -> Option<u64> {
     int(o, key).and_then(|i| u64::try_from(i).ok())
 }
 
 /// A boolean field; `1`/`0` and `"true"`/`"false"` are accepted.
-pub fn boolean(o: &Object, key: &str) -> Option<bool> {
-    match o.get(key)? {
+pub fn boolean<F: Fields + ?Sized>(o: &F, key: &str) -> Option<bool> {
+    match o.field(key)? {
         Value::Bool(b) => Some(*b),
         Value::Number(n) => match n.as_i64() {
             Some(0) => Some(false),
@@ -80,8 +93,8 @@ pub fn boolean(o: &Object, key: &str) -> Option<bool> {
 /// A list of strings; a lone string becomes a one-item list, non-string
 /// items are rendered or skipped, a comma-separated string is not split
 /// (ids may legitimately contain commas in other APIs; Zoom's do not).
-pub fn strings(o: &Object, key: &str) -> Vec<String> {
-    match o.get(key) {
+pub fn strings<F: Fields + ?Sized>(o: &F, key: &str) -> Vec<String> {
+    match o.field(key) {
         Some(Value::Array(items)) => items
             .iter()
             .filter_map(|v| match v {
@@ -96,8 +109,8 @@ pub fn strings(o: &Object, key: &str) -> Vec<String> {
 }
 
 /// A list of integers; numeric strings accepted, anything else skipped.
-pub fn ints(o: &Object, key: &str) -> Vec<i64> {
-    match o.get(key) {
+pub fn ints<F: Fields + ?Sized>(o: &F, key: &str) -> Vec<i64> {
+    match o.field(key) {
         Some(Value::Array(items)) => items.iter().filter_map(value_i64).collect(),
         Some(v @ (Value::Number(_) | Value::String(_))) => value_i64(v).into_iter().collect(),
         _ => Vec::new(),

@@ -123,7 +123,39 @@ pub struct User {
     pub manager: Option<String>,
     pub cluster: Option<String>,
     /// The whole JSON object as received.
-    pub raw: Value,
+    pub raw: RawJson,
+}
+
+/// A model's JSON object as received: the parsed tree, or (for users read
+/// from a listing, 100,000 at a time) the object's text, which is cheaper to
+/// keep than a tree. Not yet redacted either way.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawJson {
+    Tree(Value),
+    Text(String),
+}
+
+impl Default for RawJson {
+    fn default() -> Self {
+        RawJson::Tree(Value::Null)
+    }
+}
+
+impl From<Value> for RawJson {
+    fn from(v: Value) -> Self {
+        RawJson::Tree(v)
+    }
+}
+
+impl RawJson {
+    /// As a JSON tree (text is parsed; text that came from a parsed body
+    /// always parses).
+    pub fn to_value(&self) -> Value {
+        match self {
+            RawJson::Tree(v) => v.clone(),
+            RawJson::Text(t) => serde_json::from_str(t).unwrap_or(Value::Null),
+        }
+    }
 }
 
 /// A group from `GET /groups`.
@@ -244,7 +276,9 @@ pub struct Settings {
 // Tolerant construction from JSON.
 // ---------------------------------------------------------------------------
 
-use super::lenient::{self, Object};
+use serde_json::value::RawValue;
+
+use super::lenient::{self, Fields, Object};
 
 /// Built from one JSON value of a Zoom response. `Err` carries a short
 /// description of what was wrong (never the value itself).
@@ -252,6 +286,13 @@ pub trait FromJson: Sized {
     /// What the value is, for error messages ("user", "group", …).
     const WHAT: &'static str;
     fn from_object(o: &Object) -> Result<Self, String>;
+
+    /// From one item's JSON text, as a listing page holds it. The default
+    /// parses the text into a tree; a model read in bulk overrides it.
+    fn from_raw(raw: &RawValue) -> Result<Self, String> {
+        let v: Value = serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
+        Self::from_json(v)
+    }
 
     fn from_json(v: Value) -> Result<Self, String> {
         match &v {
@@ -271,8 +312,8 @@ pub trait FromJson: Sized {
     fn set_raw(&mut self, raw: Value);
 }
 
-fn required(o: &Object, key: &str, what: &str) -> Result<String, String> {
-    lenient::id(o, key).ok_or_else(|| match o.get(key) {
+fn required<F: Fields + ?Sized>(o: &F, key: &str, what: &str) -> Result<String, String> {
+    lenient::id(o, key).ok_or_else(|| match o.field(key) {
         None | Some(Value::Null) => format!("{what} has no `{key}`"),
         Some(v) => format!("{what} has an unusable `{key}` ({})", lenient::kind(v)),
     })
@@ -280,8 +321,8 @@ fn required(o: &Object, key: &str, what: &str) -> Result<String, String> {
 
 /// Like [`required`], but only a JSON string will do: an e-mail address
 /// sent as a number is a garbled body, not a type slip worth recovering.
-fn required_text(o: &Object, key: &str, what: &str) -> Result<String, String> {
-    match o.get(key) {
+fn required_text<F: Fields + ?Sized>(o: &F, key: &str, what: &str) -> Result<String, String> {
+    match o.field(key) {
         Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.trim().to_string()),
         Some(Value::String(_)) => Err(format!("{what} has an empty `{key}`")),
         None | Some(Value::Null) => Err(format!("{what} has no `{key}`")),
@@ -303,13 +344,13 @@ impl User {
     }
 }
 
-impl FromJson for User {
-    const WHAT: &'static str = "user";
-    fn from_object(o: &Object) -> Result<Self, String> {
+impl User {
+    /// Reads a user from its fields (a whole object, or [`UserFields`]).
+    fn from_fields<F: Fields + ?Sized>(o: &F) -> Result<Self, String> {
         let s = |k| lenient::string(o, k);
         Ok(User {
             id: lenient::id(o, "id"),
-            email: required_text(o, "email", Self::WHAT)?,
+            email: required_text(o, "email", <Self as FromJson>::WHAT)?,
             first_name: s("first_name"),
             last_name: s("last_name"),
             display_name: s("display_name"),
@@ -339,11 +380,148 @@ impl FromJson for User {
             location: s("location"),
             manager: s("manager"),
             cluster: s("cluster"),
-            raw: Value::Null,
+            raw: RawJson::default(),
         })
     }
+}
+
+/// The JSON keys [`User::from_fields`] reads, in [`UserFields`] slot order.
+const USER_KEYS: [&str; 31] = [
+    "id",
+    "email",
+    "first_name",
+    "last_name",
+    "display_name",
+    "type",
+    "status",
+    "role_id",
+    "role_name",
+    "dept",
+    "group_ids",
+    "im_group_ids",
+    "pmi",
+    "timezone",
+    "verified",
+    "created_at",
+    "user_created_at",
+    "last_login_time",
+    "last_client_version",
+    "pic_url",
+    "language",
+    "phone_number",
+    "employee_unique_id",
+    "plan_united_type",
+    "login_types",
+    "account_id",
+    "account_number",
+    "job_title",
+    "location",
+    "manager",
+    "cluster",
+];
+
+/// A key's slot (a `match`, which compiles to length-then-bytes tests:
+/// this runs for every key of every listed user).
+fn user_slot(key: &str) -> Option<usize> {
+    Some(match key {
+        "id" => 0,
+        "email" => 1,
+        "first_name" => 2,
+        "last_name" => 3,
+        "display_name" => 4,
+        "type" => 5,
+        "status" => 6,
+        "role_id" => 7,
+        "role_name" => 8,
+        "dept" => 9,
+        "group_ids" => 10,
+        "im_group_ids" => 11,
+        "pmi" => 12,
+        "timezone" => 13,
+        "verified" => 14,
+        "created_at" => 15,
+        "user_created_at" => 16,
+        "last_login_time" => 17,
+        "last_client_version" => 18,
+        "pic_url" => 19,
+        "language" => 20,
+        "phone_number" => 21,
+        "employee_unique_id" => 22,
+        "plan_united_type" => 23,
+        "login_types" => 24,
+        "account_id" => 25,
+        "account_number" => 26,
+        "job_title" => 27,
+        "location" => 28,
+        "manager" => 29,
+        "cluster" => 30,
+        _ => return None,
+    })
+}
+
+/// Only the fields a user is read from, picked out of the object's text:
+/// every other key (custom attributes, newer fields) is skipped without
+/// being built. A key given twice keeps its last value, as a parsed object
+/// does.
+struct UserFields([Option<Value>; USER_KEYS.len()]);
+
+impl Fields for UserFields {
+    fn field(&self, key: &str) -> Option<&Value> {
+        self.0.get(user_slot(key)?)?.as_ref()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for UserFields {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = UserFields;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a user object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UserFields, A::Error> {
+                let mut slots: [Option<Value>; USER_KEYS.len()] = Default::default();
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    match user_slot(&key).and_then(|i| slots.get_mut(i)) {
+                        Some(slot) => *slot = Some(map.next_value()?),
+                        None => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(UserFields(slots))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl FromJson for User {
+    const WHAT: &'static str = "user";
+    fn from_object(o: &Object) -> Result<Self, String> {
+        Self::from_fields(o)
+    }
+    /// Reads only the fields a user needs and keeps the text as the raw
+    /// JSON: a listing of 100,000 users builds no JSON tree. Anything the
+    /// quick reader cannot take (not an object) goes the tree way, which
+    /// says precisely what is wrong.
+    fn from_raw(raw: &RawValue) -> Result<Self, String> {
+        match serde_json::from_str::<UserFields>(raw.get()) {
+            Ok(fields) => User::from_fields(&fields).map(|mut u| {
+                u.raw = RawJson::Text(raw.get().to_string());
+                u
+            }),
+            Err(_) => {
+                let v: Value = serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
+                Self::from_json(v)
+            }
+        }
+    }
     fn set_raw(&mut self, raw: Value) {
-        self.raw = raw;
+        self.raw = RawJson::Tree(raw);
     }
 }
 
@@ -476,5 +654,48 @@ impl FromJson for Settings {
     }
     fn set_raw(&mut self, raw: Value) {
         self.raw = raw;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_user_key_has_its_own_slot() {
+        for (i, k) in USER_KEYS.iter().enumerate() {
+            assert_eq!(user_slot(k), Some(i), "{k}");
+        }
+        assert_eq!(user_slot("custom_attributes"), None);
+    }
+
+    fn raw(text: &str) -> Box<RawValue> {
+        RawValue::from_string(text.to_string()).unwrap()
+    }
+
+    #[test]
+    fn a_repeated_key_reads_as_a_parsed_object_reads_it() {
+        let text = r#"{"email": "a@x.io", "id": "u1", "email": "b@x.io", "extra": {"email": "c"}}"#;
+        let quick = User::from_raw(&raw(text)).unwrap();
+        let tree = User::from_json(serde_json::from_str(text).unwrap()).unwrap();
+        assert_eq!(quick.email, "b@x.io");
+        assert_eq!(quick.email, tree.email);
+        assert_eq!(quick.raw, RawJson::Text(text.to_string()));
+    }
+
+    #[test]
+    fn text_that_is_not_a_user_says_why() {
+        assert_eq!(
+            User::from_raw(&raw("[1]")).unwrap_err(),
+            "user is an array, not an object"
+        );
+        assert_eq!(
+            User::from_raw(&raw(r#"{"id": "u1"}"#)).unwrap_err(),
+            "user has no `email`"
+        );
+        assert_eq!(
+            User::from_raw(&raw(r#"{"email": 5}"#)).unwrap_err(),
+            "user has `email` as a number, not a string"
+        );
     }
 }

@@ -16,6 +16,7 @@
 use std::collections::HashSet;
 
 use serde_json::Value;
+use serde_json::value::RawValue;
 use tokio::task::JoinHandle;
 
 use super::client::{OnPage, PageInfo};
@@ -108,26 +109,36 @@ const META_KEYS: [&str; 4] = [
 
 /// Reads only the top-level paging fields, skipping everything else
 /// without building it: the next request waits on this, not on the items.
-struct MetaVisitor;
+/// Once all four fields are read (Zoom sends them ahead of the list), it
+/// stops: the rest of the body is checked when the items are read, on a
+/// blocking thread, while the next page is already on its way.
+struct MetaVisitor<'a> {
+    out: &'a mut lenient::Object,
+}
 
-impl<'de> serde::de::Visitor<'de> for MetaVisitor {
-    type Value = lenient::Object;
+/// Ends a [`MetaVisitor`] early; never reported.
+const META_COMPLETE: &str = "paging fields complete";
+
+impl<'de> serde::de::Visitor<'de> for MetaVisitor<'_> {
+    type Value = ();
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("a JSON object")
     }
 
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut out = lenient::Object::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if META_KEYS.contains(&key.as_str()) {
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if META_KEYS.contains(&key.as_ref()) {
                 let v: Value = map.next_value()?;
-                out.insert(key, v);
+                self.out.insert(key.into_owned(), v);
+                if self.out.len() == META_KEYS.len() {
+                    return Err(serde::de::Error::custom(META_COMPLETE));
+                }
             } else {
                 map.next_value::<serde::de::IgnoredAny>()?;
             }
         }
-        Ok(out)
+        Ok(())
     }
 }
 
@@ -136,12 +147,13 @@ impl<'de> serde::de::Visitor<'de> for MetaVisitor {
 /// may quote the body).
 pub fn read_meta(body: &[u8], list_key: &str) -> Result<PageMeta, String> {
     let mut de = serde_json::Deserializer::from_slice(body);
-    let quick = serde::Deserializer::deserialize_map(&mut de, MetaVisitor).and_then(|o| {
-        de.end()?;
-        Ok(o)
-    });
+    let mut fields = lenient::Object::new();
+    let quick = serde::Deserializer::deserialize_map(&mut de, MetaVisitor { out: &mut fields })
+        .and_then(|()| de.end());
+    let complete = fields.len() == META_KEYS.len();
     match quick {
-        Ok(o) => meta_from(&o),
+        Ok(()) => meta_from(&fields),
+        Err(_) if complete => meta_from(&fields),
         Err(_) => match serde_json::from_slice::<Value>(body) {
             Err(e) => Err(describe_json_error(&e, body.len())),
             Ok(v) => split_page(v, list_key).map(|(m, _)| m),
@@ -149,11 +161,56 @@ pub fn read_meta(body: &[u8], list_key: &str) -> Result<PageMeta, String> {
     }
 }
 
+/// Picks a page's list out of its body as the items' texts, skipping
+/// everything else: each item is then read by [`FromJson::from_raw`],
+/// which for users builds no JSON tree.
+struct ItemsVisitor<'k> {
+    list_key: &'k str,
+}
+
+impl<'de> serde::de::Visitor<'de> for ItemsVisitor<'_> {
+    type Value = Vec<&'de RawValue>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == self.list_key {
+                // Absent or null is an empty page, as in `split_page`; a
+                // repeated key keeps the last, as a parsed object does.
+                items = map
+                    .next_value::<Option<Vec<&'de RawValue>>>()?
+                    .unwrap_or_default();
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        Ok(items)
+    }
+}
+
 /// The items of a raw page body, as models (run on a blocking thread).
+/// A body the quick reader refuses is parsed whole, for the precise error.
 fn items_of<T: FromJson>(body: &[u8], list_key: &str) -> Converted<T> {
-    let v: Value = serde_json::from_slice(body).map_err(|e| describe_json_error(&e, body.len()))?;
-    let (_, items) = split_page(v, list_key)?;
-    convert(items)
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let quick = serde::Deserializer::deserialize_map(&mut de, ItemsVisitor { list_key })
+        .and_then(|items| de.end().map(|()| items));
+    match quick {
+        Ok(items) => items
+            .into_iter()
+            .enumerate()
+            .map(|(i, raw)| T::from_raw(raw).map_err(|e| format!("item {}: {e}", i + 1)))
+            .collect(),
+        Err(_) => {
+            let v: Value =
+                serde_json::from_slice(body).map_err(|e| describe_json_error(&e, body.len()))?;
+            let (_, items) = split_page(v, list_key)?;
+            convert(items)
+        }
+    }
 }
 
 /// Decides the next cursor from each page's fields.
@@ -375,10 +432,21 @@ async fn list_pages<T: FromJson + Send + 'static>(
                     query.push(("page_number", number.as_str()));
                 }
             }
-            let body = match inner
-                .get_body(listing.endpoint, listing.segments, &query)
-                .await
-            {
+            // The previous page's items are taken in while this page is
+            // on its way (the request is polled first, so it goes out
+            // before that work starts): a page costs one round trip.
+            let previous = pending.take();
+            let (fetched, absorbed) = tokio::join!(
+                inner.get_body(listing.endpoint, listing.segments, &query),
+                async {
+                    match previous {
+                        Some((p, h)) => collector.absorb(p, h).await,
+                        None => Ok(()),
+                    }
+                }
+            );
+            absorbed?;
+            let body = match fetched {
                 Ok(v) => v,
                 Err(ZoomError::Api {
                     status: 400,
@@ -403,9 +471,6 @@ async fn list_pages<T: FromJson + Send + 'static>(
                 }
                 Err(e) => return Err(e),
             };
-            if let Some((p, h)) = pending.take() {
-                collector.absorb(p, h).await?;
-            }
             let meta = read_meta(&body, listing.list_key).map_err(|d| ZoomError::Malformed {
                 endpoint: label.clone(),
                 detail: format!("page {page}: {d}"),

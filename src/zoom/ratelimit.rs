@@ -119,7 +119,37 @@ impl Limiter {
     /// Wait for the next slot of `category`.
     pub async fn acquire(&self, category: RateCategory) {
         let slot = self.reserve(category);
-        tokio::time::sleep_until(slot).await;
+        // A slot already due goes now: the timer would round even a past
+        // deadline up to its next tick (a millisecond or more, per request
+        // of a 44-page chain).
+        if slot > Instant::now() {
+            tokio::time::sleep_until(slot).await;
+        }
+    }
+
+    /// Wait for a slot of `category` without queueing for one: take a slot
+    /// only once one is free now, so requests that reserve normally (the
+    /// next page of a listing) go first. For requests with time to spare
+    /// (see [`yielding`]): they fill the gaps and never push others back.
+    /// Every slot taken is one [`Self::reserve`] could have given, so the
+    /// rate guarantee is the same.
+    pub async fn acquire_yielding(&self, category: RateCategory) {
+        loop {
+            let now = Instant::now();
+            let taken = self.with_lane(category, |lane| {
+                let earliest = lane.tat.checked_sub(lane.tolerance).unwrap_or(lane.tat);
+                if earliest <= now {
+                    lane.tat = lane.tat.max(now) + lane.interval;
+                    Ok(())
+                } else {
+                    Err(earliest)
+                }
+            });
+            match taken {
+                Some(Err(free_at)) => tokio::time::sleep_until(free_at).await,
+                Some(Ok(())) | None => return,
+            }
+        }
     }
 
     /// After a per-second 429: hold every request of the category for `wait`,
@@ -156,6 +186,24 @@ impl Limiter {
         })
         .flatten()
     }
+}
+
+tokio::task_local! {
+    static YIELDING: ();
+}
+
+/// Runs `fut` with its requests yielding their rate-limit slots to other
+/// requests ([`Limiter::acquire_yielding`]). A sync wraps the steps that
+/// have time to spare (the account's settings, next to page chains that
+/// decide how long the sync takes) so that they do not delay a listing's
+/// next page at the start, when every step asks at once.
+pub async fn yielding<F: std::future::Future>(fut: F) -> F::Output {
+    YIELDING.scope((), fut).await
+}
+
+/// Whether the current task runs inside [`yielding`].
+pub(crate) fn is_yielding() -> bool {
+    YIELDING.try_with(|_| ()).is_ok()
 }
 
 #[cfg(test)]
