@@ -304,6 +304,9 @@ proptest! {
     #[test]
     fn users_read_from_text_equal_users_read_from_a_tree(v in arb_json()) {
         let text = serde_json::value::RawValue::from_string(v.to_string()).unwrap();
+        // Both readers read the same text (serde_json's float parsing may
+        // not give back the very last digit of the generated value).
+        let v: Value = serde_json::from_str(text.get()).unwrap();
         let quick = User::from_raw(&text);
         let tree = User::from_json(v.clone());
         match (quick, tree) {

@@ -30,7 +30,7 @@ use std::collections::{HashMap, HashSet};
 use serde_json::Value;
 
 use super::settings::{self, flatten_sections};
-use super::{Entity, EntityId, EntityType, Graph, Interner, PropName, Props, RelType};
+use super::{Entity, EntityId, EntityType, FastMap, Graph, Interner, PropName, Props, RelType};
 use crate::zoom::models::{
     Group, GroupMember, ManagedDomain, RawJson, Role, RoleDetail, RoleMember, Settings, User,
     UserStatus, UsersSummary,
@@ -731,6 +731,14 @@ impl GraphBuilder {
         }
         self.apply_role_names();
         self.apply_user_settings();
+        // Account → every entity, plus each user's groups and role.
+        let from_users: usize = self
+            .user_links
+            .iter()
+            .map(|(_, g, r)| g.len() + usize::from(r.is_some()))
+            .sum();
+        self.graph
+            .reserve_relationships(self.graph.entity_count() + from_users);
         self.link_account();
         self.link_users();
         self.link_members();
@@ -914,9 +922,9 @@ impl GraphBuilder {
 
     /// Entities of one type by their `_key` without the type's prefix
     /// (`zoom_group:<id>` → `<id>`).
-    fn ids_by_suffix(&self, etype: EntityType) -> HashMap<String, EntityId> {
+    fn ids_by_suffix(&self, etype: EntityType) -> FastMap<String, EntityId> {
         let ids = self.graph.of_type(etype);
-        let mut m = HashMap::with_capacity(ids.len());
+        let mut m = FastMap::with_capacity_and_hasher(ids.len(), Default::default());
         for &id in ids {
             if let Some(rest) = self.graph.entity(id).key.strip_prefix(etype.key_prefix()) {
                 m.insert(rest.to_string(), id);

@@ -473,6 +473,13 @@ impl Graph {
         self.add_relationship_ids(rtype, from, to, props)
     }
 
+    /// Makes room for `n` more relationships (a builder that knows how many
+    /// are coming saves the index's repeated growth).
+    pub fn reserve_relationships(&mut self, n: usize) {
+        self.relationships.reserve(n);
+        self.rel_keys.reserve(n);
+    }
+
     /// As [`Graph::add_relationship`], by entity id.
     pub fn add_relationship_ids(
         &mut self,

@@ -63,9 +63,11 @@ impl StatusProgress {
 /// a blocking thread as soon as the page is read, and one more blocking
 /// thread inserts the converted pages into the builder while later pages
 /// are still in flight, so that when the last page arrives only the
-/// relationships are left to make. Insertion follows a fixed order (active,
-/// inactive, pending; pages in order), so the graph comes out the same on
-/// every run whatever order the pages arrive in.
+/// relationships are left to make. The listings are inserted one after
+/// another, the smallest first (by the `total_records` of their first
+/// pages; ties in status order) and each in page order, so the graph comes
+/// out the same on every run whatever order the pages arrive in, and the
+/// longest listing, which ends last, is the one inserted as it arrives.
 ///
 /// `roles` gives the roles list when the roles step has it (or `None`): its
 /// names are applied to users as they are inserted (the graph is the same
@@ -80,13 +82,35 @@ pub(crate) async fn users(
     let progress = StatusProgress::new();
     let (senders, receivers): (Vec<_>, Vec<_>) = (0..3).map(|_| mpsc::channel::<Page>()).unzip();
     let (names_tx, names_rx) = mpsc::channel::<Vec<Role>>();
+    // (listing, total_records) from each page; the first of each listing
+    // decides the order.
+    let (totals_tx, totals_rx) = mpsc::channel::<(usize, Option<u64>)>();
     let runtime = tokio::runtime::Handle::current();
     let inserter = tokio::task::spawn_blocking(move || {
         let mut builder = GraphBuilder::new(account_name.as_deref());
         let mut counts = MemberCounts::default();
         let mut named = false;
+        let mut totals: [Option<Option<u64>>; 3] = [None; 3];
+        // Ends early only if every listing is over (a listing that fails
+        // fails the step, and then the order is moot).
+        while totals.iter().any(Option::is_none) {
+            match totals_rx.recv() {
+                Ok((i, t)) => {
+                    if let Some(slot @ None) = totals.get_mut(i) {
+                        *slot = Some(t);
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        let mut order: Vec<(usize, mpsc::Receiver<Page>)> =
+            receivers.into_iter().enumerate().collect();
+        order.sort_by_key(|(i, _)| {
+            let total = totals.get(*i).copied().flatten().flatten();
+            (total.unwrap_or(u64::MAX), *i)
+        });
         // Each receiver ends when its listing is over (its sender dropped).
-        for pages in receivers {
+        for (_, pages) in order {
             for page in pages {
                 if !named && let Ok(roles) = names_rx.try_recv() {
                     builder.role_names(&roles, &[]);
@@ -108,8 +132,13 @@ pub(crate) async fn users(
     });
     let list = |i: usize, status: UserStatus, pages: mpsc::Sender<Page>| {
         let progress = &progress;
+        let totals = totals_tx.clone();
         async move {
-            let on_page = move |p: PageInfo| progress.update(i, p, log);
+            let on_page = move |p: PageInfo| {
+                progress.update(i, p, log);
+                // The inserter stops listening once it has every first page.
+                let _ = totals.send((i, p.total));
+            };
             let on_items = |users: Vec<User>| {
                 let page = tokio::task::spawn_blocking(move || {
                     users.into_iter().map(prepare_user).collect::<Vec<_>>()
@@ -130,12 +159,15 @@ pub(crate) async fn users(
             let _ = names_tx.send(roles);
         }
     };
-    let (active, inactive, pending, ()) = tokio::join!(
+    let (active, inactive, pending) = (
         list(0, UserStatus::Active, a),
         list(1, UserStatus::Inactive, i),
         list(2, UserStatus::Pending, p),
-        names,
     );
+    // Only the listings hold a sender now: when they are all over, the
+    // inserter stops waiting for first pages.
+    drop(totals_tx);
+    let (active, inactive, pending, ()) = tokio::join!(active, inactive, pending, names);
     let n = active? + inactive? + pending?;
     match inserter.await {
         Ok(Some(listed)) => Ok(Done::new(listed, n)),
