@@ -8,11 +8,16 @@
 //! fetch-groups ─┘                                           │        │
 //! fetch-roles ──┬─ fetch-role-details                       │        │
 //!               └─ fetch-role-members (mismatched roles) ───┴────────┘
-//!    (fetch-users also feeds fetch-role-members)
+//!    (fetch-users also feeds fetch-role-members, and takes the roles list
+//!     from fetch-roles to name users' roles as it inserts them)
 //! ```
 //!
 //! All of it runs under the client's per-category limiter, which decides
 //! the actual request rate; the plan only keeps enough requests queued.
+//! The account steps yield their slots to the listings' next pages (they
+//! have time to spare; a page chain decides how long a sync takes), and
+//! fetch-users inserts users into the graph builder while its later pages
+//! are in flight, so `build` is left with the relationships.
 
 use std::sync::Arc;
 
