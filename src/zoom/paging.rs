@@ -689,6 +689,24 @@ mod tests {
     }
 
     #[test]
+    fn paging_fields_ahead_of_the_list_are_read_without_the_rest() {
+        // All four fields come first, as Zoom sends them: the quick reader
+        // stops there, and a broken list is caught when the items are read.
+        let body = br#"{"page_count":3,"page_number":1,"total_records":5,"next_page_token":"t2","users":[{"email":"a@x"},{"#;
+        let meta = read_meta(body, "users").unwrap();
+        assert_eq!(meta.next_page_token, TokenField::Token("t2".into()));
+        assert_eq!(meta.total_records, Some(5));
+        let e = items_of::<super::super::models::User>(body, "users").unwrap_err();
+        assert!(e.contains("not valid JSON"), "{e}");
+        // The same page whole: both readers agree.
+        let body = br#"{"page_count":3,"page_number":1,"total_records":5,"next_page_token":"t2","users":[{"email":"a@x"}]}"#;
+        assert_eq!(read_meta(body, "users").unwrap(), meta);
+        let users = items_of::<super::super::models::User>(body, "users").unwrap();
+        assert_eq!(users.len(), 1);
+        assert_eq!(users[0].email, "a@x");
+    }
+
+    #[test]
     fn conversion_names_the_bad_item() {
         let r = convert::<super::super::models::User>(vec![
             json!({"email": "a@x"}),

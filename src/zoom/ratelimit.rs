@@ -282,6 +282,44 @@ mod tests {
         assert!(l.reserve(RateCategory::Light) < start + Duration::from_millis(1));
     }
 
+    #[tokio::test(start_paused = true)]
+    async fn yielding_requests_take_only_free_slots() {
+        let l = std::sync::Arc::new(Limiter::new(Plan::Business));
+        let c = RateCategory::Medium;
+        let step = interval(Plan::Business, c);
+        let start = Instant::now();
+        for _ in 0..burst(Plan::Business, c) {
+            l.acquire(c).await; // the burst: all at once
+        }
+        assert_eq!(Instant::now(), start);
+        let order = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let spawn = |name: &'static str, yielding: bool| {
+            let (l, order) = (l.clone(), order.clone());
+            tokio::spawn(async move {
+                if yielding {
+                    l.acquire_yielding(c).await;
+                } else {
+                    l.acquire(c).await;
+                }
+                order.lock().unwrap().push((name, start.elapsed()));
+            })
+        };
+        // The yielding request asks first, the normal one a moment later:
+        // the normal one gets the next slot, the yielding one the one after.
+        let y = spawn("yielding", true);
+        tokio::task::yield_now().await;
+        let n = spawn("normal", false);
+        y.await.unwrap();
+        n.await.unwrap();
+        let order = order.lock().unwrap().clone();
+        assert_eq!(order.len(), 2);
+        // (Timers have a millisecond's grain.)
+        assert_eq!(order[0].0, "normal");
+        assert!(order[0].1 >= step && order[0].1 < step * 2, "{order:?}");
+        assert_eq!(order[1].0, "yielding");
+        assert!(order[1].1 >= step * 2, "{order:?}");
+    }
+
     #[test]
     fn daily_close_expires() {
         let l = Limiter::new(Plan::Free);
