@@ -546,8 +546,9 @@ impl GraphBuilder {
 
     /// The roles' names, ahead of [`Self::roles`], so that users get
     /// `roleName` as they are inserted instead of in a second pass over
-    /// every user at the end. Call it once. Only a shortcut: [`Self::roles`] decides the
-    /// names, and `finish` corrects any user whose early name differs.
+    /// every user at the end. Call it once. Only a shortcut: [`Self::roles`]
+    /// decides the names, and `finish` corrects any user whose early name
+    /// differs.
     pub fn role_names(&mut self, roles: &[Role], details: &[RoleDetail]) {
         // The names exactly as `roles` derives them: a detail per id (the
         // last wins), the list's name else the detail's, then roles that

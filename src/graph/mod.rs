@@ -20,14 +20,14 @@ pub mod build;
 pub mod settings;
 
 use std::collections::HashMap;
-
-/// A hash map with a fast, per-process seeded hasher.
-pub type FastMap<K, V> = foldhash::HashMap<K, V>;
 use std::fmt;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+
+/// A hash map with a fast, per-process seeded hasher.
+pub type FastMap<K, V> = foldhash::HashMap<K, V>;
 
 /// An entity type (`_type`) together with its class (`_class`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

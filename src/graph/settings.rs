@@ -855,6 +855,11 @@ pub const APPENDIX_A: &[(&str, &str)] = &[
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::zoom::models::Settings;
+    use serde_json::json;
+    use std::path::PathBuf;
+
     #[test]
     fn text_without_secrets_is_kept_as_sent_and_text_with_them_is_redacted() {
         let plain = r#"{"id":"u1","email":"a@x.io","group_ids":["g1"]}"#;
@@ -881,11 +886,6 @@ mod tests {
         let from_text: Value = serde_json::from_str(&redact_text(text)).unwrap();
         assert_eq!(from_text, tree);
     }
-
-    use super::*;
-    use crate::zoom::models::Settings;
-    use serde_json::json;
-    use std::path::PathBuf;
 
     fn body(v: Value) -> Option<Settings> {
         Some(Settings { raw: v })

@@ -41,13 +41,24 @@ impl MemberCounts {
                 continue;
             }
             for g in u.group_ids {
-                *self.groups.entry(g.clone()).or_default() += 1;
+                bump(&mut self.groups, g);
             }
             if let Some(r) = u.role_id {
-                *self.roles.entry(r.to_string()).or_default() += 1;
+                bump(&mut self.roles, r);
             }
         }
         self.counted = users.user_count();
+    }
+}
+
+/// Adds one to `id`'s count, allocating only for an id not seen before
+/// (this runs for every membership of every user).
+fn bump(counts: &mut HashMap<String, u64>, id: &str) {
+    match counts.get_mut(id) {
+        Some(n) => *n += 1,
+        None => {
+            counts.insert(id.to_string(), 1);
+        }
     }
 }
 

@@ -290,8 +290,7 @@ pub trait FromJson: Sized {
     /// From one item's JSON text, as a listing page holds it. The default
     /// parses the text into a tree; a model read in bulk overrides it.
     fn from_raw(raw: &RawValue) -> Result<Self, String> {
-        let v: Value = serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
-        Self::from_json(v)
+        from_raw_tree(raw)
     }
 
     fn from_json(v: Value) -> Result<Self, String> {
@@ -310,6 +309,12 @@ pub trait FromJson: Sized {
 
     /// Stores the raw JSON (kept out of `from_object` so the value is moved, not copied).
     fn set_raw(&mut self, raw: Value);
+}
+
+/// [`FromJson::from_raw`] by way of a JSON tree.
+fn from_raw_tree<T: FromJson>(raw: &RawValue) -> Result<T, String> {
+    let v: Value = serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
+    T::from_json(v)
 }
 
 fn required<F: Fields + ?Sized>(o: &F, key: &str, what: &str) -> Result<String, String> {
@@ -420,43 +425,9 @@ const USER_KEYS: [&str; 31] = [
     "cluster",
 ];
 
-/// A key's slot (a `match`, which compiles to length-then-bytes tests:
-/// this runs for every key of every listed user).
+/// A key's slot in [`UserFields`].
 fn user_slot(key: &str) -> Option<usize> {
-    Some(match key {
-        "id" => 0,
-        "email" => 1,
-        "first_name" => 2,
-        "last_name" => 3,
-        "display_name" => 4,
-        "type" => 5,
-        "status" => 6,
-        "role_id" => 7,
-        "role_name" => 8,
-        "dept" => 9,
-        "group_ids" => 10,
-        "im_group_ids" => 11,
-        "pmi" => 12,
-        "timezone" => 13,
-        "verified" => 14,
-        "created_at" => 15,
-        "user_created_at" => 16,
-        "last_login_time" => 17,
-        "last_client_version" => 18,
-        "pic_url" => 19,
-        "language" => 20,
-        "phone_number" => 21,
-        "employee_unique_id" => 22,
-        "plan_united_type" => 23,
-        "login_types" => 24,
-        "account_id" => 25,
-        "account_number" => 26,
-        "job_title" => 27,
-        "location" => 28,
-        "manager" => 29,
-        "cluster" => 30,
-        _ => return None,
-    })
+    USER_KEYS.iter().position(|k| *k == key)
 }
 
 /// Only the fields a user is read from, picked out of the object's text:
@@ -467,6 +438,9 @@ struct UserFields([Option<Value>; USER_KEYS.len()]);
 
 impl Fields for UserFields {
     fn field(&self, key: &str) -> Option<&Value> {
+        // A key `User::from_fields` reads but `USER_KEYS` lacks would be
+        // lost from every listed user without a sound.
+        debug_assert!(user_slot(key).is_some(), "`{key}` is not in USER_KEYS");
         self.0.get(user_slot(key)?)?.as_ref()
     }
 }
@@ -514,10 +488,7 @@ impl FromJson for User {
                 u.raw = RawJson::Text(raw.get().to_string());
                 u
             }),
-            Err(_) => {
-                let v: Value = serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
-                Self::from_json(v)
-            }
+            Err(_) => from_raw_tree(raw),
         }
     }
     fn set_raw(&mut self, raw: Value) {
