@@ -6,6 +6,7 @@
 //! `sandbox` is a local Zoom-compatible API for `--demo`, tests and benches.
 
 pub mod alerts;
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod diff;
