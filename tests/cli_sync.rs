@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use cli_support::{Home, contains};
 use serde_json::Value;
 use zoomscope::sandbox::{RunningSandbox, Sandbox, SandboxConfig};
+use zoomscope::store::Store;
 
 async fn sandbox(users: usize, scopes: Option<Vec<String>>) -> RunningSandbox {
     let mut cfg = SandboxConfig {
@@ -264,6 +265,8 @@ async fn missing_scopes_skip_groups_and_roles_and_keep_earlier_data() {
     home.write_profile(&full);
     home.run(&["sync", "--json"], &[]).await.assert_code(0);
     let before = home.run(&["export"], &[]).await.json();
+    let stored = snapshot_ids(&home);
+    assert_eq!(stored.len(), 1);
     let groups_before = keys_of(&before, "zoom_group");
     let roles_before = keys_of(&before, "zoom_role");
     let members_before = edges_of(&before, "zoom_group_has_user");
@@ -358,6 +361,8 @@ async fn a_failed_part_exits_4_and_keeps_earlier_data() {
     home.write_profile(&good);
     home.run(&["sync", "--json"], &[]).await.assert_code(0);
     let before = home.run(&["export"], &[]).await.json();
+    let stored = snapshot_ids(&home);
+    assert_eq!(stored.len(), 1);
 
     // The same org answering every API request with a 5xx.
     let broken = Sandbox::start(SandboxConfig {
@@ -400,6 +405,9 @@ async fn a_failed_part_exits_4_and_keeps_earlier_data() {
                 .contains("server"),
         "{s:#}"
     );
+    // nothing was fetched, so nothing was stored
+    assert!(s["snapshot_id"].is_null(), "{s:#}");
+    assert_eq!(snapshot_ids(&home), stored);
     // nothing fetched replaced anything: the export is as before
     let after = home.run(&["export"], &[]).await.json();
     for t in ["zoom_user", "zoom_group", "zoom_role", "zoom_account"] {
@@ -409,4 +417,75 @@ async fn a_failed_part_exits_4_and_keeps_earlier_data() {
         edges_of(&after, "zoom_group_has_user"),
         edges_of(&before, "zoom_group_has_user")
     );
+}
+
+/// The ids of the snapshots stored for profile `default`, read from the
+/// store file the binary wrote.
+fn snapshot_ids(home: &Home) -> Vec<i64> {
+    let store = Store::open(&home.data.join("zoomscope.db")).unwrap();
+    store
+        .snapshots("default")
+        .unwrap()
+        .iter()
+        .map(|s| s.id.0)
+        .collect()
+}
+
+/// A URL on a local port nothing listens on (bound, then released).
+fn closed_port_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_token_endpoint_exits_4_and_stores_no_snapshot() {
+    let sb = sandbox(20, None).await;
+    let home = Home::new();
+    home.write_profile(&sb);
+    let down = closed_port_url();
+    let env = [("ZOOM_OAUTH_URL", down.as_str())];
+
+    // Each run retries the token with backoff for a while; they store
+    // nothing, so they can run side by side.
+    let (text, json, check) = tokio::join!(
+        home.run(&["sync"], &env),
+        home.run(&["sync", "--json"], &env),
+        home.run(&["check"], &env)
+    );
+    text.assert_code(4);
+    assert!(
+        text.stderr.contains("fetched nothing") && text.stderr.contains("no snapshot was stored"),
+        "{}",
+        text.stderr
+    );
+    assert!(text.stdout.contains("FAILED"), "{}", text.stdout);
+    // the store is empty: nothing can have been kept from a previous snapshot
+    assert!(
+        !text.stdout.contains("kept from the previous snapshot"),
+        "{}",
+        text.stdout
+    );
+    assert!(snapshot_ids(&home).is_empty());
+
+    json.assert_code(4);
+    let j = json.json();
+    assert_eq!(j["error"], "nothing fetched");
+    assert_eq!(j["complete"], false);
+    assert!(j["snapshot_id"].is_null(), "{j:#}");
+    assert!(!j["failed"].as_array().unwrap().is_empty(), "{j:#}");
+
+    // `check` reads the same outcome: exit 4, nothing evaluated or stored
+    check.assert_code(4);
+    assert!(
+        check
+            .stderr
+            .contains("sync failed: the sync fetched nothing"),
+        "{}",
+        check.stderr
+    );
+    assert!(snapshot_ids(&home).is_empty());
+    // and there is nothing to export
+    home.run(&["export"], &[]).await.assert_code(2);
 }

@@ -323,6 +323,7 @@ fn snap(h: &Harness, name: &str) {
 mod edge {
     use std::cell::RefCell;
     use std::path::PathBuf;
+    use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use std::time::Duration;
 
@@ -409,22 +410,23 @@ trigger = "any"
     }
 
     /// Serves for `for_ms` and returns the events delivered.
-    async fn run(src: &Counting, for_ms: u64) -> Vec<Event> {
+    async fn run(src: &Arc<Counting>, for_ms: u64) -> Vec<Event> {
         let (tx, rx) = unbounded_channel();
         let events = RefCell::new(Vec::new());
         let deliver = |ev| events.borrow_mut().push(ev);
-        let _ = tokio::time::timeout(Duration::from_millis(for_ms), serve(src, rx, deliver)).await;
+        let serving = serve(src.clone(), rx, deliver);
+        let _ = tokio::time::timeout(Duration::from_millis(for_ms), serving).await;
         drop(tx);
         events.into_inner()
     }
 
     #[tokio::test]
     async fn background_refresh_follows_the_polling_interval() {
-        let src = Counting {
+        let src = Arc::new(Counting {
             poll: Some(Duration::from_millis(100)),
             syncs: AtomicUsize::new(0),
             monitors: AtomicUsize::new(0),
-        };
+        });
         let events = run(&src, 550).await;
         let syncs = src.syncs.load(Ordering::SeqCst);
         // the start-up sync plus one per 100 ms (at least one on a busy machine)
@@ -460,11 +462,11 @@ trigger = "any"
 
     #[tokio::test]
     async fn disabled_polling_syncs_once() {
-        let src = Counting {
+        let src = Arc::new(Counting {
             poll: None,
             syncs: AtomicUsize::new(0),
             monitors: AtomicUsize::new(0),
-        };
+        });
         run(&src, 400).await;
         assert_eq!(
             src.syncs.load(Ordering::SeqCst),

@@ -26,8 +26,8 @@ pub struct DiffArgs {
     pub json: bool,
 }
 
-pub async fn run(ctx: &mut Context, args: DiffArgs) -> anyhow::Result<ExitCode> {
-    let store = ctx.store()?;
+pub async fn run(ctx: &Context, args: DiffArgs) -> anyhow::Result<ExitCode> {
+    let store = ctx.open_store()?;
     let profile = ctx.profile_name().to_string();
     let snaps: Vec<(i64, chrono::DateTime<Utc>)> = store
         .snapshots(&profile)?

@@ -82,10 +82,10 @@ fn parse_category(s: &str) -> Result<Category, String> {
 /// Dispatch: reads the `[employees]` config table, opens the store, and for
 /// report/link/unlink loads the latest snapshot (without the overlay:
 /// matching runs once, in the report).
-pub async fn run(ctx: &mut Context, cmd: EmployeesCommand) -> anyhow::Result<ExitCode> {
-    let cfg: EmployeesConfig = ctx.config().section_as("employees")?.unwrap_or_default();
+pub async fn run(ctx: &Context, cmd: EmployeesCommand) -> anyhow::Result<ExitCode> {
+    let cfg: EmployeesConfig = ctx.employees_config()?;
     let profile = ctx.profile_name().to_string();
-    let store = ctx.store()?;
+    let store = ctx.open_store()?;
     let conn = store.conn();
     let now = Utc::now();
     let mut out = std::io::stdout().lock();

@@ -70,7 +70,7 @@ impl Selection {
     }
 }
 
-pub async fn run(ctx: &mut Context, args: ExportArgs) -> anyhow::Result<ExitCode> {
+pub async fn run(ctx: &Context, args: ExportArgs) -> anyhow::Result<ExitCode> {
     let selection = match Selection::parse(args.type_.as_deref()) {
         Ok(s) => s,
         Err(e) => return usage(&e),
@@ -80,7 +80,7 @@ pub async fn run(ctx: &mut Context, args: ExportArgs) -> anyhow::Result<ExitCode
             "CSV holds one type at a time: pass --type (e.g. --type zoom_user or --type zoom_group_has_user)",
         );
     }
-    let Some(snapshot) = ctx.latest_graph()? else {
+    let Some(snapshot) = ctx.latest_graph().await? else {
         return usage(&format!(
             "no snapshot for profile `{}` yet: run `zoomscope sync` first",
             for_terminal(ctx.profile_name())

@@ -9,7 +9,7 @@ use clap::Args;
 use serde_json::{Value, json};
 
 use super::Context;
-use super::context::DEMO_PROFILE;
+use crate::app::DEMO_PROFILE;
 use crate::config::{ENV_ACCOUNT_ID, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ProfileConfig, process_env};
 use crate::sync::StepOutcome;
 use crate::util::sanitize::for_terminal;
@@ -21,7 +21,7 @@ pub struct InfoArgs {
     pub json: bool,
 }
 
-pub async fn run(ctx: &mut Context, args: InfoArgs) -> anyhow::Result<ExitCode> {
+pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<ExitCode> {
     let v = info_json(ctx)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&v)?);
@@ -53,11 +53,11 @@ fn info_json(ctx: &Context) -> anyhow::Result<Value> {
     names.insert(ctx.profile_name().to_string());
     // A demo profile shows up once it has snapshots.
     names.insert(DEMO_PROFILE.to_string());
-    let store = ctx.store().ok();
+    let store = ctx.open_store().ok();
     let mut profiles = Vec::new();
     for name in &names {
         let p = config.profiles.get(name);
-        let last = match store {
+        let last = match &store {
             Some(s) => s.snapshots(name).ok().and_then(|v| v.into_iter().last()),
             None => None,
         };

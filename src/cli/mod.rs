@@ -2,7 +2,6 @@
 //! lives in its own module with `pub async fn run(ctx, args) -> anyhow::Result<ExitCode>`.
 
 pub mod check;
-pub mod context;
 pub mod diff;
 pub mod employees;
 pub mod export;
@@ -14,23 +13,14 @@ pub mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 
-pub use context::Context;
+pub use crate::app::Context;
 
 /// Exit codes shared by every command (documented in the README and `--help`).
-pub mod exit {
-    pub const OK: u8 = 0;
-    /// `check`: a rule at or above `--min-severity` fired.
-    pub const ALERT: u8 = 1;
-    /// Usage, config or query errors.
-    pub const USAGE: u8 = 2;
-    /// Authentication failed.
-    pub const AUTH: u8 = 3;
-    /// A part of the sync failed (not merely skipped for a missing scope).
-    pub const PARTIAL: u8 = 4;
-}
+pub use crate::app::exit;
 
 /// zoomscope: explore and monitor a Zoom account from the terminal.
 ///
@@ -70,6 +60,19 @@ pub struct GlobalArgs {
     /// Disable colours (also: the NO_COLOR environment variable).
     #[arg(long, global = true)]
     pub no_color: bool,
+}
+
+impl GlobalArgs {
+    /// The app layer's options (everything but the UI's `--no-color`).
+    pub fn app_options(&self) -> crate::app::Options {
+        crate::app::Options {
+            profile: self.profile.clone(),
+            demo: self.demo,
+            demo_users: self.demo_users,
+            config_file: self.config.clone(),
+            data_dir: self.data_dir.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -112,22 +115,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Sandbox(args)) => sandbox::run(&global, args).await,
         Some(command) => {
-            let mut ctx = Context::new(global).await?;
+            let ctx = Context::new(global.app_options()).await?;
             match command {
-                Command::Sync(a) => sync::run(&mut ctx, a).await,
-                Command::Export(a) => export::run(&mut ctx, a).await,
-                Command::Info(a) => info::run(&mut ctx, a).await,
-                Command::Query(a) => query::run(&mut ctx, a).await,
-                Command::Employees(a) => employees::run(&mut ctx, a).await,
-                Command::Diff(a) => diff::run(&mut ctx, a).await,
-                Command::Check(a) => check::run(&mut ctx, a).await,
-                Command::Watch(a) => watch::run(&mut ctx, a).await,
+                Command::Sync(a) => sync::run(&ctx, a).await,
+                Command::Export(a) => export::run(&ctx, a).await,
+                Command::Info(a) => info::run(&ctx, a).await,
+                Command::Query(a) => query::run(&ctx, a).await,
+                Command::Employees(a) => employees::run(&ctx, a).await,
+                Command::Diff(a) => diff::run(&ctx, a).await,
+                Command::Check(a) => check::run(&ctx, a).await,
+                Command::Watch(a) => watch::run(&ctx, a).await,
                 Command::Sandbox(_) | Command::Completions { .. } => unreachable!("handled above"),
             }
         }
         None => {
-            let mut ctx = Context::new(global).await?;
-            crate::tui::run(&mut ctx).await
+            let ctx = Arc::new(Context::new(global.app_options()).await?);
+            let ui = crate::tui::UiOptions {
+                no_color: global.no_color,
+            };
+            crate::tui::run(ctx, ui).await
         }
     }
 }

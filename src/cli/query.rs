@@ -62,7 +62,7 @@ impl QueryArgs {
     }
 }
 
-pub async fn run(ctx: &mut Context, args: QueryArgs) -> anyhow::Result<ExitCode> {
+pub async fn run(ctx: &Context, args: QueryArgs) -> anyhow::Result<ExitCode> {
     let format = args.format();
     if args.list_saved {
         print!("{}", render_saved_list(saved::questions(), format)?);
@@ -118,8 +118,8 @@ pub async fn run(ctx: &mut Context, args: QueryArgs) -> anyhow::Result<ExitCode>
 /// The latest snapshot's graph (with the employee overlay). With `--demo`
 /// and no snapshot yet, syncs the demo sandbox first so that
 /// `zoomscope --demo query …` works on its own.
-async fn load_graph(ctx: &mut Context) -> anyhow::Result<Option<Graph>> {
-    if let Some(snapshot) = ctx.latest_graph()? {
+async fn load_graph(ctx: &Context) -> anyhow::Result<Option<Graph>> {
+    if let Some(snapshot) = ctx.latest_graph().await? {
         return Ok(Some(snapshot.graph));
     }
     if !ctx.is_demo() {
@@ -127,9 +127,13 @@ async fn load_graph(ctx: &mut Context) -> anyhow::Result<Option<Graph>> {
     }
     // Progress events are not shown here; dropping the receiver discards them.
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    ctx.sync_now(crate::sync::SyncOptions::default(), tx)
+    let outcome = ctx
+        .sync_and_store(crate::sync::SyncOptions::default(), tx)
         .await?;
-    Ok(ctx.latest_graph()?.map(|s| s.graph))
+    if let Some(why) = outcome.failure() {
+        anyhow::bail!("the demo sync failed: {why}");
+    }
+    Ok(ctx.latest_graph().await?.map(|s| s.graph))
 }
 
 fn read_query_file(path: &std::path::Path) -> anyhow::Result<String> {

@@ -1,7 +1,8 @@
 //! `zoomscope sync`: fetch the account, store a snapshot, and report the
 //! counts and how each step ended. Exit 0 when complete (parts skipped for a
 //! missing scope allowed and listed), 3 when authentication fails, 4 when a
-//! part failed, 2 for usage and config errors.
+//! part failed or nothing was fetched (then no snapshot is stored), 2 for
+//! usage and config errors. How a sync ended is `crate::app::SyncOutcome`.
 
 use std::collections::HashMap;
 use std::io::IsTerminal;
@@ -13,15 +14,15 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::{Value, json};
 use tokio::sync::mpsc::UnboundedReceiver;
 
-use super::context::SyncReport;
 use super::{Context, exit};
-use crate::sync::{StepOutcome, StepRecord, SyncError, SyncEvent, SyncOptions};
+use crate::app::{SyncOutcome, SyncReport};
+use crate::sync::{StepOutcome, StepRecord, SyncEvent, SyncOptions};
 use crate::util::sanitize::for_terminal;
 
 #[derive(Debug, Args)]
 #[command(
     after_help = "Exit status: 0 complete (parts skipped for a missing scope are listed), \
-2 usage or config error, 3 authentication failed, 4 a part failed (its earlier data is kept)."
+2 usage or config error, 3 authentication failed, 4 a part failed (its earlier data is kept) or nothing was fetched (no snapshot is stored)."
 )]
 pub struct SyncArgs {
     /// Also fetch every user's settings (4 Medium-rate requests per user).
@@ -32,7 +33,7 @@ pub struct SyncArgs {
     pub json: bool,
 }
 
-pub async fn run(ctx: &mut Context, args: SyncArgs) -> anyhow::Result<ExitCode> {
+pub async fn run(ctx: &Context, args: SyncArgs) -> anyhow::Result<ExitCode> {
     let opts = SyncOptions {
         user_settings: args.user_settings,
         ..SyncOptions::default()
@@ -40,51 +41,53 @@ pub async fn run(ctx: &mut Context, args: SyncArgs) -> anyhow::Result<ExitCode> 
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let show_bar = !args.json && std::io::stderr().is_terminal();
     let drawer = tokio::spawn(draw_progress(rx, show_bar));
-    let result = ctx.sync_now(opts, tx).await;
-    // The sender is gone once sync_now returns, so the drawer ends.
+    let result = ctx.sync_and_store(opts, tx).await;
+    // The sender is gone once sync_and_store returns, so the drawer ends.
     let _ = drawer.await;
-    let report = match result {
-        Ok(r) => r,
-        Err(e) => {
-            if let Some(SyncError::Auth(auth)) = e.downcast_ref::<SyncError>() {
-                let msg = for_terminal(&auth.to_string()).into_owned();
-                if args.json {
-                    println!(
-                        "{}",
-                        json!({"profile": ctx.profile_name(), "error": "authentication", "message": msg})
-                    );
-                } else {
-                    eprintln!(
-                        "zoomscope sync: {msg}\nCheck account_id, client_id and the client secret of profile `{}`.",
-                        for_terminal(ctx.profile_name())
-                    );
-                }
-                return Ok(ExitCode::from(exit::AUTH));
+    let outcome = result?;
+    let profile = ctx.profile_name();
+    match &outcome {
+        SyncOutcome::AuthFailed(message) => {
+            let msg = for_terminal(message).into_owned();
+            if args.json {
+                println!(
+                    "{}",
+                    json!({"profile": profile, "error": "authentication", "message": msg})
+                );
+            } else {
+                eprintln!(
+                    "zoomscope sync: {msg}\nCheck account_id, client_id and the client secret of profile `{}`.",
+                    for_terminal(profile)
+                );
             }
-            return Err(e);
         }
-    };
-    if args.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report_json(ctx, &report))?
-        );
-    } else {
-        print!("{}", report_text(ctx, &report));
+        SyncOutcome::NothingFetched { reason, steps } => {
+            if args.json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&nothing_json(profile, reason, steps))?
+                );
+            } else {
+                print!("{}", nothing_text(profile, steps));
+                eprintln!(
+                    "zoomscope sync: the sync fetched nothing ({}); no snapshot was stored",
+                    for_terminal(reason)
+                );
+            }
+        }
+        SyncOutcome::Complete(report) | SyncOutcome::Partial { report, .. } => {
+            let complete = outcome.exit_code() == exit::OK;
+            if args.json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report_json(profile, report, complete))?
+                );
+            } else {
+                print!("{}", report_text(profile, report));
+            }
+        }
     }
-    Ok(ExitCode::from(exit_code(&report.result.steps)))
-}
-
-/// 4 when any step failed, else 0.
-pub fn exit_code(steps: &[StepRecord]) -> u8 {
-    if steps
-        .iter()
-        .any(|s| matches!(s.outcome, StepOutcome::Failed { .. }))
-    {
-        exit::PARTIAL
-    } else {
-        exit::OK
-    }
+    Ok(ExitCode::from(outcome.exit_code()))
 }
 
 /// One bar per running step on stderr (only on a terminal), notices above.
@@ -152,7 +155,7 @@ fn sorted_steps(steps: &[StepRecord]) -> Vec<&StepRecord> {
     s
 }
 
-fn report_text(ctx: &Context, r: &SyncReport) -> String {
+fn report_text(profile: &str, r: &SyncReport) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     let info = &r.snapshot;
@@ -160,7 +163,7 @@ fn report_text(ctx: &Context, r: &SyncReport) -> String {
     let _ = writeln!(
         out,
         "Synced profile {} (account {}) in {secs:.1} s: snapshot {}",
-        for_terminal(ctx.profile_name()),
+        for_terminal(profile),
         for_terminal(&info.account_id),
         info.id.0
     );
@@ -179,8 +182,28 @@ fn report_text(ctx: &Context, r: &SyncReport) -> String {
         };
         let _ = writeln!(out, "  {:<26} {:>9}{note}", for_terminal(name), n);
     }
+    write_steps(&mut out, &r.result.steps);
+    out
+}
+
+/// A sync that stored nothing: the steps and how each ended.
+fn nothing_text(profile: &str, steps: &[StepRecord]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Sync of profile {} fetched nothing: no snapshot stored",
+        for_terminal(profile)
+    );
+    write_steps(&mut out, steps);
+    out
+}
+
+/// Each step's outcome, then the skipped and failed ones by name.
+fn write_steps(out: &mut String, steps: &[StepRecord]) {
+    use std::fmt::Write as _;
     let _ = writeln!(out, "Steps:");
-    for s in sorted_steps(&r.result.steps) {
+    for s in sorted_steps(steps) {
         let detail = match &s.outcome {
             StepOutcome::Ok { count } => format!("{count}"),
             StepOutcome::Skipped { scopes } => {
@@ -196,11 +219,7 @@ fn report_text(ctx: &Context, r: &SyncReport) -> String {
             s.duration_ms
         );
     }
-    let skipped: Vec<&str> = sorted_steps(&r.result.steps)
-        .into_iter()
-        .filter(|s| matches!(s.outcome, StepOutcome::Skipped { .. }))
-        .map(|s| s.step.as_str())
-        .collect();
+    let skipped = step_names(steps, |o| matches!(o, StepOutcome::Skipped { .. }));
     if !skipped.is_empty() {
         let _ = writeln!(
             out,
@@ -208,23 +227,26 @@ fn report_text(ctx: &Context, r: &SyncReport) -> String {
             skipped.join(", ")
         );
     }
-    let failed: Vec<&str> = sorted_steps(&r.result.steps)
-        .into_iter()
-        .filter(|s| matches!(s.outcome, StepOutcome::Failed { .. }))
-        .map(|s| s.step.as_str())
-        .collect();
+    let failed = step_names(steps, |o| matches!(o, StepOutcome::Failed { .. }));
     if !failed.is_empty() {
         let _ = writeln!(out, "Failed (earlier data kept): {}", failed.join(", "));
     }
-    out
 }
 
-fn report_json(ctx: &Context, r: &SyncReport) -> Value {
-    let info = &r.snapshot;
-    let steps: Vec<Value> = sorted_steps(&r.result.steps)
+/// The names of the steps whose outcome passes `f`, sorted.
+fn step_names(steps: &[StepRecord], f: fn(&StepOutcome) -> bool) -> Vec<&str> {
+    sorted_steps(steps)
+        .into_iter()
+        .filter(|s| f(&s.outcome))
+        .map(|s| s.step.as_str())
+        .collect()
+}
+
+/// `{"step", "outcome": "ok|skipped|failed", "count"|"scopes"|"reason", "duration_ms"}` per step.
+fn steps_json(steps: &[StepRecord]) -> Vec<Value> {
+    sorted_steps(steps)
         .into_iter()
         .map(|s| {
-            // {"step", "outcome": "ok|skipped|failed", "count"|"scopes"|"reason", "duration_ms"}
             let mut m = match serde_json::to_value(&s.outcome) {
                 Ok(Value::Object(m)) => m,
                 _ => serde_json::Map::new(),
@@ -233,25 +255,37 @@ fn report_json(ctx: &Context, r: &SyncReport) -> Value {
             m.insert("duration_ms".into(), Value::from(s.duration_ms));
             Value::Object(m)
         })
-        .collect();
-    let names = |f: fn(&StepOutcome) -> bool| -> Vec<&str> {
-        sorted_steps(&r.result.steps)
-            .into_iter()
-            .filter(|s| f(&s.outcome))
-            .map(|s| s.step.as_str())
-            .collect()
-    };
+        .collect()
+}
+
+fn report_json(profile: &str, r: &SyncReport, complete: bool) -> Value {
+    let info = &r.snapshot;
+    let steps = &r.result.steps;
     json!({
-        "profile": ctx.profile_name(),
+        "profile": profile,
         "account_id": info.account_id,
         "snapshot_id": info.id.0,
         "started_at": info.started_at.to_rfc3339(),
         "finished_at": info.finished_at.to_rfc3339(),
         "counts": info.counts,
         "refreshed": r.result.refreshed,
-        "steps": steps,
-        "skipped": names(|o| matches!(o, StepOutcome::Skipped { .. })),
-        "failed": names(|o| matches!(o, StepOutcome::Failed { .. })),
-        "complete": exit_code(&r.result.steps) == exit::OK,
+        "steps": steps_json(steps),
+        "skipped": step_names(steps, |o| matches!(o, StepOutcome::Skipped { .. })),
+        "failed": step_names(steps, |o| matches!(o, StepOutcome::Failed { .. })),
+        "complete": complete,
+    })
+}
+
+/// A sync that stored nothing, in the report's shape without a snapshot.
+fn nothing_json(profile: &str, reason: &str, steps: &[StepRecord]) -> Value {
+    json!({
+        "profile": profile,
+        "error": "nothing fetched",
+        "message": for_terminal(reason),
+        "snapshot_id": null,
+        "steps": steps_json(steps),
+        "skipped": step_names(steps, |o| matches!(o, StepOutcome::Skipped { .. })),
+        "failed": step_names(steps, |o| matches!(o, StepOutcome::Failed { .. })),
+        "complete": false,
     })
 }

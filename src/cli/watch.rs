@@ -13,7 +13,6 @@ use std::time::Duration;
 use clap::Args;
 
 use super::Context;
-use super::check::{load_graph, load_rules, sync_snapshot};
 use crate::alerts::watch::{Source, Synced, Watcher};
 use crate::alerts::webhook::Webhook;
 use crate::config::PollingInterval;
@@ -55,20 +54,34 @@ struct CtxSource<'a> {
 
 impl Source for CtxSource<'_> {
     async fn sync(&mut self) -> Result<Synced, String> {
-        let s = sync_snapshot(self.ctx, self.user_settings)
+        let (events, _drain) = tokio::sync::mpsc::unbounded_channel();
+        let opts = crate::sync::SyncOptions {
+            user_settings: self.user_settings,
+            ..Default::default()
+        };
+        let outcome = self
+            .ctx
+            .sync_and_store(opts, events)
             .await
             .map_err(|e| format!("{e:#}"))?;
-        let graph = load_graph(self.ctx, s.info.id).map_err(|e| format!("{e:#}"))?;
+        if let Some(why) = outcome.failure() {
+            return Err(why);
+        }
+        let Some(report) = outcome.report() else {
+            return Err("the sync stored no snapshot".into());
+        };
+        let id = report.snapshot.id;
+        let graph = self.ctx.graph_at(id).await.map_err(|e| format!("{e:#}"))?;
         Ok(Synced {
-            snapshot_id: s.info.id.0,
+            snapshot_id: id.0,
             graph,
-            failed_steps: s.failed,
+            failed_steps: outcome.failed().to_vec(),
         })
     }
 }
 
-pub async fn run(ctx: &mut Context, args: WatchArgs) -> anyhow::Result<ExitCode> {
-    let rules = load_rules(ctx)?;
+pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<ExitCode> {
+    let rules = ctx.load_rules()?;
     let interval = match args.interval {
         Some(d) => Some(d),
         None => ctx.profile()?.polling_interval.duration(),
@@ -80,11 +93,11 @@ pub async fn run(ctx: &mut Context, args: WatchArgs) -> anyhow::Result<ExitCode>
         Some(url) => Some(Webhook::new(url)?),
         None => None,
     };
-    let store = ctx.store()?;
+    let store = ctx.open_store()?;
     let previous = match store.snapshots(ctx.profile_name())?.last() {
         Some(info) => Some(Synced {
             snapshot_id: info.id.0,
-            graph: load_graph(ctx, info.id)?,
+            graph: ctx.graph_at(info.id).await?,
             failed_steps: Vec::new(),
         }),
         None => None,

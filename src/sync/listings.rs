@@ -214,8 +214,13 @@ pub(crate) async fn role_details(
     log: &StepLog,
 ) -> Result<Done<Vec<RoleDetail>>, StepError> {
     let total = roles.len() as u64;
-    let mut stream = futures::stream::iter(roles.iter().map(|r| client.get_role(&r.id)))
-        .buffer_unordered(ROLE_DETAIL_CONCURRENCY);
+    // Owned ids: see `members::group_members` for why.
+    let ids: Vec<String> = roles.iter().map(|r| r.id.clone()).collect();
+    let mut stream = futures::stream::iter(
+        ids.into_iter()
+            .map(|id| async move { client.get_role(&id).await }),
+    )
+    .buffer_unordered(ROLE_DETAIL_CONCURRENCY);
     let mut details = Vec::with_capacity(roles.len());
     let mut seen = 0;
     while let Some(res) = stream.next().await {

@@ -89,11 +89,13 @@ pub(crate) async fn group_members(
     log: &StepLog,
 ) -> Result<Done<Vec<(String, Vec<GroupMember>)>>, StepError> {
     let total = group_ids.len() as u64;
-    let mut stream = futures::stream::iter(
-        group_ids
-            .iter()
-            .map(|gid| async move { (gid, client.list_group_members(gid, &|_| {}).await) }),
-    )
+    // Owned ids: a closure over borrowed ones makes the sync's future
+    // unprovably `Send` (rust-lang/rust#64552), and the explorer runs it
+    // as a task of its own.
+    let mut stream = futures::stream::iter(group_ids.iter().cloned().map(|gid| async move {
+        let res = client.list_group_members(&gid, &|_| {}).await;
+        (gid, res)
+    }))
     .buffer_unordered(MEMBER_CONCURRENCY);
     let mut out = Vec::with_capacity(group_ids.len());
     let mut count = 0;
@@ -103,7 +105,7 @@ pub(crate) async fn group_members(
         match res {
             Ok(m) => {
                 count += m.len();
-                out.push((gid.clone(), m));
+                out.push((gid, m));
             }
             Err(e) if is_gone(&e) => {}
             Err(e) => return Err(e.into()),
@@ -120,11 +122,11 @@ pub(crate) async fn role_members(
     log: &StepLog,
 ) -> Result<Done<Vec<(String, Vec<RoleMember>)>>, StepError> {
     let total = role_ids.len() as u64;
-    let mut stream = futures::stream::iter(
-        role_ids
-            .iter()
-            .map(|rid| async move { (rid, client.list_role_members(rid, &|_| {}).await) }),
-    )
+    // Owned ids, as in `group_members`.
+    let mut stream = futures::stream::iter(role_ids.iter().cloned().map(|rid| async move {
+        let res = client.list_role_members(&rid, &|_| {}).await;
+        (rid, res)
+    }))
     .buffer_unordered(MEMBER_CONCURRENCY);
     let mut out = Vec::with_capacity(role_ids.len());
     let mut count = 0;
@@ -134,7 +136,7 @@ pub(crate) async fn role_members(
         match res {
             Ok(m) => {
                 count += m.len();
-                out.push((rid.clone(), m));
+                out.push((rid, m));
             }
             Err(e) if is_gone(&e) => {}
             Err(e) => return Err(e.into()),

@@ -74,10 +74,12 @@ pub(crate) async fn all(
     ids.sort_unstable();
     ids.dedup();
     let total = ids.len() as u64;
-    let mut stream = futures::stream::iter(
-        ids.iter()
-            .map(|id| async move { (*id, fetch_bodies(client, id).await) }),
-    )
+    // Owned ids: see `members::group_members` for why.
+    let owned: Vec<String> = ids.iter().map(|id| id.to_string()).collect();
+    let mut stream = futures::stream::iter(owned.into_iter().map(|id| async move {
+        let res = fetch_bodies(client, &id).await;
+        (id, res)
+    }))
     .buffer_unordered(concurrency.max(1));
     let mut out = Vec::with_capacity(ids.len());
     let mut failed = 0usize;
@@ -86,7 +88,7 @@ pub(crate) async fn all(
     while let Some((id, res)) = stream.next().await {
         seen += 1;
         match res {
-            Ok(Some(b)) => out.push((id.to_string(), b)),
+            Ok(Some(b)) => out.push((id, b)),
             Ok(None) => {}
             // These hold for every user: stop now rather than 4 × N times.
             Err(

@@ -1,40 +1,29 @@
-//! The real data path: the CLI's `Context` (store, sync, client) behind
-//! [`DataSource`]. Store reads and the snapshot save run on the async
-//! runtime's task that serves the edge, never on the UI thread.
+//! The real data path: the app layer's shared [`Context`] (store, sync,
+//! client) behind [`DataSource`]. Every store access runs on tokio's
+//! blocking pool through [`Context::with_store`], never on an executor
+//! thread, so a read or a diff does not delay the sync's progress events.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
 
-use crate::cli::Context;
+use crate::app::{AppError, Context, SyncOutcome, services};
 use crate::store::Snapshot;
-use crate::sync::{SyncError, SyncEvent, SyncOptions};
+use crate::sync::{SyncEvent, SyncOptions};
 
 use super::model::SnapshotMeta;
 use super::monitor::{self, Monitor};
 use super::source::{DataSource, Loaded, SyncFailure, nothing_configured};
 
-pub struct ContextSource<'a> {
-    ctx: &'a Context,
+pub struct ContextSource {
+    ctx: Arc<Context>,
 }
 
-impl<'a> ContextSource<'a> {
-    pub fn new(ctx: &'a Context) -> Self {
+impl ContextSource {
+    pub fn new(ctx: Arc<Context>) -> Self {
         ContextSource { ctx }
-    }
-}
-
-impl ContextSource<'_> {
-    /// The config's matching options, as `Context::latest_graph` uses them.
-    fn match_options(&self) -> Result<crate::employees::MatchOptions, String> {
-        let employees: crate::employees::EmployeesConfig = self
-            .ctx
-            .config()
-            .section_as("employees")
-            .map_err(|e| format!("{e:#}"))?
-            .unwrap_or_default();
-        Ok(employees.match_options(chrono::Utc::now().date_naive()))
     }
 }
 
@@ -53,16 +42,18 @@ fn loaded(s: Snapshot) -> Loaded {
     }
 }
 
-impl DataSource for ContextSource<'_> {
+/// An app error as the one line the UI shows.
+fn text(e: AppError) -> String {
+    format!("{:#}", anyhow::Error::from(e))
+}
+
+impl DataSource for ContextSource {
     fn profile(&self) -> String {
         self.ctx.profile_name().to_string()
     }
 
     async fn latest(&self) -> Result<Option<Loaded>, String> {
-        match self.ctx.latest_graph() {
-            Ok(s) => Ok(s.map(loaded)),
-            Err(e) => Err(format!("{e:#}")),
-        }
+        Ok(self.ctx.latest_graph().await.map_err(text)?.map(loaded))
     }
 
     fn sync_ready(&self) -> Result<(), String> {
@@ -70,24 +61,32 @@ impl DataSource for ContextSource<'_> {
             nothing_configured(
                 self.ctx.profile_name(),
                 &self.ctx.paths().config_file.display().to_string(),
-                &format!("{e:#}"),
+                &text(e),
             )
         })
     }
 
     async fn sync(&self, events: UnboundedSender<SyncEvent>) -> Result<Loaded, SyncFailure> {
-        match self.ctx.sync_now(SyncOptions::default(), events).await {
-            // Reload through the store so carried-over parts and the
-            // employee overlay are shown exactly as every other view sees them.
-            Ok(_) => match self.ctx.latest_graph() {
-                Ok(Some(s)) => Ok(loaded(s)),
-                Ok(None) => Err(SyncFailure::Other("the sync saved no snapshot".into())),
-                Err(e) => Err(SyncFailure::Other(format!("{e:#}"))),
-            },
-            Err(e) if e.downcast_ref::<SyncError>().is_some() => {
-                Err(SyncFailure::Auth(format!("{e:#}")))
+        let outcome = self
+            .ctx
+            .sync_and_store(SyncOptions::default(), events)
+            .await
+            .map_err(|e| SyncFailure::Other(text(e)))?;
+        match &outcome {
+            SyncOutcome::AuthFailed(message) => return Err(SyncFailure::Auth(message.clone())),
+            SyncOutcome::NothingFetched { .. } => {
+                return Err(SyncFailure::Other(outcome.failure().unwrap_or_default()));
             }
-            Err(e) => Err(SyncFailure::Other(format!("{e:#}"))),
+            // A partial sync stored what it fetched; its failed steps show
+            // in the account pane's step list.
+            SyncOutcome::Complete(_) | SyncOutcome::Partial { .. } => {}
+        }
+        // Reload through the store so carried-over parts and the employee
+        // overlay are shown exactly as every other view sees them.
+        match self.ctx.latest_graph().await {
+            Ok(Some(s)) => Ok(loaded(s)),
+            Ok(None) => Err(SyncFailure::Other("the sync saved no snapshot".into())),
+            Err(e) => Err(SyncFailure::Other(text(e))),
         }
     }
 
@@ -98,28 +97,35 @@ impl DataSource for ContextSource<'_> {
         match self.ctx.fetch_user_settings(user_key).await {
             Ok(Some(s)) => Ok(s.props),
             Ok(None) => Err("Zoom no longer has this user".into()),
-            Err(e) => Err(format!("{e:#}")),
+            Err(e) => Err(text(e)),
         }
     }
 
     async fn raw_json(&self, key: &str) -> Result<Option<String>, String> {
-        let store = self.ctx.store().map_err(|e| format!("{e:#}"))?;
-        store
-            .raw_json(self.ctx.profile_name(), key)
-            .map_err(|e| e.to_string())
+        let key = key.to_string();
+        self.ctx
+            .with_store(move |store, profile| Ok(store.raw_json(profile, &key)?))
+            .await
+            .map_err(text)
     }
 
     async fn employees_report(&self) -> Result<Option<crate::employees::Report>, String> {
-        let store = self.ctx.store().map_err(|e| format!("{e:#}"))?;
-        let Some(s) = store
-            .latest(self.ctx.profile_name())
-            .map_err(|e| e.to_string())?
-        else {
-            return Ok(None);
-        };
-        let opts = self.match_options()?;
-        crate::employees::report_from_store(&s.graph, store.conn(), self.ctx.profile_name(), &opts)
-            .map_err(|e| e.to_string())
+        let opts = self.ctx.match_options().map_err(text)?;
+        self.ctx
+            .with_store(move |store, profile| {
+                // The report matches the roster itself: the graph without the overlay.
+                let Some(s) = store.latest(profile)? else {
+                    return Ok(None);
+                };
+                Ok(crate::employees::report_from_store(
+                    &s.graph,
+                    store.conn(),
+                    profile,
+                    &opts,
+                )?)
+            })
+            .await
+            .map_err(text)
     }
 
     async fn employee_decision(
@@ -128,30 +134,34 @@ impl DataSource for ContextSource<'_> {
         user: &str,
         employee: &str,
     ) -> Result<String, String> {
-        let store = self.ctx.store().map_err(|e| format!("{e:#}"))?;
-        let graph = store
-            .latest(self.ctx.profile_name())
-            .map_err(|e| e.to_string())?
-            .map(|s| s.graph);
-        let now = chrono::Utc::now();
-        let f = if link {
-            crate::employees::link
-        } else {
-            crate::employees::unlink
-        };
-        f(
-            store.conn(),
-            self.ctx.profile_name(),
-            graph.as_ref(),
-            user,
-            employee,
-            now,
-        )
-        .map_err(|e| e.to_string())?;
-        Ok(format!(
-            "{} {user} and employee {employee}",
-            if link { "linked" } else { "unlinked" }
-        ))
+        let (user, employee) = (user.to_string(), employee.to_string());
+        self.ctx
+            .with_store(move |store, profile| {
+                let graph = store.latest(profile)?.map(|s| s.graph);
+                let decide = if link {
+                    crate::employees::link
+                } else {
+                    crate::employees::unlink
+                };
+                decide(
+                    store.conn(),
+                    profile,
+                    graph.as_ref(),
+                    &user,
+                    &employee,
+                    chrono::Utc::now(),
+                )?;
+                Ok(format!(
+                    "{} {user} and employee {employee}",
+                    if link { "linked" } else { "unlinked" }
+                ))
+            })
+            .await
+            .map_err(|e| match e {
+                // The decision's own refusal reads best on its own.
+                AppError::Employees(e) => e.to_string(),
+                e => text(e),
+            })
     }
 
     fn export_dir(&self) -> PathBuf {
@@ -159,31 +169,41 @@ impl DataSource for ContextSource<'_> {
     }
 
     async fn monitor(&self) -> Result<Option<Monitor>, String> {
-        let err = |e: anyhow::Error| format!("{e:#}");
-        let store = self.ctx.store().map_err(err)?;
-        let profile = self.ctx.profile_name();
-        let snaps = store.snapshots(profile).map_err(|e| e.to_string())?;
-        let Some(latest) = snaps.last() else {
-            return Ok(None);
-        };
-        // The graph the rules see is the one `check` sees: with the roster.
-        let graph = crate::cli::check::load_graph(self.ctx, latest.id).map_err(err)?;
-        let previous = match snaps.len().checked_sub(2).and_then(|i| snaps.get(i)) {
-            Some(p) => Some(crate::cli::check::load_graph(self.ctx, p.id).map_err(err)?),
-            None => None,
-        };
-        let rules = crate::cli::check::load_rules(self.ctx).map_err(err);
-        monitor::compute(store, profile, &graph, previous.as_ref(), rules).map(Some)
+        // The rules and the graph they see are the ones `check` sees.
+        let rules = self.ctx.load_rules().map_err(text);
+        let opts = self.ctx.match_options().map_err(text)?;
+        let computed = self
+            .ctx
+            .with_store(move |store, profile| {
+                let Some(inputs) = services::rule_inputs(store, profile, &opts)? else {
+                    return Ok(None);
+                };
+                Ok(Some(monitor::compute(
+                    store,
+                    profile,
+                    &inputs.graph,
+                    inputs.previous.as_ref(),
+                    rules,
+                )))
+            })
+            .await
+            .map_err(text)?;
+        computed.transpose()
     }
 
     async fn sync_diff(&self, snapshot: i64) -> Result<crate::diff::GraphDiff, String> {
-        let store = self.ctx.store().map_err(|e| format!("{e:#}"))?;
-        let timeline =
-            crate::diff::timeline(store, self.ctx.profile_name()).map_err(|e| e.to_string())?;
-        match timeline.iter().find(|e| e.snapshot.id.0 == snapshot) {
-            Some(entry) => entry.diff(store).map_err(|e| e.to_string()),
-            None => Err(format!("snapshot #{snapshot} is no longer stored")),
-        }
+        self.ctx
+            .with_store(move |store, profile| {
+                let timeline = crate::diff::timeline(store, profile).map_err(|e| e.to_string());
+                Ok(
+                    timeline.and_then(|t| match t.iter().find(|e| e.snapshot.id.0 == snapshot) {
+                        Some(entry) => entry.diff(store).map_err(|e| e.to_string()),
+                        None => Err(format!("snapshot #{snapshot} is no longer stored")),
+                    }),
+                )
+            })
+            .await
+            .map_err(text)?
     }
 
     fn poll_interval(&self) -> Option<std::time::Duration> {

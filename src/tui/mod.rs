@@ -10,7 +10,8 @@
 //! - [`ui::draw`] renders from `&App`, building only the rows on screen;
 //! - background work reports over channels with request ids: the search
 //!   worker ([`search`]), and the I/O edge ([`source`]: store, sync, lazy
-//!   settings, raw JSON) behind the [`source::DataSource`] trait;
+//!   settings, raw JSON) behind the [`source::DataSource`] trait, one task
+//!   per request, over the app layer's shared `Arc<crate::app::Context>`;
 //! - [`runner`] owns the terminal and the loop; [`harness`] runs the same app
 //!   headless for tests and benchmarks.
 
@@ -44,8 +45,9 @@ pub mod ui;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
+use std::sync::Arc;
 
-use crate::cli::Context;
+use crate::app::Context;
 
 use action::{Event, ToastLevel};
 use app::{App, AppOptions};
@@ -54,8 +56,15 @@ use keymap::Keymap;
 use source::DataSource;
 use theme::Theme;
 
+/// What the explorer takes from the command line besides the context.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UiOptions {
+    /// Disable colours (the NO_COLOR environment variable does too).
+    pub no_color: bool,
+}
+
 /// Opens the explorer for the context's profile (`zoomscope` with no command).
-pub async fn run(ctx: &mut Context) -> anyhow::Result<ExitCode> {
+pub async fn run(ctx: Arc<Context>, ui: UiOptions) -> anyhow::Result<ExitCode> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         anyhow::bail!(
             "the explorer needs a terminal; for scripts use `zoomscope export`, `query` or `sync`"
@@ -68,10 +77,10 @@ pub async fn run(ctx: &mut Context) -> anyhow::Result<ExitCode> {
     };
     let (keymap, key_problems) = Keymap::new(&cfg.keys);
     problems.extend(key_problems);
-    let src = ContextSource::new(ctx);
+    let src = Arc::new(ContextSource::new(ctx));
     let mut app = App::new(AppOptions {
         keymap,
-        theme: Theme::new(cfg.theme, theme::color_enabled(ctx.global.no_color)),
+        theme: Theme::new(cfg.theme, theme::color_enabled(ui.no_color)),
         profile: src.profile(),
         export_dir: src.export_dir(),
         providers: Vec::new(),
@@ -79,6 +88,6 @@ pub async fn run(ctx: &mut Context) -> anyhow::Result<ExitCode> {
     for p in problems {
         app.handle(Event::Toast(p, ToastLevel::Warn));
     }
-    runner::run(&src, app, cfg.mouse).await?;
+    runner::run(src, app, cfg.mouse).await?;
     Ok(ExitCode::SUCCESS)
 }

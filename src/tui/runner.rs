@@ -1,5 +1,6 @@
 //! The event loop. Three threads feed one channel: terminal input, the
-//! search worker and the I/O edge (which runs on the async runtime). The UI
+//! search worker and the I/O edge (which runs on the async runtime, one
+//! task per request: see [`source::serve`]). The UI
 //! thread drains the channel, updates the app, carries out effects and draws
 //! once per batch inside a synchronized update, so a burst of events costs
 //! one frame and there is no flicker.
@@ -30,7 +31,7 @@ enum Msg {
 const TICK: Duration = Duration::from_millis(100);
 
 /// Runs the TUI on a data source until the user quits.
-pub async fn run<S: DataSource>(src: &S, app: App, mouse: bool) -> anyhow::Result<()> {
+pub async fn run<S: DataSource>(src: Arc<S>, app: App, mouse: bool) -> anyhow::Result<()> {
     let (msg_tx, msg_rx) = channel::<Msg>();
     let (req_tx, req_rx) = unbounded_channel::<Request>();
     let (done_tx, done_rx) = tokio::sync::oneshot::channel::<anyhow::Result<()>>();

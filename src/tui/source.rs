@@ -1,22 +1,25 @@
 //! The I/O edge. The UI thread never touches the store, the network or the
 //! sync; it sends [`Request`]s here and receives [`Event`]s back. Everything
 //! behind the edge is one small trait, [`DataSource`], implemented for the
-//! CLI's `Context` (and by test doubles).
+//! app layer's `Context` ([`super::context_source`]) and by test doubles.
+//!
+//! Each request runs as its own tokio task, so a slow answer (a store read,
+//! a diff of two large snapshots) never holds up another, and the sync's
+//! progress events reach the UI while it runs.
 
 use std::future::Future;
 use std::path::PathBuf;
-use std::pin::Pin;
+use std::sync::Arc;
 
-use futures::StreamExt;
-use futures::stream::FuturesUnordered;
 use serde_json::Value;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::task::{Id, JoinSet};
 
 use crate::employees::Report;
 use crate::graph::Graph;
 use crate::sync::SyncEvent;
 
-use super::action::Event;
+use super::action::{Event, ToastLevel};
 use super::model::SnapshotMeta;
 use super::monitor::Monitor;
 
@@ -58,25 +61,27 @@ pub enum Request {
     },
 }
 
-/// Where the data comes from.
-pub trait DataSource {
+/// Where the data comes from. Shared by the tasks that answer requests, so
+/// it is `Send + Sync` and its futures are `Send`; an implementation must
+/// not block the executor (run blocking work with `spawn_blocking`).
+pub trait DataSource: Send + Sync + 'static {
     fn profile(&self) -> String;
     /// The last stored snapshot, if any.
-    fn latest(&self) -> impl Future<Output = Result<Option<Loaded>, String>>;
+    fn latest(&self) -> impl Future<Output = Result<Option<Loaded>, String>> + Send;
     /// `Err(what to configure)` when a sync cannot even start (no credentials).
     fn sync_ready(&self) -> Result<(), String>;
     /// Syncs, stores the snapshot and returns it (as the store would load it).
     fn sync(
         &self,
         events: UnboundedSender<SyncEvent>,
-    ) -> impl Future<Output = Result<Loaded, SyncFailure>>;
+    ) -> impl Future<Output = Result<Loaded, SyncFailure>> + Send;
     fn user_settings(
         &self,
         user_key: &str,
-    ) -> impl Future<Output = Result<Vec<(String, Value)>, String>>;
-    fn raw_json(&self, key: &str) -> impl Future<Output = Result<Option<String>, String>>;
+    ) -> impl Future<Output = Result<Vec<(String, Value)>, String>> + Send;
+    fn raw_json(&self, key: &str) -> impl Future<Output = Result<Option<String>, String>> + Send;
     /// The employee report for the latest snapshot; `None` without a roster.
-    fn employees_report(&self) -> impl Future<Output = Result<Option<Report>, String>> {
+    fn employees_report(&self) -> impl Future<Output = Result<Option<Report>, String>> + Send {
         async { Ok(None) }
     }
     /// Stores a link/unlink decision; returns what was decided, for a toast.
@@ -85,21 +90,21 @@ pub trait DataSource {
         _link: bool,
         _user: &str,
         _employee: &str,
-    ) -> impl Future<Output = Result<String, String>> {
+    ) -> impl Future<Output = Result<String, String>> + Send {
         async { Err("this data source cannot store decisions".to_string()) }
     }
     /// Where Ctrl-s writes CSV files.
     fn export_dir(&self) -> PathBuf;
     /// The Changes and Alerts panes' data for the latest snapshot (`None`:
     /// this source has no history).
-    fn monitor(&self) -> impl Future<Output = Result<Option<Monitor>, String>> {
+    fn monitor(&self) -> impl Future<Output = Result<Option<Monitor>, String>> + Send {
         async { Ok(None) }
     }
     /// What the sync that stored `snapshot` changed.
     fn sync_diff(
         &self,
         snapshot: i64,
-    ) -> impl Future<Output = Result<crate::diff::GraphDiff, String>> {
+    ) -> impl Future<Output = Result<crate::diff::GraphDiff, String>> + Send {
         async move { Err(format!("no history to diff snapshot #{snapshot}")) }
     }
     /// How often to sync in the background (the profile's polling_interval;
@@ -121,25 +126,92 @@ pub fn nothing_configured(profile: &str, config_path: &str, why: &str) -> String
     )
 }
 
-type Job<'a> = Pin<Box<dyn Future<Output = Vec<Event>> + 'a>>;
+/// The running requests, each its own task. Dropping it (when [`serve`]
+/// ends) aborts whatever still runs.
+struct Jobs {
+    set: JoinSet<Vec<Event>>,
+    /// The running sync's task: at most one at a time.
+    sync: Option<Id>,
+}
+
+impl Jobs {
+    fn spawn(&mut self, job: impl Future<Output = Vec<Event>> + Send + 'static) -> Id {
+        self.set.spawn(job).id()
+    }
+
+    fn syncing(&self) -> bool {
+        self.sync.is_some()
+    }
+
+    fn spawn_sync<S: DataSource>(&mut self, src: &Arc<S>, tx: UnboundedSender<SyncEvent>) {
+        let src = src.clone();
+        let id = self.spawn(async move {
+            match src.sync(tx).await {
+                Ok(loaded) => vec![Event::Loaded(Box::new(loaded)), Event::SyncFinished(Ok(()))],
+                Err(f) => vec![Event::SyncFinished(Err(f))],
+            }
+        });
+        self.sync = Some(id);
+    }
+
+    fn spawn_monitor<S: DataSource>(&mut self, src: &Arc<S>) {
+        let src = src.clone();
+        self.spawn(async move { monitor_events(&*src).await });
+    }
+
+    /// The next finished job's events. A job that panicked is reported as
+    /// an error toast (and, for the sync, as a failed sync) instead of
+    /// taking the edge down with it.
+    async fn next(&mut self) -> Option<Vec<Event>> {
+        let done = self.set.join_next_with_id().await?;
+        let (id, events) = match done {
+            Ok((id, events)) => (id, events),
+            Err(e) => {
+                let why = if e.is_panic() {
+                    "panicked"
+                } else {
+                    "was cancelled"
+                };
+                let id = e.id();
+                let mut events = vec![Event::Toast(
+                    format!("a background task {why}; see the log"),
+                    ToastLevel::Error,
+                )];
+                if self.sync == Some(id) {
+                    events.push(Event::SyncFinished(Err(SyncFailure::Other(format!(
+                        "the sync {why}"
+                    )))));
+                }
+                tracing::error!(task = %id, "{why}");
+                (id, events)
+            }
+        };
+        if self.sync == Some(id) {
+            self.sync = None;
+        }
+        Some(events)
+    }
+}
 
 /// Serves the UI until `requests` closes: loads the latest snapshot, starts
-/// a background sync when credentials exist, then answers requests
-/// concurrently (a second sync while one runs is ignored).
+/// a background sync when credentials exist, then answers requests, each
+/// as its own task (a second sync while one runs is ignored).
 pub async fn serve<S: DataSource>(
-    src: &S,
+    src: Arc<S>,
     mut requests: UnboundedReceiver<Request>,
     deliver: impl Fn(Event),
 ) {
-    let mut jobs: FuturesUnordered<Job<'_>> = FuturesUnordered::new();
+    let mut jobs = Jobs {
+        set: JoinSet::new(),
+        sync: None,
+    };
     let (sync_tx, mut sync_rx) = unbounded_channel::<SyncEvent>();
-    let mut syncing = false;
 
     let ready = src.sync_ready();
     match src.latest().await {
         Ok(Some(loaded)) => {
             deliver(Event::Loaded(Box::new(loaded)));
-            jobs.push(Box::pin(async move { monitor_events(src).await }));
+            jobs.spawn_monitor(&src);
         }
         Ok(None) => {
             if let Err(why) = &ready {
@@ -148,12 +220,11 @@ pub async fn serve<S: DataSource>(
         }
         Err(e) => deliver(Event::Toast(
             format!("cannot read the stored snapshot: {e}"),
-            super::action::ToastLevel::Error,
+            ToastLevel::Error,
         )),
     }
     if ready.is_ok() {
-        syncing = true;
-        jobs.push(sync_job(src, sync_tx.clone()));
+        jobs.spawn_sync(&src, sync_tx.clone());
     }
 
     let mut poll = src
@@ -168,66 +239,36 @@ pub async fn serve<S: DataSource>(
                 }
             } => {
                 // A periodic refresh skips a round while a sync runs.
-                if !syncing && src.sync_ready().is_ok() {
-                    syncing = true;
-                    jobs.push(sync_job(src, sync_tx.clone()));
+                if !jobs.syncing() && src.sync_ready().is_ok() {
+                    jobs.spawn_sync(&src, sync_tx.clone());
                 }
             }
             req = requests.recv() => {
                 let Some(req) = req else { break };
                 match req {
                     Request::SyncNow => {
-                        if syncing {
-                            deliver(Event::Toast("a sync is already running".into(), super::action::ToastLevel::Info));
+                        if jobs.syncing() {
+                            deliver(Event::Toast("a sync is already running".into(), ToastLevel::Info));
                         } else if let Err(why) = src.sync_ready() {
-                            deliver(Event::Toast(format!("cannot sync: {why}"), super::action::ToastLevel::Warn));
+                            deliver(Event::Toast(format!("cannot sync: {why}"), ToastLevel::Warn));
                         } else {
-                            syncing = true;
-                            jobs.push(sync_job(src, sync_tx.clone()));
+                            jobs.spawn_sync(&src, sync_tx.clone());
                         }
                     }
-                    Request::UserSettings(key) => jobs.push(Box::pin(async move {
-                        let result = src.user_settings(&key).await;
-                        vec![Event::Settings { key, result }]
-                    })),
-                    Request::SyncDiff(snapshot) => jobs.push(Box::pin(async move {
-                        let result = src.sync_diff(snapshot).await;
-                        vec![Event::SyncDiff { snapshot, result: result.map(Box::new) }]
-                    })),
-                    Request::RawJson(key) => jobs.push(Box::pin(async move {
-                        let json = src.raw_json(&key).await;
-                        vec![Event::Raw { key, json }]
-                    })),
-                    Request::EmployeesReport => jobs.push(Box::pin(async move {
-                        vec![Event::EmployeesReport(src.employees_report().await)]
-                    })),
-                    Request::EmployeeDecision { link, user, employee } => jobs.push(Box::pin(async move {
-                        match src.employee_decision(link, &user, &employee).await {
-                            // The new snapshot's load asks for a fresh report.
-                            Ok(msg) => {
-                                let mut out = vec![Event::Toast(msg, super::action::ToastLevel::Info)];
-                                match src.latest().await {
-                                    Ok(Some(l)) => out.push(Event::Loaded(Box::new(l))),
-                                    Ok(None) => {}
-                                    Err(e) => out.push(Event::Toast(e, super::action::ToastLevel::Warn)),
-                                }
-                                out
-                            }
-                            Err(e) => vec![Event::Toast(e, super::action::ToastLevel::Error)],
-                        }
-                    })),
+                    other => {
+                        jobs.spawn(answer(src.clone(), other));
+                    }
                 }
             }
             Some(ev) = sync_rx.recv() => deliver(Event::Sync(ev)),
-            Some(events) = jobs.next(), if !jobs.is_empty() => {
+            Some(events) = jobs.next(), if !jobs.set.is_empty() => {
                 for ev in events {
                     // A new snapshot on screen: its diff and alerts follow
                     // as their own job, so showing it does not wait for them.
                     if matches!(ev, Event::Loaded(_)) {
-                        jobs.push(Box::pin(async move { monitor_events(src).await }));
+                        jobs.spawn_monitor(&src);
                     }
                     if matches!(ev, Event::SyncFinished(_)) {
-                        syncing = false;
                         // progress events sent before the end are delivered first
                         while let Ok(p) = sync_rx.try_recv() {
                             deliver(Event::Sync(p));
@@ -240,13 +281,45 @@ pub async fn serve<S: DataSource>(
     }
 }
 
-fn sync_job<S: DataSource>(src: &S, tx: UnboundedSender<SyncEvent>) -> Job<'_> {
-    Box::pin(async move {
-        match src.sync(tx).await {
-            Ok(loaded) => vec![Event::Loaded(Box::new(loaded)), Event::SyncFinished(Ok(()))],
-            Err(f) => vec![Event::SyncFinished(Err(f))],
+/// Answers one request other than a sync, as the events it produces.
+async fn answer<S: DataSource>(src: Arc<S>, req: Request) -> Vec<Event> {
+    match req {
+        Request::UserSettings(key) => {
+            let result = src.user_settings(&key).await;
+            vec![Event::Settings { key, result }]
         }
-    })
+        Request::SyncDiff(snapshot) => {
+            let result = src.sync_diff(snapshot).await;
+            vec![Event::SyncDiff {
+                snapshot,
+                result: result.map(Box::new),
+            }]
+        }
+        Request::RawJson(key) => {
+            let json = src.raw_json(&key).await;
+            vec![Event::Raw { key, json }]
+        }
+        Request::EmployeesReport => vec![Event::EmployeesReport(src.employees_report().await)],
+        Request::EmployeeDecision {
+            link,
+            user,
+            employee,
+        } => match src.employee_decision(link, &user, &employee).await {
+            // The new snapshot's load asks for a fresh report.
+            Ok(msg) => {
+                let mut out = vec![Event::Toast(msg, ToastLevel::Info)];
+                match src.latest().await {
+                    Ok(Some(l)) => out.push(Event::Loaded(Box::new(l))),
+                    Ok(None) => {}
+                    Err(e) => out.push(Event::Toast(e, ToastLevel::Warn)),
+                }
+                out
+            }
+            Err(e) => vec![Event::Toast(e, ToastLevel::Error)],
+        },
+        // Syncs are started by `serve`, which keeps them to one at a time.
+        Request::SyncNow => Vec::new(),
+    }
 }
 
 /// The monitor data as events: nothing when the source has none, a toast
@@ -257,7 +330,7 @@ async fn monitor_events<S: DataSource>(src: &S) -> Vec<Event> {
         Ok(None) => Vec::new(),
         Err(e) => vec![Event::Toast(
             format!("changes and alerts unavailable: {e}"),
-            super::action::ToastLevel::Warn,
+            ToastLevel::Warn,
         )],
     }
 }
