@@ -2,7 +2,10 @@
 //!
 //! Data flows one way: `zoom` (API client) → `sync` (fetch plan) → `graph`
 //! (entities, relationships, indexes) → `store` (SQLite snapshots) → the
-//! readers: `tui`, `query` (J1QL), `alerts`, `diff`, `employees` and the CLI.
+//! readers: `query` (J1QL), `alerts`, `diff`, `employees`.
+//! `app` sits on all of them (context, shared services, one sync outcome);
+//! the two front ends, `cli` and `tui`, sit on `app` and never on each
+//! other (`cli::run` is the entry point and dispatches to both).
 //! `sandbox` is a local Zoom-compatible API for `--demo`, tests and benches.
 
 pub mod alerts;

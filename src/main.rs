@@ -11,14 +11,14 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("zoomscope: cannot start the async runtime: {e}");
-            return ExitCode::from(zoomscope::cli::exit::USAGE);
+            return ExitCode::from(zoomscope::app::exit::USAGE);
         }
     };
     match runtime.block_on(zoomscope::cli::run(cli)) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("zoomscope: {e:#}");
-            ExitCode::from(zoomscope::cli::exit::USAGE)
+            ExitCode::from(zoomscope::app::exit::USAGE)
         }
     }
 }

@@ -334,3 +334,79 @@ async fn monitor_events<S: DataSource>(src: &S) -> Vec<Event> {
         )],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::time::Duration;
+
+    use super::*;
+
+    /// A sync that reports progress every 20 ms, and a raw-JSON read that
+    /// blocks its thread for 300 ms the way a synchronous store read would.
+    struct SlowRead;
+
+    impl DataSource for SlowRead {
+        fn profile(&self) -> String {
+            "default".into()
+        }
+        async fn latest(&self) -> Result<Option<Loaded>, String> {
+            Ok(None)
+        }
+        fn sync_ready(&self) -> Result<(), String> {
+            Ok(())
+        }
+        async fn sync(&self, events: UnboundedSender<SyncEvent>) -> Result<Loaded, SyncFailure> {
+            for done in 0..25 {
+                let _ = events.send(SyncEvent::StepProgress {
+                    step: "fetch-users".into(),
+                    done,
+                    total: Some(25),
+                });
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+            Err(SyncFailure::Other("the test sync ends here".into()))
+        }
+        async fn user_settings(&self, _key: &str) -> Result<Vec<(String, Value)>, String> {
+            Err("none".into())
+        }
+        async fn raw_json(&self, _key: &str) -> Result<Option<String>, String> {
+            std::thread::sleep(Duration::from_millis(300));
+            Ok(Some("{}".into()))
+        }
+        fn export_dir(&self) -> PathBuf {
+            std::env::temp_dir()
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_slow_read_does_not_hold_up_sync_progress() {
+        let (tx, rx) = unbounded_channel();
+        tx.send(Request::RawJson("zoom_user:u1".into())).unwrap();
+        let events = RefCell::new(Vec::new());
+        let deliver = |ev| events.borrow_mut().push(ev);
+        let serving = serve(Arc::new(SlowRead), rx, deliver);
+        let _ = tokio::time::timeout(Duration::from_millis(800), serving).await;
+        let events = events.into_inner();
+        let raw_at = events
+            .iter()
+            .position(|e| matches!(e, Event::Raw { .. }))
+            .expect("the raw JSON was answered");
+        let progress_before_raw = events[..raw_at]
+            .iter()
+            .filter(|e| matches!(e, Event::Sync(SyncEvent::StepProgress { .. })))
+            .count();
+        // 300 ms of blocking at 20 ms per event: about 15 got through while
+        // the read ran; on one shared task there would be at most one.
+        assert!(
+            progress_before_raw >= 5,
+            "{progress_before_raw} progress events before the read finished: {events:?}"
+        );
+        assert!(
+            events
+                .iter()
+                .any(|e| matches!(e, Event::SyncFinished(Err(_)))),
+            "{events:?}"
+        );
+    }
+}
