@@ -213,3 +213,60 @@ impl DataSource for ContextSource {
             .and_then(|p| p.polling_interval.duration())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::Options;
+
+    /// One `--demo` context (real sandbox over HTTP, real SQLite file)
+    /// shared by tasks that ask at the same time, as the edge does.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn one_shared_context_serves_concurrent_requests() {
+        let dir = tempfile::tempdir().unwrap();
+        let ctx = Context::new(Options {
+            demo: true,
+            demo_users: 40,
+            config_file: Some(dir.path().join("config.toml")),
+            data_dir: Some(dir.path().join("data")),
+            ..Options::default()
+        })
+        .await
+        .unwrap();
+        let account_key = format!("zoom_account:{}", ctx.demo_sandbox().unwrap().account_id());
+        let src = Arc::new(ContextSource::new(Arc::new(ctx)));
+        assert!(src.latest().await.unwrap().is_none(), "no snapshot yet");
+
+        let (events, mut progress) = tokio::sync::mpsc::unbounded_channel();
+        let loaded = src.sync(events).await.unwrap();
+        assert!(loaded.graph.entity_count() > 40);
+        assert!(
+            loaded.graph.id_of(&account_key).is_some(),
+            "{account_key} in the synced graph"
+        );
+        assert!(progress.try_recv().is_ok(), "the sync reported progress");
+
+        let raw = tokio::spawn({
+            let src = src.clone();
+            let key = account_key.clone();
+            async move { src.raw_json(&key).await }
+        });
+        let monitor = tokio::spawn({
+            let src = src.clone();
+            async move { src.monitor().await }
+        });
+        let report = tokio::spawn({
+            let src = src.clone();
+            async move { src.employees_report().await }
+        });
+        let raw = raw.await.unwrap().unwrap().expect("the account's raw JSON");
+        assert!(raw.starts_with('{'), "{raw}");
+        let monitor = monitor.await.unwrap().unwrap().expect("a monitor");
+        assert_eq!(monitor.syncs.len(), 1, "one stored sync");
+        assert!(monitor.alerts_error.is_none(), "{:?}", monitor.alerts_error);
+        // the demo org's roster was imported when the context started
+        let report = report.await.unwrap().unwrap().expect("a report");
+        let matched = report.count(crate::employees::Category::Matched);
+        assert!(matched > 0, "{:?}", report.counts());
+    }
+}
