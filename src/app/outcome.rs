@@ -59,7 +59,7 @@ impl SyncOutcome {
     }
 
     /// A stored sync, complete or partial by its steps.
-    pub(super) fn stored(report: SyncReport) -> SyncOutcome {
+    pub(super) fn of_stored(report: SyncReport) -> SyncOutcome {
         let failed = failed_steps(&report.result.steps);
         if failed.is_empty() {
             return SyncOutcome::Complete(report);
@@ -88,11 +88,14 @@ impl SyncOutcome {
         }
     }
 
-    /// The stored snapshot's report, when one was stored.
-    pub fn report(&self) -> Option<&SyncReport> {
+    /// The stored snapshot's report, or why none was stored (one line).
+    pub fn stored(&self) -> Result<&SyncReport, String> {
         match self {
-            SyncOutcome::Complete(r) | SyncOutcome::Partial { report: r, .. } => Some(r),
-            SyncOutcome::AuthFailed(_) | SyncOutcome::NothingFetched { .. } => None,
+            SyncOutcome::Complete(r) | SyncOutcome::Partial { report: r, .. } => Ok(r),
+            SyncOutcome::AuthFailed(message) => Err(message.clone()),
+            SyncOutcome::NothingFetched { reason, .. } => {
+                Err(format!("the sync fetched nothing ({reason})"))
+            }
         }
     }
 
@@ -106,13 +109,7 @@ impl SyncOutcome {
 
     /// Why no snapshot was stored, as one line; `None` when one was.
     pub fn failure(&self) -> Option<String> {
-        match self {
-            SyncOutcome::Complete(_) | SyncOutcome::Partial { .. } => None,
-            SyncOutcome::AuthFailed(message) => Some(message.clone()),
-            SyncOutcome::NothingFetched { reason, .. } => {
-                Some(format!("the sync fetched nothing ({reason})"))
-            }
-        }
+        self.stored().err()
     }
 }
 
@@ -171,7 +168,7 @@ mod tests {
 
     #[test]
     fn skipped_only_is_complete_and_exits_0() {
-        let o = SyncOutcome::stored(report(vec![
+        let o = SyncOutcome::of_stored(report(vec![
             step("fetch-users", StepOutcome::Ok { count: 3 }),
             step(
                 "fetch-groups",
@@ -187,7 +184,7 @@ mod tests {
 
     #[test]
     fn a_failed_step_is_partial_and_exits_4() {
-        let o = SyncOutcome::stored(report(vec![
+        let o = SyncOutcome::of_stored(report(vec![
             step("fetch-users", StepOutcome::Ok { count: 3 }),
             failed("fetch-groups"),
             step("fetch-roles", StepOutcome::Skipped { scopes: vec![] }),
@@ -201,7 +198,7 @@ mod tests {
         assert_eq!(failed, &[("fetch-groups".into(), "HTTP 500".into())]);
         assert_eq!(skipped, &["fetch-roles".to_string()]);
         assert_eq!(o.exit_code(), exit::PARTIAL);
-        assert!(o.report().is_some());
+        assert!(o.stored().is_ok());
     }
 
     #[test]
@@ -212,7 +209,7 @@ mod tests {
         };
         let o = SyncOutcome::nothing_fetched(&result).expect("nothing fetched");
         assert_eq!(o.exit_code(), exit::PARTIAL);
-        assert!(o.report().is_none());
+        assert!(o.stored().is_err());
         assert_eq!(
             o.failure().as_deref(),
             Some("the sync fetched nothing (fetch-account: HTTP 500)")

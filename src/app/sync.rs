@@ -56,7 +56,7 @@ impl Context {
                 Ok(SyncReport { result, snapshot })
             })
             .await?;
-        Ok(SyncOutcome::stored(report))
+        Ok(SyncOutcome::of_stored(report))
     }
 
     /// Fetches one user's settings now (the explorer's detail view) and

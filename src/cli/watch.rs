@@ -64,13 +64,7 @@ impl Source for CtxSource<'_> {
             .sync_and_store(opts, events)
             .await
             .map_err(|e| format!("{e:#}"))?;
-        if let Some(why) = outcome.failure() {
-            return Err(why);
-        }
-        let Some(report) = outcome.report() else {
-            return Err("the sync stored no snapshot".into());
-        };
-        let id = report.snapshot.id;
+        let id = outcome.stored()?.snapshot.id;
         let graph = self.ctx.graph_at(id).await.map_err(|e| format!("{e:#}"))?;
         Ok(Synced {
             snapshot_id: id.0,
