@@ -130,7 +130,7 @@ fn changes_pane_lists_the_sync_with_old_and_new_values() {
     let mut w = world();
     let h = &mut w.h;
     h.action(Action::Pane(PaneKind::Changes));
-    assert_eq!(h.app.root().unwrap().kind, PaneKind::Changes);
+    assert_eq!(h.app.active_kind().unwrap(), PaneKind::Changes);
     let rows = provided_cells(h);
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert_eq!(rows[0][0], "#2");
@@ -168,7 +168,7 @@ fn changes_pane_lists_the_sync_with_old_and_new_values() {
     h.key("enter");
     let screen = h.render(120, 40);
     let label = {
-        let g = h.app.data.as_ref().unwrap().graph.clone();
+        let g = h.app.data().unwrap().graph.clone();
         zoomscope::tui::model::label(&g, g.id_of(&w.key).unwrap())
     };
     assert!(
@@ -182,7 +182,7 @@ fn rows_changed_in_the_last_sync_are_marked_in_users() {
     let mut w = world();
     let h = &mut w.h;
     h.key("2");
-    let g = h.app.data.as_ref().unwrap().graph.clone();
+    let g = h.app.data().unwrap().graph.clone();
     let email = g
         .get(&w.key)
         .unwrap()
@@ -260,7 +260,7 @@ fn alerts_pane_shows_state_and_count_and_lists_matches() {
 #[test]
 fn a_newly_fired_alert_raises_a_toast_once() {
     let w = world();
-    let toasts: Vec<&str> = w.h.app.toasts.iter().map(|t| t.text.as_str()).collect();
+    let toasts: Vec<&str> = w.h.app.toasts().iter().map(|t| t.text.as_str()).collect();
     assert!(
         toasts
             .iter()
@@ -292,14 +292,14 @@ fn an_alert_already_reported_does_not_toast_again() {
     let mut h = Harness::new(Default::default());
     h.load(after, SnapshotMeta::default());
     h.event(Event::Monitor(Box::new(again)));
-    assert!(h.app.toasts.is_empty(), "{:?}", h.app.toasts);
+    assert!(h.app.toasts().is_empty(), "{:?}", h.app.toasts());
 }
 
 #[test]
 fn snapshots_of_the_new_panes() {
     let mut w = world();
     let h = &mut w.h;
-    h.app.toasts.clear();
+    h.event(Event::DismissToasts);
     h.action(Action::Pane(PaneKind::Changes));
     snap(h, "changes");
     h.key("enter");
@@ -450,11 +450,11 @@ trigger = "any"
         );
         assert!(
             h.app
-                .toasts
+                .toasts()
                 .iter()
                 .any(|t| t.text.starts_with("alert: any-admin (medium")),
             "{:?}",
-            h.app.toasts
+            h.app.toasts()
         );
     }
 
