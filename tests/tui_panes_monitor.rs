@@ -528,3 +528,35 @@ fn older_syncs_are_diffed_when_opened() {
     h.key("q");
     assert_eq!(&provided_cells(&h)[5][2..5], &["0", "0", "1"]);
 }
+
+/// A timeline of `n` syncs, snapshots #100 onwards, none diffed.
+fn timeline(n: i64) -> Monitor {
+    let syncs = (0..n)
+        .map(|i| monitor::SyncChanges {
+            snapshot: 100 + i,
+            finished_at: "2026-01-01 00:00".into(),
+            diff: None,
+            first: false,
+        })
+        .collect();
+    Monitor::new(syncs, Vec::new())
+}
+
+#[test]
+fn a_timeline_that_shrinks_while_scrolled_down_shows_every_row_that_fits() {
+    let mut h = Harness::new(Default::default());
+    h.load(tui_common::org(20), SnapshotMeta::default());
+    h.event(Event::Monitor(Box::new(timeline(40))));
+    h.action(Action::Pane(PaneKind::Changes));
+    h.action(Action::Bottom);
+    let before = h.render(80, 24);
+    assert!(before.contains("#139"), "{before}");
+    assert!(!before.contains("#100"), "{before}");
+    // fewer syncs (a pruned store): the cursor stays on the last row and
+    // the window starts early enough to fill the pane
+    h.event(Event::Monitor(Box::new(timeline(12))));
+    let after = h.render(80, 24);
+    for s in 100..112 {
+        assert!(after.contains(&format!("#{s} ")), "#{s} missing:\n{after}");
+    }
+}

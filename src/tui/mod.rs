@@ -8,8 +8,9 @@
 //!   drill-down [`stack::ViewStack`] and what only it knows);
 //!   [`app::App`] holds what is global (panes, prompt, toasts, help, modal,
 //!   sync status) and changes only in `update` (actions, handed to the
-//!   active pane) and `handle` (background events, handed to the panes);
-//!   it returns [`app::Effect`]s instead of doing I/O;
+//!   active pane) and `handle` (background events, handed to the panes),
+//!   with `on_key` turning a key into one of them or the answer to an open
+//!   modal; it returns [`app::Effect`]s instead of doing I/O;
 //! - [`ui::draw`] renders from `&App` (the body is the active pane's
 //!   `draw`), building only the rows on screen;
 //! - background work reports over channels with request ids: the search
