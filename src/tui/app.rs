@@ -18,7 +18,7 @@ use std::time::Instant;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::graph::{EntityType, Graph};
-use crate::sync::{StepOutcome, SyncEvent};
+use crate::sync::SyncEvent;
 
 use super::action::{Action, Event, ToastLevel};
 use super::alerts_pane::{self, AlertsPane};
@@ -36,11 +36,13 @@ use super::pane::PaneKind;
 use super::query_pane::QueryPane;
 use super::search::SearchJob;
 use super::source::{Request, SyncFailure};
+use super::sync_status::SyncEnd;
 use super::theme::Theme;
 
 pub use super::component::{Prompt, PromptKind, Toast};
 pub use super::provided::{PaneProvider, ProvidedRow, ProvidedTable, ProvidedView};
 pub use super::stack::View;
+pub use super::sync_status::SyncStatus;
 
 /// Work for the runner.
 #[derive(Debug)]
@@ -58,18 +60,6 @@ impl std::fmt::Debug for SearchJob {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "SearchJob(target {}, req {})", self.target, self.req)
     }
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct SyncStatus {
-    pub running: bool,
-    pub step: Option<String>,
-    pub done: usize,
-    pub total: Option<u64>,
-    pub steps_finished: usize,
-    pub failed_steps: usize,
-    /// How the last sync ended, for the status line.
-    pub last: Option<String>,
 }
 
 /// Start-up options.
@@ -531,6 +521,16 @@ impl App {
         }
     }
 
+    /// A pane's key: go there, or say why not.
+    fn open_pane(&mut self, kind: PaneKind) {
+        if !self.goto_pane(kind) && self.data.is_some() {
+            self.toasts.push(
+                format!("the {} pane has no data yet", kind.title()),
+                ToastLevel::Info,
+            );
+        }
+    }
+
     /// The active pane first; what it ignores is the app's.
     fn update_view(&mut self, action: Action) {
         if self.with_active(|pane, ctx| pane.handle_action(action, ctx)) == Some(Outcome::Consumed)
@@ -562,12 +562,7 @@ impl App {
                     };
                 }
             }
-            Action::Pane(k) if !self.goto_pane(k) && self.data.is_some() => {
-                self.toasts.push(
-                    format!("the {} pane has no data yet", k.title()),
-                    ToastLevel::Info,
-                );
-            }
+            Action::Pane(k) => self.open_pane(k),
             _ => {}
         }
     }
@@ -650,60 +645,24 @@ impl App {
     }
 
     fn on_sync(&mut self, ev: SyncEvent) {
-        match ev {
-            SyncEvent::StepStarted { step } => {
-                if !self.sync.running {
-                    self.sync = SyncStatus {
-                        running: true,
-                        ..SyncStatus::default()
-                    };
-                }
-                self.sync.step = Some(step);
-                self.sync.done = 0;
-                self.sync.total = None;
-            }
-            SyncEvent::StepProgress { step, done, total } => {
-                self.sync.running = true;
-                self.sync.step = Some(step);
-                self.sync.done = done;
-                self.sync.total = total;
-            }
-            SyncEvent::StepFinished(rec) => {
-                self.sync.steps_finished += 1;
-                if let StepOutcome::Failed { reason } = &rec.outcome {
-                    self.sync.failed_steps += 1;
-                    self.toasts
-                        .push(format!("{} failed: {reason}", rec.step), ToastLevel::Warn);
-                }
-            }
-            SyncEvent::Notice(msg) => self.toasts.push(msg, ToastLevel::Warn),
+        if let Some(warning) = self.sync.on_event(ev) {
+            self.toasts.push(warning, ToastLevel::Warn);
         }
     }
 
     fn sync_finished(&mut self, result: Result<(), SyncFailure>) {
-        self.sync.running = false;
-        self.sync.step = None;
-        match result {
-            Ok(()) => {
-                self.sync.last = Some(if self.sync.failed_steps > 0 {
-                    format!("synced, {} step(s) failed", self.sync.failed_steps)
-                } else {
-                    "synced".into()
-                });
-            }
-            Err(SyncFailure::Auth(msg)) => {
-                self.sync.last = Some("authentication failed".into());
+        match self.sync.finished(result) {
+            SyncEnd::Done => {}
+            SyncEnd::AuthFailed(msg) => {
                 self.modal = Some(format!(
                     "Authentication failed\n\n{}\n\nCheck account_id, client_id and the client secret of profile `{}`.",
                     model::clean(&msg),
                     self.profile
                 ));
             }
-            Err(SyncFailure::Other(msg)) => {
-                self.sync.last = Some("sync failed".into());
-                self.toasts
-                    .push(format!("sync failed: {msg}"), ToastLevel::Error);
-            }
+            SyncEnd::Failed(msg) => self
+                .toasts
+                .push(format!("sync failed: {msg}"), ToastLevel::Error),
         }
     }
 

@@ -46,6 +46,7 @@ pub mod scroll;
 pub mod search;
 pub mod source;
 pub mod stack;
+pub mod sync_status;
 pub mod table;
 pub mod terminal;
 pub mod theme;
