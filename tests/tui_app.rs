@@ -517,3 +517,51 @@ fn auth_failure_is_a_modal_other_failures_are_toasts() {
     h.key("enter");
     assert!(h.app.modal().is_none());
 }
+
+#[test]
+fn a_search_result_reaches_its_table_after_the_user_moved_to_another_pane() {
+    let mut app = App::new(AppOptions::default());
+    let mut engine = SearchEngine::default();
+    let searches = |fx: Vec<Effect>| -> Vec<_> {
+        fx.into_iter()
+            .filter_map(|e| match e {
+                Effect::Search(j) => Some(*j),
+                _ => None,
+            })
+            .collect()
+    };
+    let fx = app.handle(Event::Loaded(Box::new(Loaded {
+        graph: tui_common::org(300),
+        meta: SnapshotMeta::default(),
+    })));
+    for j in searches(fx) {
+        app.handle(Event::Search(engine.run(&j)));
+    }
+    // filter Users, then leave for Groups before the worker answers
+    app.update(Action::Pane(PaneKind::Users));
+    let all = match app.view() {
+        Some(View::Table(t)) => t.rows.len(),
+        _ => panic!("the Users table"),
+    };
+    app.update(Action::Search);
+    let mut jobs = Vec::new();
+    for c in "jill".chars() {
+        jobs.extend(searches(app.handle(Event::Input(c))));
+    }
+    app.update(Action::Complete);
+    app.update(Action::Pane(PaneKind::Groups));
+    let newest = engine.run(jobs.last().expect("a search per key"));
+    assert!(newest.rows.len() < all, "the filter narrows the rows");
+    app.handle(Event::Search(newest.clone()));
+    // the Groups table is untouched; the Users table took the result
+    assert_eq!(app.active_kind(), Some(PaneKind::Groups));
+    app.update(Action::Pane(PaneKind::Users));
+    match app.view() {
+        Some(View::Table(t)) => {
+            assert_eq!(t.rows.len(), newest.rows.len());
+            assert_eq!(t.filter_text, "jill");
+            assert!(t.pending.is_none());
+        }
+        _ => panic!("the Users table"),
+    }
+}
