@@ -114,7 +114,7 @@ fn main() {
         }
         // the user typed part of an email: the user must be among the results
         if let Some(zoomscope::tui::app::View::Table(t)) = app.view() {
-            let g = app.data.as_ref().expect("data").graph.clone();
+            let g = app.data().expect("data").graph.clone();
             assert!(
                 t.rows
                     .iter()

@@ -21,11 +21,11 @@ fn harness(n: usize) -> Harness {
 }
 
 fn active_kind(h: &Harness) -> PaneKind {
-    h.app.root().unwrap().kind
+    h.app.active_kind().unwrap()
 }
 
 fn table_rows(h: &Harness) -> Vec<String> {
-    let g = h.app.data.as_ref().unwrap().graph.clone();
+    let g = h.app.data().unwrap().graph.clone();
     match h.app.view() {
         Some(View::Table(t)) => t.rows.iter().map(|id| g.entity(*id).key.clone()).collect(),
         _ => panic!("not a table"),
@@ -46,7 +46,7 @@ fn find_a_user_by_part_of_an_email_and_read_role_and_groups() {
         "prompt shows the typed text:\n{screen}"
     );
     h.key("enter"); // opens the best match
-    assert!(h.app.prompt.is_none());
+    assert!(h.app.prompt().is_none());
     let screen = h.render(120, 40);
     assert!(screen.contains("Users › Jill Smith"), "{screen}");
     assert!(screen.contains("Role"), "{screen}");
@@ -88,7 +88,7 @@ fn field_terms_and_negation() {
     h.key("2");
     h.key("/");
     h.type_text("status:inactive");
-    let g = h.app.data.as_ref().unwrap().graph.clone();
+    let g = h.app.data().unwrap().graph.clone();
     let rows = table_rows(&h);
     assert!(!rows.is_empty());
     for k in &rows {
@@ -172,7 +172,7 @@ fn sort_by_any_column_with_indicator_and_reverse() {
     let mut rev = asc.clone();
     rev.reverse();
     assert_eq!(desc, rev);
-    let g = h.app.data.as_ref().unwrap().graph.clone();
+    let g = h.app.data().unwrap().graph.clone();
     let emails: Vec<&str> = asc
         .iter()
         .map(|k| g.get(k).unwrap().props.str("email").unwrap())
@@ -236,7 +236,7 @@ fn group_and_role_drill_down_with_breadcrumbs_and_back() {
     assert!(screen.contains("Groups › Contractors"), "{screen}");
     assert!(screen.contains("Members ["), "{screen}");
     let members = table_rows(&h);
-    let g = h.app.data.as_ref().unwrap().graph.clone();
+    let g = h.app.data().unwrap().graph.clone();
     let gid = g.id_of("zoom_group:g6").unwrap();
     assert_eq!(
         members.len(),
@@ -299,7 +299,7 @@ fn new_data_keeps_cursor_filter_and_path() {
     match h.app.view() {
         Some(View::Table(t)) => {
             assert_eq!(t.filter_text, "smith");
-            let g = h.app.data.as_ref().unwrap().graph.clone();
+            let g = h.app.data().unwrap().graph.clone();
             assert_eq!(
                 g.entity(t.selected().unwrap()).key,
                 before,
@@ -388,7 +388,7 @@ fn remapped_keys_dispatch_and_show_in_help() {
     h.key("2");
     h.key("n");
     match h.app.view() {
-        Some(View::Table(t)) => assert_eq!(t.cursor, 1),
+        Some(View::Table(t)) => assert_eq!(t.scroll.cursor(), 1),
         _ => panic!(),
     }
     h.key("ctrl-e");
@@ -401,7 +401,7 @@ fn remapped_keys_dispatch_and_show_in_help() {
     );
     assert!(!help.contains("Ctrl-s "), "{help}");
     h.key("esc");
-    assert!(h.app.help.is_none());
+    assert!(h.app.help().is_none());
 }
 
 #[test]
@@ -507,7 +507,7 @@ fn auth_failure_is_a_modal_other_failures_are_toasts() {
         "rate limited, retrying in 2 s".into(),
     )));
     assert!(h.render(120, 30).contains("rate limited, retrying in 2 s"));
-    assert!(h.app.modal.is_none());
+    assert!(h.app.modal().is_none());
     h.event(Event::SyncFinished(Err(
         zoomscope::tui::source::SyncFailure::Auth("invalid_client".into()),
     )));
@@ -515,5 +515,53 @@ fn auth_failure_is_a_modal_other_failures_are_toasts() {
     assert!(screen.contains("Authentication failed"), "{screen}");
     h.key("j"); // swallowed by the modal
     h.key("enter");
-    assert!(h.app.modal.is_none());
+    assert!(h.app.modal().is_none());
+}
+
+#[test]
+fn a_search_result_reaches_its_table_after_the_user_moved_to_another_pane() {
+    let mut app = App::new(AppOptions::default());
+    let mut engine = SearchEngine::default();
+    let searches = |fx: Vec<Effect>| -> Vec<_> {
+        fx.into_iter()
+            .filter_map(|e| match e {
+                Effect::Search(j) => Some(*j),
+                _ => None,
+            })
+            .collect()
+    };
+    let fx = app.handle(Event::Loaded(Box::new(Loaded {
+        graph: tui_common::org(300),
+        meta: SnapshotMeta::default(),
+    })));
+    for j in searches(fx) {
+        app.handle(Event::Search(engine.run(&j)));
+    }
+    // filter Users, then leave for Groups before the worker answers
+    app.update(Action::Pane(PaneKind::Users));
+    let all = match app.view() {
+        Some(View::Table(t)) => t.rows.len(),
+        _ => panic!("the Users table"),
+    };
+    app.update(Action::Search);
+    let mut jobs = Vec::new();
+    for c in "jill".chars() {
+        jobs.extend(searches(app.handle(Event::Input(c))));
+    }
+    app.update(Action::Complete);
+    app.update(Action::Pane(PaneKind::Groups));
+    let newest = engine.run(jobs.last().expect("a search per key"));
+    assert!(newest.rows.len() < all, "the filter narrows the rows");
+    app.handle(Event::Search(newest.clone()));
+    // the Groups table is untouched; the Users table took the result
+    assert_eq!(app.active_kind(), Some(PaneKind::Groups));
+    app.update(Action::Pane(PaneKind::Users));
+    match app.view() {
+        Some(View::Table(t)) => {
+            assert_eq!(t.rows.len(), newest.rows.len());
+            assert_eq!(t.filter_text, "jill");
+            assert!(t.pending.is_none());
+        }
+        _ => panic!("the Users table"),
+    }
 }

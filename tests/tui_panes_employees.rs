@@ -11,12 +11,17 @@ use zoomscope::graph::{EntityType, Graph};
 use zoomscope::tui::action::Event;
 use zoomscope::tui::app::View;
 use zoomscope::tui::detail::DetailKind;
+use zoomscope::tui::employees_pane::EmployeesPane;
 use zoomscope::tui::harness::Harness;
 use zoomscope::tui::model::SnapshotMeta;
 use zoomscope::tui::pane::PaneKind;
 use zoomscope::tui::source::Request;
 
 const PROFILE: &str = "default";
+
+fn employees_pane(h: &Harness) -> &EmployeesPane {
+    h.app.pane::<EmployeesPane>().expect("an Employees pane")
+}
 
 fn opts() -> MatchOptions {
     MatchOptions::new(NaiveDate::from_ymd_opt(2026, 11, 30).unwrap())
@@ -158,7 +163,7 @@ fn categories_and_counts_match_the_report() {
     let s = setup();
     let mut h = harness(&s);
     h.key("5");
-    assert_eq!(h.app.root().unwrap().kind, PaneKind::Employees);
+    assert_eq!(h.app.active_kind().unwrap(), PaneKind::Employees);
     let on_screen = counts_on_screen(&h);
     assert_eq!(on_screen, expected_counts(&s));
     assert_eq!(on_screen[0].0, "terminated_but_active");
@@ -232,11 +237,11 @@ fn unlink_with_confirmation_changes_the_category() {
     h.key("enter");
     let email = cells(&h)[0][0].clone();
     h.key("U");
-    assert!(h.app.employees.confirm.is_some());
+    assert!(employees_pane(&h).confirm().is_some());
     assert!(h.render(120, 40).contains("(y/n)"));
     // n cancels: nothing is asked of the store
     h.key("n");
-    assert!(h.app.employees.confirm.is_none());
+    assert!(employees_pane(&h).confirm().is_none());
     assert!(h.requests.is_empty());
     h.key("U");
     h.key("y");
@@ -298,19 +303,17 @@ fn link_across_categories_with_mark_and_confirmation() {
     h.key("enter");
     assert_eq!(cells(&h)[0][2], "new.hire@example.com");
     h.key("L");
-    assert!(h.app.employees.mark.is_some());
-    assert!(h.app.employees.confirm.is_none());
+    assert!(employees_pane(&h).mark().is_some());
+    assert!(employees_pane(&h).confirm().is_none());
     h.key("esc");
     // then a Zoom user without an employee
     h.key("k");
     h.key("enter");
     let user_email = cells(&h)[0][0].clone();
     h.key("L");
-    let c = h
-        .app
-        .employees
-        .confirm
-        .clone()
+    let c = employees_pane(&h)
+        .confirm()
+        .cloned()
         .expect("asks before linking");
     assert!(c.link);
     assert_eq!(c.employee_key, "employee:E900");

@@ -130,7 +130,7 @@ fn changes_pane_lists_the_sync_with_old_and_new_values() {
     let mut w = world();
     let h = &mut w.h;
     h.action(Action::Pane(PaneKind::Changes));
-    assert_eq!(h.app.root().unwrap().kind, PaneKind::Changes);
+    assert_eq!(h.app.active_kind().unwrap(), PaneKind::Changes);
     let rows = provided_cells(h);
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert_eq!(rows[0][0], "#2");
@@ -168,7 +168,7 @@ fn changes_pane_lists_the_sync_with_old_and_new_values() {
     h.key("enter");
     let screen = h.render(120, 40);
     let label = {
-        let g = h.app.data.as_ref().unwrap().graph.clone();
+        let g = h.app.data().unwrap().graph.clone();
         zoomscope::tui::model::label(&g, g.id_of(&w.key).unwrap())
     };
     assert!(
@@ -182,7 +182,7 @@ fn rows_changed_in_the_last_sync_are_marked_in_users() {
     let mut w = world();
     let h = &mut w.h;
     h.key("2");
-    let g = h.app.data.as_ref().unwrap().graph.clone();
+    let g = h.app.data().unwrap().graph.clone();
     let email = g
         .get(&w.key)
         .unwrap()
@@ -260,7 +260,7 @@ fn alerts_pane_shows_state_and_count_and_lists_matches() {
 #[test]
 fn a_newly_fired_alert_raises_a_toast_once() {
     let w = world();
-    let toasts: Vec<&str> = w.h.app.toasts.iter().map(|t| t.text.as_str()).collect();
+    let toasts: Vec<&str> = w.h.app.toasts().iter().map(|t| t.text.as_str()).collect();
     assert!(
         toasts
             .iter()
@@ -292,14 +292,14 @@ fn an_alert_already_reported_does_not_toast_again() {
     let mut h = Harness::new(Default::default());
     h.load(after, SnapshotMeta::default());
     h.event(Event::Monitor(Box::new(again)));
-    assert!(h.app.toasts.is_empty(), "{:?}", h.app.toasts);
+    assert!(h.app.toasts().is_empty(), "{:?}", h.app.toasts());
 }
 
 #[test]
 fn snapshots_of_the_new_panes() {
     let mut w = world();
     let h = &mut w.h;
-    h.app.toasts.clear();
+    h.event(Event::DismissToasts);
     h.action(Action::Pane(PaneKind::Changes));
     snap(h, "changes");
     h.key("enter");
@@ -452,11 +452,11 @@ trigger = "any"
         );
         assert!(
             h.app
-                .toasts
+                .toasts()
                 .iter()
                 .any(|t| t.text.starts_with("alert: any-admin (medium")),
             "{:?}",
-            h.app.toasts
+            h.app.toasts()
         );
     }
 
@@ -529,4 +529,36 @@ fn older_syncs_are_diffed_when_opened() {
     );
     h.key("q");
     assert_eq!(&provided_cells(&h)[5][2..5], &["0", "0", "1"]);
+}
+
+/// A timeline of `n` syncs, snapshots #100 onwards, none diffed.
+fn timeline(n: i64) -> Monitor {
+    let syncs = (0..n)
+        .map(|i| monitor::SyncChanges {
+            snapshot: 100 + i,
+            finished_at: "2026-01-01 00:00".into(),
+            diff: None,
+            first: false,
+        })
+        .collect();
+    Monitor::new(syncs, Vec::new())
+}
+
+#[test]
+fn a_timeline_that_shrinks_while_scrolled_down_shows_every_row_that_fits() {
+    let mut h = Harness::new(Default::default());
+    h.load(tui_common::org(20), SnapshotMeta::default());
+    h.event(Event::Monitor(Box::new(timeline(40))));
+    h.action(Action::Pane(PaneKind::Changes));
+    h.action(Action::Bottom);
+    let before = h.render(80, 24);
+    assert!(before.contains("#139"), "{before}");
+    assert!(!before.contains("#100"), "{before}");
+    // fewer syncs (a pruned store): the cursor stays on the last row and
+    // the window starts early enough to fill the pane
+    h.event(Event::Monitor(Box::new(timeline(12))));
+    let after = h.render(80, 24);
+    for s in 100..112 {
+        assert!(after.contains(&format!("#{s} ")), "#{s} missing:\n{after}");
+    }
 }

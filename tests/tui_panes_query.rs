@@ -5,12 +5,16 @@
 mod tui_common;
 
 use zoomscope::query;
-use zoomscope::tui::action::Event;
+use zoomscope::tui::action::{Action, Event};
 use zoomscope::tui::app::{Effect, View};
 use zoomscope::tui::detail::DetailKind;
 use zoomscope::tui::harness::Harness;
 use zoomscope::tui::pane::PaneKind;
-use zoomscope::tui::query_pane::{QueryShows, run_job};
+use zoomscope::tui::query_pane::{QueryPane, QueryShows, run_job};
+
+fn query_pane(h: &Harness) -> &QueryPane {
+    h.app.pane::<QueryPane>().expect("a Query pane")
+}
 
 fn harness(n: usize) -> Harness {
     Harness::with_graph(tui_common::org(n))
@@ -38,16 +42,16 @@ fn run_a_query_see_rows_and_open_one() {
     h.key(":");
     h.type_text("query");
     h.key("enter");
-    assert_eq!(h.app.root().unwrap().kind, PaneKind::Query);
+    assert_eq!(h.app.active_kind().unwrap(), PaneKind::Query);
     h.key("/");
     h.type_text(ADMINS);
     h.key("enter");
 
     // The same rows as the query module gives on the same graph.
-    let g = h.app.data.as_ref().unwrap().graph.clone();
+    let g = h.app.data().unwrap().graph.clone();
     let expected = query::run(&g, ADMINS).unwrap();
     assert!(!expected.rows.is_empty(), "fixture has admins");
-    assert_eq!(h.app.query.shows, QueryShows::Results);
+    assert_eq!(query_pane(&h).shows(), QueryShows::Results);
     assert_eq!(columns(&h), expected.columns);
     let cells = provided_cells(&h);
     assert_eq!(cells.len(), expected.rows.len());
@@ -72,18 +76,21 @@ fn run_a_query_see_rows_and_open_one() {
     assert!(matches!(h.app.view(), Some(View::Provided(_))));
     // Esc on results goes back to the saved questions.
     h.key("esc");
-    assert_eq!(h.app.query.shows, QueryShows::Saved);
+    assert_eq!(query_pane(&h).shows(), QueryShows::Saved);
 }
 
 #[test]
 fn parse_error_shows_line_column_and_caret() {
     let mut h = harness(20);
     h.key("8");
-    assert_eq!(h.app.root().unwrap().kind, PaneKind::Query);
+    assert_eq!(h.app.active_kind().unwrap(), PaneKind::Query);
     h.key("/");
     h.type_text("FIND zoom_user WITH active = = true");
     h.key("enter");
-    let err = h.app.query.error.clone().expect("an error");
+    let err = query_pane(&h)
+        .error()
+        .map(str::to_string)
+        .expect("an error");
     let want = query::parse("FIND zoom_user WITH active = = true")
         .unwrap_err()
         .to_string();
@@ -97,7 +104,7 @@ fn parse_error_shows_line_column_and_caret() {
     h.key("ctrl-u");
     h.type_text("FIND zoom_group");
     h.key("enter");
-    assert!(h.app.query.error.is_none());
+    assert!(query_pane(&h).error().is_none());
     assert_eq!(provided_cells(&h).len(), 8);
 }
 
@@ -114,13 +121,13 @@ fn history_recalls_earlier_queries_with_up_and_down() {
     h.key("/");
     h.key("ctrl-u");
     h.key("up");
-    assert_eq!(h.app.prompt.as_ref().unwrap().text, "FIND zoom_role");
+    assert_eq!(h.app.prompt().unwrap().text, "FIND zoom_role");
     h.key("up");
-    assert_eq!(h.app.prompt.as_ref().unwrap().text, "FIND zoom_group");
+    assert_eq!(h.app.prompt().unwrap().text, "FIND zoom_group");
     h.key("down");
-    assert_eq!(h.app.prompt.as_ref().unwrap().text, "FIND zoom_role");
+    assert_eq!(h.app.prompt().unwrap().text, "FIND zoom_role");
     h.key("down");
-    assert_eq!(h.app.prompt.as_ref().unwrap().text, "");
+    assert_eq!(h.app.prompt().unwrap().text, "");
 }
 
 #[test]
@@ -131,9 +138,9 @@ fn saved_question_fills_the_input_and_runs() {
     assert_eq!(provided_cells(&h).len(), saved.len());
     assert_eq!(provided_cells(&h)[0][0], saved[0].name);
     h.key("enter");
-    assert_eq!(h.app.query.input, saved[0].query.trim());
-    assert_eq!(h.app.query.shows, QueryShows::Results);
-    let g = h.app.data.as_ref().unwrap().graph.clone();
+    assert_eq!(query_pane(&h).input(), saved[0].query.trim());
+    assert_eq!(query_pane(&h).shows(), QueryShows::Results);
+    let g = h.app.data().unwrap().graph.clone();
     let expected = query::run(&g, &saved[0].query).unwrap();
     assert_eq!(columns(&h), expected.columns);
     assert_eq!(provided_cells(&h).len(), expected.rows.len());
@@ -144,13 +151,15 @@ fn stale_query_results_are_dropped() {
     let mut h = harness(20);
     h.key("8");
     // Two queries started back to back; the first answer arrives last.
-    let g = h.app.data.as_ref().unwrap().graph.clone();
-    h.app.query.input = String::new();
+    let g = h.app.data().unwrap().graph.clone();
     let mut jobs = Vec::new();
     for q in ["FIND zoom_group", "FIND zoom_role"] {
-        h.app.run_query(q);
-        let fx = h.app.update(zoomscope::tui::action::Action::Top);
-        jobs.extend(fx);
+        // `:query …` typed into the app, its effects kept rather than run
+        jobs.extend(h.app.update(Action::Command));
+        for c in format!("query {q}").chars() {
+            jobs.extend(h.app.handle(Event::Input(c)));
+        }
+        jobs.extend(h.app.update(Action::Accept));
     }
     let jobs: Vec<_> = jobs
         .into_iter()
@@ -181,9 +190,9 @@ fn new_data_reruns_the_shown_query() {
         tui_common::org(35),
         zoomscope::tui::model::SnapshotMeta::default(),
     );
-    assert_eq!(h.app.root().unwrap().kind, PaneKind::Query);
+    assert_eq!(h.app.active_kind().unwrap(), PaneKind::Query);
     assert_eq!(provided_cells(&h).len(), 35);
-    let g = h.app.data.as_ref().unwrap().graph.clone();
+    let g = h.app.data().unwrap().graph.clone();
     match h.app.view() {
         Some(View::Provided(p)) => {
             for r in &p.table.rows {
@@ -201,12 +210,12 @@ fn command_line_query_runs_with_its_case_kept() {
     h.key(":");
     h.type_text(&format!("Query {ADMINS}"));
     h.key("enter");
-    assert_eq!(h.app.root().unwrap().kind, PaneKind::Query);
+    assert_eq!(h.app.active_kind().unwrap(), PaneKind::Query);
     // 'Admin' and roleName are case-sensitive: lower-casing them would
     // find nothing, so the same rows as query::run mean the case was kept.
-    let g = h.app.data.as_ref().unwrap().graph.clone();
+    let g = h.app.data().unwrap().graph.clone();
     let expected = query::run(&g, ADMINS).unwrap();
     assert!(!expected.rows.is_empty());
-    assert_eq!(h.app.query.shows, QueryShows::Results);
+    assert_eq!(query_pane(&h).shows(), QueryShows::Results);
     assert_eq!(provided_cells(&h).len(), expected.rows.len());
 }

@@ -1,6 +1,8 @@
 //! Everything the app can be asked to do. Keys map to [`Action`]s through the
-//! keymap; background results arrive as [`Event`]s. Both go through
-//! `App::update`, the only place state changes.
+//! keymap (`App::on_key` → `App::update`); background results arrive as
+//! [`Event`]s (`App::handle`). The app hands actions to the active pane and
+//! results to every pane; these two entry points are the only way state
+//! changes.
 
 use serde_json::Value;
 
@@ -222,6 +224,8 @@ pub enum Event {
         json: Result<Option<String>, String>,
     },
     Toast(String, ToastLevel),
+    /// Clears every toast (a golden-screen test takes its picture without them).
+    DismissToasts,
     /// The Changes and Alerts panes' data, computed after a load or sync.
     Monitor(Box<super::monitor::Monitor>),
     /// An older sync's changes, diffed on demand.

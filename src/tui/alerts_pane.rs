@@ -1,12 +1,110 @@
 //! The Alerts pane: every enabled rule with severity, state and count; on
 //! Enter, the entities it matched (enterable).
 
+use std::any::Any;
+
 use crate::alerts::RuleResult;
 use crate::graph::Graph;
 
-use super::app::{ProvidedRow, ProvidedTable};
+use super::action::Action;
+use super::component::{Component, Ctx, Notice, Outcome};
 use super::model;
 use super::monitor::{Monitor, state_word};
+use super::pane::PaneKind;
+use super::provided::{ProvidedRow, ProvidedTable, ProvidedView};
+use super::stack::{View, ViewStack};
+
+/// The Alerts pane.
+#[derive(Debug)]
+pub struct AlertsPane {
+    stack: ViewStack,
+}
+
+impl AlertsPane {
+    pub fn new(ctx: &Ctx) -> AlertsPane {
+        let table = ctx.monitor().map(|m| rules_table(m)).unwrap_or_default();
+        AlertsPane {
+            stack: ViewStack::new(View::Provided(ProvidedView::new(table))),
+        }
+    }
+
+    /// Enter on a rule: its matches; `Ignored` when the cursor is on none.
+    fn open_rule(&mut self, ctx: &mut Ctx) -> Outcome {
+        let View::Provided(p) = self.stack.top() else {
+            return Outcome::Ignored;
+        };
+        let Some(r) = ctx.monitor().and_then(|m| m.alerts.get(p.cursor())) else {
+            return Outcome::Ignored;
+        };
+        let view = ProvidedView::titled(matches_table(r, &ctx.data().graph), r.rule.clone());
+        self.stack.push(View::Provided(view));
+        Outcome::Consumed
+    }
+}
+
+impl Component for AlertsPane {
+    fn kind(&self) -> PaneKind {
+        PaneKind::Alerts
+    }
+
+    fn stack(&self) -> &ViewStack {
+        &self.stack
+    }
+
+    fn handle_action(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        if action == Action::Open
+            && self.stack.depth() == 0
+            && self.open_rule(ctx) == Outcome::Consumed
+        {
+            return Outcome::Consumed;
+        }
+        self.stack.handle_action(action, PaneKind::Alerts, ctx)
+    }
+
+    fn notify(&mut self, notice: Notice, ctx: &mut Ctx) -> Outcome {
+        match notice {
+            // New rule results; drill-downs were built from the old ones.
+            Notice::Monitor => {
+                let table = ctx.monitor().map(|m| rules_table(m)).unwrap_or_default();
+                if let View::Provided(p) = self.stack.root_mut() {
+                    p.set_table(table);
+                }
+                self.stack.clear_levels();
+                Outcome::Ignored
+            }
+            // A new graph invalidates the drill-downs' entity ids.
+            Notice::Graph { .. } => {
+                self.stack.clear_levels();
+                self.stack.notify(&notice, ctx)
+            }
+            other => self.stack.notify(&other, ctx),
+        }
+    }
+
+    fn set_filter(&mut self, text: &str, ctx: &mut Ctx) {
+        self.stack.set_filter(text, ctx);
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// A toast for each rule that fired since the last evaluation.
+pub fn fired_toasts(m: &Monitor) -> Vec<String> {
+    m.newly_fired()
+        .map(|r| {
+            let n = r.alert_entities().len();
+            format!(
+                "alert: {} ({}, {} match{})",
+                r.rule,
+                r.severity.as_str(),
+                n,
+                if n == 1 { "" } else { "es" }
+            )
+        })
+        .collect()
+}
 
 pub fn rules_table(m: &Monitor) -> ProvidedTable {
     let columns = ["Rule", "Severity", "State", "Count", "Description"]

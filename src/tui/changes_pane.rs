@@ -1,14 +1,165 @@
 //! The Changes pane: the timeline of syncs (newest first) and, on Enter,
-//! what one sync changed. Entity rows are enterable like any other.
+//! what one sync changed. Entity rows are enterable like any other. Older
+//! syncs are diffed when opened, behind the I/O edge (`Request::SyncDiff`).
+
+use std::any::Any;
 
 use serde_json::Value;
 
 use crate::diff::GraphDiff;
 use crate::graph::Graph;
 
-use super::app::{ProvidedRow, ProvidedTable};
+use super::action::{Action, ToastLevel};
+use super::component::{Component, Ctx, Notice, Outcome};
 use super::model;
-use super::monitor::Monitor;
+use super::monitor::{Monitor, SyncChanges};
+use super::pane::PaneKind;
+use super::provided::{ProvidedRow, ProvidedTable, ProvidedView};
+use super::source::Request;
+use super::stack::{View, ViewStack};
+
+/// The Changes pane.
+#[derive(Debug)]
+pub struct ChangesPane {
+    stack: ViewStack,
+}
+
+impl ChangesPane {
+    pub fn new(ctx: &Ctx) -> ChangesPane {
+        let table = ctx.monitor().map(|m| timeline_table(m)).unwrap_or_default();
+        ChangesPane {
+            stack: ViewStack::new(View::Provided(ProvidedView::new(table))),
+        }
+    }
+
+    /// Enter on a sync: its changes; `Ignored` when the cursor is on none.
+    fn open_sync(&mut self, ctx: &mut Ctx) -> Outcome {
+        let View::Provided(p) = self.stack.top() else {
+            return Outcome::Ignored;
+        };
+        let Some(s) = ctx.monitor().and_then(|m| m.syncs.get(p.cursor())) else {
+            return Outcome::Ignored;
+        };
+        let title = sync_title(s);
+        let table = match &s.diff {
+            Some(d) => sync_table(d, &ctx.data().graph),
+            None => {
+                let snapshot = s.snapshot;
+                ctx.request(Request::SyncDiff(snapshot));
+                loading_table()
+            }
+        };
+        self.stack
+            .push(View::Provided(ProvidedView::titled(table, title)));
+        Outcome::Consumed
+    }
+
+    /// New monitor data: a new timeline; drill-downs were built from the old one.
+    fn refresh(&mut self, ctx: &Ctx) {
+        let table = ctx.monitor().map(|m| timeline_table(m)).unwrap_or_default();
+        if let View::Provided(p) = self.stack.root_mut() {
+            p.set_table(table);
+        }
+        self.stack.clear_levels();
+    }
+
+    /// An older sync's diff arrived: keep it (the timeline shows its counts
+    /// from now on) and fill the drill-down that waits for it.
+    fn take_diff(&mut self, snapshot: i64, result: Result<Box<GraphDiff>, String>, ctx: &mut Ctx) {
+        let d = match result {
+            Ok(d) => *d,
+            Err(e) => {
+                ctx.toast(
+                    format!("cannot diff snapshot #{snapshot}: {e}"),
+                    ToastLevel::Error,
+                );
+                return;
+            }
+        };
+        let Some(m) = ctx.monitor_mut() else { return };
+        if !m.set_diff(snapshot, d) {
+            return;
+        }
+        let Some(m) = ctx.monitor() else { return };
+        let Some(s) = m.syncs.iter().find(|s| s.snapshot == snapshot) else {
+            return;
+        };
+        let title = sync_title(s);
+        let detail = s.diff.as_ref().map(|d| sync_table(d, &ctx.data().graph));
+        let timeline = timeline_table(m);
+        if let View::Provided(p) = self.stack.root_mut() {
+            p.table = timeline;
+        }
+        for v in self.stack.levels_mut() {
+            if let (View::Provided(p), Some(t)) = (v, &detail)
+                && p.title.as_deref() == Some(title.as_str())
+            {
+                p.table = t.clone();
+            }
+        }
+    }
+}
+
+impl Component for ChangesPane {
+    fn kind(&self) -> PaneKind {
+        PaneKind::Changes
+    }
+
+    fn stack(&self) -> &ViewStack {
+        &self.stack
+    }
+
+    fn handle_action(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        if action == Action::Open
+            && self.stack.depth() == 0
+            && self.open_sync(ctx) == Outcome::Consumed
+        {
+            return Outcome::Consumed;
+        }
+        self.stack.handle_action(action, PaneKind::Changes, ctx)
+    }
+
+    fn notify(&mut self, notice: Notice, ctx: &mut Ctx) -> Outcome {
+        match notice {
+            Notice::Monitor => {
+                self.refresh(ctx);
+                Outcome::Ignored
+            }
+            Notice::SyncDiff { snapshot, result } => {
+                self.take_diff(snapshot, result, ctx);
+                Outcome::Consumed
+            }
+            // A new graph invalidates the drill-downs' entity ids.
+            Notice::Graph { .. } => {
+                self.stack.clear_levels();
+                self.stack.notify(&notice, ctx)
+            }
+            other => self.stack.notify(&other, ctx),
+        }
+    }
+
+    fn set_filter(&mut self, text: &str, ctx: &mut Ctx) {
+        self.stack.set_filter(text, ctx);
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+fn sync_title(s: &SyncChanges) -> String {
+    format!("#{} {}", s.snapshot, s.finished_at)
+}
+
+fn loading_table() -> ProvidedTable {
+    ProvidedTable {
+        columns: vec!["Change".into()],
+        rows: vec![ProvidedRow {
+            entity: None,
+            cells: vec!["diffing…".into()],
+        }],
+    }
+}
 
 /// One row per sync: snapshot, time, counts.
 pub fn timeline_table(m: &Monitor) -> ProvidedTable {

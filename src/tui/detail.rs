@@ -2,7 +2,6 @@
 //! properties and relationships; the account overview. They are lists of
 //! lines, some of which link to another entity (Enter follows the link).
 
-use std::cell::Cell;
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -11,6 +10,7 @@ use crate::graph::{EntityId, EntityType, Graph};
 use crate::sync::StepOutcome;
 
 use super::model::{self, Data, thousands};
+use super::scroll::Scroll;
 
 /// How a span is styled (the theme maps roles to styles).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,9 +117,7 @@ pub struct DetailView {
     pub lines: Vec<DLine>,
     pub settings: SettingsState,
     pub filter: String,
-    pub cursor: usize,
-    pub offset: Cell<usize>,
-    pub height: Cell<usize>,
+    pub scroll: Scroll,
 }
 
 impl DetailView {
@@ -131,9 +129,7 @@ impl DetailView {
             lines: Vec::new(),
             settings,
             filter: String::new(),
-            cursor: 0,
-            offset: Cell::new(0),
-            height: Cell::new(10),
+            scroll: Scroll::default(),
         };
         v.rebuild(data);
         v
@@ -158,7 +154,8 @@ impl DetailView {
         };
         self.title = title;
         self.lines = lines;
-        self.cursor = self.cursor.min(self.visible_len().saturating_sub(1));
+        let len = self.visible_len();
+        self.scroll.clamp(len);
     }
 
     /// Lines passing the filter (all when no filter).
@@ -182,29 +179,9 @@ impl DetailView {
     }
 
     pub fn selected_link(&self) -> Option<String> {
-        self.visible().get(self.cursor).and_then(|l| l.link.clone())
-    }
-
-    pub fn move_by(&mut self, delta: isize) {
-        let last = self.visible_len().saturating_sub(1);
-        self.cursor = self.cursor.saturating_add_signed(delta).min(last);
-    }
-
-    pub fn move_to(&mut self, pos: usize) {
-        self.cursor = pos.min(self.visible_len().saturating_sub(1));
-    }
-
-    pub fn scroll(&self, height: usize) -> usize {
-        self.height.set(height.max(1));
-        let mut off = self.offset.get();
-        if self.cursor < off {
-            off = self.cursor;
-        } else if height > 0 && self.cursor >= off + height {
-            off = self.cursor + 1 - height;
-        }
-        off = off.min(self.visible_len().saturating_sub(height.max(1)));
-        self.offset.set(off);
-        off
+        self.visible()
+            .get(self.scroll.cursor())
+            .and_then(|l| l.link.clone())
     }
 }
 

@@ -6,21 +6,19 @@
 //! thread never touches the store. Rows are shown by key, resolved in the
 //! graph on screen, so a report made from the same snapshot lines up.
 
+use std::any::Any;
 use std::sync::Arc;
-
-use ratatui::Frame;
-use ratatui::layout::Rect;
-use ratatui::text::Span;
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
 use crate::employees::{Category, Report, ReportRow};
 use crate::graph::{EntityId, Graph};
 
 use super::action::{Action, ToastLevel};
-use super::app::{App, ProvidedRow, ProvidedTable, ProvidedView, View};
+use super::component::{Component, Ctx, Notice, Outcome};
 use super::model;
 use super::pane::PaneKind;
+use super::provided::{ProvidedRow, ProvidedTable, ProvidedView};
 use super::source::Request;
+use super::stack::{View, ViewStack};
 
 /// A link or unlink waiting for y/n.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,17 +39,19 @@ pub struct Mark {
     pub label: String,
 }
 
-#[derive(Debug, Default)]
-pub struct EmployeesState {
-    pub report: Option<Arc<Report>>,
+/// The Employees pane: categories, a category's rows, link decisions.
+#[derive(Debug)]
+pub struct EmployeesPane {
+    stack: ViewStack,
+    report: Option<Arc<Report>>,
     /// The category whose rows are open (the pane's drill-down level).
-    pub category: Option<Category>,
-    pub confirm: Option<Confirm>,
+    category: Option<Category>,
+    confirm: Option<Confirm>,
     /// A one-sided row marked with `L`, waiting for its other half: `L` on
     /// a row of the opposite side (any category) then asks to link the two.
-    pub mark: Option<Mark>,
+    mark: Option<Mark>,
     /// Why the report is unavailable, if it is.
-    pub error: Option<String>,
+    error: Option<String>,
 }
 
 /// The categories table: category, count, what it means.
@@ -127,180 +127,122 @@ fn main_entity(r: &ReportRow, g: &Graph) -> Option<EntityId> {
     user_entity(r, g).or_else(|| employee_entity(r, g))
 }
 
-impl App {
-    fn employees_depth(&self) -> Option<usize> {
-        self.root()
-            .filter(|r| r.kind == PaneKind::Employees)
-            .map(|r| r.stack.len())
+impl EmployeesPane {
+    /// The pane before its report arrives (counts show "…").
+    pub fn new() -> EmployeesPane {
+        EmployeesPane {
+            stack: ViewStack::new(View::Provided(ProvidedView::new(categories_table(None)))),
+            report: None,
+            category: None,
+            confirm: None,
+            mark: None,
+            error: None,
+        }
+    }
+
+    /// The link or unlink waiting for y/n.
+    pub fn confirm(&self) -> Option<&Confirm> {
+        self.confirm.as_ref()
+    }
+
+    /// The one-sided row marked for a link.
+    pub fn mark(&self) -> Option<&Mark> {
+        self.mark.as_ref()
+    }
+
+    /// Why the report is unavailable, if it is.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
     }
 
     /// The report row under the cursor in a category's rows.
-    fn employee_row(&self) -> Option<ReportRow> {
-        if self.employees_depth() != Some(1) {
+    fn row(&self) -> Option<ReportRow> {
+        if self.stack.depth() != 1 {
             return None;
         }
-        let c = self.employees.category?;
-        let report = self.employees.report.as_ref()?;
-        match self.view() {
-            Some(View::Provided(p)) => report.rows(c).get(p.cursor).cloned(),
+        let c = self.category?;
+        let report = self.report.as_ref()?;
+        match self.stack.top() {
+            View::Provided(p) => report.rows(c).get(p.cursor()).cloned(),
             _ => None,
         }
     }
 
-    /// Employees-pane meanings of keys; false when not handled here.
-    pub(super) fn update_employees_view(&mut self, action: Action) -> bool {
-        let Some(depth) = self.employees_depth() else {
-            return false;
-        };
-        match (depth, action) {
+    /// Employees-pane meanings of keys; `Ignored` when not handled here.
+    fn own_action(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        match (self.stack.depth(), action) {
             (0, Action::Open) => {
-                let cursor = match self.view() {
-                    Some(View::Provided(p)) => p.cursor,
-                    _ => return true,
+                let cursor = match self.stack.top() {
+                    View::Provided(p) => p.cursor(),
+                    _ => return Outcome::Consumed,
                 };
-                let (Some(c), Some(report), Some(data)) = (
-                    Category::ORDER.get(cursor).copied(),
-                    self.employees.report.clone(),
-                    self.data.clone(),
-                ) else {
-                    return true;
+                let (Some(c), Some(report)) =
+                    (Category::ORDER.get(cursor).copied(), self.report.clone())
+                else {
+                    return Outcome::Consumed;
                 };
-                self.employees.category = Some(c);
-                self.push(View::Provided(ProvidedView {
-                    table: rows_table(&report, c, &data.graph),
-                    ..ProvidedView::default()
-                }));
-                true
+                self.category = Some(c);
+                self.stack.push(View::Provided(ProvidedView::titled(
+                    rows_table(&report, c, &ctx.data().graph),
+                    c.as_str().to_string(),
+                )));
+                Outcome::Consumed
             }
             (1, Action::OtherSide) => {
-                let (Some(row), Some(data)) = (self.employee_row(), self.data.clone()) else {
-                    return true;
+                let Some(row) = self.row() else {
+                    return Outcome::Consumed;
                 };
-                match (
-                    user_entity(&row, &data.graph),
-                    employee_entity(&row, &data.graph),
-                ) {
-                    (Some(_), Some(e)) => self.open_entity(e, &data),
-                    _ => self.toast("this row has only one side", ToastLevel::Info),
+                let g = &ctx.data().graph;
+                match (user_entity(&row, g), employee_entity(&row, g)) {
+                    (Some(_), Some(e)) => self.stack.open_entity(e, ctx),
+                    _ => ctx.toast("this row has only one side", ToastLevel::Info),
                 }
-                true
+                Outcome::Consumed
             }
             (1, Action::Link | Action::Unlink) => {
-                let Some(row) = self.employee_row() else {
-                    return true;
-                };
-                self.link_or_unlink(action == Action::Link, &row);
-                true
+                if let Some(row) = self.row() {
+                    self.link_or_unlink(action == Action::Link, &row, ctx);
+                }
+                Outcome::Consumed
             }
             (1, Action::ClearOrBack | Action::BackOrQuit) => {
-                self.employees.category = None;
-                false
+                self.category = None;
+                Outcome::Ignored
             }
-            _ => false,
-        }
-    }
-
-    /// y confirms the pending link/unlink; any other key cancels it.
-    pub(super) fn answer_confirm(&mut self, yes: bool) {
-        let Some(c) = self.employees.confirm.take() else {
-            return;
-        };
-        if !yes {
-            self.toast("cancelled", ToastLevel::Info);
-            return;
-        }
-        let employee = c
-            .employee_key
-            .strip_prefix("employee:")
-            .unwrap_or(&c.employee_key)
-            .to_string();
-        self.effects
-            .push(super::app::Effect::Request(Request::EmployeeDecision {
-                link: c.link,
-                user: c.user_key,
-                employee,
-            }));
-    }
-
-    /// Asks the data source for the report (after every new graph).
-    pub(super) fn request_employees_report(&mut self) {
-        if self.roots.iter().any(|r| r.kind == PaneKind::Employees) {
-            self.effects
-                .push(super::app::Effect::Request(Request::EmployeesReport));
+            _ => Outcome::Ignored,
         }
     }
 
     /// A report arrived: refresh the categories and any open category.
-    pub(super) fn employees_report(&mut self, result: Result<Option<Report>, String>) {
+    fn take_report(&mut self, result: Result<Option<Report>, String>, ctx: &mut Ctx) {
         let report = match result {
             Ok(Some(r)) => Arc::new(r),
             Ok(None) => {
-                self.employees.report = None;
-                self.employees.error = Some("no roster imported".into());
+                self.report = None;
+                self.error = Some("no roster imported".into());
                 return;
             }
             Err(e) => {
-                self.employees.error = Some(e.clone());
-                self.toast(format!("employee report: {e}"), ToastLevel::Warn);
+                self.error = Some(e.clone());
+                ctx.toast(format!("employee report: {e}"), ToastLevel::Warn);
                 return;
             }
         };
-        self.employees.error = None;
-        self.employees.report = Some(report.clone());
-        let Some(data) = self.data.clone() else {
-            return;
-        };
-        let category = self.employees.category;
-        if let Some(r) = self
-            .roots
-            .iter_mut()
-            .find(|r| r.kind == PaneKind::Employees)
+        self.error = None;
+        self.report = Some(report.clone());
+        if let View::Provided(p) = self.stack.root_mut() {
+            p.table = categories_table(Some(&report));
+        }
+        if let (Some(c), Some(View::Provided(p))) = (self.category, self.stack.levels_mut().next())
         {
-            if let View::Provided(p) = &mut r.view {
-                p.table = categories_table(Some(&report));
-            }
-            if let (Some(c), Some(View::Provided(p))) = (category, r.stack.first_mut()) {
-                p.table = rows_table(&report, c, &data.graph);
-                p.cursor = p.cursor.min(p.table.rows.len().saturating_sub(1));
-            }
+            p.set_table(rows_table(&report, c, &ctx.data().graph));
         }
     }
-}
 
-/// The y/n question over the screen.
-pub fn draw_confirm(th: &super::theme::Theme, f: &mut Frame, r: Rect, text: &str) {
-    f.render_widget(Clear, r);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(th.warn)
-        .title(Span::styled(
-            " Confirm — y: yes, any other key: no ",
-            th.warn,
-        ))
-        .style(th.base);
-    f.render_widget(
-        Paragraph::new(model::clean(text).into_owned())
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        r,
-    );
-}
-
-impl App {
-    /// Breadcrumb for a provided (non-entity) table level.
-    pub(super) fn provided_title(&self) -> String {
-        match (self.root().map(|r| r.kind), self.employees.category) {
-            (Some(PaneKind::Employees), Some(c)) => c.as_str().to_string(),
-            _ => "results".into(),
-        }
-    }
-}
-
-impl App {
     /// `L`/`U` on a row: a row with both sides asks at once; `L` on a
     /// one-sided row marks it, and `L` on a row with the opposite side
     /// then asks to link the marked side with it.
-    fn link_or_unlink(&mut self, link: bool, row: &ReportRow) {
+    fn link_or_unlink(&mut self, link: bool, row: &ReportRow, ctx: &mut Ctx) {
         let user = row.user.as_ref().map(|u| {
             (
                 u.key.clone(),
@@ -311,28 +253,17 @@ impl App {
             .employee
             .as_ref()
             .map(|e| (e.key.clone(), e.email.clone()));
-        let pair = match (link, self.employees.mark.clone(), user, employee) {
+        let pair = match (link, self.mark.clone(), user, employee) {
             (true, Some(m), u, e) => {
                 let other = if m.is_user { e } else { u };
                 match other {
                     Some(o) => {
-                        self.employees.mark = None;
+                        self.mark = None;
                         let m = (m.key, m.label);
                         if m_is_user(&m.0) { (m, o) } else { (o, m) }
                     }
                     None => {
-                        self.toast(
-                            format!(
-                                "marked {}: press L on a row with {} to link",
-                                model::clean(&m.label),
-                                if m.is_user {
-                                    "an employee"
-                                } else {
-                                    "a Zoom user"
-                                }
-                            ),
-                            ToastLevel::Info,
-                        );
+                        ctx.toast(marked_text(&m.label, m.is_user), ToastLevel::Info);
                         return;
                     }
                 }
@@ -344,19 +275,8 @@ impl App {
                     (_, Some(e)) => (false, e),
                     _ => return,
                 };
-                self.toast(
-                    format!(
-                        "marked {}: press L on a row with {} to link",
-                        model::clean(&label),
-                        if is_user {
-                            "an employee"
-                        } else {
-                            "a Zoom user"
-                        }
-                    ),
-                    ToastLevel::Info,
-                );
-                self.employees.mark = Some(Mark {
+                ctx.toast(marked_text(&label, is_user), ToastLevel::Info);
+                self.mark = Some(Mark {
                     is_user,
                     key,
                     label,
@@ -364,7 +284,7 @@ impl App {
                 return;
             }
             (false, _, _, _) => {
-                self.toast(
+                ctx.toast(
                     "unlink needs a row with a Zoom user and an employee",
                     ToastLevel::Info,
                 );
@@ -379,13 +299,98 @@ impl App {
             if link { "to" } else { "from" },
             model::clean(&employee_label)
         );
-        self.employees.confirm = Some(Confirm {
+        self.confirm = Some(Confirm {
             link,
             user_key,
             employee_key,
             text,
         });
     }
+}
+
+impl Default for EmployeesPane {
+    fn default() -> Self {
+        EmployeesPane::new()
+    }
+}
+
+impl Component for EmployeesPane {
+    fn kind(&self) -> PaneKind {
+        PaneKind::Employees
+    }
+
+    fn stack(&self) -> &ViewStack {
+        &self.stack
+    }
+
+    fn handle_action(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        if self.own_action(action, ctx) == Outcome::Consumed {
+            return Outcome::Consumed;
+        }
+        self.stack.handle_action(action, PaneKind::Employees, ctx)
+    }
+
+    fn notify(&mut self, notice: Notice, ctx: &mut Ctx) -> Outcome {
+        match notice {
+            Notice::EmployeesReport(r) => {
+                self.take_report(r, ctx);
+                Outcome::Consumed
+            }
+            // Every new graph gets a new report (the data source reads the
+            // stored roster and decisions).
+            Notice::Graph { .. } => {
+                self.stack.notify(&notice, ctx);
+                ctx.request(Request::EmployeesReport);
+                Outcome::Ignored
+            }
+            other => self.stack.notify(&other, ctx),
+        }
+    }
+
+    fn set_filter(&mut self, text: &str, ctx: &mut Ctx) {
+        self.stack.set_filter(text, ctx);
+    }
+
+    fn question(&self) -> Option<&str> {
+        self.confirm.as_ref().map(|c| c.text.as_str())
+    }
+
+    /// y confirms the pending link/unlink; any other key cancels it.
+    fn answer(&mut self, yes: bool, ctx: &mut Ctx) {
+        let Some(c) = self.confirm.take() else {
+            return;
+        };
+        if !yes {
+            ctx.toast("cancelled", ToastLevel::Info);
+            return;
+        }
+        let employee = c
+            .employee_key
+            .strip_prefix("employee:")
+            .unwrap_or(&c.employee_key)
+            .to_string();
+        ctx.request(Request::EmployeeDecision {
+            link: c.link,
+            user: c.user_key,
+            employee,
+        });
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+fn marked_text(label: &str, is_user: bool) -> String {
+    format!(
+        "marked {}: press L on a row with {} to link",
+        model::clean(label),
+        if is_user {
+            "an employee"
+        } else {
+            "a Zoom user"
+        }
+    )
 }
 
 fn m_is_user(key: &str) -> bool {

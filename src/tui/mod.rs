@@ -4,10 +4,15 @@
 //! - [`action::Action`] is everything a key can ask for; [`keymap::Keymap`]
 //!   maps mode → key → action, loaded from defaults plus the config's
 //!   `[keys]` table, and the help overlay is generated from it;
-//! - [`app::App`] holds the state and changes only in `update` (actions) and
-//!   `handle` (background events); it returns [`app::Effect`]s instead of
-//!   doing I/O;
-//! - [`ui::draw`] renders from `&App`, building only the rows on screen;
+//! - each pane is a [`component::Component`] that owns its state (its
+//!   drill-down [`stack::ViewStack`] and what only it knows);
+//!   [`app::App`] holds what is global (panes, prompt, toasts, help, modal,
+//!   sync status) and changes only in `update` (actions, handed to the
+//!   active pane) and `handle` (background events, handed to the panes),
+//!   with `on_key` turning a key into one of them or the answer to an open
+//!   modal; it returns [`app::Effect`]s instead of doing I/O;
+//! - [`ui::draw`] renders from `&App` (the body is the active pane's
+//!   `draw`), building only the rows on screen;
 //! - background work reports over channels with request ids: the search
 //!   worker ([`search`]), and the I/O edge ([`source`]: store, sync, lazy
 //!   settings, raw JSON) behind the [`source::DataSource`] trait, one task
@@ -21,23 +26,28 @@ pub mod app;
 pub mod changes_pane;
 pub mod clipboard;
 pub mod columns;
+pub mod component;
 pub mod config;
 pub mod context_source;
 pub mod detail;
 pub mod employees_pane;
+pub mod entity_pane;
 pub mod export;
 pub mod filter;
 pub mod harness;
 pub mod keymap;
 pub mod model;
 pub mod monitor;
-pub mod monitor_view;
 pub mod pane;
+pub mod provided;
 pub mod query_pane;
 pub mod raw;
 pub mod runner;
+pub mod scroll;
 pub mod search;
 pub mod source;
+pub mod stack;
+pub mod sync_status;
 pub mod table;
 pub mod terminal;
 pub mod theme;

@@ -59,6 +59,28 @@ impl Monitor {
     pub fn newly_fired(&self) -> impl Iterator<Item = &RuleResult> {
         self.alerts.iter().filter(|r| r.newly_fired)
     }
+
+    /// How the newest sync changed an entity, as a row marker (+ ~ •).
+    pub fn marker(&self, key: &str) -> Option<&'static str> {
+        use crate::diff::ChangeKind;
+        Some(match self.changed.kind(key)? {
+            ChangeKind::Added => "+",
+            ChangeKind::Changed => "~",
+            ChangeKind::Related => "•",
+        })
+    }
+
+    /// Keeps an older sync's diff, once computed on demand; false when the
+    /// snapshot is not in the timeline.
+    pub fn set_diff(&mut self, snapshot: i64, diff: crate::diff::GraphDiff) -> bool {
+        match self.syncs.iter_mut().find(|s| s.snapshot == snapshot) {
+            Some(s) => {
+                s.diff = Some(diff);
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 /// The state word of a rule's result.

@@ -1,7 +1,9 @@
-//! The top-level panes. Adding one (Employees, Changes, Alerts, Query) is a
-//! variant here plus what it shows: an entity table needs only a
-//! [`TableKind`](super::columns::TableKind); other data comes in through a
-//! [`PaneProvider`](super::app::PaneProvider) that turns the graph into rows.
+//! The top-level panes. Adding one is a variant here plus a
+//! [`Component`](super::component::Component) that owns its state, built in
+//! `App::new_pane`: an entity table needs only an
+//! [`EntityPane`](super::entity_pane::EntityPane) with a
+//! [`TableKind`](super::columns::TableKind); rows computed from the graph
+//! can come from a [`PaneProvider`](super::provided::PaneProvider).
 
 /// A top-level pane, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -4,6 +4,7 @@
 //! only the newest one's result is shown, so a slow query finishing after a
 //! newer one cannot overwrite it.
 
+use std::any::Any;
 use std::sync::Arc;
 
 use ratatui::Frame;
@@ -15,9 +16,14 @@ use serde_json::Value;
 use crate::graph::Graph;
 use crate::query::{self, QueryError, QueryResult};
 
-use super::action::Action;
-use super::app::{App, ProvidedRow, ProvidedTable, ProvidedView, View};
+use super::action::{Action, ToastLevel};
+use super::app::Effect;
+use super::component::{Component, Ctx, DrawCtx, Notice, Outcome, PromptKind};
+use super::keymap::Mode;
 use super::model;
+use super::pane::PaneKind;
+use super::provided::{ProvidedRow, ProvidedTable, ProvidedView};
+use super::stack::{View, ViewStack};
 
 /// How many past queries Up/Down can recall.
 const HISTORY_MAX: usize = 100;
@@ -32,27 +38,27 @@ pub enum QueryShows {
     Results,
 }
 
-/// The pane's own state (the table itself lives in the pane's `ProvidedView`).
+/// The input line, its history and the awaited request.
 #[derive(Debug, Default)]
-pub struct QueryState {
+struct QueryState {
     /// The text of the input line (kept while the line is closed).
-    pub input: String,
+    input: String,
     /// Queries run, oldest first, without repeats in a row.
-    pub history: Vec<String>,
+    history: Vec<String>,
     /// Position while browsing history with Up/Down (None: editing new text).
-    pub history_pos: Option<usize>,
+    history_pos: Option<usize>,
     /// The request id of the query whose result is awaited.
-    pub pending: Option<u64>,
+    pending: Option<u64>,
     /// The last query's error (a parse error includes line, column and caret).
-    pub error: Option<String>,
-    pub shows: QueryShows,
+    error: Option<String>,
+    shows: QueryShows,
     /// The query whose rows are shown, for the title.
-    pub shown_query: Option<String>,
+    shown_query: Option<String>,
 }
 
 impl QueryState {
     /// Records `text` in the history and marks `req` as the awaited result.
-    pub fn start(&mut self, text: &str, req: u64) {
+    fn start(&mut self, text: &str, req: u64) {
         let text = text.trim().to_string();
         if self.history.last() != Some(&text) {
             self.history.push(text.clone());
@@ -66,7 +72,7 @@ impl QueryState {
     }
 
     /// Up (`older = true`) / Down through the history; returns the text to show.
-    pub fn recall(&mut self, older: bool) -> Option<String> {
+    fn recall(&mut self, older: bool) -> Option<String> {
         if self.history.is_empty() {
             return None;
         }
@@ -172,198 +178,243 @@ pub fn saved_query(i: usize) -> Option<String> {
     query::saved::questions().get(i).map(|q| q.query.clone())
 }
 
-/// Draws the input line, the error (if any) and the table.
-pub fn draw(app: &App, f: &mut Frame, area: Rect, p: &ProvidedView) {
-    let th = &app.theme;
-    let st = &app.query;
-    let err_lines: Vec<String> = st
-        .error
-        .as_deref()
-        .map(|e| e.lines().map(|l| model::clean(l).into_owned()).collect())
-        .unwrap_or_default();
-    let err_h = (err_lines.len() as u16).min(area.height / 3);
-    let [input_area, err_area, table_area] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(err_h),
-        Constraint::Min(1),
-    ])
-    .areas(area);
-    let editing = app
-        .prompt
-        .as_ref()
-        .is_some_and(|pr| pr.kind == super::app::PromptKind::Query);
-    let text = match &app.prompt {
-        Some(pr) if editing => pr.text.clone(),
-        _ => st.input.clone(),
-    };
-    let mut spans = vec![
-        Span::styled("J1QL› ", th.title),
-        Span::raw(model::clean(&text).into_owned()),
-    ];
-    if editing {
-        spans.push(Span::styled("▏", th.title));
-    } else if text.is_empty() {
-        let k = app
-            .keymap
-            .first_key(super::keymap::Mode::Normal, super::action::Action::Search);
-        spans.push(Span::styled(
-            format!("{k}: type J1QL (↑↓ history) · Enter on a saved question runs it · Esc: back to them"),
-            th.dim,
-        ));
-    }
-    if st.pending.is_some() {
-        spans.push(Span::styled("  running…", th.dim));
-    }
-    f.render_widget(Paragraph::new(Line::from(spans)), input_area);
-    if err_h > 0 {
-        let lines: Vec<Line> = err_lines
-            .into_iter()
-            .map(|l| Line::from(Span::styled(l, th.error)))
-            .collect();
-        f.render_widget(Paragraph::new(lines), err_area);
-    }
-    super::ui::draw_provided(app, f, table_area, p);
+/// The Query pane: its table (saved questions or results) and the input line.
+#[derive(Debug)]
+pub struct QueryPane {
+    stack: ViewStack,
+    state: QueryState,
 }
 
-impl App {
-    /// True when the Query pane's root (the input and its table) is on screen.
-    fn at_query_root(&self) -> bool {
-        self.root()
-            .is_some_and(|r| r.kind == super::pane::PaneKind::Query && r.stack.is_empty())
+impl QueryPane {
+    pub fn new() -> QueryPane {
+        QueryPane {
+            stack: ViewStack::new(View::Provided(ProvidedView::new(saved_table()))),
+            state: QueryState::default(),
+        }
     }
 
-    /// Opens the J1QL input line with the current query text.
-    pub fn edit_query(&mut self) {
-        self.prompt = Some(super::app::Prompt {
-            kind: super::app::PromptKind::Query,
-            text: self.query.input.clone(),
-        });
+    /// The text of the input line.
+    pub fn input(&self) -> &str {
+        &self.state.input
     }
 
-    /// Runs `text` as the Query pane's query (in the background).
-    pub fn run_query(&mut self, text: &str) {
-        let Some(data) = self.data.clone() else {
-            return;
-        };
+    /// The last query's error.
+    pub fn error(&self) -> Option<&str> {
+        self.state.error.as_deref()
+    }
+
+    pub fn shows(&self) -> QueryShows {
+        self.state.shows
+    }
+
+    /// Runs `text` as the pane's query (in the background).
+    fn run_query(&mut self, text: &str, ctx: &mut Ctx) {
         if text.trim().is_empty() {
             return;
         }
-        let req = self.next_req();
-        self.query.start(text, req);
-        self.effects
-            .push(super::app::Effect::Query(Box::new(QueryJob {
-                req,
-                graph: data.graph.clone(),
-                text: text.trim().to_string(),
-            })));
-    }
-
-    /// Re-runs the shown query on a new graph: the old rows' entity ids
-    /// belong to the old graph.
-    pub(super) fn rerun_query(&mut self) {
-        if self.query.shows == QueryShows::Results
-            && let Some(q) = self.query.shown_query.clone()
-        {
-            self.run_query(&q);
-        }
-    }
-
-    /// Keys while the J1QL input is open; false to fall through to the
-    /// common prompt editing (typing, Backspace, Ctrl-u, Ctrl-c).
-    pub(super) fn update_query_prompt(&mut self, action: Action, text: &str) -> bool {
-        match action {
-            Action::Accept => {
-                self.prompt = None;
-                self.query.input = text.to_string();
-                self.run_query(text);
-                true
-            }
-            Action::Cancel => {
-                self.prompt = None;
-                self.query.input = text.to_string();
-                self.query.history_pos = None;
-                true
-            }
-            Action::MoveUp | Action::MoveDown => {
-                if let Some(t) = self.query.recall(action == Action::MoveUp)
-                    && let Some(p) = &mut self.prompt
-                {
-                    p.text = t;
-                }
-                true
-            }
-            Action::Complete => true,
-            _ => false,
-        }
-    }
-
-    /// Query-pane meanings of normal keys; false when not handled here.
-    pub(super) fn update_query_view(&mut self, action: Action) -> bool {
-        if !self.at_query_root() {
-            return false;
-        }
-        match action {
-            // `/` edits the query rather than filtering its rows.
-            Action::Search => {
-                self.edit_query();
-                true
-            }
-            Action::Open if self.query.shows == QueryShows::Saved => {
-                let i = match self.view() {
-                    Some(View::Provided(p)) => p.cursor,
-                    _ => return true,
-                };
-                if let Some(q) = saved_query(i) {
-                    self.query.input = q.clone();
-                    self.run_query(&q);
-                }
-                true
-            }
-            // Esc on results goes back to the saved questions.
-            Action::ClearOrBack if self.query.shows == QueryShows::Results => {
-                self.show_saved();
-                true
-            }
-            _ => false,
-        }
+        let req = ctx.next_req();
+        self.state.start(text, req);
+        ctx.effect(Effect::Query(Box::new(QueryJob {
+            req,
+            graph: ctx.data().graph.clone(),
+            text: text.trim().to_string(),
+        })));
     }
 
     fn show_saved(&mut self) {
-        self.query.shows = QueryShows::Saved;
-        self.query.error = None;
-        self.query.shown_query = None;
-        self.set_query_table(saved_table());
+        self.state.shows = QueryShows::Saved;
+        self.state.error = None;
+        self.state.shown_query = None;
+        self.set_table(saved_table());
     }
 
-    fn set_query_table(&mut self, table: ProvidedTable) {
-        if let Some(r) = self
-            .roots
-            .iter_mut()
-            .find(|r| r.kind == super::pane::PaneKind::Query)
-        {
-            r.view = View::Provided(ProvidedView {
-                table,
-                ..ProvidedView::default()
-            });
-        }
+    fn set_table(&mut self, table: ProvidedTable) {
+        self.stack
+            .replace_root(View::Provided(ProvidedView::new(table)));
     }
 
     /// A background query finished; results of superseded requests are dropped.
-    pub(super) fn query_done(&mut self, done: QueryDone) {
-        if self.query.pending != Some(done.req) {
+    fn query_done(&mut self, done: QueryDone, ctx: &mut Ctx) {
+        if self.state.pending != Some(done.req) {
             return;
         }
-        self.query.pending = None;
+        self.state.pending = None;
         match done.result {
             Ok(table) => {
-                self.query.error = None;
-                self.query.shows = QueryShows::Results;
-                self.query.shown_query = Some(self.query.input.clone());
+                self.state.error = None;
+                self.state.shows = QueryShows::Results;
+                self.state.shown_query = Some(self.state.input.clone());
                 let n = table.rows.len();
-                self.set_query_table(table);
-                self.toast(format!("{n} row(s)"), super::action::ToastLevel::Info);
+                self.set_table(table);
+                ctx.toast(format!("{n} row(s)"), ToastLevel::Info);
             }
-            Err(e) => self.query.error = Some(e),
+            Err(e) => self.state.error = Some(e),
         }
+    }
+
+    /// Query-pane meanings of keys at its root; `Ignored` when not handled here.
+    fn root_action(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        match action {
+            // `/` edits the query rather than filtering its rows.
+            Action::Search => {
+                ctx.open_prompt(PromptKind::Query, self.state.input.clone());
+                Outcome::Consumed
+            }
+            Action::Open if self.state.shows == QueryShows::Saved => {
+                let i = match self.stack.top() {
+                    View::Provided(p) => p.cursor(),
+                    _ => return Outcome::Consumed,
+                };
+                if let Some(q) = saved_query(i) {
+                    self.state.input = q.clone();
+                    self.run_query(&q, ctx);
+                }
+                Outcome::Consumed
+            }
+            // Esc on results goes back to the saved questions.
+            Action::ClearOrBack if self.state.shows == QueryShows::Results => {
+                self.show_saved();
+                Outcome::Consumed
+            }
+            _ => Outcome::Ignored,
+        }
+    }
+}
+
+impl Default for QueryPane {
+    fn default() -> Self {
+        QueryPane::new()
+    }
+}
+
+impl Component for QueryPane {
+    fn kind(&self) -> PaneKind {
+        PaneKind::Query
+    }
+
+    fn stack(&self) -> &ViewStack {
+        &self.stack
+    }
+
+    fn handle_action(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        if self.stack.depth() == 0 && self.root_action(action, ctx) == Outcome::Consumed {
+            return Outcome::Consumed;
+        }
+        self.stack.handle_action(action, PaneKind::Query, ctx)
+    }
+
+    /// Keys while the J1QL input is open; `Ignored` falls through to the
+    /// common prompt editing (typing, Backspace, Ctrl-u, Ctrl-c).
+    fn handle_prompt(&mut self, action: Action, text: &str, ctx: &mut Ctx) -> Outcome {
+        match action {
+            Action::Accept => {
+                ctx.close_prompt();
+                self.state.input = text.to_string();
+                self.run_query(text, ctx);
+            }
+            Action::Cancel => {
+                ctx.close_prompt();
+                self.state.input = text.to_string();
+                self.state.history_pos = None;
+            }
+            Action::MoveUp | Action::MoveDown => {
+                if let Some(t) = self.state.recall(action == Action::MoveUp) {
+                    ctx.set_prompt_text(t);
+                }
+            }
+            Action::Complete => {}
+            _ => return Outcome::Ignored,
+        }
+        Outcome::Consumed
+    }
+
+    fn notify(&mut self, notice: Notice, ctx: &mut Ctx) -> Outcome {
+        match notice {
+            Notice::Query(done) => {
+                self.query_done(done, ctx);
+                Outcome::Consumed
+            }
+            Notice::Graph { .. } => {
+                self.stack.notify(&notice, ctx);
+                // The shown rows' entity ids belong to the old graph.
+                if self.state.shows == QueryShows::Results
+                    && let Some(q) = self.state.shown_query.clone()
+                {
+                    self.run_query(&q, ctx);
+                }
+                Outcome::Ignored
+            }
+            other => self.stack.notify(&other, ctx),
+        }
+    }
+
+    fn set_filter(&mut self, text: &str, ctx: &mut Ctx) {
+        self.stack.set_filter(text, ctx);
+    }
+
+    /// `:query FIND …` runs the query.
+    fn command(&mut self, args: &str, ctx: &mut Ctx) {
+        self.run_query(args, ctx);
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, dc: &DrawCtx) {
+        match self.stack.top() {
+            View::Provided(p) if self.stack.depth() == 0 => self.draw_root(f, area, dc, p),
+            v => super::ui::draw_view(v, PaneKind::Query, f, area, dc),
+        }
+    }
+
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+impl QueryPane {
+    /// Draws the input line, the error (if any) and the table.
+    fn draw_root(&self, f: &mut Frame, area: Rect, dc: &DrawCtx, p: &ProvidedView) {
+        let th = dc.theme;
+        let st = &self.state;
+        let err_lines: Vec<String> = st
+            .error
+            .as_deref()
+            .map(|e| e.lines().map(|l| model::clean(l).into_owned()).collect())
+            .unwrap_or_default();
+        let err_h = (err_lines.len() as u16).min(area.height / 3);
+        let [input_area, err_area, table_area] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(err_h),
+            Constraint::Min(1),
+        ])
+        .areas(area);
+        let editing = dc.prompt.filter(|pr| pr.kind == PromptKind::Query);
+        let text = match editing {
+            Some(pr) => pr.text.clone(),
+            None => st.input.clone(),
+        };
+        let mut spans = vec![
+            Span::styled("J1QL› ", th.title),
+            Span::raw(model::clean(&text).into_owned()),
+        ];
+        if editing.is_some() {
+            spans.push(Span::styled("▏", th.title));
+        } else if text.is_empty() {
+            let k = dc.keymap.first_key(Mode::Normal, Action::Search);
+            spans.push(Span::styled(
+                format!("{k}: type J1QL (↑↓ history) · Enter on a saved question runs it · Esc: back to them"),
+                th.dim,
+            ));
+        }
+        if st.pending.is_some() {
+            spans.push(Span::styled("  running…", th.dim));
+        }
+        f.render_widget(Paragraph::new(Line::from(spans)), input_area);
+        if err_h > 0 {
+            let lines: Vec<Line> = err_lines
+                .into_iter()
+                .map(|l| Line::from(Span::styled(l, th.error)))
+                .collect();
+            f.render_widget(Paragraph::new(lines), err_area);
+        }
+        super::ui::provided::draw(p, PaneKind::Query, f, table_area, dc);
     }
 }

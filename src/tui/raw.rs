@@ -2,9 +2,8 @@
 //! store), or the entity's JupiterOne-shaped JSON when none was stored.
 //! Scrollable and searchable (`/`, `n`, `N`).
 
-use std::cell::Cell;
-
 use super::model;
+use super::scroll::Scroll;
 
 #[derive(Debug)]
 pub struct RawView {
@@ -17,8 +16,8 @@ pub struct RawView {
     pub search: String,
     pub matches: Vec<usize>,
     pub current: usize,
-    pub top: usize,
-    pub height: Cell<usize>,
+    /// The viewport: `offset` is the first line shown.
+    pub scroll: Scroll,
 }
 
 impl RawView {
@@ -31,8 +30,7 @@ impl RawView {
             search: String::new(),
             matches: Vec::new(),
             current: 0,
-            top: 0,
-            height: Cell::new(10),
+            scroll: Scroll::default(),
         }
     }
 
@@ -76,11 +74,11 @@ impl RawView {
         if let Some(first) = self
             .matches
             .iter()
-            .find(|m| **m >= self.top)
+            .find(|m| **m >= self.scroll.offset())
             .or(self.matches.first())
         {
             self.current = self.matches.iter().position(|m| m == first).unwrap_or(0);
-            self.top = *first;
+            self.scroll.show_at_top(*first);
         }
     }
 
@@ -95,17 +93,7 @@ impl RawView {
             (self.current + n - 1) % n
         };
         if let Some(m) = self.matches.get(self.current) {
-            self.top = *m;
+            self.scroll.show_at_top(*m);
         }
-    }
-
-    pub fn scroll_by(&mut self, delta: isize) {
-        let max = self.len().saturating_sub(self.height.get().max(1));
-        self.top = self.top.saturating_add_signed(delta).min(max);
-    }
-
-    pub fn scroll_to(&mut self, pos: usize) {
-        let max = self.len().saturating_sub(self.height.get().max(1));
-        self.top = pos.min(max);
     }
 }

@@ -2,7 +2,6 @@
 //! arrives), cursor, sort and filter. Only the rows on screen are ever turned
 //! into cells, so 100,000 rows cost nothing per frame.
 
-use std::cell::Cell;
 use std::sync::Arc;
 
 use crate::graph::{EntityId, EntityType, Graph};
@@ -10,6 +9,7 @@ use crate::graph::{EntityId, EntityType, Graph};
 use super::columns::TableKind;
 use super::filter::Filter;
 use super::model::{self, Data};
+use super::scroll::Scroll;
 use super::search::{SearchDone, SearchJob, SortSpec};
 
 /// Where a table's rows come from; kept as keys so it survives a new graph.
@@ -59,10 +59,7 @@ pub struct TableView {
     pub sort_pinned: bool,
     /// Column selected for sorting (highlighted header).
     pub column: usize,
-    pub cursor: usize,
-    pub offset: Cell<usize>,
-    /// Body height at the last draw (for paging).
-    pub height: Cell<usize>,
+    pub scroll: Scroll,
     /// The request whose result this table waits for.
     pub pending: Option<u64>,
     /// Re-select this entity when the next result arrives (new graph, new sort).
@@ -86,16 +83,14 @@ impl TableView {
             }),
             sort_pinned: false,
             column: 0,
-            cursor: 0,
-            offset: Cell::new(0),
-            height: Cell::new(10),
+            scroll: Scroll::default(),
             pending: None,
             restore_key: None,
         }
     }
 
     pub fn selected(&self) -> Option<EntityId> {
-        self.rows.get(self.cursor).copied()
+        self.rows.get(self.scroll.cursor()).copied()
     }
 
     /// Points the table at a new graph, remembering the selected entity.
@@ -107,7 +102,7 @@ impl TableView {
         // Until the worker answers, show the new rows unfiltered rather than
         // ids that belong to the old graph.
         self.rows = self.base.clone();
-        self.cursor = 0;
+        self.scroll.move_to(0, self.rows.len());
     }
 
     pub fn set_filter(&mut self, text: &str) {
@@ -141,25 +136,18 @@ impl TableView {
         }
         self.pending = None;
         self.rows = done.rows;
+        let len = self.rows.len();
         match self.restore_key.take() {
             Some(k) => {
-                self.cursor = g
+                let pos = g
                     .id_of(&k)
                     .and_then(|id| self.rows.iter().position(|r| *r == id))
-                    .unwrap_or(0)
+                    .unwrap_or(0);
+                self.scroll.move_to(pos, len);
             }
-            None => self.cursor = self.cursor.min(self.rows.len().saturating_sub(1)),
+            None => self.scroll.clamp(len),
         }
         true
-    }
-
-    pub fn move_by(&mut self, delta: isize) {
-        let last = self.rows.len().saturating_sub(1);
-        self.cursor = self.cursor.saturating_add_signed(delta).min(last);
-    }
-
-    pub fn move_to(&mut self, pos: usize) {
-        self.cursor = pos.min(self.rows.len().saturating_sub(1));
     }
 
     /// Sort by the selected column; again on the same column reverses.
@@ -179,19 +167,5 @@ impl TableView {
             self.sort_pinned = true;
         }
         self.restore_key = self.selected().map(|id| g.entity(id).key.clone());
-    }
-
-    /// The first visible row index, updated so the cursor stays on screen.
-    pub fn scroll(&self, height: usize) -> usize {
-        self.height.set(height.max(1));
-        let mut off = self.offset.get();
-        if self.cursor < off {
-            off = self.cursor;
-        } else if height > 0 && self.cursor >= off + height {
-            off = self.cursor + 1 - height;
-        }
-        off = off.min(self.rows.len().saturating_sub(height.max(1)));
-        self.offset.set(off);
-        off
     }
 }

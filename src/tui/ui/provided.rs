@@ -1,0 +1,59 @@
+//! A provided table (Changes, Alerts, employee categories, query results):
+//! header and the rows on screen, in equal columns.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::Span;
+use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
+
+use crate::tui::component::DrawCtx;
+use crate::tui::model::{self, thousands};
+use crate::tui::pane::PaneKind;
+use crate::tui::provided::ProvidedView;
+
+/// Draws a provided table under the title of the pane `kind`.
+pub fn draw(p: &ProvidedView, kind: PaneKind, f: &mut Frame, area: Rect, dc: &DrawCtx) {
+    let th = dc.theme;
+    let title = format!(" {} [{}] ", kind.title(), thousands(p.table.rows.len()));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(th.border)
+        .title(Span::styled(title, th.title));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let h = inner.height.saturating_sub(1) as usize;
+    let off = p.scroll.window(h, p.table.rows.len());
+    let n = p.table.columns.len().max(1) as u32;
+    let header = Row::new(
+        p.table
+            .columns
+            .iter()
+            .map(|c| Cell::from(Span::styled(model::clean(c).into_owned(), th.header))),
+    );
+    let rows: Vec<Row> = p
+        .table
+        .rows
+        .iter()
+        .skip(off)
+        .take(h)
+        .map(|r| {
+            Row::new(
+                r.cells
+                    .iter()
+                    .map(|c| Cell::from(model::clean(c).into_owned())),
+            )
+        })
+        .collect();
+    let widths: Vec<Constraint> = (0..n).map(|_| Constraint::Ratio(1, n)).collect();
+    let mut state = TableState::default();
+    if !p.table.rows.is_empty() {
+        state.select(Some(p.cursor().saturating_sub(off)));
+    }
+    f.render_stateful_widget(
+        Table::new(rows, widths)
+            .header(header)
+            .row_highlight_style(th.selected),
+        inner,
+        &mut state,
+    );
+}
