@@ -17,7 +17,6 @@ pub mod outbox;
 pub mod report;
 pub mod rule;
 pub mod state;
-pub mod status;
 pub mod watch;
 pub mod webhook;
 
@@ -27,7 +26,6 @@ pub use config::AlertsConfig;
 pub use eval::{EvalOptions, RuleResult, RuleStatus, evaluate};
 pub use rule::{Rule, RuleError, Severity, Trigger};
 pub use state::AlertState;
-pub use status::{LastEvaluation, RuleView, rule_views};
 
 use rule::{Origin, RuleFile};
 
