@@ -21,7 +21,9 @@ pub fn rules_table(m: &Monitor) -> ProvidedTable {
                 r.rule.clone(),
                 r.severity.as_str().into(),
                 state_word(r).into(),
-                r.count.to_string(),
+                // blank when quiet: the count of a rule that did not fire
+                // would read as matches
+                r.alert_count().map(|n| n.to_string()).unwrap_or_default(),
                 r.description.clone(),
             ],
         })

@@ -17,18 +17,16 @@ impl App {
     /// New monitor data: (re)build the two panes and toast new alerts.
     pub(super) fn set_monitor(&mut self, m: Monitor) {
         let fired: Vec<String> = m
-            .newly_fired()
+            .newly_fired_since(self.monitor.as_deref())
             .map(|r| {
+                // the count the Alerts list shows for the rule
+                let n = r.alert_count().unwrap_or_default();
                 format!(
                     "alert: {} ({}, {} match{})",
                     r.rule,
                     r.severity.as_str(),
-                    r.alert_entities().len(),
-                    if r.alert_entities().len() == 1 {
-                        ""
-                    } else {
-                        "es"
-                    }
+                    n,
+                    if n == 1 { "" } else { "es" }
                 )
             })
             .collect();
