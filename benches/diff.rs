@@ -188,6 +188,9 @@ fn bench_rules(old: &Graph, new: &Graph) {
     let Ok(conn) = rusqlite::Connection::open(dir.path().join("bench.db")) else {
         return;
     };
+    if zoomscope::store::migrate(&conn).is_err() {
+        return;
+    }
     let Ok(state) = AlertState::open(&conn, "bench") else {
         return;
     };

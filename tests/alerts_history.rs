@@ -6,8 +6,6 @@ use std::sync::Arc;
 
 use chrono::Utc;
 use serde_json::{Value, json};
-use zoomscope::alerts::rule::RuleFile;
-use zoomscope::alerts::{self, AlertState, AlertsConfig, EvalOptions};
 use zoomscope::diff;
 use zoomscope::graph::{Entity, EntityType, Graph, Props, RelType};
 use zoomscope::store::{Parts, SnapshotWrite, Store};
@@ -137,69 +135,4 @@ fn timeline_lists_syncs_newest_first_and_diffs_on_demand() {
         .total(),
         1 + 1 + 2 + 2 // c added; b changed; c's 2 edges added; b's edge swapped
     );
-}
-
-#[test]
-fn rule_views_show_state_count_and_entities() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&dir.path().join("zoomscope.db")).unwrap();
-    let text = r#"
-[[rule]]
-name = "admins"
-severity = "high"
-query = "FIND zoom_user THAT ASSIGNED zoom_role WITH admin = true"
-trigger = "any"
-
-[[rule]]
-name = "everyone"
-severity = "info"
-query = "FIND zoom_user"
-trigger = "count > 10"
-
-[[rule]]
-name = "off"
-severity = "critical"
-query = "FIND zoom_group"
-trigger = "any"
-"#;
-    let cfg = AlertsConfig {
-        builtin: false,
-        disabled: vec!["off".into()],
-        ..AlertsConfig::default()
-    };
-    let set = alerts::load_from_files(&[RuleFile::parse("v.toml", text).unwrap()], &cfg).unwrap();
-    let state = AlertState::open(store.conn(), "default").unwrap();
-
-    let views = alerts::rule_views(&set, &state).unwrap();
-    assert_eq!(views.len(), 3);
-    assert!(views.iter().all(|v| v.last.is_none()));
-
-    let g = org(&["b"], &["a", "b"]);
-    alerts::evaluate(
-        &g,
-        &set.enabled,
-        Some(&state),
-        EvalOptions {
-            now: Utc::now(),
-            previous: None,
-        },
-    )
-    .unwrap();
-    let views = alerts::rule_views(&set, &state).unwrap();
-    let names: Vec<(&str, bool)> = views
-        .iter()
-        .map(|v| (v.rule.name.as_str(), v.enabled))
-        .collect();
-    assert_eq!(
-        names,
-        [("admins", true), ("everyone", true), ("off", false)]
-    );
-    let admins = views[0].last.as_ref().unwrap();
-    assert!(admins.fired);
-    assert_eq!(admins.count, 1);
-    assert_eq!(admins.entities, ["zoom_user:b"]);
-    let everyone = views[1].last.as_ref().unwrap();
-    assert!(!everyone.fired);
-    assert_eq!(everyone.count, 2);
-    assert!(views[2].last.is_none());
 }

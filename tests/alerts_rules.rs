@@ -130,6 +130,8 @@ fn user(id: &str) -> U<'_> {
 fn db() -> (tempfile::TempDir, Connection) {
     let dir = tempfile::tempdir().unwrap();
     let conn = Connection::open(dir.path().join("store.db")).unwrap();
+    // The alert tables are the store's: migrate as `Store::open` does.
+    zoomscope::store::migrate(&conn).unwrap();
     (dir, conn)
 }
 

@@ -440,11 +440,17 @@ fn schema_is_versioned_and_newer_stores_are_refused() {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
         assert_eq!(v, zoomscope::store::SCHEMA_VERSION);
-        // other modules' own tables live alongside
-        store
+        // the employee and alert tables are the store's too
+        let tables: i64 = store
             .conn()
-            .execute_batch("CREATE TABLE IF NOT EXISTS alerts_state (k TEXT PRIMARY KEY)")
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' \
+                 AND name IN ('employees_rosters', 'alerts_rule_state')",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
+        assert_eq!(tables, 2);
     }
     // reopening an up-to-date store is fine
     Store::open(&path).unwrap();

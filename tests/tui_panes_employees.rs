@@ -60,6 +60,7 @@ struct Setup {
 fn setup() -> Setup {
     let dir = tempfile::tempdir().unwrap();
     let conn = Connection::open(dir.path().join("zoomscope.db")).unwrap();
+    zoomscope::store::migrate(&conn).unwrap();
     let base = tui_common::org(60);
     let out = employees::import_text(
         &conn,

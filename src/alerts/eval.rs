@@ -58,18 +58,29 @@ impl RuleResult {
         }
     }
 
-    /// `{"rule", "severity", "count", "entities"}` as `check --json` prints
-    /// fired rules. `count` is the number of entities for `new` rules (the new
-    /// ones) and the number of rows otherwise.
-    pub fn to_json(&self) -> Value {
-        let count = match self.trigger {
+    /// The one count shown for the rule wherever it is shown (`check`'s text
+    /// and JSON, the webhook message, the TUI's Alerts list and toast), so
+    /// they never contradict each other: for a fired `new` rule the number of
+    /// new matches (what fired it), for another fired rule the rows its
+    /// query returned. `None` when it did not fire: a quiet rule has no match
+    /// count to show (a `new` rule's query may match every user).
+    pub fn alert_count(&self) -> Option<u64> {
+        if !self.fired() {
+            return None;
+        }
+        Some(match self.trigger {
             Trigger::New => self.new_matches.len() as u64,
             _ => self.count,
-        };
+        })
+    }
+
+    /// `{"rule", "severity", "count", "entities"}` as `check --json` prints
+    /// fired rules; `count` is [`RuleResult::alert_count`].
+    pub fn to_json(&self) -> Value {
         json!({
             "rule": self.rule,
             "severity": self.severity.as_str(),
-            "count": count,
+            "count": self.alert_count().unwrap_or_default(),
             "entities": self.alert_entities(),
         })
     }
@@ -117,12 +128,46 @@ pub fn decide(
 /// Evaluates `rules` over `graph`. With a state, `new` rules compare against
 /// and update the stored baseline; without one (a preview), nothing is
 /// remembered and `new` rules compare against `opts.previous` only.
+///
+/// Only the evaluations that report alerts (`check`, `watch`) may record:
+/// once recorded, a match is no longer new, so whoever records it first is
+/// the one that reports it. Viewers use [`evaluate_read_only`].
 pub fn evaluate(
     graph: &Graph,
     rules: &[Rule],
     state: Option<&AlertState<'_>>,
     opts: EvalOptions<'_>,
 ) -> Result<Vec<RuleResult>, EvalError> {
+    evaluate_with(graph, rules, state, Record::Yes, opts)
+}
+
+/// As [`evaluate`] with a state, comparing against the stored baseline as
+/// `check` and `watch` left it, but writing nothing: what a viewer (the
+/// TUI) sees stays new for the next `check` or `watch`, which report it.
+pub fn evaluate_read_only(
+    graph: &Graph,
+    rules: &[Rule],
+    state: &AlertState<'_>,
+    opts: EvalOptions<'_>,
+) -> Result<Vec<RuleResult>, EvalError> {
+    evaluate_with(graph, rules, Some(state), Record::No, opts)
+}
+
+/// Whether an evaluation with a state advances it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Record {
+    Yes,
+    No,
+}
+
+fn evaluate_with(
+    graph: &Graph,
+    rules: &[Rule],
+    state: Option<&AlertState<'_>>,
+    record: Record,
+    opts: EvalOptions<'_>,
+) -> Result<Vec<RuleResult>, EvalError> {
+    let recorded = state.filter(|_| record == Record::Yes);
     let mut out = Vec::with_capacity(rules.len());
     for rule in rules {
         let base = RuleResult {
@@ -182,7 +227,7 @@ pub fn evaluate(
         };
         let newly_fired = fired && (!was_fired || !new_matches.is_empty());
         let keys: HashSet<String> = m.keys.iter().cloned().collect();
-        if let Some(s) = state {
+        if let Some(s) = recorded {
             s.put(
                 &rule.name,
                 &Evaluation {
@@ -210,7 +255,7 @@ pub fn evaluate(
             ..base
         });
     }
-    if let Some(s) = state {
+    if let Some(s) = recorded {
         let names: Vec<&str> = rules.iter().map(|r| r.name.as_str()).collect();
         s.retain(&names)?;
     }

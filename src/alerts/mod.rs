@@ -6,7 +6,9 @@
 //! Public API (used by `check`, `watch` and the TUI's Alerts pane):
 //! - [`load_rules`] / [`load_rule_set`]: the enabled rules (and the disabled ones);
 //! - [`evaluate`]: run the rules over a graph → [`RuleResult`]s (status, count,
-//!   matches, new matches, whether newly fired);
+//!   matches, new matches, whether newly fired), recording them (`check`,
+//!   `watch`); [`evaluate_read_only`] the same for viewers (the TUI), which
+//!   read the state but never advance it;
 //! - [`AlertState`]: per-profile memory in `alerts_*` tables;
 //! - [`outbox::Outbox`] and [`webhook`]: deliver alerts, never dropping one.
 
@@ -17,17 +19,15 @@ pub mod outbox;
 pub mod report;
 pub mod rule;
 pub mod state;
-pub mod status;
 pub mod watch;
 pub mod webhook;
 
 use std::collections::{BTreeMap, HashMap};
 
 pub use config::AlertsConfig;
-pub use eval::{EvalOptions, RuleResult, RuleStatus, evaluate};
+pub use eval::{EvalOptions, RuleResult, RuleStatus, evaluate, evaluate_read_only};
 pub use rule::{Rule, RuleError, Severity, Trigger};
 pub use state::AlertState;
-pub use status::{LastEvaluation, RuleView, rule_views};
 
 use rule::{Origin, RuleFile};
 

@@ -77,14 +77,15 @@ pub fn check_text(results: &[RuleResult], graph: &Graph, min: Severity) -> Strin
     let mut out = String::new();
     for r in fired_at_or_above(results, min) {
         let ents = r.alert_entities();
+        let n = r.alert_count().unwrap_or_default();
         let _ = writeln!(
             out,
             "[{}] {} — {} ({} {})",
             r.severity.as_str().to_uppercase(),
             r.rule,
             for_terminal(&r.description),
-            ents.len().max(r.count as usize),
-            if ents.len() == 1 { "match" } else { "matches" }
+            n,
+            if n == 1 { "match" } else { "matches" }
         );
         for k in ents.iter().take(TEXT_LIMIT) {
             let _ = writeln!(out, "    {}", entity_line(graph, k));
@@ -129,7 +130,7 @@ pub fn alert_message(r: &RuleResult, graph: &Graph) -> String {
             let _ = write!(s, " and {} more", ents.len() - 10);
         }
     } else {
-        let _ = write!(s, " (count {})", r.count);
+        let _ = write!(s, " (count {})", r.alert_count().unwrap_or(r.count));
     }
     s
 }

@@ -2,15 +2,28 @@
 //! store's SQLite file (`store.conn()`): per rule, when it was last
 //! evaluated, with which query, whether it fired, and the entities it
 //! matched (so `new` triggers and `watch` can tell what is new).
+//!
+//! Reads and writes rows only: the `alerts_*` tables are created and
+//! migrated by the store's versioned migrations (`src/store/schema.rs`).
 
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
+use crate::store::{SCHEMA_VERSION, StoreError};
+
 #[derive(Debug, thiserror::Error)]
-#[error("alert state: {0}")]
-pub struct StateError(#[from] rusqlite::Error);
+pub enum StateError {
+    #[error("alert state: {0}")]
+    Sql(#[from] rusqlite::Error),
+    #[error("alert state: {0}")]
+    Store(#[from] StoreError),
+    #[error(
+        "alert state: the file has schema {found}, not {expected}: open it with the store (Store::open) first"
+    )]
+    Schema { found: i64, expected: i64 },
+}
 
 /// A rule's stored state.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,42 +52,35 @@ pub struct AlertState<'c> {
     profile: String,
 }
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS alerts_rule_state (
-    profile TEXT NOT NULL,
-    rule TEXT NOT NULL,
-    query TEXT NOT NULL,
-    evaluated_at TEXT NOT NULL,
-    count INTEGER NOT NULL,
-    fired INTEGER NOT NULL,
-    PRIMARY KEY (profile, rule)
-);
-CREATE TABLE IF NOT EXISTS alerts_rule_match (
-    profile TEXT NOT NULL,
-    rule TEXT NOT NULL,
-    entity_key TEXT NOT NULL,
-    PRIMARY KEY (profile, rule, entity_key)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS alerts_outbox (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    profile TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    text TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT
-);
-";
-
-/// Creates the alerts tables when missing.
+/// Brings a connection's file to the store's schema, which holds the
+/// alerts tables, through the store's versioned migrations (the one schema
+/// owner). `Store::open` has already done it for the store's connection;
+/// this is for code handed a plain connection (the outbox).
 pub fn migrate(conn: &Connection) -> Result<(), StateError> {
-    conn.execute_batch(SCHEMA)?;
+    crate::store::migrate(conn)?;
     Ok(())
 }
 
+/// Fails unless the file has the store's current schema, so a connection
+/// that never went through `Store::open` gets a clear error rather than
+/// "no such table".
+fn ensure_current_schema(conn: &Connection) -> Result<(), StateError> {
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found == SCHEMA_VERSION {
+        Ok(())
+    } else {
+        Err(StateError::Schema {
+            found,
+            expected: SCHEMA_VERSION,
+        })
+    }
+}
+
 impl<'c> AlertState<'c> {
-    /// Opens (creating the tables if needed) the state of `profile`.
+    /// The state of `profile` in a file opened by the store (`Store::open`,
+    /// which creates and migrates the tables).
     pub fn open(conn: &'c Connection, profile: &str) -> Result<Self, StateError> {
-        migrate(conn)?;
+        ensure_current_schema(conn)?;
         Ok(AlertState {
             conn,
             profile: profile.to_string(),

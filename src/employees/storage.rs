@@ -1,9 +1,10 @@
 //! The employee tables in the store's SQLite file: roster snapshots (every
 //! import is kept; the newest is current) and manual link/unlink decisions.
 //!
-//! Works on a plain `rusqlite::Connection` so it runs against the store's
-//! file (`store.conn()`) and in tests against any SQLite file. Tables are
-//! prefixed `employees_` and created on first use.
+//! Works on a plain `rusqlite::Connection` (the store's, `store.conn()`):
+//! it reads and writes rows only. The `employees_*` tables are created and
+//! migrated with every other table of the file by the store's versioned
+//! migrations (`src/store/schema.rs`).
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -17,60 +18,6 @@ pub enum StorageError {
     Sql(#[from] rusqlite::Error),
     #[error("employee tables hold an unreadable row: {0}")]
     Corrupt(String),
-}
-
-/// Creates the tables when missing. Idempotent; every function here calls it.
-pub fn ensure_schema(conn: &Connection) -> Result<(), StorageError> {
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS employees_rosters (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            profile TEXT NOT NULL,
-            imported_at TEXT NOT NULL,
-            source TEXT NOT NULL,
-            employee_count INTEGER NOT NULL,
-            error_count INTEGER NOT NULL,
-            alias_domains TEXT NOT NULL DEFAULT '[]'
-        );
-        CREATE INDEX IF NOT EXISTS employees_rosters_profile ON employees_rosters(profile, id);
-        CREATE TABLE IF NOT EXISTS employees_rows (
-            roster_id INTEGER NOT NULL REFERENCES employees_rosters(id) ON DELETE CASCADE,
-            key TEXT NOT NULL,
-            line INTEGER NOT NULL,
-            employee_id TEXT,
-            employee_unique_id TEXT,
-            email TEXT NOT NULL,
-            other_emails TEXT NOT NULL,
-            name TEXT,
-            first_name TEXT,
-            last_name TEXT,
-            department TEXT,
-            title TEXT,
-            manager_email TEXT,
-            status TEXT NOT NULL,
-            termination_date TEXT,
-            PRIMARY KEY (roster_id, key)
-        );
-        CREATE TABLE IF NOT EXISTS employees_decisions (
-            profile TEXT NOT NULL,
-            user_ref TEXT NOT NULL,
-            employee_key TEXT NOT NULL,
-            decision TEXT NOT NULL CHECK (decision IN ('link', 'unlink')),
-            decided_at TEXT NOT NULL,
-            PRIMARY KEY (profile, user_ref, employee_key)
-        );",
-    )?;
-    // Rosters stored before alias domains were kept with them.
-    let has_aliases: bool = conn
-        .prepare(
-            "SELECT 1 FROM pragma_table_info('employees_rosters') WHERE name = 'alias_domains'",
-        )?
-        .exists([])?;
-    if !has_aliases {
-        conn.execute_batch(
-            "ALTER TABLE employees_rosters ADD COLUMN alias_domains TEXT NOT NULL DEFAULT '[]'",
-        )?;
-    }
-    Ok(())
 }
 
 /// One stored import.
@@ -129,7 +76,6 @@ pub fn save_roster(
     alias_domains: &[Vec<String>],
     imported_at: DateTime<Utc>,
 ) -> Result<RosterInfo, StorageError> {
-    ensure_schema(conn)?;
     let aliases = serde_json::to_string(alias_domains)
         .map_err(|err| StorageError::Corrupt(err.to_string()))?;
     let tx = conn.unchecked_transaction()?;
@@ -225,7 +171,6 @@ fn to_info(
 
 /// Every import for a profile, oldest first.
 pub fn rosters(conn: &Connection, profile: &str) -> Result<Vec<RosterInfo>, StorageError> {
-    ensure_schema(conn)?;
     let mut stmt = conn.prepare(&format!(
         "SELECT {INFO_COLUMNS} FROM employees_rosters WHERE profile = ?1 ORDER BY id"
     ))?;
@@ -238,7 +183,6 @@ pub fn current_roster(
     conn: &Connection,
     profile: &str,
 ) -> Result<Option<(RosterInfo, Vec<Employee>)>, StorageError> {
-    ensure_schema(conn)?;
     let info = conn
         .query_row(
             &format!(
@@ -304,7 +248,6 @@ pub fn save_decision(
     profile: &str,
     decision: &Decision,
 ) -> Result<(), StorageError> {
-    ensure_schema(conn)?;
     let tx = conn.unchecked_transaction()?;
     if decision.kind == DecisionKind::Link {
         tx.execute(
@@ -338,7 +281,6 @@ pub fn save_decision(
 /// All decisions of a profile, in the order they were made (a later one
 /// overrides an earlier one about the same user).
 pub fn decisions(conn: &Connection, profile: &str) -> Result<Vec<Decision>, StorageError> {
-    ensure_schema(conn)?;
     let mut stmt = conn.prepare(
         "SELECT user_ref, employee_key, decision, decided_at FROM employees_decisions
          WHERE profile = ?1 ORDER BY rowid",
@@ -362,29 +304,4 @@ pub fn decisions(conn: &Connection, profile: &str) -> Result<Vec<Decision>, Stor
         });
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rosters_stored_before_alias_domains_still_load() {
-        let conn = Connection::open_in_memory().unwrap();
-        conn.execute_batch(
-            "CREATE TABLE employees_rosters (
-                id INTEGER PRIMARY KEY AUTOINCREMENT, profile TEXT NOT NULL,
-                imported_at TEXT NOT NULL, source TEXT NOT NULL,
-                employee_count INTEGER NOT NULL, error_count INTEGER NOT NULL);
-             INSERT INTO employees_rosters (profile, imported_at, source, employee_count, error_count)
-             VALUES ('default', '2026-11-30T08:00:00+00:00', 'old.csv', 0, 0);",
-        )
-        .unwrap();
-        let all = rosters(&conn, "default").unwrap();
-        assert_eq!(all.len(), 1);
-        assert!(all[0].alias_domains.is_empty());
-        // and the schema check is idempotent
-        ensure_schema(&conn).unwrap();
-        ensure_schema(&conn).unwrap();
-    }
 }

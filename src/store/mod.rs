@@ -40,7 +40,7 @@ use serde_json::Value;
 use crate::graph::{EntityType, Graph, RelType};
 use crate::sync::StepRecord;
 
-pub use schema::SCHEMA_VERSION;
+pub use schema::{SCHEMA_VERSION, migrate};
 
 /// Errors from the store.
 #[derive(Debug, thiserror::Error)]
@@ -186,8 +186,10 @@ impl Store {
         Ok(Store { conn })
     }
 
-    /// The connection, for modules that keep their own tables
-    /// (`employees_*`, `alerts_*`). Create them with your own prefix.
+    /// The connection, for modules that read and write rows of their own
+    /// tables (`employees_*`, `alerts_*`). Those tables are created and
+    /// migrated here (`schema.rs`) like every other: a new table or column
+    /// is a new migration there, never a `CREATE` in the module.
     pub fn conn(&self) -> &Connection {
         &self.conn
     }

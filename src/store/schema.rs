@@ -1,19 +1,37 @@
-//! Schema and migrations, versioned with SQLite's `user_version`.
+//! Schema and migrations of the whole SQLite file, versioned with
+//! SQLite's `user_version`. This is the only place a table of the file is
+//! created or altered: the snapshot tables, and the `employees_*` and
+//! `alerts_*` tables whose rows those modules read and write.
 //!
 //! Each entry of [`MIGRATIONS`] moves the schema up one version and runs in
 //! its own transaction together with the `user_version` bump, so a killed
 //! migration leaves the previous version intact. Never edit a released
 //! migration: append a new one.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction};
 
 use super::StoreError;
 
+/// One step of the schema.
+enum Migration {
+    /// Plain SQL.
+    Sql(&'static str),
+    /// Steps SQL cannot express alone (e.g. adding a column only where it is
+    /// missing).
+    Code(fn(&Transaction<'_>) -> rusqlite::Result<()>),
+}
+
 /// Migrations, in order; entry i moves version i to i + 1.
-const MIGRATIONS: &[&str] = &[
+const MIGRATIONS: &[Migration] = &[
     // 1: profiles, snapshots, versioned entities and relationships, raw
     // JSON of the current state, lazily fetched user settings.
-    r#"
+    Migration::Sql(V1),
+    // 2: the employee and alert tables, until then created on first use by
+    // their modules.
+    Migration::Code(adopt_employees_and_alerts),
+];
+
+const V1: &str = r#"
     CREATE TABLE profiles (
         id   INTEGER PRIMARY KEY,
         name TEXT NOT NULL UNIQUE
@@ -80,8 +98,92 @@ const MIGRATIONS: &[&str] = &[
         props       BLOB NOT NULL,     -- JSON object
         raw         TEXT               -- JSON of the settings bodies
     );
-    "#,
-];
+    "#;
+
+/// The employee tables (roster imports, each kept; manual link/unlink
+/// decisions) and the alert tables (each rule's last evaluation and
+/// matches; the webhook outbox). Files written before version 2 may already
+/// hold them, created ad hoc by `employees/storage.rs` and `alerts/state.rs`
+/// with exactly these columns, except that rosters imported before alias
+/// domains were stored lack `alias_domains`: hence `IF NOT EXISTS` here
+/// (this migration adopts them, rows included) and the column patch below.
+const V2_TABLES: &str = "
+    CREATE TABLE IF NOT EXISTS employees_rosters (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        profile        TEXT NOT NULL,
+        imported_at    TEXT NOT NULL,
+        source         TEXT NOT NULL,
+        employee_count INTEGER NOT NULL,
+        error_count    INTEGER NOT NULL,
+        alias_domains  TEXT NOT NULL DEFAULT '[]'  -- JSON [[domain]]
+    );
+    CREATE INDEX IF NOT EXISTS employees_rosters_profile ON employees_rosters(profile, id);
+    CREATE TABLE IF NOT EXISTS employees_rows (
+        roster_id          INTEGER NOT NULL REFERENCES employees_rosters(id) ON DELETE CASCADE,
+        key                TEXT NOT NULL,
+        line               INTEGER NOT NULL,
+        employee_id        TEXT,
+        employee_unique_id TEXT,
+        email              TEXT NOT NULL,
+        other_emails       TEXT NOT NULL,  -- JSON [email]
+        name               TEXT,
+        first_name         TEXT,
+        last_name          TEXT,
+        department         TEXT,
+        title              TEXT,
+        manager_email      TEXT,
+        status             TEXT NOT NULL,
+        termination_date   TEXT,
+        PRIMARY KEY (roster_id, key)
+    );
+    CREATE TABLE IF NOT EXISTS employees_decisions (
+        profile      TEXT NOT NULL,
+        user_ref     TEXT NOT NULL,
+        employee_key TEXT NOT NULL,
+        decision     TEXT NOT NULL CHECK (decision IN ('link', 'unlink')),
+        decided_at   TEXT NOT NULL,
+        PRIMARY KEY (profile, user_ref, employee_key)
+    );
+
+    CREATE TABLE IF NOT EXISTS alerts_rule_state (
+        profile      TEXT NOT NULL,
+        rule         TEXT NOT NULL,
+        query        TEXT NOT NULL,
+        evaluated_at TEXT NOT NULL,
+        count        INTEGER NOT NULL,
+        fired        INTEGER NOT NULL,
+        PRIMARY KEY (profile, rule)
+    );
+    CREATE TABLE IF NOT EXISTS alerts_rule_match (
+        profile    TEXT NOT NULL,
+        rule       TEXT NOT NULL,
+        entity_key TEXT NOT NULL,
+        PRIMARY KEY (profile, rule, entity_key)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS alerts_outbox (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        profile    TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        text       TEXT NOT NULL,
+        attempts   INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT
+    );
+";
+
+fn adopt_employees_and_alerts(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch(V2_TABLES)?;
+    let has_aliases = tx
+        .prepare(
+            "SELECT 1 FROM pragma_table_info('employees_rosters') WHERE name = 'alias_domains'",
+        )?
+        .exists([])?;
+    if !has_aliases {
+        tx.execute_batch(
+            "ALTER TABLE employees_rosters ADD COLUMN alias_domains TEXT NOT NULL DEFAULT '[]'",
+        )?;
+    }
+    Ok(())
+}
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -89,7 +191,7 @@ pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
 /// Brings the database up to [`SCHEMA_VERSION`]. The version is read again
 /// inside each write transaction, so two processes opening a new store at
 /// once do not both run a migration.
-pub(super) fn migrate(conn: &Connection) -> Result<(), StoreError> {
+pub fn migrate(conn: &Connection) -> Result<(), StoreError> {
     loop {
         let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
         if found > SCHEMA_VERSION {
@@ -109,11 +211,14 @@ pub(super) fn migrate(conn: &Connection) -> Result<(), StoreError> {
         let tx =
             rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
         let version: i64 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
-        if let Some(sql) = usize::try_from(version)
+        if let Some(migration) = usize::try_from(version)
             .ok()
             .and_then(|v| MIGRATIONS.get(v))
         {
-            tx.execute_batch(sql)?;
+            match migration {
+                Migration::Sql(sql) => tx.execute_batch(sql)?,
+                Migration::Code(step) => step(&tx)?,
+            }
             tx.pragma_update(None, "user_version", version + 1)?;
         }
         tx.commit()?;

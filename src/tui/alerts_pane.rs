@@ -90,11 +90,13 @@ impl Component for AlertsPane {
     }
 }
 
-/// A toast for each rule that fired since the last evaluation.
-pub fn fired_toasts(m: &Monitor) -> Vec<String> {
-    m.newly_fired()
+/// A toast for each rule that fired since the last evaluation and was not
+/// already announced by `shown` (the monitor shown before this one), with
+/// the count the Alerts list shows for it.
+pub fn fired_toasts(m: &Monitor, shown: Option<&Monitor>) -> Vec<String> {
+    m.newly_fired_since(shown)
         .map(|r| {
-            let n = r.alert_entities().len();
+            let n = r.alert_count().unwrap_or_default();
             format!(
                 "alert: {} ({}, {} match{})",
                 r.rule,
@@ -119,7 +121,9 @@ pub fn rules_table(m: &Monitor) -> ProvidedTable {
                 r.rule.clone(),
                 r.severity.as_str().into(),
                 state_word(r).into(),
-                r.count.to_string(),
+                // blank when quiet: the count of a rule that did not fire
+                // would read as matches
+                r.alert_count().map(|n| n.to_string()).unwrap_or_default(),
                 r.description.clone(),
             ],
         })

@@ -669,7 +669,7 @@ impl App {
     /// New monitor data: the Changes and Alerts panes (made if missing)
     /// rebuild, and new alerts raise toasts.
     fn set_monitor(&mut self, m: Monitor) {
-        let fired = alerts_pane::fired_toasts(&m);
+        let fired = alerts_pane::fired_toasts(&m, self.monitor());
         self.shared.set_monitor(m);
         if self.data.is_some() {
             for kind in [PaneKind::Changes, PaneKind::Alerts] {

@@ -55,7 +55,8 @@ impl Monitor {
         }
     }
 
-    /// Rules that fired now and had not fired (or matched less) before.
+    /// Rules that fired now and had not fired (or matched less) at the last
+    /// recorded evaluation (`check`, `watch`).
     pub fn newly_fired(&self) -> impl Iterator<Item = &RuleResult> {
         self.alerts.iter().filter(|r| r.newly_fired)
     }
@@ -81,6 +82,27 @@ impl Monitor {
             None => false,
         }
     }
+
+    /// The newly fired rules not already announced by `shown`, the monitor
+    /// the app showed before this one. The TUI does not record evaluations
+    /// (so a refresh finds the same alerts new until `check` or `watch`
+    /// reports them); this keeps it from announcing one alert per refresh:
+    /// a rule that fired in `shown` with every one of today's new matches
+    /// already among its matches is old news.
+    pub fn newly_fired_since<'a>(
+        &'a self,
+        shown: Option<&'a Monitor>,
+    ) -> impl Iterator<Item = &'a RuleResult> {
+        self.newly_fired().filter(move |r| {
+            let before = shown.and_then(|m| m.alerts.iter().find(|b| b.rule == r.rule));
+            !before.is_some_and(|b| {
+                b.fired()
+                    && r.new_matches
+                        .iter()
+                        .all(|k| b.matches.binary_search(k).is_ok())
+            })
+        })
+    }
 }
 
 /// The state word of a rule's result.
@@ -94,9 +116,11 @@ pub fn state_word(r: &RuleResult) -> &'static str {
 }
 
 /// Reads the profile's timeline from the store (diffing the newest
-/// [`DIFFED_SYNCS`]; `diff::timeline`'s entries diffed pairwise) and evaluates `rules` on `graph` (the latest snapshot as
-/// shown), recording the evaluation in the alert state tables so the next
-/// one knows what is new.
+/// [`DIFFED_SYNCS`]; `diff::timeline`'s entries diffed pairwise) and
+/// evaluates `rules` on `graph` (the latest snapshot as shown) against the
+/// alert state as `check` and `watch` left it. The TUI reads that state and
+/// never advances it: a match it shows stays new for the next `check` or
+/// `watch`, which report it (webhook included).
 pub fn compute(
     store: &Store,
     profile: &str,
@@ -161,10 +185,10 @@ fn evaluate(
     rules: &[Rule],
 ) -> Result<Vec<RuleResult>, String> {
     let state = AlertState::open(store.conn(), profile).map_err(|e| e.to_string())?;
-    alerts::evaluate(
+    alerts::evaluate_read_only(
         graph,
         rules,
-        Some(&state),
+        &state,
         EvalOptions {
             now: Utc::now(),
             previous,

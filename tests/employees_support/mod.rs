@@ -69,6 +69,8 @@ pub fn graph(users: &[TestUser<'_>]) -> Graph {
 pub fn db() -> (tempfile::TempDir, Connection) {
     let dir = tempfile::tempdir().unwrap();
     let conn = Connection::open(dir.path().join("zoomscope.db")).unwrap();
+    // The employee tables are the store's: migrate as `Store::open` does.
+    zoomscope::store::migrate(&conn).unwrap();
     (dir, conn)
 }
 
