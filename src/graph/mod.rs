@@ -17,7 +17,12 @@
 //! - Relationship `_key`s are derived (`<from>|<verb>|<to>`), never stored.
 
 pub mod build;
-pub mod settings;
+pub mod keys;
+pub mod user_props;
+
+pub use build::{Built, GraphBuilder};
+pub use keys::{account_key, group_key, role_key, user_key};
+pub use user_props::{USER_BASE_PROPS, is_user_setting_prop};
 
 use std::collections::HashMap;
 use std::fmt;

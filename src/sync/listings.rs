@@ -7,9 +7,9 @@ use std::sync::mpsc;
 use futures::StreamExt;
 use tokio::task::JoinHandle;
 
+use super::convert::{Converter, PreparedUser, prepare_user};
 use super::members::MemberCounts;
 use super::step::{Done, StepError, StepLog, names};
-use crate::graph::build::{GraphBuilder, PreparedUser, prepare_user};
 use crate::zoom::{Group, PageInfo, Role, RoleDetail, User, UserStatus, ZoomClient, ZoomError};
 
 /// How many role details are fetched at once (Light category; few roles).
@@ -87,7 +87,7 @@ pub(crate) async fn users(
     let (totals_tx, totals_rx) = mpsc::channel::<(usize, Option<u64>)>();
     let runtime = tokio::runtime::Handle::current();
     let inserter = tokio::task::spawn_blocking(move || {
-        let mut builder = GraphBuilder::new(account_name.as_deref());
+        let mut builder = Converter::new(account_name.as_deref());
         let mut counts = MemberCounts::default();
         let mut named = false;
         let mut totals: [Option<Option<u64>>; 3] = [None; 3];
@@ -182,8 +182,8 @@ pub(crate) async fn users(
 /// What `fetch-users` hands on.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ListedUsers {
-    /// Every listed user, already in the builder the graph is made from.
-    pub builder: GraphBuilder,
+    /// Every listed user, already in the converter the graph is made from.
+    pub builder: Converter,
     /// Memberships per group and role, for the member-count checks.
     pub counts: MemberCounts,
 }

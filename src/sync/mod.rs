@@ -8,6 +8,7 @@
 
 mod account;
 mod assemble;
+pub mod convert;
 mod listings;
 mod members;
 mod parts;
@@ -36,6 +37,11 @@ pub struct SyncOptions {
     /// Users whose settings are fetched at once with `user_settings`
     /// (0: [`user_settings::DEFAULT_SETTINGS_CONCURRENCY`]).
     pub settings_concurrency: usize,
+    /// Role id → role name from the profile's latest snapshot
+    /// (`Store::role_names`). Used only when this sync gets no roles list
+    /// (the roles step skipped or failed): users' `roleName` then comes
+    /// from these, as the store carries the roles themselves over.
+    pub known_role_names: std::collections::HashMap<String, String>,
 }
 
 /// How one step ended. Stored with the snapshot and shown in the account pane.
