@@ -496,3 +496,124 @@ fn new_keys_in_a_carried_part_are_added_not_dropped() {
         .unwrap();
     assert_eq!(info2.counts, info.counts);
 }
+
+/// A real sync of a sandbox org (with user settings), saved to a store
+/// file; `known_role_names` as a caller reads them from the store.
+async fn sync_sandbox_into(
+    store: &Store,
+    scopes: Vec<String>,
+) -> (zoomscope::sandbox::model::OrgSnapshot, String) {
+    use zoomscope::sandbox::{Sandbox, SandboxConfig};
+    use zoomscope::sync::SyncOptions;
+    use zoomscope::zoom::{ClientConfig, Secret, ZoomClient};
+
+    let sb = Sandbox::start(SandboxConfig {
+        users: 120,
+        seed: 11,
+        scopes,
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("sandbox starts");
+    let mut cfg = ClientConfig::new(
+        sb.account_id(),
+        sb.client_id(),
+        Secret::new(sb.client_secret()),
+    );
+    cfg.api_url = sb.api_url();
+    cfg.oauth_url = sb.oauth_url();
+    let client = ZoomClient::new(cfg).unwrap();
+    let opts = SyncOptions {
+        account_id: sb.account_id().to_string(),
+        user_settings: true,
+        known_role_names: store.role_names("p").unwrap(),
+        ..SyncOptions::default()
+    };
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let r = zoomscope::sync::run(&client, &opts, tx)
+        .await
+        .expect("sync");
+    store
+        .save_snapshot(&SnapshotWrite {
+            profile: "p",
+            account_id: sb.account_id(),
+            started_at: Utc::now(),
+            finished_at: Utc::now(),
+            graph: &r.graph,
+            raw: &r.raw,
+            steps: &r.steps,
+            refreshed: &r.refreshed,
+        })
+        .unwrap();
+    (sb.org(), sb.client_secret().to_string())
+}
+
+/// Every user of the latest snapshot that has a role has that role's name.
+fn assert_every_role_named(store: &Store, org: &zoomscope::sandbox::model::OrgSnapshot) {
+    let g = store.latest("p").unwrap().unwrap().graph;
+    let users = g.of_type(EntityType::User);
+    assert_eq!(users.len(), org.users.len());
+    let name_of: HashMap<&str, &str> = org
+        .roles
+        .iter()
+        .map(|r| (r.id.as_str(), r.name.as_str()))
+        .collect();
+    for id in users {
+        let u = g.entity(*id);
+        let role = u.props.str("roleId").unwrap_or_else(|| panic!("{}", u.key));
+        assert_eq!(
+            u.props.str("roleName"),
+            Some(name_of[role]),
+            "{} (role {role})",
+            u.key
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_synced_snapshot_read_back_names_every_role_and_holds_no_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zs.db");
+    let store = Store::open(&path).unwrap();
+    let all = zoomscope::sandbox::endpoints::all_read_scopes();
+    let (org, client_secret) = sync_sandbox_into(&store, all.clone()).await;
+    assert_every_role_named(&store, &org);
+
+    // No secret in any stored property or raw JSON: the PMI passcodes the
+    // settings bodies carry, the host keys, the client secret.
+    let mut secrets: Vec<String> = vec![client_secret];
+    for u in &org.users {
+        secrets.push(format!("\"{}\"", u.settings.pmi_password));
+        secrets.push(format!("\"{}\"", u.host_key));
+    }
+    let g = store.latest("p").unwrap().unwrap().graph;
+    let mut masked = 0;
+    for (_, e) in g.entities() {
+        let props = e.to_json().to_string();
+        let raw = store.raw_json("p", &e.key).unwrap().unwrap_or_default();
+        for s in &secrets {
+            assert!(!props.contains(s.as_str()), "{s} in {}'s properties", e.key);
+            assert!(!raw.contains(s.as_str()), "{s} in {}'s raw JSON", e.key);
+        }
+        masked += usize::from(raw.contains("[REDACTED]"));
+    }
+    // the passcodes were there to mask: every user with an id had settings
+    let with_id = org.users.iter().filter(|u| u.id.is_some()).count();
+    assert!(
+        masked >= with_id,
+        "{masked} masked raw objects of {with_id}"
+    );
+
+    // A sync whose credentials cannot list roles: the roles are carried
+    // over by the store, and the users' role names come from them through
+    // the sync (the store patches nothing).
+    let no_roles: Vec<String> = all
+        .into_iter()
+        .filter(|s| !s.starts_with("role:"))
+        .collect();
+    let (org2, _) = sync_sandbox_into(&store, no_roles).await;
+    let info = store.snapshots("p").unwrap().pop().unwrap();
+    assert!(!info.refreshed.has_entity(EntityType::Role));
+    assert!(info.refreshed.has_entity(EntityType::User));
+    assert_every_role_named(&store, &org2);
+}
