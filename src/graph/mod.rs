@@ -142,15 +142,6 @@ impl RelClass {
             RelClass::Is => "is",
         }
     }
-
-    pub fn from_str_ci(s: &str) -> Option<Self> {
-        match s.to_ascii_uppercase().as_str() {
-            "HAS" => Some(RelClass::Has),
-            "ASSIGNED" => Some(RelClass::Assigned),
-            "IS" => Some(RelClass::Is),
-            _ => None,
-        }
-    }
 }
 
 /// Relationship type (`_type`).
@@ -317,14 +308,6 @@ impl Props {
     /// String value of a property, if it is a string.
     pub fn str(&self, name: &str) -> Option<&str> {
         self.get(name).and_then(Value::as_str)
-    }
-
-    /// As a JSON object (for export and `--json`).
-    pub fn to_json_map(&self) -> serde_json::Map<String, Value> {
-        self.0
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect()
     }
 }
 

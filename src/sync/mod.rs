@@ -14,8 +14,8 @@ mod members;
 mod parts;
 mod plan;
 mod run;
-pub mod step;
-pub mod user_settings;
+mod step;
+mod user_settings;
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 /// store's type: the rest is carried over from the previous snapshot).
 pub use crate::store::Parts;
 pub use run::{FetchedUserSettings, fetch_user_settings, run};
+pub use user_settings::DEFAULT_SETTINGS_CONCURRENCY;
 
 use crate::graph::Graph;
 
@@ -35,7 +36,7 @@ pub struct SyncOptions {
     /// `tag.AccountName` for every entity, when the profile sets it.
     pub account_name: Option<String>,
     /// Users whose settings are fetched at once with `user_settings`
-    /// (0: [`user_settings::DEFAULT_SETTINGS_CONCURRENCY`]).
+    /// (0: [`DEFAULT_SETTINGS_CONCURRENCY`]).
     pub settings_concurrency: usize,
     /// Role id → role name from the profile's latest snapshot
     /// (`Store::role_names`). Used only when this sync gets no roles list

@@ -30,7 +30,7 @@ pub struct Redactor {
 pub const MASK: &str = "[REDACTED]";
 
 /// Longest server text carried into an error.
-pub const MAX_MESSAGE_CHARS: usize = 300;
+const MAX_MESSAGE_CHARS: usize = 300;
 
 impl Redactor {
     /// `fixed` are the values to scrub for the client's whole life (the
@@ -87,7 +87,7 @@ impl Redactor {
 }
 
 /// Keys that always hold a secret when their value is a string or number.
-pub const SECRET_KEYS: &[&str] = &[
+const SECRET_KEYS: &[&str] = &[
     "pmi_password",
     "password_for_pmi",
     "default_password_for_scheduled_meetings",

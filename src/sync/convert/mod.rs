@@ -89,7 +89,7 @@ struct PendingSettings {
 
 /// A user as [`Converter::listed_users`] gives it.
 #[derive(Debug, Clone, Copy)]
-pub struct ListedUser<'a> {
+pub(crate) struct ListedUser<'a> {
     pub id: Option<&'a str>,
     pub group_ids: &'a [String],
     pub role_id: Option<&'a str>,
@@ -204,13 +204,13 @@ impl Converter {
 
     /// The users added so far, each once (a user listed twice is kept
     /// once): Zoom id (none for pending users), `group_ids` and `role_id`.
-    pub fn listed_users(&self) -> impl Iterator<Item = ListedUser<'_>> {
+    pub(crate) fn listed_users(&self) -> impl Iterator<Item = ListedUser<'_>> {
         self.listed_users_since(0)
     }
 
     /// As [`Self::listed_users`], from the `start`th user added on (for
     /// callers that look at each batch of users once).
-    pub fn listed_users_since(&self, start: usize) -> impl Iterator<Item = ListedUser<'_>> {
+    pub(crate) fn listed_users_since(&self, start: usize) -> impl Iterator<Item = ListedUser<'_>> {
         let links = self.user_links.get(start..).unwrap_or(&[]);
         let g = self.b.graph();
         links.iter().map(move |u| ListedUser {
@@ -221,7 +221,7 @@ impl Converter {
     }
 
     /// How many users were added.
-    pub fn user_count(&self) -> usize {
+    pub(crate) fn user_count(&self) -> usize {
         self.user_links.len()
     }
 

@@ -33,7 +33,7 @@ pub struct UserSettingsBundle {
 
 /// Converts `snake_case` words to `CamelCase` (each word's first letter
 /// upper-cased, the rest kept), the way JupiterOne names settings.
-pub fn camel_upper(snake: &str) -> String {
+fn camel_upper(snake: &str) -> String {
     let mut out = String::with_capacity(snake.len());
     for word in snake.split(['_', '-', ' ', '.']).filter(|w| !w.is_empty()) {
         let mut chars = word.chars();

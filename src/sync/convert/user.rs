@@ -25,31 +25,8 @@ pub struct PreparedUser {
     pub(super) props: Props,
     /// The redacted raw API object.
     pub(super) raw: String,
-    pub(super) id: Option<String>,
     pub(super) group_ids: Vec<String>,
     pub(super) role_id: Option<String>,
-}
-
-impl PreparedUser {
-    /// The user's `_key` (see [`user_key`]).
-    pub fn key(&self) -> &str {
-        &self.key
-    }
-
-    /// Zoom's user id (absent for pending users).
-    pub fn id(&self) -> Option<&str> {
-        self.id.as_deref()
-    }
-
-    /// `group_ids` as listed.
-    pub fn group_ids(&self) -> &[String] {
-        &self.group_ids
-    }
-
-    /// `role_id` as listed.
-    pub fn role_id(&self) -> Option<&str> {
-        self.role_id.as_deref()
-    }
 }
 
 /// Whether two strings are equal, usable in a `const` context.
@@ -187,7 +164,6 @@ pub fn prepare_user(mut u: User) -> PreparedUser {
         key,
         props,
         raw,
-        id: u.id,
         group_ids: u.group_ids,
         role_id: u.role_id,
     }
