@@ -10,7 +10,7 @@ use crate::graph::Built;
 pub(crate) fn build(f: Fetched, opts: &SyncOptions) -> Built {
     // The users are in already (inserted while the listing ran).
     let mut b = match f.users {
-        Ok(listed) => listed.builder,
+        Ok(listed) => listed.converter,
         Err(_) => Converter::new(opts.account_name.as_deref()),
     };
     b.known_role_names(opts.known_role_names.clone());

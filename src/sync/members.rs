@@ -23,13 +23,13 @@ const MEMBER_CONCURRENCY: usize = 4;
 /// carry `group_ids` in the users list, but the member endpoints and
 /// `total_members` count only users with an id. Counting them would make
 /// nearly every group "disagree" and page thousands of member listings.
-/// Each user counts once: the builder keeps a user listed twice (a status
+/// Each user counts once: the converter keeps a user listed twice (a status
 /// change during the sync) once.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct MemberCounts {
     groups: HashMap<String, u64>,
     roles: HashMap<String, u64>,
-    /// Users of the builder counted so far.
+    /// Users of the converter counted so far.
     counted: usize,
 }
 
