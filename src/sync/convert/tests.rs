@@ -579,3 +579,39 @@ fn role_details_give_privileges() {
     assert_eq!(custom.props.get("totalMembers"), Some(&json!(4)));
     assert!(built.raw["zoom_role:1"].contains("User:Edit"));
 }
+
+#[test]
+fn known_role_names_fill_in_only_without_a_roles_list() {
+    let mut own = user(Some("u2"), "b@x.io", "active", &[], "2");
+    own.role_name = Some("Own".into());
+    let users = || {
+        vec![
+            user(Some("u1"), "a@x.io", "active", &[], "2"),
+            own.clone(),
+            user(Some("u3"), "c@x.io", "active", &[], "unknown"),
+        ]
+    };
+    let known: HashMap<String, String> = [("2".to_string(), "Member".to_string())].into();
+    let role_name = |b: &Built, key: &str| {
+        b.graph
+            .get(key)
+            .and_then(|e| e.props.str("roleName"))
+            .map(str::to_string)
+    };
+    // no roles list: the known names, but never over the user's own
+    let mut c = Converter::new(None);
+    c.known_role_names(known.clone());
+    c.users(users());
+    let b = c.finish();
+    assert_eq!(role_name(&b, "zoom_user:u1").as_deref(), Some("Member"));
+    assert_eq!(role_name(&b, "zoom_user:u2").as_deref(), Some("Own"));
+    assert_eq!(role_name(&b, "zoom_user:u3"), None);
+    // a roles list decides alone
+    let mut c = Converter::new(None);
+    c.known_role_names(known);
+    c.users(users());
+    c.roles(vec![role("2", "Renamed", 2)], vec![]);
+    let b = c.finish();
+    assert_eq!(role_name(&b, "zoom_user:u1").as_deref(), Some("Renamed"));
+    assert_eq!(role_name(&b, "zoom_user:u2").as_deref(), Some("Renamed"));
+}

@@ -65,11 +65,19 @@ const N_USER_PROPS: usize = USER_BASE_PROPS.len();
 static USER_PROP_NAMES: std::sync::LazyLock<Vec<PropName>> =
     std::sync::LazyLock::new(|| USER_BASE_PROPS.iter().map(|s| PropName::from(*s)).collect());
 
-/// Converts one user to its entity parts: `_key`, the properties listed on
-/// [`super::Converter::users`] (without `roleName` from the role and
-/// `tag.AccountName`, which the builder applies), the redacted raw JSON,
-/// and what relationships need. Takes the user by value so no string or
-/// JSON tree is copied.
+/// Converts one user to its entity parts: `_key`, the properties, the
+/// redacted raw JSON, and what relationships need. Takes the user by value
+/// so no string or JSON tree is copied.
+///
+/// Properties: JupiterOne's `username` (email), `name`, `firstName`,
+/// `lastName`, `email`, `type`, `pmi`, `timezone`, `verified`, `createdAt`,
+/// `lastLoginTime`, `lastClientVersion`, `picUrl`, `language`,
+/// `phoneNumber`, `status`, `active` (status == "active"), `roleId`,
+/// `dept`, `groupIds`, `id`; and `displayName`, `userCreatedAt`,
+/// `roleName` (the user's own `role_name`; the converter replaces it with
+/// the role's name), `employeeUniqueId`, `loginTypes`, `planUnitedType`,
+/// `jobTitle`, `location`, `imGroupIds`. `tag.AccountName` is added by the
+/// converter.
 pub fn prepare_user(mut u: User) -> PreparedUser {
     let key = user_key(&u);
     let mut slots: [Option<Value>; N_USER_PROPS] = [const { None }; N_USER_PROPS];
