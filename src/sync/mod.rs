@@ -1,5 +1,7 @@
 //! The fetch plan: steps with dependencies, run concurrently under the
-//! client's limiter, each ending ok / skipped (missing scope) / failed.
+//! client's limiter, each ending ok / skipped (missing scope) / failed; and
+//! beside it, [`convert`]: what the steps fetched, turned into the graph's
+//! entities (secrets redacted there, once).
 //!
 //! CONTRACT (used by store, TUI, CLI, alerts):
 //! [`SyncOptions`], [`SyncEvent`] (progress over a channel), [`StepRecord`],
