@@ -14,8 +14,9 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use serde_json::json;
-use zoomscope::graph::build::{Built, GraphBuilder, user_key};
+use zoomscope::graph::Built;
 use zoomscope::store::{Parts, SnapshotWrite, Store};
+use zoomscope::sync::convert::{Converter, user_key};
 
 /// Counts live heap bytes and the peak.
 struct Counting;
@@ -213,7 +214,8 @@ fn main() {
 
     // Lazy settings for one user (what a drill-down costs).
     let key = user_key(&org.users[1]);
-    let flat = zoomscope::graph::settings::flatten_user_settings(&support::settings_bundle(1));
+    let flat =
+        zoomscope::sync::convert::settings::flatten_user_settings(&support::settings_bundle(1));
     let t = Instant::now();
     store
         .save_user_settings("bench", &key, &flat, None)
@@ -221,7 +223,7 @@ fn main() {
     println!("lazy settings save for one user: {:.2?}", t.elapsed());
 
     // A graph with settings for every user (`sync --user-settings`).
-    let mut b = GraphBuilder::new(Some("Acme"));
+    let mut b = Converter::new(Some("Acme"));
     b.account(org.account.clone());
     b.users(org.users.clone());
     b.groups(org.groups.clone());

@@ -232,7 +232,7 @@ async fn deactivate_and_setting_flip_show_exactly_those_changes() {
     );
     // settings.in_meeting.waiting_room → inMeetingWaitingRoom, …
     let path = flip.field.trim_start_matches("settings.");
-    let prop = zoomscope::graph::settings::camel_lower(&path.replace('.', "_"));
+    let prop = zoomscope::sync::convert::settings::camel_lower(&path.replace('.', "_"));
     assert_eq!(
         change_of(&d, &flip.user_key, &prop),
         &serde_json::json!({"old": flip.before, "new": flip.after}),

@@ -33,7 +33,7 @@ fn rel_set(g: &Graph) -> BTreeSet<String> {
         .collect()
 }
 
-fn save(store: &Store, built: &zoomscope::graph::build::Built) {
+fn save(store: &Store, built: &zoomscope::graph::Built) {
     store
         .save_snapshot(&SnapshotWrite {
             profile: "prod",

@@ -11,9 +11,9 @@ use std::path::Path;
 use chrono::{TimeZone, Utc};
 use serde_json::{Value, json};
 use support::*;
-use zoomscope::graph::build::{GraphBuilder, user_key};
 use zoomscope::graph::{EntityType, Graph, RelType};
 use zoomscope::store::{Parts, SnapshotId, SnapshotWrite, Store, StoreError};
+use zoomscope::sync::convert::{Converter, user_key};
 use zoomscope::sync::{StepOutcome, StepRecord};
 
 fn entity_set(g: &Graph) -> BTreeSet<String> {
@@ -29,7 +29,7 @@ fn rel_set(g: &Graph) -> BTreeSet<String> {
 fn save(
     store: &Store,
     profile: &str,
-    built: &zoomscope::graph::build::Built,
+    built: &zoomscope::graph::Built,
     parts: &Parts,
     steps: &[StepRecord],
 ) -> zoomscope::store::SnapshotInfo {
@@ -212,7 +212,13 @@ fn skipped_parts_are_carried_over_and_dangling_relationships_dropped() {
     // Next sync: users only (groups and roles skipped for missing scopes),
     // and one user is gone.
     let gone = o.users.remove(5);
-    let mut b = GraphBuilder::new(None);
+    // As sync does: without a roles list, users' roles are named from the
+    // roles of the latest snapshot (the store only stores).
+    let known = store.role_names("p").unwrap();
+    assert_eq!(known.get("0").map(String::as_str), Some("Owner"));
+    assert_eq!(known.len(), 4);
+    let mut b = Converter::new(None);
+    b.known_role_names(known);
     b.account(o.account.clone());
     b.users(o.users.clone());
     let users_only = b.finish();
@@ -227,7 +233,7 @@ fn skipped_parts_are_carried_over_and_dangling_relationships_dropped() {
     let versions_before = count(&store, "SELECT count(*) FROM entity_versions");
     let info = save(&store, "p", &users_only, &parts, &[]);
     let latest = store.latest("p").unwrap().unwrap();
-    // Unchanged users wrote nothing: `roleName` comes from the carried role.
+    // Unchanged users wrote nothing: `roleName` came from the known names.
     assert_eq!(
         count(&store, "SELECT count(*) FROM entity_versions"),
         versions_before
@@ -273,7 +279,7 @@ fn skipped_parts_are_carried_over_and_dangling_relationships_dropped() {
     );
 
     // Nothing refreshed at all: the snapshot equals the previous one.
-    let empty = GraphBuilder::new(None).finish();
+    let empty = Converter::new(None).finish();
     save(&store, "p", &empty, &Parts::none(), &[]);
     let again = store.latest("p").unwrap().unwrap();
     assert_eq!(entity_set(&again.graph), entity_set(&latest.graph));
@@ -289,8 +295,8 @@ fn lazy_settings_persist_fold_into_the_next_snapshot_and_are_carried() {
     save(&store, "p", &built, &Parts::all(), &[]);
     let key = user_key(&o.users[3]);
     let bundle = settings_bundle(3);
-    let flat = zoomscope::graph::settings::flatten_user_settings(&bundle);
-    let raw = zoomscope::graph::settings::bundle_raw(&bundle).to_string();
+    let flat = zoomscope::sync::convert::settings::flatten_user_settings(&bundle);
+    let raw = zoomscope::sync::convert::settings::bundle_raw(&bundle).to_string();
     store
         .save_user_settings("p", &key, &flat, Some(&raw))
         .unwrap();
@@ -347,7 +353,7 @@ fn lazy_settings_persist_fold_into_the_next_snapshot_and_are_carried() {
     );
 
     // A sync that fetched settings for all users replaces them.
-    let mut b = GraphBuilder::new(None);
+    let mut b = Converter::new(None);
     b.account(o.account.clone());
     b.users(o.users.clone());
     b.groups(o.groups.clone());
@@ -372,7 +378,7 @@ fn store_file_is_private_and_holds_no_secret() {
     let path = dir.path().join("data").join("zs.db");
     let store = Store::open(&path).unwrap();
     let o = org(60);
-    let mut b = GraphBuilder::new(Some("Acme"));
+    let mut b = Converter::new(Some("Acme"));
     b.account(o.account.clone());
     b.users(o.users.clone());
     b.groups(o.groups.clone());
@@ -390,17 +396,15 @@ fn store_file_is_private_and_holds_no_secret() {
         }
     }
     save(&store, "p", &built, &Parts::all().with_user_settings(), &[]);
-    // lazy settings path too, with unredacted input: the store redacts
-    let bundle = settings_bundle(11);
-    let mut leaky = zoomscope::graph::settings::flatten_user_settings(&bundle);
-    leaky.push((
-        "scheduleMeetingPmiPassword".into(),
-        json!(SECRET_PMI_PASSCODE),
-    ));
-    let leaky_raw =
-        json!({"meeting_security": {"password_for_pmi": SECRET_PMI_PASSCODE}}).to_string();
+    // lazy settings path too: bodies holding secrets, converted as sync's
+    // on-demand fetch converts them, then stored as given
+    let (props, raw) = zoomscope::sync::convert::settings::lazy_user_settings(&settings_bundle(11));
+    for s in SECRETS {
+        assert!(!raw.contains(s), "{s} in lazy raw");
+        assert!(!json!(props).to_string().contains(s), "{s} in lazy props");
+    }
     store
-        .save_user_settings("p", &user_key(&o.users[11]), &leaky, Some(&leaky_raw))
+        .save_user_settings("p", &user_key(&o.users[11]), &props, Some(&raw))
         .unwrap();
 
     let bytes = file_bytes(path.parent().unwrap());
@@ -477,7 +481,7 @@ fn new_keys_in_a_carried_part_are_added_not_dropped() {
     assert_eq!(info.counts["zoom_group"], o.groups.len());
     let raw: HashMap<String, String> = HashMap::new();
     // and a later empty graph with only accounts refreshed keeps everything else
-    let mut b = GraphBuilder::new(None);
+    let mut b = Converter::new(None);
     b.account(o.account.clone());
     let acct = b.finish();
     let info2 = store
@@ -497,4 +501,125 @@ fn new_keys_in_a_carried_part_are_added_not_dropped() {
         })
         .unwrap();
     assert_eq!(info2.counts, info.counts);
+}
+
+/// A real sync of a sandbox org (with user settings), saved to a store
+/// file; `known_role_names` as a caller reads them from the store.
+async fn sync_sandbox_into(
+    store: &Store,
+    scopes: Vec<String>,
+) -> (zoomscope::sandbox::model::OrgSnapshot, String) {
+    use zoomscope::sandbox::{Sandbox, SandboxConfig};
+    use zoomscope::sync::SyncOptions;
+    use zoomscope::zoom::{ClientConfig, Secret, ZoomClient};
+
+    let sb = Sandbox::start(SandboxConfig {
+        users: 120,
+        seed: 11,
+        scopes,
+        ..SandboxConfig::default()
+    })
+    .await
+    .expect("sandbox starts");
+    let mut cfg = ClientConfig::new(
+        sb.account_id(),
+        sb.client_id(),
+        Secret::new(sb.client_secret()),
+    );
+    cfg.api_url = sb.api_url();
+    cfg.oauth_url = sb.oauth_url();
+    let client = ZoomClient::new(cfg).unwrap();
+    let opts = SyncOptions {
+        account_id: sb.account_id().to_string(),
+        user_settings: true,
+        known_role_names: store.role_names("p").unwrap(),
+        ..SyncOptions::default()
+    };
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let r = zoomscope::sync::run(&client, &opts, tx)
+        .await
+        .expect("sync");
+    store
+        .save_snapshot(&SnapshotWrite {
+            profile: "p",
+            account_id: sb.account_id(),
+            started_at: Utc::now(),
+            finished_at: Utc::now(),
+            graph: &r.graph,
+            raw: &r.raw,
+            steps: &r.steps,
+            refreshed: &r.refreshed,
+        })
+        .unwrap();
+    (sb.org(), sb.client_secret().to_string())
+}
+
+/// Every user of the latest snapshot that has a role has that role's name.
+fn assert_every_role_named(store: &Store, org: &zoomscope::sandbox::model::OrgSnapshot) {
+    let g = store.latest("p").unwrap().unwrap().graph;
+    let users = g.of_type(EntityType::User);
+    assert_eq!(users.len(), org.users.len());
+    let name_of: HashMap<&str, &str> = org
+        .roles
+        .iter()
+        .map(|r| (r.id.as_str(), r.name.as_str()))
+        .collect();
+    for id in users {
+        let u = g.entity(*id);
+        let role = u.props.str("roleId").unwrap_or_else(|| panic!("{}", u.key));
+        assert_eq!(
+            u.props.str("roleName"),
+            Some(name_of[role]),
+            "{} (role {role})",
+            u.key
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_synced_snapshot_read_back_names_every_role_and_holds_no_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("zs.db");
+    let store = Store::open(&path).unwrap();
+    let all = zoomscope::sandbox::endpoints::all_read_scopes();
+    let (org, client_secret) = sync_sandbox_into(&store, all.clone()).await;
+    assert_every_role_named(&store, &org);
+
+    // No secret in any stored property or raw JSON: the PMI passcodes the
+    // settings bodies carry, the host keys, the client secret.
+    let mut secrets: Vec<String> = vec![client_secret];
+    for u in &org.users {
+        secrets.push(format!("\"{}\"", u.settings.pmi_password));
+        secrets.push(format!("\"{}\"", u.host_key));
+    }
+    let g = store.latest("p").unwrap().unwrap().graph;
+    let mut masked = 0;
+    for (_, e) in g.entities() {
+        let props = e.to_json().to_string();
+        let raw = store.raw_json("p", &e.key).unwrap().unwrap_or_default();
+        for s in &secrets {
+            assert!(!props.contains(s.as_str()), "{s} in {}'s properties", e.key);
+            assert!(!raw.contains(s.as_str()), "{s} in {}'s raw JSON", e.key);
+        }
+        masked += usize::from(raw.contains("[REDACTED]"));
+    }
+    // the passcodes were there to mask: every user with an id had settings
+    let with_id = org.users.iter().filter(|u| u.id.is_some()).count();
+    assert!(
+        masked >= with_id,
+        "{masked} masked raw objects of {with_id}"
+    );
+
+    // A sync whose credentials cannot list roles: the roles are carried
+    // over by the store, and the users' role names come from them through
+    // the sync (the store patches nothing).
+    let no_roles: Vec<String> = all
+        .into_iter()
+        .filter(|s| !s.starts_with("role:"))
+        .collect();
+    let (org2, _) = sync_sandbox_into(&store, no_roles).await;
+    let info = store.snapshots("p").unwrap().pop().unwrap();
+    assert!(!info.refreshed.has_entity(EntityType::Role));
+    assert!(info.refreshed.has_entity(EntityType::User));
+    assert_every_role_named(&store, &org2);
 }

@@ -4,7 +4,8 @@
 #![allow(dead_code)]
 
 use serde_json::{Value, json};
-use zoomscope::graph::build::{AccountInput, Built, GraphBuilder, UserSettingsBundle};
+use zoomscope::graph::Built;
+use zoomscope::sync::convert::{AccountInput, Converter, UserSettingsBundle};
 use zoomscope::zoom::models::{
     Group, ManagedDomain, Role, RoleDetail, Settings, User, UserStatus, UserType, UsersSummary,
 };
@@ -279,7 +280,7 @@ pub fn settings_bundle(i: usize) -> UserSettingsBundle {
 
 /// Builds the org into a graph (all parts).
 pub fn build(o: &Org, account_name: Option<&str>) -> Built {
-    let mut b = GraphBuilder::new(account_name);
+    let mut b = Converter::new(account_name);
     b.account(o.account.clone());
     b.users(o.users.clone());
     b.groups(o.groups.clone());

@@ -17,7 +17,12 @@
 //! - Relationship `_key`s are derived (`<from>|<verb>|<to>`), never stored.
 
 pub mod build;
-pub mod settings;
+pub mod keys;
+pub mod user_props;
+
+pub use build::{Built, GraphBuilder};
+pub use keys::{account_key, group_key, role_key, user_key};
+pub use user_props::{USER_BASE_PROPS, is_user_setting_prop};
 
 use std::collections::HashMap;
 use std::fmt;
@@ -135,15 +140,6 @@ impl RelClass {
             RelClass::Has => "has",
             RelClass::Assigned => "assigned",
             RelClass::Is => "is",
-        }
-    }
-
-    pub fn from_str_ci(s: &str) -> Option<Self> {
-        match s.to_ascii_uppercase().as_str() {
-            "HAS" => Some(RelClass::Has),
-            "ASSIGNED" => Some(RelClass::Assigned),
-            "IS" => Some(RelClass::Is),
-            _ => None,
         }
     }
 }
@@ -312,14 +308,6 @@ impl Props {
     /// String value of a property, if it is a string.
     pub fn str(&self, name: &str) -> Option<&str> {
         self.get(name).and_then(Value::as_str)
-    }
-
-    /// As a JSON object (for export and `--json`).
-    pub fn to_json_map(&self) -> serde_json::Map<String, Value> {
-        self.0
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect()
     }
 }
 

@@ -21,15 +21,16 @@
 //! rewritten when it changes), not per version: it is for the detail view,
 //! while history lives in the versioned properties.
 //!
-//! Secrets: the graph builder redacts before anything gets here; lazily
-//! saved settings are redacted again on the way in.
+//! Secrets: the store stores what it is given. Sync's converter
+//! (`src/sync/convert/`) redacts every property and raw body before
+//! anything gets here, lazily fetched settings included.
 
 mod codec;
 mod read;
 mod schema;
 mod write;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
@@ -256,8 +257,18 @@ impl Store {
         read::raw_json(&self.conn, pid, entity_key)
     }
 
+    /// Role id → name of the roles in the profile's latest snapshot (empty
+    /// when it has none). A sync that gets no roles list names users'
+    /// roles from these (`SyncOptions::known_role_names`).
+    pub fn role_names(&self, profile: &str) -> Result<HashMap<String, String>, StoreError> {
+        let Some(pid) = self.profile_id(profile)? else {
+            return Ok(HashMap::new());
+        };
+        read::role_names(&self.conn, pid)
+    }
+
     /// Saves one user's lazily fetched settings (flattened properties and
-    /// the redacted bodies as JSON). The next load of the latest snapshot
+    /// the bodies as JSON, both redacted by the caller: stored as given). The next load of the latest snapshot
     /// includes them; the next saved snapshot folds them in.
     pub fn save_user_settings(
         &self,

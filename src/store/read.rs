@@ -12,9 +12,9 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::Value;
 
-use crate::graph::{Entity, EntityId, Graph, Interner, Props};
+use crate::graph::{Entity, EntityId, EntityType, Graph, Interner, Props};
 
-use super::codec::{decode_props, etype_from_code, rtype_from_code};
+use super::codec::{decode_props, etype_code, etype_from_code, rtype_from_code};
 use super::{Snapshot, SnapshotId, SnapshotInfo, StoreError};
 
 pub(super) fn load(
@@ -305,6 +305,28 @@ impl RawInfo {
                 .map_err(|e| corrupt("refreshed", &e))?,
         })
     }
+}
+
+/// Role id → name of the profile's open role versions.
+pub(super) fn role_names(
+    conn: &Connection,
+    pid: i64,
+) -> Result<HashMap<String, String>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT v.props FROM entity_versions v JOIN entities e ON e.eid = v.eid \
+         WHERE v.profile_id = ?1 AND v.valid_to IS NULL AND e.etype = ?2",
+    )?;
+    let mut rows = stmt.query(params![pid, etype_code(EntityType::Role)])?;
+    let mut names = Interner::default();
+    let mut scratch = Vec::new();
+    let mut out = HashMap::new();
+    while let Some(r) = rows.next()? {
+        let props = decode_props(&r.get::<_, Vec<u8>>(0)?, &mut names, &mut scratch)?;
+        if let (Some(id), Some(name)) = (props.str("id"), props.str("name")) {
+            out.insert(id.to_string(), name.to_string());
+        }
+    }
+    Ok(out)
 }
 
 pub(super) fn raw_json(

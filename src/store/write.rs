@@ -23,9 +23,7 @@ use chrono::Utc;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use serde_json::Value;
 
-use crate::graph::build::is_user_setting_prop;
-use crate::graph::settings::redact;
-use crate::graph::{Entity, EntityType, Interner, Props};
+use crate::graph::{Entity, EntityType, Interner, Props, is_user_setting_prop};
 
 use super::codec::{
     content_hash, decode_props, encode_props, etype_code, etype_from_code, rtype_code,
@@ -82,8 +80,6 @@ pub(super) fn save_snapshot(
         settings_to_carry(&tx, pid, &open, w)?
     };
 
-    let role_names = carried_role_names(&tx, pid, w)?;
-
     // Entities.
     let mut eid_of: Vec<i64> = Vec::with_capacity(w.graph.entity_count());
     let mut live: HashSet<i64> = HashSet::with_capacity(open.len() + w.graph.entity_count());
@@ -116,7 +112,7 @@ pub(super) fn save_snapshot(
             let previous = open.get_mut(&e.key);
             buf.clear();
             let carried = carried_settings.get(&e.key);
-            let flags = encode_entity(e, carried, &role_names, &mut buf)?;
+            let flags = encode_entity(e, carried, &mut buf)?;
             let hash = content_hash(&[&etype_code(e.etype).to_le_bytes(), &buf]);
             let eid = match previous {
                 Some(o) => {
@@ -282,66 +278,26 @@ struct CarriedSettings {
 fn encode_entity(
     e: &Entity,
     carried: Option<&CarriedSettings>,
-    role_names: &HashMap<String, Value>,
     buf: &mut Vec<u8>,
 ) -> Result<i64, StoreError> {
     if e.etype != EntityType::User {
         encode_props(&e.props, buf)?;
         return Ok(0);
     }
-    let carried = carried.filter(|c| !c.props.is_empty());
-    // A sync without the roles list cannot name a user's role; the carried
-    // role entity can (so `roleName` does not flicker away).
-    let role_name = match (e.props.get("roleName"), e.props.str("roleId")) {
-        (None, Some(rid)) => role_names.get(rid),
-        _ => None,
-    };
-    if carried.is_none() && role_name.is_none() {
+    let Some(carried) = carried.filter(|c| !c.props.is_empty()) else {
         encode_props(&e.props, buf)?;
         let has = e.props.iter().any(|(k, _)| is_user_setting_prop(k));
         return Ok(if has { FLAG_HAS_SETTINGS } else { 0 });
-    }
+    };
     let mut props = e.props.clone();
-    if let Some(name) = role_name {
-        props.insert("roleName".into(), name.clone());
-    }
-    if let Some(c) = carried {
-        for (k, v) in &c.props {
-            if props.get(k).is_none() {
-                props.insert(k.as_str().into(), v.clone());
-            }
+    for (k, v) in &carried.props {
+        if props.get(k).is_none() {
+            props.insert(k.as_str().into(), v.clone());
         }
     }
     encode_props(&props, buf)?;
     let has = props.iter().any(|(k, _)| is_user_setting_prop(k));
     Ok(if has { FLAG_HAS_SETTINGS } else { 0 })
-}
-
-/// Role id → name of the open role versions, when this sync did not
-/// refresh roles but did refresh users.
-fn carried_role_names(
-    tx: &Transaction<'_>,
-    pid: i64,
-    w: &SnapshotWrite<'_>,
-) -> Result<HashMap<String, Value>, StoreError> {
-    let mut out = HashMap::new();
-    if w.refreshed.has_entity(EntityType::Role) || !w.refreshed.has_entity(EntityType::User) {
-        return Ok(out);
-    }
-    let mut stmt = tx.prepare(
-        "SELECT v.props FROM entity_versions v JOIN entities e ON e.eid = v.eid \
-         WHERE v.profile_id = ?1 AND v.valid_to IS NULL AND e.etype = ?2",
-    )?;
-    let mut rows = stmt.query(params![pid, etype_code(EntityType::Role)])?;
-    let mut names = Interner::default();
-    let mut scratch = Vec::new();
-    while let Some(r) = rows.next()? {
-        let props = decode_props(&r.get::<_, Vec<u8>>(0)?, &mut names, &mut scratch)?;
-        if let (Some(id), Some(name)) = (props.str("id"), props.get("name")) {
-            out.insert(id.to_string(), name.clone());
-        }
-    }
-    Ok(out)
 }
 
 /// The user's raw JSON with carried `_settings` bodies added, when any.
@@ -536,30 +492,18 @@ pub(super) fn save_user_settings(
         params![pid],
         |r| r.get(0),
     )?;
-    // Defence in depth: the builder redacted already.
-    let mut obj = serde_json::Map::new();
-    for (k, v) in props {
-        obj.insert(k.clone(), v.clone());
-    }
-    let mut obj = Value::Object(obj);
-    redact_flat(&mut obj);
+    // Stored as given: sync's converter redacted both already.
     let mut sorted = Props::with_capacity(props.len());
-    if let Value::Object(m) = obj {
-        for (k, v) in m {
-            sorted.insert(k.as_str().into(), v);
-        }
+    for (k, v) in props {
+        sorted.insert(k.as_str().into(), v.clone());
     }
     let mut buf = Vec::new();
     encode_props(&sorted, &mut buf)?;
-    let raw = match raw {
-        Some(s) => {
-            let mut v: Value = serde_json::from_str(s)
-                .map_err(|e| StoreError::Corrupt(format!("settings raw JSON: {e}")))?;
-            redact(&mut v);
-            Some(v.to_string())
-        }
-        None => None,
-    };
+    if let Some(s) = raw {
+        // Kept as text and read back as JSON: refuse what would not read.
+        serde_json::from_str::<serde::de::IgnoredAny>(s)
+            .map_err(|e| StoreError::Corrupt(format!("settings raw JSON: {e}")))?;
+    }
     tx.execute(
         "INSERT INTO user_settings (eid, snapshot_id, fetched_at, props, raw) VALUES (?1, ?2, ?3, ?4, ?5) \
          ON CONFLICT (eid) DO UPDATE SET snapshot_id = excluded.snapshot_id, \
@@ -568,50 +512,4 @@ pub(super) fn save_user_settings(
     )?;
     tx.commit()?;
     Ok(Some(()))
-}
-
-/// Flattened names are camelCase (`scheduleMeetingPmiPassword`), so
-/// [`redact`]'s key rules do not see `pmi_password`; this checks the
-/// camelCase forms of the secret keys: a string or number under a name
-/// ending in `PmiPassword`, `PasswordForPmi`,
-/// `DefaultPasswordForScheduledMeetings` or `HostKey` is redacted.
-fn redact_flat(v: &mut Value) {
-    const SUFFIXES: &[&str] = &[
-        "PmiPassword",
-        "PasswordForPmi",
-        "DefaultPasswordForScheduledMeetings",
-        "HostKey",
-        "hostKey",
-    ];
-    if let Value::Object(m) = v {
-        for (k, val) in m.iter_mut() {
-            if SUFFIXES.iter().any(|s| k.ends_with(s)) && (val.is_string() || val.is_number()) {
-                *val = Value::String(crate::graph::settings::REDACTED.into());
-            } else {
-                redact(val);
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn flat_redaction_catches_camel_case_secrets_only() {
-        let mut v = serde_json::json!({
-            "scheduleMeetingPmiPassword": "123456",
-            "meetingSecurityPasswordForPmi": 792824,
-            "meetingSecurityPmiPassword": true,
-            "scheduleMeetingRequirePasswordForPmiMeetings": "all",
-            "hostKey": "112233",
-        });
-        redact_flat(&mut v);
-        assert_eq!(v["scheduleMeetingPmiPassword"], "[REDACTED]");
-        assert_eq!(v["meetingSecurityPasswordForPmi"], "[REDACTED]");
-        assert_eq!(v["meetingSecurityPmiPassword"], true);
-        assert_eq!(v["scheduleMeetingRequirePasswordForPmiMeetings"], "all");
-        assert_eq!(v["hostKey"], "[REDACTED]");
-    }
 }

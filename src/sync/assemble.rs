@@ -1,18 +1,19 @@
-//! Hands what the steps fetched to the graph builder.
+//! Hands what the steps fetched to the converter.
 
 use super::SyncOptions;
+use super::convert::{AccountInput, Converter};
 use super::plan::Fetched;
-use super::user_settings::SettingsBodies;
-use crate::graph::build::{AccountInput, Built, GraphBuilder, UserSettingsBundle};
+use crate::graph::Built;
 
 /// Builds the graph from every part that was fetched (complete or not; the
 /// store decides from [`super::Parts`] which parts replace the stored ones).
 pub(crate) fn build(f: Fetched, opts: &SyncOptions) -> Built {
     // The users are in already (inserted while the listing ran).
     let mut b = match f.users {
-        Ok(listed) => listed.builder,
-        Err(_) => GraphBuilder::new(opts.account_name.as_deref()),
+        Ok(listed) => listed.converter,
+        Err(_) => Converter::new(opts.account_name.as_deref()),
     };
+    b.known_role_names(opts.known_role_names.clone());
     let a = f.account;
     b.account(AccountInput {
         account_id: opts.account_id.clone(),
@@ -37,17 +38,8 @@ pub(crate) fn build(f: Fetched, opts: &SyncOptions) -> Built {
     }
     if let Some(Ok(settings)) = f.user_settings {
         for (id, bodies) in settings {
-            b.user_settings(&format!("zoom_user:{id}"), &bundle(bodies));
+            b.user_settings(&format!("zoom_user:{id}"), &bodies);
         }
     }
     b.finish()
-}
-
-pub(crate) fn bundle(s: SettingsBodies) -> UserSettingsBundle {
-    UserSettingsBundle {
-        main: s.main,
-        meeting_authentication: s.meeting_authentication,
-        recording_authentication: s.recording_authentication,
-        meeting_security: s.meeting_security,
-    }
 }

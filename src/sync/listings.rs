@@ -7,9 +7,9 @@ use std::sync::mpsc;
 use futures::StreamExt;
 use tokio::task::JoinHandle;
 
+use super::convert::{Converter, PreparedUser, prepare_user};
 use super::members::MemberCounts;
 use super::step::{Done, StepError, StepLog, names};
-use crate::graph::build::{GraphBuilder, PreparedUser, prepare_user};
 use crate::zoom::{Group, PageInfo, Role, RoleDetail, User, UserStatus, ZoomClient, ZoomError};
 
 /// How many role details are fetched at once (Light category; few roles).
@@ -57,11 +57,11 @@ impl StatusProgress {
 }
 
 /// `fetch-users`: active, inactive and pending users, listed concurrently,
-/// and put into a graph builder as they arrive.
+/// and put into the converter as they arrive.
 ///
 /// Each page's users are converted to their entities ([`prepare_user`]) on
 /// a blocking thread as soon as the page is read, and one more blocking
-/// thread inserts the converted pages into the builder while later pages
+/// thread inserts the converted pages into the converter while later pages
 /// are still in flight, so that when the last page arrives only the
 /// relationships are left to make. The listings are inserted one after
 /// another, the smallest first (by the `total_records` of their first
@@ -87,7 +87,7 @@ pub(crate) async fn users(
     let (totals_tx, totals_rx) = mpsc::channel::<(usize, Option<u64>)>();
     let runtime = tokio::runtime::Handle::current();
     let inserter = tokio::task::spawn_blocking(move || {
-        let mut builder = GraphBuilder::new(account_name.as_deref());
+        let mut converter = Converter::new(account_name.as_deref());
         let mut counts = MemberCounts::default();
         let mut named = false;
         let mut totals: [Option<Option<u64>>; 3] = [None; 3];
@@ -113,13 +113,13 @@ pub(crate) async fn users(
         for (_, pages) in order {
             for page in pages {
                 if !named && let Ok(roles) = names_rx.try_recv() {
-                    builder.role_names(&roles, &[]);
+                    converter.role_names(&roles, &[]);
                     named = true;
                 }
                 match runtime.block_on(page) {
                     Ok(users) => {
-                        builder.prepared_users(users);
-                        counts.count_new(&builder);
+                        converter.prepared_users(users);
+                        counts.count_new(&converter);
                     }
                     Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
                     // Cancelled: the runtime is shutting down; nothing
@@ -128,7 +128,7 @@ pub(crate) async fn users(
                 }
             }
         }
-        Some(ListedUsers { builder, counts })
+        Some(ListedUsers { converter, counts })
     });
     let list = |i: usize, status: UserStatus, pages: mpsc::Sender<Page>| {
         let progress = &progress;
@@ -182,8 +182,8 @@ pub(crate) async fn users(
 /// What `fetch-users` hands on.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ListedUsers {
-    /// Every listed user, already in the builder the graph is made from.
-    pub builder: GraphBuilder,
+    /// Every listed user, already in the converter the graph is made from.
+    pub converter: Converter,
     /// Memberships per group and role, for the member-count checks.
     pub counts: MemberCounts,
 }

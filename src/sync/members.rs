@@ -6,9 +6,9 @@ use std::collections::HashMap;
 
 use futures::StreamExt;
 
+use super::convert::Converter;
 use super::listings::is_gone;
 use super::step::{Done, StepError, StepLog, names};
-use crate::graph::build::GraphBuilder;
 use crate::zoom::{Group, GroupMember, Role, RoleMember, ZoomClient};
 
 /// Member listings run at once. Each is a page chain, so a few in flight
@@ -23,19 +23,19 @@ const MEMBER_CONCURRENCY: usize = 4;
 /// carry `group_ids` in the users list, but the member endpoints and
 /// `total_members` count only users with an id. Counting them would make
 /// nearly every group "disagree" and page thousands of member listings.
-/// Each user counts once: the builder keeps a user listed twice (a status
+/// Each user counts once: the converter keeps a user listed twice (a status
 /// change during the sync) once.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct MemberCounts {
     groups: HashMap<String, u64>,
     roles: HashMap<String, u64>,
-    /// Users of the builder counted so far.
+    /// Users of the converter counted so far.
     counted: usize,
 }
 
 impl MemberCounts {
     /// Counts the users added to `users` since the last call.
-    pub(crate) fn count_new(&mut self, users: &GraphBuilder) {
+    pub(crate) fn count_new(&mut self, users: &Converter) {
         for u in users.listed_users_since(self.counted) {
             if u.id.is_none() {
                 continue;
@@ -151,7 +151,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::graph::build::{PreparedUser, prepare_user};
+    use crate::sync::convert::{PreparedUser, prepare_user};
     use crate::zoom::{FromJson, User};
 
     fn user(v: serde_json::Value) -> PreparedUser {
@@ -160,7 +160,7 @@ mod tests {
 
     #[test]
     fn only_disagreeing_groups_and_roles_are_paged() {
-        let mut b = GraphBuilder::new(None);
+        let mut b = Converter::new(None);
         let mut users = MemberCounts::default();
         b.prepared_users(vec![
             user(json!({"id": "u1", "email": "a@x.io", "group_ids": ["g1", "g2"], "role_id": "2"})),

@@ -1,5 +1,7 @@
 //! The fetch plan: steps with dependencies, run concurrently under the
-//! client's limiter, each ending ok / skipped (missing scope) / failed.
+//! client's limiter, each ending ok / skipped (missing scope) / failed; and
+//! beside it, [`convert`]: what the steps fetched, turned into the graph's
+//! entities (secrets redacted there, once).
 //!
 //! CONTRACT (used by store, TUI, CLI, alerts):
 //! [`SyncOptions`], [`SyncEvent`] (progress over a channel), [`StepRecord`],
@@ -8,13 +10,14 @@
 
 mod account;
 mod assemble;
+pub mod convert;
 mod listings;
 mod members;
 mod parts;
 mod plan;
 mod run;
-pub mod step;
-pub mod user_settings;
+mod step;
+mod user_settings;
 
 use serde::{Deserialize, Serialize};
 
@@ -22,6 +25,7 @@ use serde::{Deserialize, Serialize};
 /// store's type: the rest is carried over from the previous snapshot).
 pub use crate::store::Parts;
 pub use run::{FetchedUserSettings, fetch_user_settings, run};
+pub use user_settings::DEFAULT_SETTINGS_CONCURRENCY;
 
 use crate::graph::Graph;
 
@@ -34,8 +38,13 @@ pub struct SyncOptions {
     /// `tag.AccountName` for every entity, when the profile sets it.
     pub account_name: Option<String>,
     /// Users whose settings are fetched at once with `user_settings`
-    /// (0: [`user_settings::DEFAULT_SETTINGS_CONCURRENCY`]).
+    /// (0: [`DEFAULT_SETTINGS_CONCURRENCY`]).
     pub settings_concurrency: usize,
+    /// Role id → role name from the profile's latest snapshot
+    /// (`Store::role_names`). Used only when this sync gets no roles list
+    /// (the roles step skipped or failed): users' `roleName` then comes
+    /// from these, as the store carries the roles themselves over.
+    pub known_role_names: std::collections::HashMap<String, String>,
 }
 
 /// How one step ended. Stored with the snapshot and shown in the account pane.

@@ -16,7 +16,7 @@
 //! the actual request rate; the plan only keeps enough requests queued.
 //! The account steps yield their slots to the listings' next pages (they
 //! have time to spare; a page chain decides how long a sync takes), and
-//! fetch-users inserts users into the graph builder while its later pages
+//! fetch-users inserts users into the converter while its later pages
 //! are in flight, so `build` is left with the relationships.
 
 use std::sync::Arc;
@@ -24,17 +24,18 @@ use std::sync::Arc;
 use futures::FutureExt;
 
 use super::account::{AccountData, fetch_account};
+use super::convert::UserSettingsBundle;
 use super::listings::ListedUsers;
 use super::members;
 use super::step::{StepLog, StepResult, names};
-use super::user_settings::{self, DEFAULT_SETTINGS_CONCURRENCY, SettingsBodies};
+use super::user_settings::{self, DEFAULT_SETTINGS_CONCURRENCY};
 use super::{StepOutcome, SyncOptions};
 use crate::zoom::{Group, GroupMember, Role, RoleDetail, RoleMember, ZoomClient};
 
 /// Everything the steps fetched, each with its step's result.
 pub(crate) struct Fetched {
     pub account: AccountData,
-    /// Every listed user, already in the builder the graph is made from.
+    /// Every listed user, already in the converter the graph is made from.
     pub users: StepResult<ListedUsers>,
     pub groups: StepResult<Vec<Group>>,
     pub roles: StepResult<Vec<Role>>,
@@ -42,7 +43,7 @@ pub(crate) struct Fetched {
     pub group_members: StepResult<Vec<(String, Vec<GroupMember>)>>,
     pub role_members: StepResult<Vec<(String, Vec<RoleMember>)>>,
     /// `None` when `--user-settings` was not asked for.
-    pub user_settings: Option<StepResult<Vec<(String, SettingsBodies)>>>,
+    pub user_settings: Option<StepResult<Vec<(String, UserSettingsBundle)>>>,
 }
 
 type Shared<T> = Arc<StepResult<T>>;
@@ -162,7 +163,7 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
                 Ok(u) => {
                     log.run(
                         names::USER_SETTINGS,
-                        user_settings::all(client, &u.builder, concurrency, log),
+                        user_settings::all(client, &u.converter, concurrency, log),
                     )
                     .await
                 }

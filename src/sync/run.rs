@@ -112,16 +112,6 @@ pub async fn fetch_user_settings(
     let Some(bodies) = super::user_settings::fetch_bodies(client, id).await? else {
         return Ok(None);
     };
-    let mut raw = serde_json::json!({
-        "main": bodies.main.as_ref().map(|s| s.raw.clone()),
-        "meeting_authentication": bodies.meeting_authentication.as_ref().map(|s| s.raw.clone()),
-        "recording_authentication": bodies.recording_authentication.as_ref().map(|s| s.raw.clone()),
-        "meeting_security": bodies.meeting_security.as_ref().map(|s| s.raw.clone()),
-    });
-    crate::graph::settings::redact(&mut raw);
-    let props = crate::graph::settings::flatten_user_settings(&assemble::bundle(bodies));
-    Ok(Some(FetchedUserSettings {
-        props,
-        raw: raw.to_string(),
-    }))
+    let (props, raw) = super::convert::settings::lazy_user_settings(&bodies);
+    Ok(Some(FetchedUserSettings { props, raw }))
 }

@@ -28,16 +28,6 @@ pub mod names {
     pub const USER_SETTINGS: &str = "fetch-user-settings";
     /// Not a fetch: turning what was fetched into the graph.
     pub const BUILD_GRAPH: &str = "build-graph";
-
-    /// The steps that together make the account entity.
-    pub const ACCOUNT_STEPS: [&str; 6] = [
-        ACCOUNT_OWNER,
-        USERS_SUMMARY,
-        ACCOUNT_SETTINGS,
-        ACCOUNT_SECURITY,
-        ACCOUNT_LOCK,
-        MANAGED_DOMAINS,
-    ];
 }
 
 /// A step's result as the plan sees it: the data, or why there is none.

@@ -5,9 +5,9 @@
 
 use futures::StreamExt;
 
+use super::convert::{Converter, UserSettingsBundle};
 use super::listings::is_gone;
 use super::step::{Done, StepError, StepLog, names};
-use crate::graph::build::GraphBuilder;
 use crate::zoom::{Settings, UserSettingsOption, ZoomClient, ZoomError};
 
 /// Users whose settings are fetched at once in bulk (×4 requests each).
@@ -16,22 +16,13 @@ use crate::zoom::{Settings, UserSettingsOption, ZoomClient, ZoomError};
 /// keeps the rate under Zoom's limit.
 pub const DEFAULT_SETTINGS_CONCURRENCY: usize = 12;
 
-/// The four settings bodies of one user. An option the account does not
-/// support (a 4xx other than a missing scope) is `None`.
-#[derive(Debug, Clone, Default)]
-pub struct SettingsBodies {
-    pub main: Option<Settings>,
-    pub meeting_authentication: Option<Settings>,
-    pub recording_authentication: Option<Settings>,
-    pub meeting_security: Option<Settings>,
-}
-
 /// Fetches the four bodies of one user concurrently. `Ok(None)` when the
-/// user no longer exists.
+/// user no longer exists; an option the account does not support (a 4xx
+/// other than a missing scope) is `None` in the bundle.
 pub async fn fetch_bodies(
     client: &ZoomClient,
     user_id: &str,
-) -> Result<Option<SettingsBodies>, ZoomError> {
+) -> Result<Option<UserSettingsBundle>, ZoomError> {
     use UserSettingsOption as O;
     let (main, ma, ra, ms) = tokio::join!(
         client.user_settings(user_id, O::Main),
@@ -44,7 +35,7 @@ pub async fn fetch_bodies(
         Err(e) if is_gone(&e) => return Ok(None),
         Err(e) => return Err(e),
     };
-    Ok(Some(SettingsBodies {
+    Ok(Some(UserSettingsBundle {
         main,
         meeting_authentication: optional(ma)?,
         recording_authentication: optional(ra)?,
@@ -66,10 +57,10 @@ fn optional(r: Result<Settings, ZoomError>) -> Result<Option<Settings>, ZoomErro
 /// users have none). Returns (user id, bodies).
 pub(crate) async fn all(
     client: &ZoomClient,
-    users: &GraphBuilder,
+    users: &Converter,
     concurrency: usize,
     log: &StepLog,
-) -> Result<Done<Vec<(String, SettingsBodies)>>, StepError> {
+) -> Result<Done<Vec<(String, UserSettingsBundle)>>, StepError> {
     let mut ids: Vec<&str> = users.listed_users().filter_map(|u| u.id).collect();
     ids.sort_unstable();
     ids.dedup();

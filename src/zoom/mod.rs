@@ -29,7 +29,7 @@ mod lenient;
 pub mod models;
 mod paging;
 pub mod ratelimit;
-mod redact;
+pub mod redact;
 pub mod retry;
 mod token;
 
