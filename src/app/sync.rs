@@ -21,6 +21,13 @@ impl Context {
         if opts.account_name.is_none() {
             opts.account_name = profile.account_name.clone();
         }
+        // Users' roleName when the roles list cannot be read this time
+        // (a missing scope): the names the store last saw.
+        if opts.known_role_names.is_empty() {
+            opts.known_role_names = self
+                .with_store(|store, profile| Ok(store.role_names(profile)?))
+                .await?;
+        }
         let client = self.client()?;
         let started_at = chrono::Utc::now();
         let result = match crate::sync::run(&client, &opts, events).await {
