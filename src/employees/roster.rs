@@ -6,7 +6,7 @@
 //! lines) and strict about *content* (an employee without a usable e-mail, a
 //! duplicate id or a date we cannot read is reported, never guessed).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -444,11 +444,20 @@ impl ColumnMap {
                 continue;
             }
             let mut found = Vec::new();
+            // A bitmap, not `found.contains`: a header of 100,000 `aliases`
+            // columns must not cost 100,000² comparisons.
+            let mut picked = vec![false; keys.len()];
             for alias in f.header_aliases() {
                 let ak = header_key(alias);
                 for (i, k) in keys.iter().enumerate() {
-                    if *k == ak && !taken.get(i).copied().unwrap_or(true) && !found.contains(&i) {
+                    if *k == ak
+                        && !taken.get(i).copied().unwrap_or(true)
+                        && !picked.get(i).copied().unwrap_or(true)
+                    {
                         found.push(i);
+                        if let Some(p) = picked.get_mut(i) {
+                            *p = true;
+                        }
                     }
                 }
                 if !found.is_empty() && f != Field::OtherEmails {
@@ -606,6 +615,8 @@ fn validate_row(line: u64, raw: &RawRow) -> Result<Employee, String> {
         Some(e) => valid_email(e).ok_or_else(|| format!("invalid email {e:?}"))?,
     };
     let mut other_emails: Vec<String> = Vec::new();
+    // Kept beside the list so a cell of 100,000 addresses stays linear.
+    let mut seen: HashSet<String> = HashSet::new();
     for cell in raw.all(Field::OtherEmails) {
         for part in cell
             .split([';', ',', '|', ' ', '\n', '\r', '\t'])
@@ -614,7 +625,7 @@ fn validate_row(line: u64, raw: &RawRow) -> Result<Employee, String> {
         {
             let e = valid_email(part)
                 .ok_or_else(|| format!("invalid email {part:?} in other_emails"))?;
-            if e != email && !other_emails.contains(&e) {
+            if e != email && seen.insert(e.clone()) {
                 other_emails.push(e);
             }
         }
