@@ -74,7 +74,10 @@ impl Source for CtxSource<'_> {
 /// is a usage error now rather than a failure every round.
 fn webhook(ctx: &Context, flag: Option<&str>) -> anyhow::Result<Option<Webhook>> {
     let (url, origin) = match flag {
-        Some(url) => (url.to_string(), "--webhook".to_string()),
+        Some(url) => (
+            url.to_string(),
+            "--webhook (or ZOOMSCOPE_WEBHOOK)".to_string(),
+        ),
         None => match alerts_config(ctx)?.webhook {
             Some(url) => (
                 url,
