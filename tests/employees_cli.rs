@@ -71,6 +71,10 @@ fn import_json_shape_and_exit_codes() {
             "errors": [
                 {"line": 5, "reason": "no email"},
                 {"line": 8, "reason": "duplicate employee_id E5 (first on line 6)"},
+            ],
+            // E5 and E6 share an address: both kept, and said so.
+            "warnings": [
+                {"line": 7, "reason": "email shared@corp.com is also on line 6 (compared ignoring case); matching will report these rows as ambiguous"},
             ]
         })
     );

@@ -212,10 +212,10 @@ fn json_rosters_report_the_line_each_object_starts_on() {
             .map(|e| (e.line, e.reason.as_str()))
             .collect::<Vec<_>>(),
         vec![
-            (4, "no email"),
+            (4, "element [1]: no email"),
             (
                 5,
-                "unparseable termination_date \"someday\" (expected YYYY-MM-DD)"
+                "element [2]: unparseable termination_date \"someday\" (expected YYYY-MM-DD)"
             )
         ]
     );
@@ -245,18 +245,28 @@ fn file_level_problems_are_errors_not_rows() {
     ));
     assert!(matches!(
         parse("{\"email\": \"a@b.co\"}", &ColumnOverrides::new()),
-        Err(RosterError::JsonNotArray)
+        Err(RosterError::JsonNotArray(_))
     ));
 }
 
 #[test]
 fn a_header_after_leading_blank_lines_and_ragged_rows() {
-    // Rows shorter or longer than the header are read as far as they go.
-    let csv = "\n\nemail,name,status\nx@corp.com\ny@corp.com,Y,active,extra,cells\n";
+    // Rows shorter than the header are read as far as they go; blank
+    // trailing cells beyond it are fine; data beyond it is refused (no
+    // column names it).
+    let csv = "\n\nemail,name,status\nx@corp.com\nz@corp.com,Z,active,,\ny@corp.com,Y,active,extra,cells\n";
     let r = parse(csv, &ColumnOverrides::new()).unwrap();
-    assert!(r.errors.is_empty(), "{:?}", r.errors);
     assert_eq!(
         r.employees.iter().map(|e| e.line).collect::<Vec<_>>(),
         vec![4, 5]
+    );
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+    assert_eq!(r.errors[0].line, 6);
+    assert!(
+        r.errors[0]
+            .reason
+            .starts_with("5 cells but the header has 3: cell 4 (\"extra\")"),
+        "{:?}",
+        r.errors
     );
 }

@@ -5,6 +5,7 @@
 //! disabled = ["empty-groups", "users-in-no-group"]  # built-in or own rules to switch off
 //! files = ["~/zoom-rules.toml"]                     # extra rule files (relative to the config file)
 //! builtin = true                                    # false: only the rules in `files`
+//! webhook = "https://hooks.slack.com/services/…"    # `watch` posts here (`--webhook` wins)
 //! max_admins = 5                                    # any other key is a rule parameter
 //! stale_login_days = 93
 //! ```
@@ -26,6 +27,10 @@ pub struct AlertsConfig {
     /// Whether to load the built-in pack (default true).
     #[serde(default = "yes")]
     pub builtin: bool,
+    /// Where `watch` posts alerts when `--webhook` is not given. Checked by
+    /// `watch` at start ([`crate::alerts::webhook::validate_url`]).
+    #[serde(default)]
+    pub webhook: Option<String>,
     /// Parameters (`max_admins = 3`, …) overriding the packs' `[params]`.
     #[serde(flatten)]
     pub params: BTreeMap<String, toml::Value>,
@@ -41,6 +46,7 @@ impl Default for AlertsConfig {
             disabled: Vec::new(),
             files: Vec::new(),
             builtin: true,
+            webhook: None,
             params: BTreeMap::new(),
         }
     }

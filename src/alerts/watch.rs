@@ -12,7 +12,13 @@
 //!   "description", "snapshot"}` for each rule that newly fired;
 //! - `{"event": "rule_error", "rule", "error"}`, `{"event": "sync_failed",
 //!   "error"}` (nothing fetched), `{"event": "sync_incomplete", "failed":
-//!   [{"step", "reason"}]}` (some parts kept their last good data), `{"event": "webhook_failed", "error", "pending"}`.
+//!   [{"step", "reason"}]}` (some parts kept their last good data),
+//!   `{"event": "webhook_failed", "error", "pending"}` (a message could not
+//!   be delivered: an HTTP error, a redirect with its status and target, or
+//!   the round's delivery time ran out; `pending` messages wait in the outbox).
+//!
+//! Delivery runs in its own task beside the rounds (see [`Watcher::run`]),
+//! so a webhook that hangs or answers slowly never delays polling.
 //!
 //! A failed sync (Zoom or the sandbox unreachable) is reported as a line and
 //! the loop goes on; the next good sync is diffed against the last good
@@ -31,7 +37,7 @@ use super::outbox::Outbox;
 use super::report::alert_message;
 use super::rule::Rule;
 use super::state::{AlertState, StateError};
-use super::webhook::Webhook;
+use super::webhook::{self, FlushReport, Outcome, Webhook};
 use crate::diff;
 use crate::graph::Graph;
 
@@ -65,9 +71,18 @@ pub struct RoundReport {
     pub synced: bool,
     pub changes: usize,
     pub alerts: usize,
+    /// Messages delivered (by [`Watcher::round`]; [`Watcher::run`] delivers
+    /// beside the loop and reports failures as lines).
     pub delivered: usize,
     pub pending: usize,
 }
+
+/// How long [`Watcher::run`] waits for a delivery still under way when asked
+/// to stop: what it has not sent stays in the outbox for the next start.
+const STOP_GRACE: Duration = Duration::from_secs(2);
+
+/// The delivery task under way, if any.
+type InFlight = Option<tokio::task::JoinHandle<Vec<Outcome>>>;
 
 /// The loop's state between rounds.
 pub struct Watcher<'c> {
@@ -76,11 +91,22 @@ pub struct Watcher<'c> {
     rules: Vec<Rule>,
     webhook: Option<Webhook>,
     previous: Option<Synced>,
+    /// The delivery task [`Watcher::run`] started and has not yet recorded.
+    in_flight: InFlight,
 }
 
 fn line<W: Write>(out: &mut W, v: &Value) -> std::io::Result<()> {
     writeln!(out, "{v}")?;
     out.flush()
+}
+
+/// Waits for the delivery task, or forever when there is none (so a
+/// `select!` branch on it never fires then).
+async fn finished(in_flight: &mut InFlight) -> Result<Vec<Outcome>, tokio::task::JoinError> {
+    match in_flight {
+        Some(h) => h.await,
+        None => std::future::pending().await,
+    }
 }
 
 impl<'c> Watcher<'c> {
@@ -99,11 +125,32 @@ impl<'c> Watcher<'c> {
             rules,
             webhook,
             previous,
+            in_flight: None,
         }
     }
 
-    /// One round. Writes JSON lines to `out`.
+    /// One round, delivery included (within the webhook's time budget).
+    /// Writes JSON lines to `out`.
     pub async fn round<S: Source, W: Write>(
+        &mut self,
+        source: &mut S,
+        out: &mut W,
+        now: DateTime<Utc>,
+    ) -> Result<RoundReport, WatchError> {
+        let mut report = self.poll(source, out, now).await?;
+        if let Some(hook) = &self.webhook {
+            let outbox = Outbox::open(self.conn, &self.profile)?;
+            let outcomes = hook.deliver(&outbox.pending()?).await;
+            let f = self.record(&outcomes, out, now)?;
+            report.delivered = f.delivered;
+            report.pending = f.pending;
+        }
+        Ok(report)
+    }
+
+    /// The round without delivery: sync, diff, evaluate, print, and queue
+    /// the webhook messages in the outbox.
+    async fn poll<S: Source, W: Write>(
         &mut self,
         source: &mut S,
         out: &mut W,
@@ -187,24 +234,99 @@ impl<'c> Watcher<'c> {
                 self.previous = Some(synced);
             }
         }
-        if let Some(hook) = &self.webhook {
-            let f = hook.flush(&outbox).await?;
-            report.delivered = f.delivered;
-            report.pending = f.pending;
-            if let Some(error) = f.last_error {
-                line(
-                    out,
-                    &json!({"event": "webhook_failed", "at": now.to_rfc3339(), "error": error,
-                            "pending": f.pending}),
-                )?;
+        Ok(report)
+    }
+
+    /// Records a delivery's outcomes in the outbox; a failure becomes a
+    /// `webhook_failed` line.
+    fn record<W: Write>(
+        &self,
+        outcomes: &[Outcome],
+        out: &mut W,
+        now: DateTime<Utc>,
+    ) -> Result<FlushReport, WatchError> {
+        let outbox = Outbox::open(self.conn, &self.profile)?;
+        let f = webhook::record(&outbox, outcomes)?;
+        if let Some(error) = &f.last_error {
+            line(
+                out,
+                &json!({"event": "webhook_failed", "at": now.to_rfc3339(), "error": error,
+                        "pending": f.pending}),
+            )?;
+        }
+        Ok(f)
+    }
+
+    /// Starts delivering the outbox in its own task, unless a delivery is
+    /// still under way or there is nothing to send. The task gets at most
+    /// `budget` (and the webhook's own budget), so it ends before the next
+    /// round starts whatever the webhook does.
+    fn dispatch(&mut self, budget: Option<Duration>) -> Result<(), WatchError> {
+        let Some(hook) = &self.webhook else {
+            return Ok(());
+        };
+        if self.in_flight.is_some() {
+            return Ok(());
+        }
+        let items = Outbox::open(self.conn, &self.profile)?.pending()?;
+        if items.is_empty() {
+            return Ok(());
+        }
+        let mut hook = hook.clone();
+        if let Some(b) = budget {
+            hook.budget = hook.budget.min(b);
+        }
+        self.in_flight = Some(tokio::spawn(async move { hook.deliver(&items).await }));
+        Ok(())
+    }
+
+    /// Records the delivery task's outcomes once it has ended.
+    fn collect<W: Write>(
+        &mut self,
+        joined: Result<Vec<Outcome>, tokio::task::JoinError>,
+        out: &mut W,
+    ) -> Result<(), WatchError> {
+        self.in_flight = None;
+        match joined {
+            Ok(outcomes) => {
+                self.record(&outcomes, out, Utc::now())?;
+            }
+            // Nothing was recorded: every message is still in the outbox.
+            Err(e) => line(
+                out,
+                &json!({"event": "webhook_failed", "at": Utc::now().to_rfc3339(),
+                        "error": format!("the delivery task ended abnormally: {e}"),
+                        "pending": Outbox::open(self.conn, &self.profile)?.len()?}),
+            )?,
+        }
+        Ok(())
+    }
+
+    /// Waits up to `limit` for the delivery under way and records it; past
+    /// that it is abandoned (its messages stay in the outbox; one that was
+    /// in fact accepted may be sent again next time: at least once).
+    async fn settle<W: Write>(&mut self, out: &mut W, limit: Duration) -> Result<(), WatchError> {
+        if self.in_flight.is_none() {
+            return Ok(());
+        }
+        match tokio::time::timeout(limit, finished(&mut self.in_flight)).await {
+            Ok(joined) => self.collect(joined, out),
+            Err(_) => {
+                if let Some(h) = self.in_flight.take() {
+                    h.abort();
+                }
+                Ok(())
             }
         }
-        Ok(report)
     }
 
     /// Rounds every `interval` until `stop` turns true (checked between
     /// rounds and while waiting, so a round is never cut in half). With no
     /// interval, one round.
+    ///
+    /// Webhook delivery runs in its own task beside the rounds, within the
+    /// interval, so a slow or hanging webhook never delays polling; messages
+    /// it did not deliver stay in the outbox for the next round.
     pub async fn run<S: Source, W: Write>(
         &mut self,
         source: &mut S,
@@ -212,21 +334,39 @@ impl<'c> Watcher<'c> {
         interval: Option<Duration>,
         mut stop: tokio::sync::watch::Receiver<bool>,
     ) -> Result<(), WatchError> {
+        let mut stopped = false;
         loop {
             if *stop.borrow() {
+                stopped = true;
                 break;
             }
-            self.round(source, out, Utc::now()).await?;
+            self.poll(source, out, Utc::now()).await?;
+            if self.in_flight.as_ref().is_some_and(|h| h.is_finished()) {
+                self.settle(out, STOP_GRACE).await?;
+            }
+            self.dispatch(interval)?;
             let Some(every) = interval else { break };
-            if *stop.borrow() {
-                break;
+            let wait = tokio::time::sleep(every);
+            tokio::pin!(wait);
+            loop {
+                tokio::select! {
+                    _ = &mut wait => break,
+                    _ = stop.wait_for(|s| *s) => {
+                        stopped = true;
+                        break;
+                    }
+                    joined = finished(&mut self.in_flight) => self.collect(joined, out)?,
+                }
             }
-            tokio::select! {
-                _ = tokio::time::sleep(every) => {}
-                _ = stop.wait_for(|s| *s) => break,
+            if stopped {
+                break;
             }
         }
-        Ok(())
+        let limit = match (stopped, &self.webhook) {
+            (false, Some(hook)) => hook.budget,
+            _ => STOP_GRACE,
+        };
+        self.settle(out, limit).await
     }
 }
 

@@ -36,7 +36,7 @@ pub enum EmployeesCommand {
 pub struct ImportArgs {
     /// Roster file: CSV (header row; UTF-8, BOM and CRLF fine) or a JSON array of objects.
     pub file: PathBuf,
-    /// Print `{"imported": N, "errors": [{"line": L, "reason": "..."}]}`.
+    /// Print `{"imported": N, "errors": [{"line": L, "reason": "..."}], "warnings": [...]}`.
     #[arg(long)]
     pub json: bool,
     /// Import nothing if any row is bad.
@@ -134,15 +134,12 @@ pub fn import_cmd(
     now: DateTime<Utc>,
     out: &mut dyn Write,
 ) -> anyhow::Result<ExitCode> {
-    let bytes = std::fs::read(&args.file)
+    let file = std::fs::File::open(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "{} is not UTF-8 (byte {}): save the roster as UTF-8",
-            args.file.display(),
-            e.utf8_error().valid_up_to()
-        )
-    })?;
+    // Read in chunks up to the cap: a huge file or an endless stream
+    // (`/dev/zero`) is refused without being held in memory.
+    let text = employees::roster::read_text(file, cfg.max_roster_mib())
+        .with_context(|| format!("{}", args.file.display()))?;
     let opts = ImportOptions {
         strict: args.strict,
         columns: cfg.column_overrides(&args.columns)?,
@@ -177,6 +174,12 @@ pub fn import_cmd(
             writeln!(out, "{} bad row(s):", outcome.errors.len())?;
             for e in &outcome.errors {
                 writeln!(out, "  line {}: {}", e.line, for_terminal(&e.reason))?;
+            }
+        }
+        if !outcome.warnings.is_empty() {
+            writeln!(out, "{} warning(s):", outcome.warnings.len())?;
+            for w in &outcome.warnings {
+                writeln!(out, "  line {}: {}", w.line, for_terminal(&w.reason))?;
             }
         }
     }

@@ -23,8 +23,10 @@ pub struct WatchArgs {
     /// profile's polling_interval (one round when it is DISABLED).
     #[arg(long, value_name = "DURATION", value_parser = parse_interval)]
     pub interval: Option<Duration>,
-    /// POST each change summary and alert as `{"text": "..."}` (Slack-compatible).
-    /// Failed posts are retried with backoff and kept for the next round.
+    /// POST each change summary and alert as `{"text": "..."}` (Slack-compatible;
+    /// http or https only; default: the config's `[alerts] webhook`). Failed
+    /// posts are retried with backoff and kept for the next round; redirects
+    /// are not followed.
     #[arg(
         long,
         value_name = "URL",
@@ -74,7 +76,29 @@ impl Source for CtxSource<'_> {
     }
 }
 
+/// The webhook from `--webhook` (or `ZOOMSCOPE_WEBHOOK`), else the config's
+/// `[alerts] webhook`, checked before anything runs: a URL that cannot work
+/// is a usage error now rather than a failure every round.
+fn webhook(ctx: &Context, flag: Option<&str>) -> anyhow::Result<Option<Webhook>> {
+    let (url, origin) = match flag {
+        Some(url) => (
+            url.to_string(),
+            "--webhook (or ZOOMSCOPE_WEBHOOK)".to_string(),
+        ),
+        None => match ctx.alerts_config()?.webhook {
+            Some(url) => (
+                url,
+                format!("[alerts] webhook in {}", ctx.paths().config_file.display()),
+            ),
+            None => return Ok(None),
+        },
+    };
+    let hook = Webhook::new(&url).map_err(|e| anyhow::anyhow!("{origin}: {e}"))?;
+    Ok(Some(hook))
+}
+
 pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<ExitCode> {
+    let webhook = webhook(ctx, args.webhook.as_deref())?;
     let rules = ctx.load_rules()?;
     let interval = match args.interval {
         Some(d) => Some(d),
@@ -83,10 +107,6 @@ pub async fn run(ctx: &Context, args: WatchArgs) -> anyhow::Result<ExitCode> {
     if interval.is_none() {
         eprintln!("zoomscope: polling_interval is DISABLED for this profile: running one round");
     }
-    let webhook = match &args.webhook {
-        Some(url) => Some(Webhook::new(url)?),
-        None => None,
-    };
     let store = ctx.open_store()?;
     let previous = match store.snapshots(ctx.profile_name())?.last() {
         Some(info) => Some(Synced {

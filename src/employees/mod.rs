@@ -44,6 +44,7 @@ pub use storage::{Decision, DecisionKind, RosterInfo, StorageError};
 /// ```toml
 /// [employees]
 /// alias_domains = [["corp.com", "corp.io"]]   # or ["corp.com = corp.io"]
+/// max_roster_mib = 256                        # larger roster files are refused
 /// [employees.columns]
 /// email = "Primary Mail"
 /// employee_id = "Personnel No"
@@ -55,6 +56,9 @@ pub struct EmployeesConfig {
     pub columns: BTreeMap<String, String>,
     /// Groups of equivalent e-mail domains.
     pub alias_domains: Vec<AliasDomainGroup>,
+    /// The largest roster file `employees import` reads, in MiB (default
+    /// [`roster::DEFAULT_MAX_ROSTER_MIB`]).
+    pub max_roster_mib: Option<u64>,
 }
 
 /// One group of equivalent domains: a list, or a string `"a.com = a.io"`.
@@ -82,6 +86,12 @@ impl EmployeesConfig {
             None => Ok(Self::default()),
             Some(v) => v.clone().try_into(),
         }
+    }
+
+    /// The roster size cap in MiB.
+    pub fn max_roster_mib(&self) -> u64 {
+        self.max_roster_mib
+            .unwrap_or(roster::DEFAULT_MAX_ROSTER_MIB)
     }
 
     pub fn alias_domains(&self) -> AliasDomains {
@@ -165,6 +175,8 @@ pub struct ImportOutcome {
     pub imported: usize,
     /// Every bad row, in file order.
     pub errors: Vec<RowError>,
+    /// Rows imported that deserve a look (a shared e-mail), in file order.
+    pub warnings: Vec<RowError>,
     /// The new roster snapshot; `None` when nothing was stored (`--strict`
     /// with errors, or no valid row at all).
     pub roster: Option<RosterInfo>,
@@ -173,11 +185,17 @@ pub struct ImportOutcome {
 }
 
 impl ImportOutcome {
-    /// `{"imported": N, "errors": [{"line": L, "reason": "..."}]}`.
+    /// `{"imported": N, "errors": [{"line": L, "reason": "..."}], "warnings": [...]}`.
     pub fn to_json(&self) -> Value {
+        let rows = |v: &[RowError]| -> Vec<Value> {
+            v.iter()
+                .map(|e| json!({"line": e.line, "reason": e.reason}))
+                .collect()
+        };
         json!({
             "imported": self.imported,
-            "errors": self.errors.iter().map(|e| json!({"line": e.line, "reason": e.reason})).collect::<Vec<_>>(),
+            "errors": rows(&self.errors),
+            "warnings": rows(&self.warnings),
         })
     }
 }
@@ -202,6 +220,7 @@ pub fn import_text(
         return Ok(ImportOutcome {
             imported: 0,
             errors: parsed.errors,
+            warnings: parsed.warnings,
             roster: None,
             columns: parsed.columns,
         });
@@ -224,6 +243,7 @@ pub fn import_text(
     Ok(ImportOutcome {
         imported: parsed.employees.len(),
         errors: parsed.errors,
+        warnings: parsed.warnings,
         roster: Some(info),
         columns: parsed.columns,
     })

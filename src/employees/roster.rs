@@ -6,13 +6,14 @@
 //! lines) and strict about *content* (an employee without a usable e-mail, a
 //! duplicate id or a date we cannot read is reported, never guessed).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::graph::normalize_email;
+use crate::util::sanitize::for_terminal;
 
 /// A roster field zoomscope understands. Columns are mapped to fields by
 /// header name (see [`Field::header_aliases`]) or by an explicit override.
@@ -273,6 +274,9 @@ pub struct RowError {
 pub struct ParsedRoster {
     pub employees: Vec<Employee>,
     pub errors: Vec<RowError>,
+    /// Rows imported but worth a look (one e-mail on rows with different
+    /// employee ids: matching reports them as ambiguous).
+    pub warnings: Vec<RowError>,
     /// Which header each field was read from (for `import` output).
     pub columns: BTreeMap<String, Vec<String>>,
 }
@@ -300,8 +304,34 @@ pub enum RosterError {
         column: usize,
         message: String,
     },
-    #[error("the JSON roster must be an array of objects")]
-    JsonNotArray,
+    #[error("the JSON roster must be an array of objects ({0})")]
+    JsonNotArray(String),
+    #[error(
+        "line {line}, column {column}: a quote opens a cell that is never closed, so every later row would be read into it; close or remove it"
+    )]
+    UnclosedQuote { line: u64, column: u64 },
+    #[error(
+        "the {field} column appears twice (column {first} `{first_header}` and column {second} `{second_header}`); rename one or pick one with --column {field}=HEADER"
+    )]
+    DuplicateColumn {
+        field: String,
+        first: usize,
+        first_header: String,
+        second: usize,
+        second_header: String,
+    },
+    #[error(
+        "the roster is larger than {limit} bytes ({mib} MiB, the [employees] max_roster_mib setting); raise the setting for a bigger file"
+    )]
+    TooLarge { limit: u64, mib: u64 },
+    #[error("line {line}, column {column}: {what}; save the roster as UTF-8")]
+    Encoding {
+        line: u64,
+        column: u64,
+        what: String,
+    },
+    #[error("cannot read the roster: {0}")]
+    Read(String),
 }
 
 fn known_fields() -> String {
@@ -402,6 +432,9 @@ impl ColumnMap {
                         header: h.to_string(),
                     }
                 })?;
+                if f != Field::OtherEmails {
+                    same_key_twice(f, headers, &keys, idx)?;
+                }
                 taken[idx] = true;
                 columns.insert(f, vec![idx]);
             }
@@ -411,11 +444,20 @@ impl ColumnMap {
                 continue;
             }
             let mut found = Vec::new();
+            // A bitmap, not `found.contains`: a header of 100,000 `aliases`
+            // columns must not cost 100,000² comparisons.
+            let mut picked = vec![false; keys.len()];
             for alias in f.header_aliases() {
                 let ak = header_key(alias);
                 for (i, k) in keys.iter().enumerate() {
-                    if *k == ak && !taken.get(i).copied().unwrap_or(true) && !found.contains(&i) {
+                    if *k == ak
+                        && !taken.get(i).copied().unwrap_or(true)
+                        && !picked.get(i).copied().unwrap_or(true)
+                    {
                         found.push(i);
+                        if let Some(p) = picked.get_mut(i) {
+                            *p = true;
+                        }
                     }
                 }
                 if !found.is_empty() && f != Field::OtherEmails {
@@ -424,6 +466,9 @@ impl ColumnMap {
             }
             if f != Field::OtherEmails {
                 found.truncate(1);
+                if let Some(&idx) = found.first() {
+                    same_key_twice(f, headers, &keys, idx)?;
+                }
             }
             for &i in &found {
                 if let Some(t) = taken.get_mut(i) {
@@ -458,6 +503,38 @@ impl ColumnMap {
     }
 }
 
+/// A field read from column `idx` is ambiguous when another column's header
+/// is the same name (`email` and `Email`, `E-mail`): which one holds the
+/// address is a guess, so it is an error naming both.
+fn same_key_twice(
+    f: Field,
+    headers: &[String],
+    keys: &[String],
+    idx: usize,
+) -> Result<(), RosterError> {
+    let Some(key) = keys.get(idx) else {
+        return Ok(());
+    };
+    match keys
+        .iter()
+        .enumerate()
+        .find(|(i, k)| *i != idx && *k == key)
+    {
+        None => Ok(()),
+        Some((other, _)) => {
+            let (a, b) = (idx.min(other), idx.max(other));
+            let name = |i: usize| headers.get(i).map(|h| for_terminal(h).into_owned());
+            Err(RosterError::DuplicateColumn {
+                field: f.as_str().to_string(),
+                first: a + 1,
+                first_header: name(a).unwrap_or_default(),
+                second: b + 1,
+                second_header: name(b).unwrap_or_default(),
+            })
+        }
+    }
+}
+
 /// One row's raw cells, by field, before validation.
 #[derive(Default)]
 struct RawRow {
@@ -489,6 +566,8 @@ struct Validator {
     out: ParsedRoster,
     /// employee key → line of first occurrence.
     keys: HashMap<String, u64>,
+    /// primary e-mail (lower-cased) → line of the first row using it.
+    emails: HashMap<String, u64>,
 }
 
 impl Validator {
@@ -506,6 +585,21 @@ impl Validator {
                     };
                     self.out.errors.push(RowError { line, reason });
                 } else {
+                    // E-mails are compared lower-cased (`same@` = `SAME@`).
+                    // Rows with different ids may share one (a rehire, a
+                    // typo): both are kept, and matching reports them as
+                    // ambiguous, but the import says so.
+                    if let Some(first) = self.emails.get(&emp.email) {
+                        self.out.warnings.push(RowError {
+                            line,
+                            reason: format!(
+                                "email {} is also on line {first} (compared ignoring case); matching will report these rows as ambiguous",
+                                emp.email
+                            ),
+                        });
+                    } else {
+                        self.emails.insert(emp.email.clone(), line);
+                    }
                     self.keys.insert(key, line);
                     self.out.employees.push(emp);
                 }
@@ -521,6 +615,8 @@ fn validate_row(line: u64, raw: &RawRow) -> Result<Employee, String> {
         Some(e) => valid_email(e).ok_or_else(|| format!("invalid email {e:?}"))?,
     };
     let mut other_emails: Vec<String> = Vec::new();
+    // Kept beside the list so a cell of 100,000 addresses stays linear.
+    let mut seen: HashSet<String> = HashSet::new();
     for cell in raw.all(Field::OtherEmails) {
         for part in cell
             .split([';', ',', '|', ' ', '\n', '\r', '\t'])
@@ -529,7 +625,7 @@ fn validate_row(line: u64, raw: &RawRow) -> Result<Employee, String> {
         {
             let e = valid_email(part)
                 .ok_or_else(|| format!("invalid email {part:?} in other_emails"))?;
-            if e != email && !other_emails.contains(&e) {
+            if e != email && seen.insert(e.clone()) {
                 other_emails.push(e);
             }
         }
@@ -631,6 +727,9 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 /// spanning two lines makes the next row start two lines later).
 pub fn parse_csv(text: &str, overrides: &ColumnOverrides) -> Result<ParsedRoster, RosterError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some((line, column)) = unclosed_quote(text.as_bytes()) {
+        return Err(RosterError::UnclosedQuote { line, column });
+    }
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -664,6 +763,10 @@ pub fn parse_csv(text: &str, overrides: &ColumnOverrides) -> Result<ParsedRoster
                 let line = lines.line_of_record_at(start);
                 if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
                     continue; // a row of empty cells
+                }
+                if let Some(reason) = extra_cells(&record, headers.len()) {
+                    v.out.errors.push(RowError { line, reason });
+                    continue;
                 }
                 let mut raw = RawRow::default();
                 let mut bad_utf8 = false;
@@ -701,6 +804,149 @@ pub fn parse_csv(text: &str, overrides: &ColumnOverrides) -> Result<ParsedRoster
     }
     v.out.columns = map.described();
     Ok(v.out)
+}
+
+/// A row with more cells than the header (blank trailing cells aside) has
+/// data no column names: which column it belongs to is a guess, so the row
+/// is refused. Often a quote gone wrong, so a cell spanning lines is named.
+fn extra_cells(record: &csv::ByteRecord, header_len: usize) -> Option<String> {
+    let (first_extra, cell) = record
+        .iter()
+        .enumerate()
+        .skip(header_len)
+        .find(|(_, c)| !c.iter().all(u8::is_ascii_whitespace))?;
+    let shown: String = for_terminal(&String::from_utf8_lossy(cell))
+        .chars()
+        .take(40)
+        .collect();
+    let mut reason = format!(
+        "{} cells but the header has {header_len}: cell {} ({shown:?}) belongs to no column",
+        record.len(),
+        first_extra + 1
+    );
+    if record.iter().any(|c| c.contains(&b'\n')) {
+        reason.push_str("; a quoted cell of this row spans lines: check its quotes");
+    }
+    Some(reason)
+}
+
+/// Where a quoted cell opens that is never closed (1-based line and
+/// column), following the `csv` crate's rules: a quote opens a quoted cell
+/// only at the start of a cell, `""` inside one is a literal quote. The
+/// `csv` crate reads such a cell to the end of the file, swallowing every
+/// later row, so this is checked first.
+fn unclosed_quote(text: &[u8]) -> Option<(u64, u64)> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum State {
+        CellStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut state = State::CellStart;
+    let (mut line, mut column) = (1u64, 0u64);
+    let mut opened = (1, 1);
+    for (i, &b) in text.iter().enumerate() {
+        // Columns count characters: UTF-8 continuation bytes do not start one.
+        if b & 0xC0 != 0x80 {
+            column += 1;
+        }
+        let newline = b == b'\n' || b == b'\r';
+        state = match (state, b) {
+            (State::CellStart, b'"') => {
+                opened = (line, column);
+                State::Quoted
+            }
+            (State::Quoted, b'"') => State::QuoteInQuoted,
+            (State::Quoted, _) => State::Quoted,
+            (State::QuoteInQuoted, b'"') => State::Quoted,
+            (_, b',') => State::CellStart,
+            (_, _) if newline => State::CellStart,
+            _ => State::Unquoted,
+        };
+        // `\r\n` is one line break; a lone `\r` is one too.
+        if b == b'\n' || (b == b'\r' && text.get(i + 1) != Some(&b'\n')) {
+            line += 1;
+            column = 0;
+        }
+    }
+    (state == State::Quoted).then_some(opened)
+}
+
+/// The default cap on a roster file's size (`[employees] max_roster_mib`).
+pub const DEFAULT_MAX_ROSTER_MIB: u64 = 256;
+
+/// Reads a roster from `input` as UTF-8 text, stopping as soon as it passes
+/// `max_mib` MiB (so `/dev/zero` or a runaway pipe fails fast instead of
+/// filling memory) or shows a NUL byte (UTF-16 or a binary file). Encoding
+/// problems are named by line and column.
+pub fn read_text(mut input: impl std::io::Read, max_mib: u64) -> Result<String, RosterError> {
+    let limit = max_mib.saturating_mul(1024 * 1024);
+    let mut bytes: Vec<u8> = Vec::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    loop {
+        let n = match input.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(RosterError::Read(e.to_string())),
+        };
+        let got = chunk.get(..n).unwrap_or_default();
+        if bytes.len() as u64 + n as u64 > limit {
+            return Err(RosterError::TooLarge {
+                limit,
+                mib: max_mib,
+            });
+        }
+        let start = bytes.len();
+        bytes.extend_from_slice(got);
+        if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+            return Err(encoding_error(
+                &bytes,
+                0,
+                "the file starts with a UTF-16 byte-order mark",
+            ));
+        }
+        if let Some(at) = got.iter().position(|b| *b == 0) {
+            return Err(encoding_error(
+                &bytes,
+                start + at,
+                "a NUL byte (the file looks like UTF-16 or binary)",
+            ));
+        }
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let what = format!(
+            "byte 0x{:02X} is not UTF-8 (Latin-1 or Windows-1252?)",
+            bytes.get(at).copied().unwrap_or_default()
+        );
+        encoding_error(bytes, at, &what)
+    })
+}
+
+/// An encoding error at byte `at`, with the 1-based line and character
+/// column of that byte.
+fn encoding_error(bytes: &[u8], at: usize, what: &str) -> RosterError {
+    let before = bytes.get(..at).unwrap_or(bytes);
+    let line = before.iter().filter(|b| **b == b'\n').count() as u64 + 1;
+    let line_start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = before
+        .get(line_start..)
+        .unwrap_or_default()
+        .iter()
+        .filter(|b| **b & 0xC0 != 0x80)
+        .count() as u64
+        + 1;
+    RosterError::Encoding {
+        line,
+        column,
+        what: what.to_string(),
+    }
 }
 
 /// Physical line numbers for CSV records. The `csv` crate's own line count
@@ -754,67 +1000,261 @@ fn csv_error(e: &csv::Error) -> RosterError {
 }
 
 /// Parses a JSON roster: an array of objects whose keys are matched like CSV
-/// headers. A value may be a string, number, boolean, null, or (for
-/// `other_emails`) an array of strings. Lines are where each object starts.
+/// headers. Values must have the field's type: a string (or null) for most
+/// fields, also a whole number for `employee_id` and `employee_unique_id`,
+/// also an array of strings for `other_emails`; anything else is refused,
+/// never turned into text. Lines are where each object starts, and every
+/// row message names the element's index (a minified roster is one line).
 pub fn parse_json(text: &str, overrides: &ColumnOverrides) -> Result<ParsedRoster, RosterError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let value: Value = serde_json::from_str(text).map_err(|e| RosterError::Json {
+    let top: json_shape::Top = serde_json::from_str(text).map_err(|e| RosterError::Json {
         line: e.line(),
         column: e.column(),
         message: e.to_string(),
     })?;
-    let Value::Array(items) = value else {
-        return Err(RosterError::JsonNotArray);
+    let items = match top {
+        json_shape::Top::Array(items) => items,
+        json_shape::Top::Other(kind) => {
+            return Err(RosterError::JsonNotArray(format!("found {kind}")));
+        }
     };
+    if items.is_empty() {
+        return Err(RosterError::Empty);
+    }
+    if let Some(json_shape::Element::Other(kind)) = items.first()
+        && !items
+            .iter()
+            .any(|i| matches!(i, json_shape::Element::Object(_)))
+    {
+        return Err(RosterError::JsonNotArray(format!("element [0] is {kind}")));
+    }
     let lines = element_lines(text);
     // Headers: every key seen in any object, in first-seen order; spellings
     // that compare equal (`Work Email`, `work_email`) are one column.
     let mut headers: Vec<String> = Vec::new();
     let mut seen: HashMap<String, ()> = HashMap::new();
     for item in &items {
-        if let Value::Object(m) = item {
-            for k in m.keys() {
+        if let json_shape::Element::Object(m) = item {
+            for (k, _) in m {
                 if seen.insert(header_key(k), ()).is_none() {
                     headers.push(k.clone());
                 }
             }
         }
     }
-    if items.is_empty() {
-        return Err(RosterError::Empty);
-    }
     let map = ColumnMap::new(&headers, overrides)?;
     let mut v = Validator::default();
     for (i, item) in items.iter().enumerate() {
         let line = lines.get(i).copied().unwrap_or(1) as u64;
-        let Value::Object(obj) = item else {
-            v.out.errors.push(RowError {
-                line,
-                reason: "not a JSON object".to_string(),
-            });
-            continue;
+        let obj = match item {
+            json_shape::Element::Object(obj) => obj,
+            json_shape::Element::Other(kind) => {
+                v.out.errors.push(RowError {
+                    line,
+                    reason: format!("element [{i}]: expected an object, found {kind}"),
+                });
+                continue;
+            }
         };
-        let by_key: HashMap<String, &Value> = obj.iter().map(|(k, v)| (header_key(k), v)).collect();
-        let mut raw = RawRow::default();
-        for (field, idx) in &map.columns {
-            let mut cells = Vec::new();
-            for h in idx.iter().filter_map(|i| headers.get(*i)) {
-                match by_key.get(&header_key(h)).copied() {
-                    Some(Value::String(s)) => cells.push(s.clone()),
-                    Some(Value::Number(n)) => cells.push(n.to_string()),
-                    Some(Value::Bool(b)) => cells.push(b.to_string()),
-                    Some(Value::Array(a)) => {
-                        cells.extend(a.iter().filter_map(|x| x.as_str().map(str::to_string)))
-                    }
-                    Some(Value::Null) | Some(Value::Object(_)) | None => cells.push(String::new()),
+        match json_row(obj, &map, &headers) {
+            Ok(raw) => {
+                let (errors, warnings) = (v.out.errors.len(), v.out.warnings.len());
+                v.row(line, &raw);
+                let new_errors = v.out.errors.iter_mut().skip(errors);
+                for e in new_errors.chain(v.out.warnings.iter_mut().skip(warnings)) {
+                    e.reason = format!("element [{i}]: {}", e.reason);
                 }
             }
-            raw.cells.insert(*field, cells);
+            Err(reason) => v.out.errors.push(RowError {
+                line,
+                reason: format!("element [{i}]: {reason}"),
+            }),
         }
-        v.row(line, &raw);
     }
     v.out.columns = map.described();
     Ok(v.out)
+}
+
+/// One JSON object's cells by field, checking each mapped value's type.
+fn json_row(
+    obj: &[(String, Value)],
+    map: &ColumnMap,
+    headers: &[String],
+) -> Result<RawRow, String> {
+    let mut by_key: HashMap<String, (&str, &Value)> = HashMap::new();
+    for (k, value) in obj {
+        if let Some((first, _)) = by_key.insert(header_key(k), (k.as_str(), value)) {
+            return Err(format!(
+                "keys {:?} and {:?} name the same column",
+                for_terminal(first),
+                for_terminal(k)
+            ));
+        }
+    }
+    let mut raw = RawRow::default();
+    // In field order, so a row with several problems always reports the same one.
+    for field in &Field::ALL {
+        let Some(idx) = map.columns.get(field) else {
+            continue;
+        };
+        let mut cells = Vec::new();
+        for h in idx.iter().filter_map(|i| headers.get(*i)) {
+            let Some((key, value)) = by_key.get(&header_key(h)).copied() else {
+                continue;
+            };
+            let wrong = |expected: &str, found: &str| {
+                format!(
+                    "field {} (key {:?}): expected {expected}, found {found}",
+                    field.as_str(),
+                    for_terminal(key)
+                )
+            };
+            let id_field = matches!(field, Field::EmployeeId | Field::EmployeeUniqueId);
+            match value {
+                Value::Null => {}
+                Value::String(s) => cells.push(s.clone()),
+                Value::Number(n) if id_field && (n.is_u64() || n.is_i64()) => {
+                    cells.push(n.to_string())
+                }
+                Value::Array(a) if *field == Field::OtherEmails => {
+                    for (j, x) in a.iter().enumerate() {
+                        match x {
+                            Value::String(s) => cells.push(s.clone()),
+                            other => {
+                                return Err(wrong(
+                                    "an array of strings",
+                                    &format!("item [{j}] is {}", json_shape::kind(other)),
+                                ));
+                            }
+                        }
+                    }
+                }
+                other => {
+                    let expected = match field {
+                        Field::EmployeeId | Field::EmployeeUniqueId => "a string or a whole number",
+                        Field::OtherEmails => "a string or an array of strings",
+                        _ => "a string",
+                    };
+                    return Err(wrong(expected, json_shape::kind(other)));
+                }
+            }
+        }
+        raw.cells.insert(*field, cells);
+    }
+    Ok(raw)
+}
+
+/// The shape of a JSON roster as read: objects keep every key, duplicates
+/// included (`serde_json::Map` would keep only the last, silently), and
+/// anything else is remembered only by its kind.
+mod json_shape {
+    use std::fmt;
+
+    use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+    use serde_json::Value;
+
+    pub enum Top {
+        Array(Vec<Element>),
+        Other(&'static str),
+    }
+
+    pub enum Element {
+        Object(Vec<(String, Value)>),
+        Other(&'static str),
+    }
+
+    /// "a number", "an array", … for messages.
+    pub fn kind(v: &Value) -> &'static str {
+        match v {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        }
+    }
+
+    /// The scalar visits both visitors share: a scalar is kept by its kind.
+    macro_rules! scalar_visits {
+        ($t:ty, $other:path) => {
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<$t, E> {
+                Ok($other("a boolean"))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<$t, E> {
+                Ok($other("a number"))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<$t, E> {
+                Ok($other("a number"))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<$t, E> {
+                Ok($other("a number"))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<$t, E> {
+                Ok($other("a string"))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<$t, E> {
+                Ok($other("null"))
+            }
+            fn visit_none<E: de::Error>(self) -> Result<$t, E> {
+                Ok($other("null"))
+            }
+        };
+    }
+
+    struct TopVisitor;
+
+    impl<'de> Visitor<'de> for TopVisitor {
+        type Value = Top;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON array of objects")
+        }
+        scalar_visits!(Top, Top::Other);
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Top, A::Error> {
+            let mut items = Vec::new();
+            while let Some(e) = seq.next_element::<Element>()? {
+                items.push(e);
+            }
+            Ok(Top::Array(items))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Top, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(Top::Other("an object"))
+        }
+    }
+
+    impl<'de> de::Deserialize<'de> for Top {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_any(TopVisitor)
+        }
+    }
+
+    struct ElementVisitor;
+
+    impl<'de> Visitor<'de> for ElementVisitor {
+        type Value = Element;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+        scalar_visits!(Element, Element::Other);
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Element, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(Element::Other("an array"))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Element, A::Error> {
+            let mut entries = Vec::new();
+            while let Some(entry) = map.next_entry::<String, Value>()? {
+                entries.push(entry);
+            }
+            Ok(Element::Object(entries))
+        }
+    }
+
+    impl<'de> de::Deserialize<'de> for Element {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            d.deserialize_any(ElementVisitor)
+        }
+    }
 }
 
 /// The 1-based line on which each element of a top-level JSON array starts.
