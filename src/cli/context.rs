@@ -79,7 +79,7 @@ pub struct SyncReport {
 impl Context {
     pub async fn new(global: GlobalArgs) -> anyhow::Result<Self> {
         let paths = Paths::resolve(&global)?;
-        std::fs::create_dir_all(&paths.data_dir).with_context(|| {
+        crate::util::files::create_private_dir(&paths.data_dir).with_context(|| {
             format!(
                 "cannot create the data directory {}",
                 paths.data_dir.display()
@@ -272,6 +272,7 @@ impl Context {
 fn init_logging(log_file: &Path) -> Option<WorkerGuard> {
     let dir = log_file.parent()?;
     let name = log_file.file_name()?;
+    crate::util::files::ensure_private_file(log_file).ok()?;
     let appender = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::NEVER)
         .filename_prefix(name.to_string_lossy())

@@ -15,7 +15,8 @@ use unicode_width::UnicodeWidthStr;
 use super::{Context, exit};
 use crate::graph::Graph;
 use crate::query::{self, QueryResult, saved};
-use crate::util::sanitize::{csv_cell, for_terminal};
+use crate::util::sanitize::{csv_cell, for_terminal, json_text};
+use crate::util::stdout;
 
 #[derive(Debug, Args)]
 #[command(
@@ -65,7 +66,7 @@ impl QueryArgs {
 pub async fn run(ctx: &mut Context, args: QueryArgs) -> anyhow::Result<ExitCode> {
     let format = args.format();
     if args.list_saved {
-        print!("{}", render_saved_list(saved::questions(), format)?);
+        stdout::print(&render_saved_list(saved::questions(), format)?)?;
         return Ok(ExitCode::SUCCESS);
     }
     let text = match (&args.query, &args.file, &args.saved) {
@@ -111,7 +112,12 @@ pub async fn run(ctx: &mut Context, args: QueryArgs) -> anyhow::Result<ExitCode>
             return Ok(ExitCode::from(exit::USAGE));
         }
     };
-    print!("{}", render(&result, &graph, format)?);
+    // Typos (`FIND zoom_usr`, `WITH stauts = …`) match nothing without an
+    // error; say so on stderr, where the rows (or JSON) are not disturbed.
+    for w in &result.warnings {
+        eprintln!("warning: {}", for_terminal(w));
+    }
+    stdout::print(&render(&result, &graph, format)?)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -159,7 +165,8 @@ fn for_terminal_lines(s: &str) -> String {
 pub fn render(result: &QueryResult, graph: &Graph, format: Format) -> anyhow::Result<String> {
     match format {
         Format::Json => {
-            let mut s = serde_json::to_string_pretty(&result.to_json(graph))?;
+            let mut s =
+                json_text(&serde_json::to_string_pretty(&result.to_json(graph))?).into_owned();
             s.push('\n');
             Ok(s)
         }
