@@ -65,6 +65,17 @@ where
     Ok(Option::<String>::deserialize(d)?.map(crate::zoom::Secret::new))
 }
 
+/// A `--profile` / `ZOOMSCOPE_PROFILE` value. An empty one is refused: it
+/// would name a profile `""` that no config can hold (an exported but empty
+/// `ZOOMSCOPE_PROFILE=` is the usual cause).
+pub fn profile_name(s: &str) -> Result<String, String> {
+    if s.trim().is_empty() {
+        Err("the profile name is empty (is ZOOMSCOPE_PROFILE set but empty? unset it or name a profile)".into())
+    } else {
+        Ok(s.to_string())
+    }
+}
+
 /// How long `client_secret_command` may run when the profile does not say.
 pub const SECRET_COMMAND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 

@@ -168,25 +168,31 @@ fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<
         .map(|(_, c)| c)
 }
 
-/// Edit distance in characters (insert, delete, substitute; one row of
-/// memory).
+/// Edit distance in characters, counting a swap of two neighbours as one
+/// edit (`stauts` → `status`), as typos go: optimal string alignment.
 fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                prev
-            } else {
-                1 + prev.min(cur).min(row[j])
-            };
-            prev = cur;
+    let w = b.len() + 1;
+    // d[i * w + j]: distance between a[..i] and b[..j].
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for (j, cell) in d.iter_mut().take(w).enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        d[i * w] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
         }
     }
-    row[b.len()]
+    d[a.len() * w + b.len()]
 }
 
 #[cfg(test)]
@@ -195,7 +201,8 @@ mod tests {
 
     #[test]
     fn distance() {
-        assert_eq!(levenshtein("stauts", "status"), 2);
+        assert_eq!(levenshtein("stauts", "status"), 1);
+        assert_eq!(levenshtein("nmae", "name"), 1);
         assert_eq!(levenshtein("zoom_usr", "zoom_user"), 1);
         assert_eq!(levenshtein("", "abc"), 3);
         assert_eq!(
