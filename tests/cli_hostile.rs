@@ -186,6 +186,8 @@ async fn export_never_writes_over_the_store_or_log() {
         |r: &cli_support::Run| r.json()["profiles"][0]["last_sync"]["counts"]["zoom_user"].clone();
     let before = users(home.run(&["info", "--json"], &[]).await.assert_code(0));
     assert!(before.as_u64().unwrap() >= 30, "{before}");
+    let bytes = |p: &std::path::Path| std::fs::read(p).unwrap_or_default();
+    let before_bytes = (bytes(&store), bytes(&home.data.join("zoomscope.db-wal")));
     let link = home.dir.path().join("looks-harmless.json");
     #[cfg(unix)]
     std::os::unix::fs::symlink(&store, &link).unwrap();
@@ -203,6 +205,11 @@ async fn export_never_writes_over_the_store_or_log() {
         r.assert_code(2);
         assert!(r.stderr.contains("refusing"), "{}", r.stderr);
     }
+    // not a byte changed: the refusal comes before the store is opened
+    assert!(
+        (bytes(&store), bytes(&home.data.join("zoomscope.db-wal"))) == before_bytes,
+        "the store or its WAL changed"
+    );
     // still the SQLite store, with the same snapshot
     assert!(
         std::fs::read(&store)

@@ -71,6 +71,11 @@ impl Selection {
 }
 
 pub async fn run(ctx: &mut Context, args: ExportArgs) -> anyhow::Result<ExitCode> {
+    // Before the store is even opened: opening it may checkpoint its WAL,
+    // and a refused export must leave the file exactly as it was.
+    if let Some(msg) = args.out.as_deref().and_then(|p| refuse_own_files(ctx, p)) {
+        return usage(&msg);
+    }
     let selection = match Selection::parse(args.type_.as_deref()) {
         Ok(s) => s,
         Err(e) => return usage(&e),
@@ -88,15 +93,10 @@ pub async fn run(ctx: &mut Context, args: ExportArgs) -> anyhow::Result<ExitCode
     };
     let graph = &snapshot.graph;
     let mut out: Box<dyn Write> = match &args.out {
-        Some(path) => {
-            if let Some(msg) = refuse_own_files(ctx, path) {
-                return usage(&msg);
-            }
-            Box::new(std::io::BufWriter::new(
-                crate::util::files::create_output_file(path)
-                    .with_context(|| format!("cannot create {}", path.display()))?,
-            ))
-        }
+        Some(path) => Box::new(std::io::BufWriter::new(
+            crate::util::files::create_output_file(path)
+                .with_context(|| format!("cannot create {}", path.display()))?,
+        )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
     match args.format {
