@@ -77,6 +77,14 @@ async fn long_chains_exit_2_and_typos_are_named() {
     r.assert_code(2);
     assert!(r.stderr.contains("line 1001"), "{}", r.stderr);
 
+    // an endless file is refused after a bounded read, not read forever
+    #[cfg(unix)]
+    {
+        let r = home.run(&["query", "--file", "/dev/zero"], &[]).await;
+        r.assert_code(2);
+        assert!(r.stderr.contains("larger than"), "{}", r.stderr);
+    }
+
     let r = home.run(&["query", "FIND zoom_usr"], &[]).await;
     r.assert_code(0);
     assert!(

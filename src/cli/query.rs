@@ -139,16 +139,24 @@ async fn load_graph(ctx: &mut Context) -> anyhow::Result<Option<Graph>> {
 }
 
 fn read_query_file(path: &std::path::Path) -> anyhow::Result<String> {
-    if path.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .context("reading the query from standard input")?;
-        Ok(s)
+    /// Far more than any query; `--file /dev/zero` must not fill memory.
+    const MAX_QUERY_BYTES: u64 = 4 * 1024 * 1024;
+    let (source, what): (Box<dyn std::io::Read>, String) = if path.as_os_str() == "-" {
+        (Box::new(std::io::stdin()), "standard input".into())
     } else {
-        std::fs::read_to_string(path)
-            .with_context(|| format!("reading the query file {}", path.display()))
+        let f = std::fs::File::open(path)
+            .with_context(|| format!("reading the query file {}", path.display()))?;
+        (Box::new(f), format!("the query file {}", path.display()))
+    };
+    let mut bytes = Vec::new();
+    source
+        .take(MAX_QUERY_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("reading {what}"))?;
+    if bytes.len() as u64 > MAX_QUERY_BYTES {
+        anyhow::bail!("{what} is larger than {MAX_QUERY_BYTES} bytes; that is not a query");
     }
+    String::from_utf8(bytes).with_context(|| format!("{what} is not UTF-8 text"))
 }
 
 /// Sanitises each line on its own, keeping the line breaks of a
