@@ -16,6 +16,8 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(zoomscope::cli::run(cli)) {
         Ok(code) => code,
+        // The reader of our output went away (`| head`): nothing to report.
+        Err(e) if zoomscope::util::stdout::is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("zoomscope: {e:#}");
             ExitCode::from(zoomscope::app::exit::USAGE)

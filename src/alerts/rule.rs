@@ -308,13 +308,19 @@ impl RuleFile {
     /// Its rules with `params` substituted (checked for severity, trigger,
     /// `requires` and unknown parameters; queries are checked by the caller).
     pub fn rules(&self, params: &BTreeMap<String, toml::Value>) -> Result<Vec<Rule>, RuleError> {
+        // Byte offsets of line starts, once: finding each rule's line by
+        // rescanning the text would be quadratic in a file of many rules.
+        let line_starts: Vec<usize> = std::iter::once(0)
+            .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let line_of = |offset: usize| line_starts.partition_point(|&s| s <= offset).max(1);
         self.raw
             .rule
             .iter()
             .map(|r| {
                 let origin = Origin {
                     file: self.file.clone(),
-                    line: line_col(&self.text, r.name.span().start).0,
+                    line: line_of(r.name.span().start),
                 };
                 let name = r.name.get_ref().trim().to_string();
                 let invalid = |message: String| RuleError::Invalid {

@@ -32,7 +32,7 @@ impl Context {
     /// with `demo` starts the sandbox (and imports its HR roster).
     pub async fn new(opts: Options) -> Result<Context, AppError> {
         let paths = Paths::resolve(&opts)?;
-        std::fs::create_dir_all(&paths.data_dir).map_err(|source| AppError::DataDir {
+        crate::util::files::create_private_dir(&paths.data_dir).map_err(|source| AppError::DataDir {
             path: paths.data_dir.clone(),
             source,
         })?;

@@ -11,6 +11,8 @@ use tracing_appender::non_blocking::WorkerGuard;
 pub(super) fn init(log_file: &Path) -> Option<WorkerGuard> {
     let dir = log_file.parent()?;
     let name = log_file.file_name()?;
+    // The log names every user it mentions: readable by its owner only.
+    crate::util::files::ensure_private_file(log_file).ok()?;
     let appender = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::NEVER)
         .filename_prefix(name.to_string_lossy())

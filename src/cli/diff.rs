@@ -35,7 +35,19 @@ pub async fn run(ctx: &Context, args: DiffArgs) -> anyhow::Result<ExitCode> {
         .map(|s| (s.id.0, s.finished_at))
         .collect();
     let since = match args.since {
-        Some(d) => Some(chrono::Duration::from_std(d)?),
+        Some(d) => match chrono::Duration::from_std(d)
+            .ok()
+            .filter(|d| Utc::now().checked_sub_signed(*d).is_some())
+        {
+            Some(d) => Some(d),
+            None => {
+                eprintln!(
+                    "zoomscope diff: --since {} reaches before any date zoomscope can represent; give a shorter duration (e.g. 30d)",
+                    humantime::format_duration(d)
+                );
+                return Ok(ExitCode::from(super::exit::USAGE));
+            }
+        },
         None => None,
     };
     let (from, to) = select(
@@ -50,13 +62,14 @@ pub async fn run(ctx: &Context, args: DiffArgs) -> anyhow::Result<ExitCode> {
     let old = store.load(&profile, SnapshotId(from))?.graph;
     let new = store.load(&profile, SnapshotId(to))?.graph;
     let d = crate::diff::diff(&old, &new);
-    if args.json {
-        println!("{}", d.to_json(from, to));
+    let text = if args.json {
+        format!(
+            "{}\n",
+            crate::util::sanitize::json_text(&d.to_json(from, to).to_string())
+        )
     } else {
-        print!(
-            "{}",
-            crate::diff::render_text(&d, &from.to_string(), &to.to_string())
-        );
-    }
+        crate::diff::render_text(&d, &from.to_string(), &to.to_string())
+    };
+    crate::util::stdout::print(&text)?;
     Ok(ExitCode::SUCCESS)
 }

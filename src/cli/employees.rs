@@ -18,7 +18,7 @@ use crate::employees::{
     self, Category, DecisionKind, EmployeesConfig, ImportOptions, Report, ReportRow,
 };
 use crate::graph::Graph;
-use crate::util::sanitize::for_terminal;
+use crate::util::sanitize::{for_terminal, json_text};
 
 #[derive(Debug, Subcommand)]
 pub enum EmployeesCommand {
@@ -153,7 +153,7 @@ pub fn import_cmd(
     };
     let outcome = employees::import_text(conn, profile, &text, &opts)?;
     if args.json {
-        writeln!(out, "{}", outcome.to_json())?;
+        writeln!(out, "{}", json_text(&outcome.to_json().to_string()))?;
     } else {
         match &outcome.roster {
             Some(info) => writeln!(
@@ -204,7 +204,11 @@ pub fn report_cmd(
     let data = employees::load(conn, profile)?.ok_or(employees::EmployeesError::NoRoster)?;
     let report = data.report(graph, &cfg.match_options(now.date_naive()));
     if args.json {
-        writeln!(out, "{}", report.to_json(args.category))?;
+        writeln!(
+            out,
+            "{}",
+            json_text(&report.to_json(args.category).to_string())
+        )?;
         return Ok(ExitCode::SUCCESS);
     }
     writeln!(

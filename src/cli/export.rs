@@ -71,6 +71,11 @@ impl Selection {
 }
 
 pub async fn run(ctx: &Context, args: ExportArgs) -> anyhow::Result<ExitCode> {
+    // Before the store is even opened: opening it may checkpoint its WAL,
+    // and a refused export must leave the file exactly as it was.
+    if let Some(msg) = args.out.as_deref().and_then(|p| refuse_own_files(ctx, p)) {
+        return usage(&msg);
+    }
     let selection = match Selection::parse(args.type_.as_deref()) {
         Ok(s) => s,
         Err(e) => return usage(&e),
@@ -89,7 +94,7 @@ pub async fn run(ctx: &Context, args: ExportArgs) -> anyhow::Result<ExitCode> {
     let graph = &snapshot.graph;
     let mut out: Box<dyn Write> = match &args.out {
         Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path)
+            crate::util::files::create_output_file(path)
                 .with_context(|| format!("cannot create {}", path.display()))?,
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
@@ -100,6 +105,31 @@ pub async fn run(ctx: &Context, args: ExportArgs) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--out` must not name zoomscope's own files: writing the export over the
+/// store (or its WAL/SHM, or the log) would destroy every snapshot.
+fn refuse_own_files(ctx: &Context, out: &std::path::Path) -> Option<String> {
+    let p = ctx.paths();
+    let store = p.store_file.as_os_str();
+    let with = |suffix: &str| {
+        let mut s = store.to_owned();
+        s.push(suffix);
+        PathBuf::from(s)
+    };
+    let own = [
+        p.store_file.clone(),
+        with("-wal"),
+        with("-shm"),
+        with("-journal"),
+        p.log_file.clone(),
+    ];
+    crate::util::files::is_same_file_as_any(out, &own).then(|| {
+        format!(
+            "refusing to write the export to {}: that is zoomscope's own store or log; choose another --out",
+            for_terminal(&out.display().to_string())
+        )
+    })
 }
 
 fn usage(msg: &str) -> anyhow::Result<ExitCode> {
@@ -124,7 +154,7 @@ pub fn write_json(graph: &Graph, sel: Selection, out: &mut dyn Write) -> anyhow:
             }
             first = false;
             out.write_all(b"\n")?;
-            serde_json::to_writer(&mut *out, &e.to_json())?;
+            write_json_value(out, &e.to_json())?;
         }
     }
     out.write_all(b"\n],\"relationships\":[")?;
@@ -141,10 +171,18 @@ pub fn write_json(graph: &Graph, sel: Selection, out: &mut dyn Write) -> anyhow:
             }
             first = false;
             out.write_all(b"\n")?;
-            serde_json::to_writer(&mut *out, &graph.relationship_json(id))?;
+            write_json_value(out, &graph.relationship_json(id))?;
         }
     }
     out.write_all(b"\n]}\n")?;
+    Ok(())
+}
+
+/// One JSON value, with control, bidi and zero-width characters escaped
+/// (`\u202e`), never raw: the file may well be `cat` to a terminal.
+fn write_json_value(out: &mut dyn Write, v: &Value) -> anyhow::Result<()> {
+    let s = serde_json::to_string(v)?;
+    out.write_all(crate::util::sanitize::json_text(&s).as_bytes())?;
     Ok(())
 }
 

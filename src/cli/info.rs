@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 use std::process::ExitCode;
 
+use anyhow::Context as _;
 use clap::Args;
 use serde_json::{Value, json};
 
@@ -23,11 +24,13 @@ pub struct InfoArgs {
 
 pub async fn run(ctx: &Context, args: InfoArgs) -> anyhow::Result<ExitCode> {
     let v = info_json(ctx)?;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&v)?);
+    let text = if args.json {
+        let s = serde_json::to_string_pretty(&v)?;
+        format!("{}\n", crate::util::sanitize::json_text(&s))
     } else {
-        print!("{}", info_text(&v));
-    }
+        info_text(&v)
+    };
+    crate::util::stdout::print(&text)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -53,12 +56,23 @@ fn info_json(ctx: &Context) -> anyhow::Result<Value> {
     names.insert(ctx.profile_name().to_string());
     // A demo profile shows up once it has snapshots.
     names.insert(DEMO_PROFILE.to_string());
-    let store = ctx.open_store().ok();
+    // A store that exists but cannot be read (overwritten, corrupt, no
+    // permission) is an error, not "never synced". A missing one only
+    // means nothing was synced yet.
+    let store = if paths.store_file.exists() {
+        Some(ctx.open_store()?)
+    } else {
+        ctx.open_store().ok()
+    };
     let mut profiles = Vec::new();
     for name in &names {
         let p = config.profiles.get(name);
         let last = match &store {
-            Some(s) => s.snapshots(name).ok().and_then(|v| v.into_iter().last()),
+            Some(s) => s
+                .snapshots(name)
+                .with_context(|| format!("cannot read the store {}", paths.store_file.display()))?
+                .into_iter()
+                .last(),
             None => None,
         };
         if p.is_none() && last.is_none() && name != ctx.profile_name() {

@@ -42,7 +42,8 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "ZOOMSCOPE_PROFILE",
-        default_value = "default"
+        default_value = "default",
+        value_parser = crate::config::profile_name
     )]
     pub profile: String,
     /// Run against an in-process sandbox with a generated org (profile `demo`).

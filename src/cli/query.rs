@@ -15,7 +15,8 @@ use unicode_width::UnicodeWidthStr;
 use super::{Context, exit};
 use crate::graph::Graph;
 use crate::query::{self, QueryResult, saved};
-use crate::util::sanitize::{csv_cell, for_terminal};
+use crate::util::sanitize::{csv_cell, for_terminal, json_text};
+use crate::util::stdout;
 
 #[derive(Debug, Args)]
 #[command(
@@ -65,7 +66,7 @@ impl QueryArgs {
 pub async fn run(ctx: &Context, args: QueryArgs) -> anyhow::Result<ExitCode> {
     let format = args.format();
     if args.list_saved {
-        print!("{}", render_saved_list(saved::questions(), format)?);
+        stdout::print(&render_saved_list(saved::questions(), format)?)?;
         return Ok(ExitCode::SUCCESS);
     }
     let text = match (&args.query, &args.file, &args.saved) {
@@ -111,7 +112,12 @@ pub async fn run(ctx: &Context, args: QueryArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(exit::USAGE));
         }
     };
-    print!("{}", render(&result, &graph, format)?);
+    // Typos (`FIND zoom_usr`, `WITH stauts = …`) match nothing without an
+    // error; say so on stderr, where the rows (or JSON) are not disturbed.
+    for w in &result.warnings {
+        eprintln!("warning: {}", for_terminal(w));
+    }
+    stdout::print(&render(&result, &graph, format)?)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -137,16 +143,24 @@ async fn load_graph(ctx: &Context) -> anyhow::Result<Option<Graph>> {
 }
 
 fn read_query_file(path: &std::path::Path) -> anyhow::Result<String> {
-    if path.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::stdin()
-            .read_to_string(&mut s)
-            .context("reading the query from standard input")?;
-        Ok(s)
+    /// Far more than any query; `--file /dev/zero` must not fill memory.
+    const MAX_QUERY_BYTES: u64 = 4 * 1024 * 1024;
+    let (source, what): (Box<dyn std::io::Read>, String) = if path.as_os_str() == "-" {
+        (Box::new(std::io::stdin()), "standard input".into())
     } else {
-        std::fs::read_to_string(path)
-            .with_context(|| format!("reading the query file {}", path.display()))
+        let f = std::fs::File::open(path)
+            .with_context(|| format!("reading the query file {}", path.display()))?;
+        (Box::new(f), format!("the query file {}", path.display()))
+    };
+    let mut bytes = Vec::new();
+    source
+        .take(MAX_QUERY_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("reading {what}"))?;
+    if bytes.len() as u64 > MAX_QUERY_BYTES {
+        anyhow::bail!("{what} is larger than {MAX_QUERY_BYTES} bytes; that is not a query");
     }
+    String::from_utf8(bytes).with_context(|| format!("{what} is not UTF-8 text"))
 }
 
 /// Sanitises each line on its own, keeping the line breaks of a
@@ -163,7 +177,8 @@ fn for_terminal_lines(s: &str) -> String {
 pub fn render(result: &QueryResult, graph: &Graph, format: Format) -> anyhow::Result<String> {
     match format {
         Format::Json => {
-            let mut s = serde_json::to_string_pretty(&result.to_json(graph))?;
+            let mut s =
+                json_text(&serde_json::to_string_pretty(&result.to_json(graph))?).into_owned();
             s.push('\n');
             Ok(s)
         }

@@ -48,9 +48,18 @@ pub enum ConfigError {
     },
     #[error("profile `{profile}` sets both client_secret and client_secret_command; keep one")]
     BothSecrets { profile: String },
-    /// `client_secret_command` failed. Its stdout (the secret) is never shown.
-    #[error("client_secret_command of profile `{profile}` {problem}")]
-    SecretCommand { profile: String, problem: String },
+    /// `client_secret_command` failed or timed out. Its stdout (the
+    /// secret) is never shown, and of the command only the program it runs:
+    /// its arguments could hold a secret (`echo s3cret`).
+    #[error(
+        "client_secret_command of profile `{profile}` (`{}`) {problem}",
+        program_of(command)
+    )]
+    SecretCommand {
+        profile: String,
+        command: String,
+        problem: String,
+    },
 }
 
 impl ConfigError {
@@ -66,6 +75,18 @@ impl ConfigError {
             column,
             message: e.message().trim().to_string(),
         }
+    }
+}
+
+/// The first word of a shell command, `…` standing for the rest.
+fn program_of(command: &str) -> String {
+    let mut words = command.split_whitespace();
+    let first = words.next().unwrap_or_default();
+    let first = crate::util::sanitize::for_terminal(first);
+    if words.next().is_some() {
+        format!("{first} …")
+    } else {
+        first.into_owned()
     }
 }
 

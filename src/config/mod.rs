@@ -46,6 +46,10 @@ pub struct ProfileConfig {
     pub client_secret: Option<crate::zoom::Secret>,
     /// A shell command whose trimmed stdout is the secret (`pass show …`).
     pub client_secret_command: Option<String>,
+    /// How long `client_secret_command` may run before it is killed
+    /// (`"10s"`, the default: [`SECRET_COMMAND_TIMEOUT`]).
+    #[serde(default, deserialize_with = "deserialize_timeout")]
+    pub client_secret_command_timeout: Option<std::time::Duration>,
     /// `tag.AccountName` on every entity.
     pub account_name: Option<String>,
     pub api_url: Option<String>,
@@ -59,6 +63,39 @@ where
     D: serde::Deserializer<'de>,
 {
     Ok(Option::<String>::deserialize(d)?.map(crate::zoom::Secret::new))
+}
+
+/// A `--profile` / `ZOOMSCOPE_PROFILE` value. An empty one is refused: it
+/// would name a profile `""` that no config can hold (an exported but empty
+/// `ZOOMSCOPE_PROFILE=` is the usual cause).
+pub fn profile_name(s: &str) -> Result<String, String> {
+    if s.trim().is_empty() {
+        Err("the profile name is empty (is ZOOMSCOPE_PROFILE set but empty? unset it or name a profile)".into())
+    } else {
+        Ok(s.to_string())
+    }
+}
+
+/// How long `client_secret_command` may run when the profile does not say.
+pub const SECRET_COMMAND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+fn deserialize_timeout<'de, D>(d: D) -> Result<Option<std::time::Duration>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let s = String::deserialize(d)?;
+    let t = humantime::parse_duration(s.trim()).map_err(|e| {
+        serde::de::Error::custom(format!(
+            "client_secret_command_timeout `{}`: {e} (use e.g. \"10s\")",
+            crate::util::sanitize::for_terminal(&s)
+        ))
+    })?;
+    if t.is_zero() {
+        return Err(serde::de::Error::custom(
+            "client_secret_command_timeout must be longer than 0 s",
+        ));
+    }
+    Ok(Some(t))
 }
 
 /// The shape of the whole file.

@@ -2,7 +2,10 @@
 //! secret (plain, from the environment, or from `client_secret_command`).
 
 use std::collections::HashMap;
+use std::io::Read as _;
 use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use super::{Config, ConfigError, PollingInterval, ProfileConfig};
 use crate::zoom::{ClientConfig, Plan, Secret};
@@ -154,7 +157,13 @@ pub(super) fn resolve(
     } else if let Some(s) = file.client_secret.as_ref().filter(|s| !s.is_empty()) {
         (s.clone(), SecretSource::ConfigFile)
     } else if let Some(cmd) = &file.client_secret_command {
-        (run_secret_command(name, cmd)?, SecretSource::Command)
+        let timeout = file
+            .client_secret_command_timeout
+            .unwrap_or(super::SECRET_COMMAND_TIMEOUT);
+        (
+            run_secret_command(name, cmd, timeout)?,
+            SecretSource::Command,
+        )
     } else {
         return Err(missing("client_secret", ENV_CLIENT_SECRET));
     };
@@ -175,10 +184,16 @@ pub(super) fn resolve(
 }
 
 /// Runs the command through the shell and returns its trimmed stdout. The
-/// output is the secret, so it appears in no error and no log line.
-fn run_secret_command(profile: &str, cmd: &str) -> Result<Secret, ConfigError> {
+/// output is the secret, so it appears in no error and no log line. A
+/// command still running after `timeout` (a keyring waiting for a prompt no
+/// one sees, a hung network mount) is killed: zoomscope fails with a message
+/// instead of hanging forever.
+fn run_secret_command(profile: &str, cmd: &str, timeout: Duration) -> Result<Secret, ConfigError> {
+    /// A secret is a few dozen bytes; more output than this is not one.
+    const MAX_OUTPUT: u64 = 64 * 1024;
     let fail = |problem: String| ConfigError::SecretCommand {
         profile: profile.to_string(),
+        command: cmd.to_string(),
         problem,
     };
     tracing::debug!(profile, "running client_secret_command");
@@ -194,21 +209,119 @@ fn run_secret_command(profile: &str, cmd: &str) -> Result<Secret, ConfigError> {
         c.arg("/C").arg(cmd);
         c
     };
-    let out = command
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         // The user sees the command's own complaints (e.g. a locked keyring).
         .stderr(Stdio::inherit())
-        .output()
+        .spawn()
         .map_err(|e| fail(format!("could not start: {e}")))?;
-    if !out.status.success() {
-        return Err(fail(format!("failed ({})", out.status)));
+    // Read stdout on a thread, so that waiting can time out; the thread ends
+    // when the pipe closes (the command, or whatever it left running, exits).
+    let (tx, rx) = mpsc::channel();
+    if let Some(out) = child.stdout.take() {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let read = out.take(MAX_OUTPUT + 1).read_to_end(&mut buf);
+            let _ = tx.send(read.map(|_| buf));
+        });
     }
-    let text =
-        String::from_utf8(out.stdout).map_err(|_| fail("printed non-UTF-8 output".into()))?;
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Ok(None) => {
+                kill_tree(&mut child);
+                return Err(fail(format!(
+                    "did not finish within {}; it was stopped (raise client_secret_command_timeout if it needs longer)",
+                    humantime::format_duration(timeout)
+                )));
+            }
+            Err(e) => return Err(fail(format!("could not be waited for: {e}"))),
+        }
+    };
+    if !status.success() {
+        return Err(fail(format!("failed ({status})")));
+    }
+    // The command has exited; its output is complete unless something it
+    // started still holds the pipe, which gets what is left of the timeout.
+    let left = deadline.saturating_duration_since(Instant::now());
+    let bytes = match rx.recv_timeout(left.max(Duration::from_millis(100))) {
+        Ok(Ok(b)) => b,
+        Ok(Err(e)) => return Err(fail(format!("output could not be read: {e}"))),
+        Err(_) => {
+            return Err(fail(
+                "exited, but something it started kept its output open".into(),
+            ));
+        }
+    };
+    if bytes.len() as u64 > MAX_OUTPUT {
+        return Err(fail(format!("printed more than {MAX_OUTPUT} bytes")));
+    }
+    let text = String::from_utf8(bytes).map_err(|_| fail("printed non-UTF-8 output".into()))?;
     let secret = text.trim();
     if secret.is_empty() {
         return Err(fail("printed nothing".into()));
     }
     Ok(Secret::new(secret))
+}
+
+/// Kills the shell and everything it started (`sh -c "sleep 1000"` forks
+/// `sleep`, which would otherwise outlive it and keep its output open).
+/// The command runs in zoomscope's own process group, so that a prompt on
+/// the terminal still works; its descendants are found through /proc.
+fn kill_tree(child: &mut std::process::Child) {
+    #[cfg(target_os = "linux")]
+    for pid in descendants(child.id()) {
+        if let Ok(pid) = libc::pid_t::try_from(pid) {
+            // SAFETY: kill(2) has no memory effects; a pid that has exited
+            // since it was listed at worst gets ESRCH.
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+            }
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// Processes below `root`, children before grandchildren, from each
+/// `/proc/PID/stat`'s parent field.
+#[cfg(target_os = "linux")]
+fn descendants(root: u32) -> Vec<u32> {
+    let mut parent_of: Vec<(u32, u32)> = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // `pid (comm) state ppid …`; comm may hold spaces and parentheses.
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        if let Some(ppid) = ppid {
+            parent_of.push((pid, ppid));
+        }
+    }
+    let mut out = vec![];
+    let mut frontier = vec![root];
+    while let Some(p) = frontier.pop() {
+        for &(pid, ppid) in &parent_of {
+            if ppid == p && !out.contains(&pid) {
+                out.push(pid);
+                frontier.push(pid);
+            }
+        }
+    }
+    out
 }

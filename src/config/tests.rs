@@ -173,3 +173,57 @@ fn missing_file_is_an_empty_config() {
     assert!(!c.exists);
     assert!(c.profiles.is_empty());
 }
+
+#[test]
+fn hanging_secret_command_is_stopped_after_its_timeout() {
+    let text = "[profile.slow]\naccount_id='a'\nclient_id='c'\nclient_secret_command=\"sleep 1000\"\nclient_secret_command_timeout = \"300ms\"\n";
+    let c = Config::parse(Path::new("c.toml"), text).unwrap();
+    let started = std::time::Instant::now();
+    let e = c.resolve("slow", &Env::default()).unwrap_err().to_string();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert!(e.contains("profile `slow`"), "{e}");
+    assert!(e.contains("`sleep …`"), "{e}");
+    assert!(e.contains("did not finish within 300ms"), "{e}");
+}
+
+/// The shell's children are stopped too: no `sleep` is left holding the
+/// output pipe (or the terminal) after zoomscope gave up.
+#[cfg(target_os = "linux")]
+#[test]
+fn timed_out_secret_command_leaves_no_process_behind() {
+    let marker = format!("sleep 1000{}", std::process::id() % 7);
+    let text = format!(
+        "[profile.slow]\naccount_id='a'\nclient_id='c'\nclient_secret_command=\"{marker}; true\"\nclient_secret_command_timeout = \"300ms\"\n"
+    );
+    let c = Config::parse(Path::new("c.toml"), &text).unwrap();
+    c.resolve("slow", &Env::default()).unwrap_err();
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let left = std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
+        .any(|c| String::from_utf8_lossy(&c).replace('\0', " ").trim() == marker);
+    assert!(!left, "`{marker}` is still running");
+}
+
+#[test]
+fn secret_command_timeout_defaults_to_ten_seconds_and_must_parse() {
+    let text = "[profile.x]\naccount_id='a'\nclient_id='c'\nclient_secret_command='true'\n";
+    let c = Config::parse(Path::new("c.toml"), text).unwrap();
+    let p = c.profiles.get("x").unwrap();
+    assert_eq!(p.client_secret_command_timeout, None);
+    assert_eq!(
+        super::SECRET_COMMAND_TIMEOUT,
+        std::time::Duration::from_secs(10)
+    );
+    let bad = "[profile.x]\nclient_secret_command_timeout = 'soon'\n";
+    let e = Config::parse(Path::new("c.toml"), bad)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("c.toml:2:"), "{e}");
+    assert!(e.contains("client_secret_command_timeout `soon`"), "{e}");
+}

@@ -85,6 +85,21 @@ pub enum TimeUnit {
     Years,
 }
 
+impl TimeUnit {
+    /// The unit as written in a query (plural).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimeUnit::Seconds => "seconds",
+            TimeUnit::Minutes => "minutes",
+            TimeUnit::Hours => "hours",
+            TimeUnit::Days => "days",
+            TimeUnit::Weeks => "weeks",
+            TimeUnit::Months => "months",
+            TimeUnit::Years => "years",
+        }
+    }
+}
+
 /// A property reference: `name` inside WITH (alias = the node being
 /// filtered), `alias.name` inside WHERE / RETURN / ORDER BY.
 #[derive(Debug, Clone, PartialEq)]
@@ -110,8 +125,29 @@ pub enum Cond {
         rhs: Operand,
         span: Span,
     },
-    And(Box<Cond>, Box<Cond>),
-    Or(Box<Cond>, Box<Cond>),
+    /// All of these hold. A chain `a AND b AND c` is one node with three
+    /// parts, not a nested tree, so that a chain of any length is as deep
+    /// as one term: nothing that walks a condition recurses per term.
+    And(Vec<Cond>),
+    /// Any of these holds; flat like [`Cond::And`].
+    Or(Vec<Cond>),
+}
+
+impl Cond {
+    /// Every comparison in the condition, in source order.
+    pub fn comparisons(&self) -> Vec<&Cond> {
+        // An explicit stack: depth is bounded by the parser, but walking
+        // without recursion costs nothing and holds for any tree.
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(c) = stack.pop() {
+            match c {
+                Cond::Cmp { .. } => out.push(c),
+                Cond::And(parts) | Cond::Or(parts) => stack.extend(parts.iter().rev()),
+            }
+        }
+        out
+    }
 }
 
 /// One RETURN item.

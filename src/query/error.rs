@@ -93,6 +93,10 @@ pub enum QueryError {
     /// `FIND * THAT RELATES TO * THAT RELATES TO *` on a large account).
     #[error("the query matches more than {limit} paths; add WITH filters or a more specific type")]
     TooManyPaths { limit: usize },
+    /// A value the query computes falls outside what can be compared
+    /// (`date.now + 200000 years`).
+    #[error("{0}")]
+    OutOfRange(String),
     /// Parsed, but asks for something this evaluator does not do.
     #[error("{0}")]
     Unsupported(String),

@@ -15,13 +15,13 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
-use chrono::{DateTime, Duration, Months, Utc};
+use chrono::{DateTime, Datelike, Duration, Months, Utc};
 use serde_json::Value;
 
 use crate::graph::{EntityId, EntityType, Graph};
 
 use super::ast::{
-    Cond, Literal, Node, Operand, OrderKey, Query, ReturnExpr, Selector, TimeUnit, Verb,
+    Cond, Literal, Node, Operand, OrderKey, Query, ReturnExpr, Selector, TimeOffset, TimeUnit, Verb,
 };
 use super::error::QueryError;
 use super::lexer::CmpOp;
@@ -38,7 +38,7 @@ pub fn execute(
     query: &Query,
     now: DateTime<Utc>,
 ) -> Result<QueryResult, QueryError> {
-    let find = CNode::compile(&query.find, now);
+    let find = CNode::compile(&query.find, now)?;
     let mut paths = Paths {
         width: 1,
         ids: Vec::new(),
@@ -66,7 +66,7 @@ pub fn execute(
         }
     }
     for hop in &query.hops {
-        let target = CNode::compile(&hop.target, now);
+        let target = CNode::compile(&hop.target, now)?;
         let verbs = VerbSet::new(&hop.verbs);
         paths = if hop.negated {
             negated_hop(graph, paths, &verbs, &target)
@@ -75,7 +75,7 @@ pub fn execute(
         };
     }
     if let Some(w) = &query.where_ {
-        let cond = CCond::compile(w, now);
+        let cond = CCond::compile(w, now)?;
         let width = paths.width;
         let mut kept = Vec::with_capacity(paths.ids.len());
         for row in paths.ids.chunks_exact(width) {
@@ -85,7 +85,9 @@ pub fn execute(
         }
         paths.ids = kept;
     }
-    project(graph, query, &paths)
+    let mut result = project(graph, query, &paths)?;
+    result.warnings = super::lint::warnings(graph, query);
+    Ok(result)
 }
 
 /// Rows of `width` entity ids: one column per bound node.
@@ -112,7 +114,7 @@ struct CNode<'q> {
 }
 
 impl<'q> CNode<'q> {
-    fn compile(n: &'q Node, now: DateTime<Utc>) -> Self {
+    fn compile(n: &'q Node, now: DateTime<Utc>) -> Result<Self, QueryError> {
         let mask = match &n.selector {
             Selector::Any => u8::MAX,
             Selector::Names(names) => {
@@ -127,10 +129,14 @@ impl<'q> CNode<'q> {
                 m
             }
         };
-        CNode {
+        Ok(CNode {
             mask,
-            filter: n.filter.as_ref().map(|f| CCond::compile(f, now)),
-        }
+            filter: n
+                .filter
+                .as_ref()
+                .map(|f| CCond::compile(f, now))
+                .transpose()?,
+        })
     }
 
     fn types(&self) -> impl Iterator<Item = EntityType> + '_ {
@@ -344,8 +350,9 @@ enum CCond<'q> {
         op: CmpOp,
         rhs: CRhs<'q>,
     },
-    And(Box<CCond<'q>>, Box<CCond<'q>>),
-    Or(Box<CCond<'q>>, Box<CCond<'q>>),
+    /// Parts sorted cheapest first (see `compile`).
+    And(Vec<CCond<'q>>),
+    Or(Vec<CCond<'q>>),
 }
 
 enum CRhs<'q> {
@@ -354,14 +361,16 @@ enum CRhs<'q> {
 }
 
 impl<'q> CCond<'q> {
-    fn compile(c: &'q Cond, now: DateTime<Utc>) -> Self {
-        match c {
+    /// Recursion here follows parentheses only (chains are flat), which
+    /// the parser bounds at `parser::MAX_DEPTH`.
+    fn compile(c: &'q Cond, now: DateTime<Utc>) -> Result<Self, QueryError> {
+        Ok(match c {
             Cond::Cmp { prop, op, rhs, .. } => CCond::Cmp {
                 node: prop.node,
                 key: PropKey::new(&prop.name),
                 op: *op,
                 rhs: match rhs {
-                    Operand::Literal(l) => CRhs::Lit(resolve_literal(l, now)),
+                    Operand::Literal(l) => CRhs::Lit(resolve_literal(l, now)?),
                     Operand::Prop(p) => CRhs::Prop {
                         node: p.node,
                         key: PropKey::new(&p.name),
@@ -369,16 +378,10 @@ impl<'q> CCond<'q> {
                 },
             },
             // Conditions have no side effects, so each AND/OR evaluates its
-            // cheaper side first and short-circuits the dearer one.
-            Cond::And(a, b) => {
-                let (a, b) = cheaper_first(CCond::compile(a, now), CCond::compile(b, now));
-                CCond::And(Box::new(a), Box::new(b))
-            }
-            Cond::Or(a, b) => {
-                let (a, b) = cheaper_first(CCond::compile(a, now), CCond::compile(b, now));
-                CCond::Or(Box::new(a), Box::new(b))
-            }
-        }
+            // cheaper parts first and short-circuits the dearer ones.
+            Cond::And(parts) => CCond::And(compile_cheapest_first(parts, now)?),
+            Cond::Or(parts) => CCond::Or(compile_cheapest_first(parts, now)?),
+        })
     }
 
     /// A rough cost: inline values (numbers, booleans, pseudo-properties)
@@ -396,7 +399,9 @@ impl<'q> CCond<'q> {
                     CRhs::Prop { .. } => 8,
                 }
             }
-            CCond::And(a, b) | CCond::Or(a, b) => a.cost() + b.cost(),
+            CCond::And(parts) | CCond::Or(parts) => {
+                parts.iter().map(CCond::cost).fold(0, u32::saturating_add)
+            }
         }
     }
 
@@ -416,9 +421,10 @@ impl<'q> CCond<'q> {
                     PropVal::Missing => 0,
                 });
             }
-            CCond::And(a, b) | CCond::Or(a, b) => {
-                a.touch(e, acc);
-                b.touch(e, acc);
+            CCond::And(parts) | CCond::Or(parts) => {
+                for p in parts {
+                    p.touch(e, acc);
+                }
             }
         }
     }
@@ -435,8 +441,8 @@ impl<'q> CCond<'q> {
                     }
                 }
             }
-            CCond::And(a, b) => a.eval_entity(graph, id) && b.eval_entity(graph, id),
-            CCond::Or(a, b) => a.eval_entity(graph, id) || b.eval_entity(graph, id),
+            CCond::And(parts) => parts.iter().all(|p| p.eval_entity(graph, id)),
+            CCond::Or(parts) => parts.iter().any(|p| p.eval_entity(graph, id)),
         }
     }
 
@@ -452,8 +458,8 @@ impl<'q> CCond<'q> {
                     }
                 }
             }
-            CCond::And(a, b) => a.eval_path(graph, row) && b.eval_path(graph, row),
-            CCond::Or(a, b) => a.eval_path(graph, row) || b.eval_path(graph, row),
+            CCond::And(parts) => parts.iter().all(|p| p.eval_path(graph, row)),
+            CCond::Or(parts) => parts.iter().any(|p| p.eval_path(graph, row)),
         }
     }
 }
@@ -463,12 +469,26 @@ fn lit_cost(l: &Lit) -> u32 {
         Lit::Num(_) | Lit::Bool(_) | Lit::Undefined => 1,
         Lit::Str { .. } => 2,
         Lit::Time { .. } => 3,
-        Lit::List(items) => items.iter().map(lit_cost).sum::<u32>().max(1),
+        Lit::List(items) => items
+            .iter()
+            .map(lit_cost)
+            .fold(0, u32::saturating_add)
+            .max(1),
+        Lit::AnyOf(_) => 2,
     }
 }
 
-fn cheaper_first<'q>(a: CCond<'q>, b: CCond<'q>) -> (CCond<'q>, CCond<'q>) {
-    if b.cost() < a.cost() { (b, a) } else { (a, b) }
+fn compile_cheapest_first<'q>(
+    parts: &'q [Cond],
+    now: DateTime<Utc>,
+) -> Result<Vec<CCond<'q>>, QueryError> {
+    let mut out = parts
+        .iter()
+        .map(|p| CCond::compile(p, now))
+        .collect::<Result<Vec<_>, _>>()?;
+    // Stable: equal costs keep the order they were written in.
+    out.sort_by_key(CCond::cost);
+    Ok(out)
 }
 
 fn read_at<'g>(graph: &'g Graph, row: &[u32], node: usize, key: &PropKey<'_>) -> PropVal<'g> {
@@ -478,43 +498,57 @@ fn read_at<'g>(graph: &'g Graph, row: &[u32], node: usize, key: &PropKey<'_>) ->
     }
 }
 
-fn resolve_literal(l: &Literal, now: DateTime<Utc>) -> Lit {
-    match l {
+fn resolve_literal(l: &Literal, now: DateTime<Utc>) -> Result<Lit, QueryError> {
+    Ok(match l {
         Literal::Str(s) => Lit::string(s.clone()),
         Literal::Number(n) => Lit::Num(*n),
         Literal::Bool(b) => Lit::Bool(*b),
         Literal::Undefined => Lit::Undefined,
-        Literal::List(items) => Lit::List(items.iter().map(|i| resolve_literal(i, now)).collect()),
-        Literal::Time(off) => {
-            let n = off.amount;
-            let at = match off.unit {
-                TimeUnit::Seconds => now.checked_add_signed(Duration::seconds(n)),
-                TimeUnit::Minutes => now.checked_add_signed(Duration::minutes(n)),
-                TimeUnit::Hours => now.checked_add_signed(Duration::hours(n)),
-                TimeUnit::Days => now.checked_add_signed(Duration::days(n)),
-                TimeUnit::Weeks => now.checked_add_signed(Duration::weeks(n)),
-                TimeUnit::Months | TimeUnit::Years => {
-                    let months = if off.unit == TimeUnit::Years {
-                        n.saturating_mul(12)
-                    } else {
-                        n
-                    };
-                    let m = Months::new(u32::try_from(months.unsigned_abs()).unwrap_or(u32::MAX));
-                    if months < 0 {
-                        now.checked_sub_months(m)
-                    } else {
-                        now.checked_add_months(m)
-                    }
-                }
-            };
-            // Out of chrono's range only for absurd offsets: clamp.
-            let at = at.unwrap_or(if n < 0 {
-                DateTime::<Utc>::MIN_UTC
+        Literal::List(items) => Lit::any_of(
+            items
+                .iter()
+                .map(|i| resolve_literal(i, now))
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+        Literal::Time(off) => Lit::time(resolve_time(*off, now)?),
+    })
+}
+
+/// `date.now ± N unit`. Times past year 9999 (or before year 0) are refused:
+/// Zoom writes four-digit years, and chrono's `+10000-…` form would compare
+/// as text with the wrong order, silently matching nothing.
+fn resolve_time(off: TimeOffset, now: DateTime<Utc>) -> Result<DateTime<Utc>, QueryError> {
+    let n = off.amount;
+    let at = match off.unit {
+        TimeUnit::Seconds => Duration::try_seconds(n).and_then(|d| now.checked_add_signed(d)),
+        TimeUnit::Minutes => Duration::try_minutes(n).and_then(|d| now.checked_add_signed(d)),
+        TimeUnit::Hours => Duration::try_hours(n).and_then(|d| now.checked_add_signed(d)),
+        TimeUnit::Days => Duration::try_days(n).and_then(|d| now.checked_add_signed(d)),
+        TimeUnit::Weeks => Duration::try_weeks(n).and_then(|d| now.checked_add_signed(d)),
+        TimeUnit::Months | TimeUnit::Years => {
+            let months = if off.unit == TimeUnit::Years {
+                n.checked_mul(12)
             } else {
-                DateTime::<Utc>::MAX_UTC
-            });
-            Lit::time(at)
+                Some(n)
+            };
+            months.and_then(|months| {
+                let m = Months::new(u32::try_from(months.unsigned_abs()).ok()?);
+                if months < 0 {
+                    now.checked_sub_months(m)
+                } else {
+                    now.checked_add_months(m)
+                }
+            })
         }
+    };
+    match at {
+        Some(t) if (0..=9999).contains(&t.year()) => Ok(t),
+        _ => Err(QueryError::OutOfRange(format!(
+            "date.now {} {} {} is out of range: times must fall in the years 0 to 9999",
+            if n < 0 { '-' } else { '+' },
+            n.unsigned_abs(),
+            off.unit.as_str()
+        ))),
     }
 }
 
@@ -665,6 +699,7 @@ fn project(graph: &Graph, query: &Query, paths: &Paths) -> Result<QueryResult, Q
         kind,
         columns,
         rows,
+        warnings: Vec::new(),
     })
 }
 
@@ -870,5 +905,6 @@ fn aggregate(graph: &Graph, query: &Query, paths: &Paths) -> Result<QueryResult,
         kind: ResultKind::Returned,
         columns: query.returns.iter().map(|r| r.label.clone()).collect(),
         rows,
+        warnings: Vec::new(),
     })
 }

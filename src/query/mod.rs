@@ -24,6 +24,7 @@ pub mod ast;
 pub mod error;
 pub mod eval;
 pub mod lexer;
+pub mod lint;
 pub mod parser;
 pub mod result;
 pub mod saved;

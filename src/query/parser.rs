@@ -7,8 +7,14 @@ use super::error::ParseError;
 use super::lexer::{CmpOp, Span, Tok, Token, lex};
 
 /// Parentheses deeper than this are refused, so that hostile input cannot
-/// exhaust the stack.
-const MAX_DEPTH: usize = 64;
+/// exhaust the stack (parentheses are the only recursion in the parser, and
+/// AND/OR chains are flat, so this bounds the depth of every condition).
+pub const MAX_DEPTH: usize = 64;
+
+/// Comparisons beyond this many in one query are refused: no real question
+/// needs them, and a bound keeps parsing, planning and evaluating a pasted
+/// or generated query cheap. (A long `IN` list is one comparison.)
+pub const MAX_COMPARISONS: usize = 1_000;
 
 /// Words that end a clause, so they cannot be aliases or selector names.
 const RESERVED: &[&str] = &[
@@ -28,6 +34,7 @@ pub fn parse(src: &str) -> Result<Query, ParseError> {
         explicit: Vec::new(),
         implicit: Vec::new(),
         depth: 0,
+        comparisons: 0,
     };
     p.query()
 }
@@ -42,6 +49,8 @@ struct Parser<'a> {
     /// `FIND User THAT IS Person RETURN User.name, Person.email`).
     implicit: Vec<(String, usize)>,
     depth: usize,
+    /// Comparisons read so far, against [`MAX_COMPARISONS`].
+    comparisons: usize,
 }
 
 /// Where a comparison sits: WITH filters one entity by bare property names;
@@ -103,8 +112,18 @@ impl<'a> Parser<'a> {
             self.src,
             t.span,
             expected,
-            format!("expected {expected}, found {}", t.tok.describe()),
+            format!("expected {expected}, found {}", self.describe(t)),
         )
+    }
+
+    /// How a token reads in a message. Numbers are quoted as written: the
+    /// lexer's f64 would print `18446744073709551615` as
+    /// `18446744073709552000`.
+    fn describe(&self, t: &Token) -> String {
+        match (&t.tok, self.src.get(t.span.start..t.span.end)) {
+            (Tok::Number(_), Some(text)) => format!("the number {text}"),
+            (tok, _) => tok.describe(),
+        }
     }
 
     fn err_at(&self, span: Span, message: String) -> ParseError {
@@ -390,22 +409,21 @@ impl<'a> Parser<'a> {
     }
 
     // cond := and { OR and } ; and := atom { AND atom } ; atom := ( cond ) | cmp
+    // Chains are read in loops into flat n-ary nodes (see `Cond::And`).
     fn cond(&mut self, scope: Scope) -> Result<Cond, ParseError> {
-        let mut left = self.and(scope)?;
+        let mut parts = vec![self.and(scope)?];
         while self.eat_kw("OR") {
-            let right = self.and(scope)?;
-            left = Cond::Or(Box::new(left), Box::new(right));
+            parts.push(self.and(scope)?);
         }
-        Ok(left)
+        Ok(flatten(parts, Cond::Or))
     }
 
     fn and(&mut self, scope: Scope) -> Result<Cond, ParseError> {
-        let mut left = self.atom(scope)?;
+        let mut parts = vec![self.atom(scope)?];
         while self.eat_kw("AND") {
-            let right = self.atom(scope)?;
-            left = Cond::And(Box::new(left), Box::new(right));
+            parts.push(self.atom(scope)?);
         }
-        Ok(left)
+        Ok(flatten(parts, Cond::And))
     }
 
     fn atom(&mut self, scope: Scope) -> Result<Cond, ParseError> {
@@ -424,6 +442,15 @@ impl<'a> Parser<'a> {
             self.expect(Tok::RParen, "AND, OR or `)`")?;
             return Ok(c);
         }
+        if self.comparisons >= MAX_COMPARISONS {
+            return Err(self.err_at(
+                self.span(),
+                format!(
+                    "the query holds more than {MAX_COMPARISONS} comparisons; split it, or use a list (`status = ['a', 'b']`)"
+                ),
+            ));
+        }
+        self.comparisons += 1;
         self.comparison(scope)
     }
 
@@ -753,14 +780,50 @@ impl<'a> Parser<'a> {
     }
 
     fn count_number(&mut self, what: &str) -> Result<usize, ParseError> {
-        match self.peek().tok {
-            Tok::Number(n) if n.fract() == 0.0 && (0.0..=1.0e12).contains(&n) => {
-                self.bump();
-                Ok(n as usize)
+        /// More rows than any account holds; larger counts are refused
+        /// rather than rounded.
+        const MAX_COUNT: usize = 1_000_000_000_000;
+        let t = self.peek().clone();
+        let text = self.src.get(t.span.start..t.span.end).unwrap_or_default();
+        match t.tok {
+            // Read from the source text, not the f64, so that the count is
+            // exact and the message quotes what was written.
+            Tok::Number(_) if text.bytes().all(|b| b.is_ascii_digit()) => {
+                match text.parse::<usize>() {
+                    Ok(n) if n <= MAX_COUNT => {
+                        self.bump();
+                        Ok(n)
+                    }
+                    _ => Err(self.err_at(
+                        t.span,
+                        format!("{what} must be at most {MAX_COUNT}, found {text}"),
+                    )),
+                }
             }
             _ => Err(self.err_expected(&format!("{what} (a whole number)"))),
         }
     }
+}
+
+/// One part stays itself; several become one n-ary node. A part that is
+/// already the same connective (`a AND (b AND c)`) is merged into it, so
+/// nesting only grows where the connective changes.
+fn flatten(mut parts: Vec<Cond>, make: fn(Vec<Cond>) -> Cond) -> Cond {
+    if parts.len() == 1
+        && let Some(only) = parts.pop()
+    {
+        return only;
+    }
+    let is_and = matches!(make(Vec::new()), Cond::And(_));
+    let mut flat = Vec::with_capacity(parts.len());
+    for p in parts {
+        match p {
+            Cond::And(inner) if is_and => flat.extend(inner),
+            Cond::Or(inner) if !is_and => flat.extend(inner),
+            other => flat.push(other),
+        }
+    }
+    make(flat)
 }
 
 fn is_reserved(s: &str) -> bool {

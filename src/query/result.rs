@@ -22,6 +22,11 @@ pub struct QueryResult {
     /// Column labels, one per value of each row.
     pub columns: Vec<String>,
     pub rows: Vec<ResultRow>,
+    /// Words the query names that no entity has (an unknown type, a
+    /// property no entity of the type holds), each with the nearest known
+    /// word when there is one: "did you mean `zoom_user`?". They do not
+    /// change the rows; show them beside the result (see [`super::lint`]).
+    pub warnings: Vec<String>,
 }
 
 /// One row.

@@ -16,6 +16,7 @@
 
 use std::cell::Cell;
 use std::cmp::Ordering;
+use std::collections::HashSet;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde_json::Value;
@@ -43,9 +44,79 @@ pub enum Lit {
         canonical: String,
     },
     List(Vec<Lit>),
+    /// A list literal from a query (`= ['a', 'b', …]`), with its strings and
+    /// numbers also hashed: `=` over a 200,000-item list is one lookup per
+    /// value instead of a scan.
+    AnyOf(Box<AnyOf>),
+}
+
+/// See [`Lit::AnyOf`].
+#[derive(Debug, Clone)]
+pub struct AnyOf {
+    /// Every item, in order, for the operators other than `=`.
+    items: Vec<Lit>,
+    strs: HashSet<String>,
+    /// `f64::to_bits` of each number, with -0.0 read as 0.0.
+    nums: HashSet<u64>,
+    /// Items that are neither strings nor numbers (booleans, times,
+    /// undefined), compared one by one under `=` as well.
+    others: Vec<Lit>,
+}
+
+fn num_key(x: f64) -> u64 {
+    if x == 0.0 {
+        0.0f64.to_bits()
+    } else {
+        x.to_bits()
+    }
+}
+
+impl AnyOf {
+    /// Whether `p` equals any item: the `=` of [`positive_match`].
+    fn contains(&self, p: PropVal<'_>) -> bool {
+        let hashed = match p {
+            PropVal::Missing => false,
+            PropVal::Str(s) => self.strs.contains(s),
+            PropVal::Json(Value::Array(vs)) => vs.iter().any(|v| self.contains_scalar(v)),
+            PropVal::Json(v) => self.contains_scalar(v),
+        };
+        hashed || self.others.iter().any(|l| positive_match(p, CmpOp::Eq, l))
+    }
+
+    fn contains_scalar(&self, v: &Value) -> bool {
+        match v {
+            Value::String(s) => self.strs.contains(s.as_str()),
+            Value::Number(n) => n.as_f64().is_some_and(|x| self.nums.contains(&num_key(x))),
+            _ => false,
+        }
+    }
 }
 
 impl Lit {
+    /// A query's list literal (see [`Lit::AnyOf`]).
+    pub fn any_of(items: Vec<Lit>) -> Lit {
+        let mut strs = HashSet::new();
+        let mut nums = HashSet::new();
+        let mut others = Vec::new();
+        for l in &items {
+            match l {
+                Lit::Str { s, .. } => {
+                    strs.insert(s.clone());
+                }
+                Lit::Num(x) => {
+                    nums.insert(num_key(*x));
+                }
+                other => others.push(other.clone()),
+            }
+        }
+        Lit::AnyOf(Box::new(AnyOf {
+            items,
+            strs,
+            nums,
+            others,
+        }))
+    }
+
     pub fn string(s: String) -> Lit {
         let time = parse_time(&s);
         Lit::Str { s, time }
@@ -178,6 +249,8 @@ pub fn compare(p: PropVal<'_>, op: CmpOp, lit: &Lit) -> bool {
 fn positive_match(p: PropVal<'_>, op: CmpOp, lit: &Lit) -> bool {
     match lit {
         Lit::List(items) => items.iter().any(|l| positive_match(p, op, l)),
+        Lit::AnyOf(set) if op == CmpOp::Eq => set.contains(p),
+        Lit::AnyOf(set) => set.items.iter().any(|l| positive_match(p, op, l)),
         Lit::Undefined => op == CmpOp::Eq && matches!(p, PropVal::Missing),
         _ => match p {
             PropVal::Missing => false,

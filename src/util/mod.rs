@@ -1,3 +1,5 @@
 //! Small helpers shared by every output path.
 
+pub mod files;
 pub mod sanitize;
+pub mod stdout;
