@@ -192,7 +192,7 @@ fn literal_tier(row: &IndexRow, text: &str) -> Option<Tier> {
             let ends = end == words_end
                 || hay
                     .get(end)
-                    .is_none_or(|b| !(b.is_ascii_alphabetic() || !b.is_ascii()));
+                    .is_none_or(|b| b.is_ascii() && !b.is_ascii_alphabetic());
             match (starts, ends) {
                 (true, true) => Tier::Exact,
                 (true, false) => Tier::Prefix,
@@ -216,7 +216,8 @@ fn literal_tier(row: &IndexRow, text: &str) -> Option<Tier> {
 /// per position), so every way of splitting is tried in one pass.
 pub fn word_chain(words: &str, term: &[char]) -> bool {
     let n = term.len();
-    if n < 2 || n > 62 {
+    // 62: the bit masks below shift by up to n + 1 in a u64.
+    if !(2..=62).contains(&n) {
         return false;
     }
     let done = 1u64 << n;
