@@ -55,91 +55,121 @@ pub fn sorted(
     rows
 }
 
-/// Below this many candidate rows one thread is quicker than several.
+/// Below this many entities one thread is quicker than several.
 const PARALLEL_MIN: usize = 8_192;
 
-/// The rows of a search: what is shown, and the broader set a refined search
-/// can start from.
+/// A row's match packed in a `u32`: 0 no match, else bit 0 set, bit 1
+/// literal, the score above.
+const MATCHED: u32 = 1;
+const LITERAL: u32 = 2;
+
+fn pack(h: Hit) -> u32 {
+    MATCHED | if h.literal { LITERAL } else { 0 } | (u32::from(h.score) << 2)
+}
+
+/// The rows of a search: what is shown, and per entity what matched, which
+/// a refined search starts from.
 pub struct Matched {
     /// Rows to show, best first when ranked.
     pub rows: Vec<EntityId>,
-    /// Every row matching each term in its broadest sense (fuzzy hits that
-    /// are not shown included), in candidate order: a superset of what any
-    /// refinement of this search can match.
-    pub broad: Vec<EntityId>,
+    /// By entity id: non-zero where the row matches every term in its
+    /// broadest sense (fuzzy hits that are not shown included), a superset
+    /// of what any refinement of this search can match.
+    pub scores: Vec<u32>,
 }
 
-/// Rows of `candidates` (in column order) passing `f`. With free text, only
-/// literal matches are kept when there are any (else the fuzzy ones), and
-/// with `rank` the best tier comes first, ties in column order.
+/// Rows of `sorted` (in column order) passing `f`, looking only at entities
+/// `prev` marks when given. With free text, only literal matches are kept
+/// when there are any (else the fuzzy ones), and with `rank` the best tier
+/// comes first, ties in column order.
 pub fn filter_rows(
     g: &Graph,
     index: &SearchIndex,
-    candidates: &[EntityId],
+    sorted: &[EntityId],
+    prev: Option<&[u32]>,
     f: &Filter,
     rank: bool,
 ) -> Matched {
     if f.is_empty() {
         return Matched {
-            rows: candidates.to_vec(),
-            broad: candidates.to_vec(),
+            rows: sorted.to_vec(),
+            scores: Vec::new(),
         };
     }
     let query = Query::new(f, index);
-    let hits = match_all(candidates, |id| query.hit(g, index, id));
-    let broad: Vec<EntityId> = hits.iter().map(|(id, _)| *id).collect();
-    let any_literal = hits.iter().any(|(_, h)| h.literal);
-    let mut shown: Vec<(EntityId, Hit)> = if any_literal {
-        hits.into_iter().filter(|(_, h)| h.literal).collect()
+    // Entities are scored in id order (the index's memory order), then
+    // picked out in the table's order.
+    let mut look = vec![false; index.len()];
+    match prev {
+        Some(p) => look.iter_mut().zip(p).for_each(|(l, s)| *l = *s != 0),
+        None => {
+            for id in sorted {
+                if let Some(l) = look.get_mut(id.0 as usize) {
+                    *l = true;
+                }
+            }
+        }
+    }
+    let mut scores = vec![0u32; index.len()];
+    score_all(&look, &mut scores, |i| {
+        query
+            .hit(g, index, EntityId(i as u32))
+            .map(pack)
+            .unwrap_or(0)
+    });
+    let any_literal = scores.iter().any(|s| s & LITERAL != 0);
+    let keep = if any_literal {
+        MATCHED | LITERAL
     } else {
-        hits
+        MATCHED
     };
+    let mut shown: Vec<(u32, EntityId)> = sorted
+        .iter()
+        .filter_map(|id| {
+            let s = *scores.get(id.0 as usize)?;
+            (s & keep == keep).then_some((s, *id))
+        })
+        .collect();
     if rank && !f.text.is_empty() {
         // Stable: equal scores keep the column order.
-        shown.sort_by_key(|(_, h)| std::cmp::Reverse(h.score));
+        shown.sort_by_key(|(s, _)| std::cmp::Reverse(*s >> 2));
     }
     Matched {
-        rows: shown.into_iter().map(|(id, _)| id).collect(),
-        broad,
+        rows: shown.into_iter().map(|(_, id)| id).collect(),
+        scores,
     }
 }
 
-/// `hit` for every candidate, in order, on all cores when there are many.
-fn match_all(
-    candidates: &[EntityId],
-    hit: impl Fn(EntityId) -> Option<Hit> + Sync,
-) -> Vec<(EntityId, Hit)> {
-    let one = |part: &[EntityId]| -> Vec<(EntityId, Hit)> {
-        part.iter()
-            .filter_map(|id| hit(*id).map(|h| (*id, h)))
-            .collect()
-    };
+/// `scores[i] = score(i)` for every `i` with `look[i]`, on all cores when
+/// there are many.
+fn score_all(look: &[bool], scores: &mut [u32], score: impl Fn(usize) -> u32 + Sync) {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get().min(4))
         .unwrap_or(1);
-    if threads < 2 || candidates.len() < PARALLEL_MIN {
-        return one(candidates);
-    }
-    let chunk = candidates.len().div_ceil(threads);
-    let one = &one;
-    std::thread::scope(|s| {
-        let parts: Vec<_> = candidates
-            .chunks(chunk)
-            .skip(1)
-            .map(|part| s.spawn(move || one(part)))
-            .collect();
-        // This thread takes the first chunk itself.
-        let mut out = one(candidates.get(..chunk).unwrap_or(candidates));
-        for p in parts {
-            match p.join() {
-                Ok(mut v) => out.append(&mut v),
-                // Matching does not panic on any input; should it, the
-                // search fails loudly rather than show a partial result.
-                Err(e) => std::panic::resume_unwind(e),
+    let one = |offset: usize, look: &[bool], out: &mut [u32]| {
+        for (i, (l, s)) in look.iter().zip(out.iter_mut()).enumerate() {
+            if *l {
+                *s = score(offset + i);
             }
         }
-        out
-    })
+    };
+    if threads < 2 || look.len() < PARALLEL_MIN {
+        one(0, look, scores);
+        return;
+    }
+    let chunk = look.len().div_ceil(threads);
+    let one = &one;
+    std::thread::scope(|s| {
+        let mut parts = look.chunks(chunk).zip(scores.chunks_mut(chunk)).enumerate();
+        // This thread takes the first chunk itself.
+        let first = parts.next();
+        for (k, (l, out)) in parts {
+            s.spawn(move || one(k * chunk, l, out));
+        }
+        if let Some((_, (l, out))) = first {
+            one(0, l, out);
+        }
+    });
 }
 
 /// True when every row matching `new` also matches `old` in its broad sense,
@@ -208,14 +238,8 @@ pub struct SearchDone {
     pub elapsed: Duration,
 }
 
-/// A table's last search: (generation, base pointer, sort, filter, broad rows).
-type LastResult = (
-    u64,
-    usize,
-    Option<SortSpec>,
-    Arc<Filter>,
-    Arc<Vec<EntityId>>,
-);
+/// A table's last search: (generation, base pointer, filter, scores by entity).
+type LastResult = (u64, usize, Arc<Filter>, Arc<Vec<u32>>);
 type SortedBase = (u64, Option<SortSpec>, usize, Arc<Vec<EntityId>>);
 
 /// Computes jobs, caching the index and each table's sorted base rows.
@@ -261,28 +285,32 @@ impl SearchEngine {
             self.last.remove(&job.target);
             sorted
         } else {
-            // A narrower search only looks at what the last one matched,
-            // which is still in column order.
-            let candidates = match self.last.get(&job.target) {
-                Some((generation, ptr, sort, f, broad))
+            // A narrower search only looks at what the last one matched.
+            let prev = match self.last.get(&job.target) {
+                Some((generation, ptr, f, scores))
                     if *generation == job.generation
                         && *ptr == base_ptr
-                        && *sort == job.sort
                         && refines(&job.filter, f) =>
                 {
-                    broad.clone()
+                    Some(scores.clone())
                 }
-                _ => sorted,
+                _ => None,
             };
-            let m = filter_rows(&job.graph, &index, &candidates, &job.filter, job.rank);
+            let m = filter_rows(
+                &job.graph,
+                &index,
+                &sorted,
+                prev.as_deref().map(Vec::as_slice),
+                &job.filter,
+                job.rank,
+            );
             self.last.insert(
                 job.target,
                 (
                     job.generation,
                     base_ptr,
-                    job.sort,
                     job.filter.clone(),
-                    Arc::new(m.broad),
+                    Arc::new(m.scores),
                 ),
             );
             Arc::new(m.rows)

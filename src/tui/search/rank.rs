@@ -123,7 +123,7 @@ impl<'a> Query<'a> {
             literal: true,
         };
         for (text, chars, mode) in &self.text {
-            let tier = term_tier(row, text, chars, *mode)?;
+            let tier = term_tier(&row, text, chars, *mode)?;
             if *mode == TextMode::Smart && tier < Tier::Substring {
                 hit.literal = false;
             }
@@ -145,7 +145,7 @@ fn prop_matches(g: &Graph, id: EntityId, t: &FieldTerm) -> bool {
 }
 
 /// The best tier at which one term matches the row, within what its mode allows.
-pub fn term_tier(row: &IndexRow, text: &str, chars: &[char], mode: TextMode) -> Option<Tier> {
+pub fn term_tier(row: &IndexRow<'_>, text: &str, chars: &[char], mode: TextMode) -> Option<Tier> {
     let literal = literal_tier(row, text);
     match mode {
         TextMode::Exact => literal.filter(|t| *t == Tier::Exact),
@@ -155,7 +155,7 @@ pub fn term_tier(row: &IndexRow, text: &str, chars: &[char], mode: TextMode) -> 
         TextMode::Fuzzy => literal.or_else(|| {
             if word_chain(row.words(), chars) {
                 Some(Tier::Fuzzy)
-            } else if in_order(&row.hay, text) {
+            } else if in_order(row.hay, text) {
                 Some(Tier::Scattered)
             } else {
                 None
@@ -171,19 +171,25 @@ fn is_word_byte(b: u8) -> bool {
 }
 
 /// Exact, prefix or substring, looking at every occurrence of `text`.
-fn literal_tier(row: &IndexRow, text: &str) -> Option<Tier> {
-    if text.is_empty() {
-        return Some(Tier::Substring);
-    }
+///
+/// A plain byte scan: the texts are a few dozen bytes, where setting up a
+/// substring searcher per row costs more than it saves.
+fn literal_tier(row: &IndexRow<'_>, text: &str) -> Option<Tier> {
     let hay = row.hay.as_bytes();
+    let needle = text.as_bytes();
+    let Some((&first, _)) = needle.split_first() else {
+        return Some(Tier::Substring);
+    };
+    if needle.len() > hay.len() {
+        return None;
+    }
     let words_end = row.words().len();
-    // The next search starts one character on, so overlapping hits count.
-    let step = text.chars().next().map(char::len_utf8).unwrap_or(1);
     let mut best: Option<Tier> = None;
-    let mut from = 0;
-    while let Some(found) = row.hay.get(from..).and_then(|h| h.find(text)) {
-        let pos = from + found;
-        let end = pos + text.len();
+    for pos in 0..=hay.len() - needle.len() {
+        if hay.get(pos) != Some(&first) || hay.get(pos..pos + needle.len()) != Some(needle) {
+            continue;
+        }
+        let end = pos + needle.len();
         let tier = if end > words_end {
             Tier::Substring
         } else {
@@ -194,16 +200,12 @@ fn literal_tier(row: &IndexRow, text: &str) -> Option<Tier> {
                     .get(end)
                     .is_none_or(|b| b.is_ascii() && !b.is_ascii_alphabetic());
             match (starts, ends) {
-                (true, true) => Tier::Exact,
+                (true, true) => return Some(Tier::Exact),
                 (true, false) => Tier::Prefix,
                 _ => Tier::Substring,
             }
         };
         best = best.max(Some(tier));
-        if tier == Tier::Exact {
-            break;
-        }
-        from = pos + step;
     }
     best
 }
