@@ -111,13 +111,21 @@ pub fn filter_rows(
         }
     }
     let mut scores = vec![0u32; index.len()];
-    score_all(&look, &mut scores, |i| {
+    let score = |i: usize, fuzzy: bool| {
         query
-            .hit(g, index, EntityId(i as u32))
+            .hit(g, index, EntityId(i as u32), fuzzy)
             .map(pack)
             .unwrap_or(0)
-    });
+    };
+    // Literal tiers first; rows that may only match fuzzily stay candidates
+    // for the next key without being checked.
+    score_all(&look, &mut scores, |i| score(i, false));
     let any_literal = scores.iter().any(|s| s & LITERAL != 0);
+    if !any_literal {
+        // Nothing literal: now the fuzzy check decides.
+        let pending: Vec<bool> = scores.iter().map(|s| *s != 0).collect();
+        score_all(&pending, &mut scores, |i| score(i, true));
+    }
     let keep = if any_literal {
         MATCHED | LITERAL
     } else {
@@ -360,7 +368,16 @@ fn worker_loop(rx: Receiver<SearchJob>, deliver: impl Fn(SearchDone)) {
             }
         }
         for job in latest {
-            deliver(engine.run(&job));
+            let done = engine.run(&job);
+            // ZOOMSCOPE_LOG=zoomscope::tui::search=debug shows where a slow key's time went.
+            tracing::debug!(
+                table = done.target,
+                req = done.req,
+                rows = done.rows.len(),
+                ms = done.elapsed.as_secs_f64() * 1000.0,
+                "search"
+            );
+            deliver(done);
         }
     }
 }

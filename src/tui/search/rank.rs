@@ -98,7 +98,12 @@ impl<'a> Query<'a> {
 
     /// How the row matches every term, or `None`. The hit counts rows that
     /// match only fuzzily; the caller decides whether to show them.
-    pub fn hit(&self, g: &Graph, index: &SearchIndex, id: EntityId) -> Option<Hit> {
+    ///
+    /// With `fuzzy` false a default-mode term that has no literal match is
+    /// not checked further (the word-chain test is the costly part, and
+    /// only needed when no row matches literally): the row is a non-literal
+    /// hit that may or may not match fuzzily.
+    pub fn hit(&self, g: &Graph, index: &SearchIndex, id: EntityId, fuzzy: bool) -> Option<Hit> {
         let row = index.row(id)?;
         for (check, negate) in &self.fields {
             let ok = match check {
@@ -123,7 +128,11 @@ impl<'a> Query<'a> {
             literal: true,
         };
         for (text, chars, mode) in &self.text {
-            let tier = term_tier(&row, text, chars, *mode)?;
+            let tier = if *mode == TextMode::Smart && !fuzzy {
+                literal_tier(&row, text).unwrap_or(Tier::Fuzzy)
+            } else {
+                term_tier(&row, text, chars, *mode)?
+            };
             if *mode == TextMode::Smart && tier < Tier::Substring {
                 hit.literal = false;
             }
