@@ -100,9 +100,9 @@ impl<'a> Query<'a> {
     /// match only fuzzily; the caller decides whether to show them.
     ///
     /// With `fuzzy` false a default-mode term that has no literal match is
-    /// not checked further (the word-chain test is the costly part, and
-    /// only needed when no row matches literally): the row is a non-literal
-    /// hit that may or may not match fuzzily.
+    /// only checked for its letters in order (the word-chain test is the
+    /// costly part, and only needed when no row matches literally): the row
+    /// is a non-literal hit that may or may not match fuzzily.
     pub fn hit(&self, g: &Graph, index: &SearchIndex, id: EntityId, fuzzy: bool) -> Option<Hit> {
         let row = index.row(id)?;
         for (check, negate) in &self.fields {
@@ -129,7 +129,10 @@ impl<'a> Query<'a> {
         };
         for (text, chars, mode) in &self.text {
             let tier = if *mode == TextMode::Smart && !fuzzy {
-                literal_tier(&row, text).unwrap_or(Tier::Fuzzy)
+                // The letters in order is necessary for a word chain, and
+                // cheap; it keeps the candidates for the next key narrow.
+                literal_tier(&row, text)
+                    .or_else(|| in_order(row.words(), text).then_some(Tier::Fuzzy))?
             } else {
                 term_tier(&row, text, chars, *mode)?
             };
