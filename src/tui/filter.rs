@@ -1,64 +1,222 @@
-//! The `/` search grammar. Space-separated terms, all of which must hold:
-//! - free text is matched fuzzily (fuzzy-matcher's SkimMatcherV2) against a
-//!   row's name, email and department;
-//! - `field:value` keeps rows whose field contains `value` (case-insensitive;
-//!   `status` and `type` match from the start, so `status:active` does not
-//!   also match "inactive");
-//!   known fields are `status`, `role`, `dept`, `type`, `group`, `email`,
-//!   `name`; any other name is looked up as a property;
-//! - a leading `!` negates a term (`!status:active`, `!contractor`), and a
-//!   negated free-text term is a plain substring test, since "does not
-//!   fuzzily match" would hide almost nothing.
+//! The `/` search grammar. Space-separated terms, all of which must hold;
+//! `"double quotes"` keep spaces inside one term (`group:"Sales EMEA"`,
+//! `"jill smith"`). Everything is compared lower-cased with Latin accents
+//! folded (`andre` finds André).
+//!
+//! Free text (how it ranks is in `search::rank`):
+//! - `jill`: people whose name or e-mail has a word `jill`, then a word
+//!   starting with it, then the text anywhere in name, e-mail or department;
+//!   only when nothing matches that way, close fuzzy matches (`jlsmth`);
+//! - `'jill`: exact, a whole word of the name or e-mail (not "Jillian");
+//! - `~jill`: fuzzy as well, the letters in order anywhere (fzf-style), after
+//!   the literal matches.
+//!
+//! Field terms, `field:value`:
+//! - the whole value, case-insensitive: `role:admin` is Admin, not Billing
+//!   Admin; `role:=Admin` and `role:"Admin"` say the same explicitly (and
+//!   take `*` literally);
+//! - `*` at either end widens it: `role:admin*` (starts with), `role:*admin`
+//!   (ends with), `role:*admin*` (contains);
+//! - a user's groups match when any one group matches (`group:"Sales EMEA"`);
+//! - known fields are `status`, `role`, `dept`, `type`, `group`, `email`,
+//!   `name`; any other name is looked up as a property.
+//!
+//! A leading `!` negates a term (`!status:active`, `!contractor`); a negated
+//! free-text term excludes rows containing the text anywhere.
+
+use super::search::fold::fold;
 
 /// One parsed search.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Filter {
-    /// Lower-cased fuzzy terms.
+    /// Positive free-text terms, folded, without their `'`/`~` marker: what
+    /// the table highlights. The same terms with their modes are in `text`.
     pub fuzzy: Vec<String>,
-    /// Lower-cased substrings that must not occur.
+    /// Positive free-text terms and how each matches.
+    pub text: Vec<TextTerm>,
+    /// Folded substrings that must not occur.
     pub not_text: Vec<String>,
     pub fields: Vec<FieldTerm>,
+}
+
+/// A free-text term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextTerm {
+    /// Folded text to look for.
+    pub text: String,
+    pub mode: TextMode,
+}
+
+/// How a free-text term matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextMode {
+    /// Exact words, word starts, substrings; close fuzzy matches only when
+    /// none of those exist.
+    Smart,
+    /// `'term`: a whole word of the name or e-mail (or all of either).
+    Exact,
+    /// `~term`: also any in-order (fzf-style) match, ranked after literal ones.
+    Fuzzy,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldTerm {
     /// Canonical field name (aliases folded: `department` → `dept`).
     pub field: String,
-    /// Lower-cased value to look for.
+    /// Folded value to compare with, wildcards removed.
     pub value: String,
+    pub how: ValueMatch,
     pub negate: bool,
+}
+
+/// How a field term's value is compared with the field's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueMatch {
+    Whole,
+    Prefix,
+    Suffix,
+    Contains,
+}
+
+impl ValueMatch {
+    /// Whether the (folded) field value `have` matches `want`.
+    pub fn test(self, have: &str, want: &str) -> bool {
+        match self {
+            ValueMatch::Whole => have == want,
+            ValueMatch::Prefix => have.starts_with(want),
+            ValueMatch::Suffix => have.ends_with(want),
+            ValueMatch::Contains => have.contains(want),
+        }
+    }
 }
 
 impl Filter {
     pub fn parse(input: &str) -> Filter {
         let mut f = Filter::default();
-        for raw in input.split_whitespace() {
-            let (negate, term) = match raw.strip_prefix('!') {
-                Some(rest) => (true, rest),
-                None => (false, raw),
+        for tok in tokens(input) {
+            let (negate, body, quote_at) = match tok.text.strip_prefix('!') {
+                Some(rest) => (
+                    true,
+                    rest.to_string(),
+                    tok.quote_at.map(|q| q.saturating_sub(1)),
+                ),
+                None => (false, tok.text, tok.quote_at),
             };
-            if term.is_empty() {
+            if body.is_empty() && quote_at.is_none() {
                 continue;
             }
-            let term = term.to_lowercase();
-            match term.split_once(':') {
-                Some((field, value)) if !field.is_empty() => {
-                    f.fields.push(FieldTerm {
-                        field: canonical_field(field).to_string(),
-                        value: value.to_string(),
-                        negate,
-                    });
+            // A field name ends at the first colon outside quotes.
+            let colon = body
+                .find(':')
+                .filter(|c| *c > 0 && quote_at.is_none_or(|q| *c < q));
+            if let Some(c) = colon {
+                let (name, raw) = (&body[..c], &body[c + 1..]);
+                let quoted = quote_at.is_some();
+                if raw.is_empty() && !quoted {
+                    // `role:` while the value is still being typed.
+                    continue;
                 }
-                _ if negate => f.not_text.push(term),
-                _ => f.fuzzy.push(term),
+                let (value, how) = value_pattern(raw, quoted);
+                f.fields.push(FieldTerm {
+                    field: canonical_field(&name.to_lowercase()).to_string(),
+                    value: fold(value),
+                    how,
+                    negate,
+                });
+                continue;
             }
+            if negate {
+                f.not_text.push(fold(&body));
+                continue;
+            }
+            // A marker counts only outside quotes: `"'quoted'"` is plain text.
+            let marker = if quote_at == Some(0) {
+                None
+            } else {
+                body.chars().next()
+            };
+            let (mode, text) = match marker {
+                Some('\'') => (TextMode::Exact, &body[1..]),
+                Some('~') => (TextMode::Fuzzy, &body[1..]),
+                _ => (TextMode::Smart, body.as_str()),
+            };
+            let text = fold(text);
+            if text.is_empty() {
+                continue;
+            }
+            f.fuzzy.push(text.clone());
+            f.text.push(TextTerm { text, mode });
         }
         f
     }
 
     pub fn is_empty(&self) -> bool {
-        self.fuzzy.is_empty() && self.not_text.is_empty() && self.fields.is_empty()
+        self.text.is_empty() && self.not_text.is_empty() && self.fields.is_empty()
     }
+}
+
+/// A term's value and how it compares: `=v` and quoted values are whole and
+/// literal; otherwise a `*` at either end widens the match.
+fn value_pattern(raw: &str, quoted: bool) -> (&str, ValueMatch) {
+    if let Some(v) = raw.strip_prefix('=') {
+        return (v, ValueMatch::Whole);
+    }
+    if quoted {
+        return (raw, ValueMatch::Whole);
+    }
+    let (lead, v) = match raw.strip_prefix('*') {
+        Some(v) => (true, v),
+        None => (false, raw),
+    };
+    let (trail, v) = match v.strip_suffix('*') {
+        Some(v) => (true, v),
+        None => (false, v),
+    };
+    let how = match (lead, trail) {
+        (false, false) => ValueMatch::Whole,
+        (false, true) => ValueMatch::Prefix,
+        (true, false) => ValueMatch::Suffix,
+        (true, true) => ValueMatch::Contains,
+    };
+    (v, how)
+}
+
+/// One space-separated term, its quotes removed.
+struct Token {
+    text: String,
+    /// Byte offset in `text` where the first quoted part began.
+    quote_at: Option<usize>,
+}
+
+/// Splits on whitespace outside double quotes. An unclosed quote runs to the
+/// end of the input, so a value being typed already filters.
+fn tokens(input: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut cur: Option<Token> = None;
+    let mut in_quote = false;
+    for c in input.chars() {
+        if c == '"' {
+            let t = cur.get_or_insert_with(|| Token {
+                text: String::new(),
+                quote_at: None,
+            });
+            if !in_quote && t.quote_at.is_none() {
+                t.quote_at = Some(t.text.len());
+            }
+            in_quote = !in_quote;
+        } else if c.is_whitespace() && !in_quote {
+            out.extend(cur.take());
+        } else {
+            cur.get_or_insert_with(|| Token {
+                text: String::new(),
+                quote_at: None,
+            })
+            .text
+            .push(c);
+        }
+    }
+    out.extend(cur);
+    out
 }
 
 fn canonical_field(f: &str) -> &str {
@@ -76,38 +234,118 @@ fn canonical_field(f: &str) -> &str {
 mod tests {
     use super::*;
 
+    fn field(field: &str, value: &str, how: ValueMatch, negate: bool) -> FieldTerm {
+        FieldTerm {
+            field: field.into(),
+            value: value.into(),
+            how,
+            negate,
+        }
+    }
+
     #[test]
     fn parses_fuzzy_fields_and_negation() {
-        let f = Filter::parse("  Jill status:Inactive !role:admin !contractor dept:eng ");
+        let f = Filter::parse("  Jill status:Inactive !role:admin !contractor dept:eng* ");
         assert_eq!(f.fuzzy, vec!["jill"]);
+        assert_eq!(
+            f.text,
+            vec![TextTerm {
+                text: "jill".into(),
+                mode: TextMode::Smart
+            }]
+        );
         assert_eq!(f.not_text, vec!["contractor"]);
         assert_eq!(
             f.fields,
             vec![
-                FieldTerm {
-                    field: "status".into(),
-                    value: "inactive".into(),
-                    negate: false
-                },
-                FieldTerm {
-                    field: "role".into(),
-                    value: "admin".into(),
-                    negate: true
-                },
-                FieldTerm {
-                    field: "dept".into(),
-                    value: "eng".into(),
-                    negate: false
-                },
+                field("status", "inactive", ValueMatch::Whole, false),
+                field("role", "admin", ValueMatch::Whole, true),
+                field("dept", "eng", ValueMatch::Prefix, false),
             ]
         );
     }
 
     #[test]
-    fn lone_bang_and_empty_are_ignored() {
+    fn quoted_values_keep_spaces_and_are_whole() {
+        let f = Filter::parse(r#"group:"Sales EMEA" role:"Admin" !group:"Sales*""#);
+        assert_eq!(
+            f.fields,
+            vec![
+                field("group", "sales emea", ValueMatch::Whole, false),
+                field("role", "admin", ValueMatch::Whole, false),
+                field("group", "sales*", ValueMatch::Whole, true),
+            ]
+        );
+        // still being typed: the open quote runs to the end
+        assert_eq!(
+            Filter::parse(r#"group:"Sales E"#).fields,
+            vec![field("group", "sales e", ValueMatch::Whole, false)]
+        );
+        // a quoted free-text phrase is one term
+        assert_eq!(
+            Filter::parse(r#""jill smith" x"#).fuzzy,
+            vec!["jill smith", "x"]
+        );
+    }
+
+    #[test]
+    fn exact_and_wildcard_value_forms() {
+        let p = |s: &str| Filter::parse(s).fields;
+        assert_eq!(
+            p("role:=Admin"),
+            vec![field("role", "admin", ValueMatch::Whole, false)]
+        );
+        assert_eq!(
+            p("role:=adm*"),
+            vec![field("role", "adm*", ValueMatch::Whole, false)]
+        );
+        assert_eq!(
+            p("role:admin*"),
+            vec![field("role", "admin", ValueMatch::Prefix, false)]
+        );
+        assert_eq!(
+            p("role:*admin"),
+            vec![field("role", "admin", ValueMatch::Suffix, false)]
+        );
+        assert_eq!(
+            p("role:*admin*"),
+            vec![field("role", "admin", ValueMatch::Contains, false)]
+        );
+        assert_eq!(
+            p("dept:\"\""),
+            vec![field("dept", "", ValueMatch::Whole, false)]
+        );
+        assert!(ValueMatch::Whole.test("admin", "admin"));
+        assert!(!ValueMatch::Whole.test("billing admin", "admin"));
+        assert!(ValueMatch::Suffix.test("billing admin", "admin"));
+    }
+
+    #[test]
+    fn exact_and_fuzzy_markers() {
+        let f = Filter::parse("'Jill ~smth '\"a b\"");
+        let modes: Vec<(&str, TextMode)> =
+            f.text.iter().map(|t| (t.text.as_str(), t.mode)).collect();
+        assert_eq!(
+            modes,
+            vec![
+                ("jill", TextMode::Exact),
+                ("smth", TextMode::Fuzzy),
+                ("a b", TextMode::Exact)
+            ]
+        );
+        assert_eq!(f.fuzzy, vec!["jill", "smth", "a b"]);
+        // a quoted marker is text
+        assert_eq!(Filter::parse("\"~x\"").text[0].mode, TextMode::Smart);
+    }
+
+    #[test]
+    fn lone_bang_empty_and_unfinished_terms_are_ignored() {
         assert!(Filter::parse("! ").is_empty());
         assert!(Filter::parse("").is_empty());
+        assert!(Filter::parse("role: ' ~").is_empty());
         // a colon with no field is free text
         assert_eq!(Filter::parse(":x").fuzzy, vec![":x"]);
+        // accents fold on the query side too
+        assert_eq!(Filter::parse("André").fuzzy, vec!["andre"]);
     }
 }
