@@ -10,8 +10,9 @@
 //!
 //! Run: `cargo bench --bench tui_search`
 
-#[path = "../tests/tui_common/mod.rs"]
-mod tui_common;
+// The integration tests' support code; a bench uses only a part of it.
+#[path = "../tests/it/support/mod.rs"]
+mod support;
 
 use std::sync::mpsc::channel;
 use std::time::{Duration, Instant};
@@ -43,7 +44,7 @@ fn ms(d: Duration) -> String {
 
 fn main() {
     let t = Instant::now();
-    let graph = tui_common::org(USERS);
+    let graph = support::tui::org(USERS);
     println!("built a {USERS}-user graph in {}", ms(t.elapsed()));
     let emails: Vec<String> = graph
         .of_type(zoomscope::graph::EntityType::User)
