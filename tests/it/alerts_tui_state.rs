@@ -9,11 +9,11 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use chrono::{TimeZone, Utc};
+use chrono::Utc;
 use serde_json::{Value, json};
 use zoomscope::alerts::{self, AlertState, AlertsConfig, EvalOptions, Rule, RuleStatus};
 use zoomscope::graph::{Graph, RelType};
-use zoomscope::store::{Parts, SnapshotWrite, Store};
+use zoomscope::store::Store;
 use zoomscope::tui::action::{Action, Event};
 use zoomscope::tui::app::View;
 use zoomscope::tui::harness::Harness;
@@ -22,22 +22,12 @@ use zoomscope::tui::monitor;
 use zoomscope::tui::pane::PaneKind;
 
 use crate::support;
+use crate::support::alerts::{first_active_member, save_at_minute};
 
 const PROFILE: &str = "default";
 
 fn builtin_rules() -> Vec<Rule> {
     alerts::load_rules(&AlertsConfig::default()).unwrap()
-}
-
-/// The first active member (index ≥ 2) of the fixture.
-fn member(g: &Graph) -> String {
-    (2..60)
-        .map(|i| format!("zoom_user:u{i}"))
-        .find(|k| {
-            let e = g.get(k).unwrap();
-            e.prop("active") == Some(json!(true)) && e.prop("roleName") == Some(json!("Member"))
-        })
-        .unwrap()
 }
 
 /// The fixture with `key` promoted to Admin.
@@ -55,22 +45,6 @@ fn promoted(key: &str) -> Graph {
     )
     .unwrap();
     g
-}
-
-fn save(store: &Store, g: &Graph, minute: u32) {
-    let at = Utc.with_ymd_and_hms(2026, 11, 30, 8, minute, 0).unwrap();
-    store
-        .save_snapshot(&SnapshotWrite {
-            profile: PROFILE,
-            account_id: "acct-1",
-            started_at: at,
-            finished_at: at,
-            graph: g,
-            raw: &Default::default(),
-            steps: &[],
-            refreshed: &Parts::all(),
-        })
-        .unwrap();
 }
 
 /// `zoomscope check --offline --json` on the store in `data`.
@@ -125,11 +99,11 @@ fn alert_rows(store: &Store) -> Vec<String> {
 fn a_new_admin_the_tui_showed_still_fires_in_the_next_check() {
     let dir = tempfile::tempdir().unwrap();
     let before = support::tui::org(60);
-    let key = member(&before);
+    let key = first_active_member(&before);
     let after = promoted(&key);
     {
         let store = Store::open(&dir.path().join("zoomscope.db")).unwrap();
-        save(&store, &before, 0);
+        save_at_minute(&store, &before, 0);
     }
     // `check` after the first sync records the baseline.
     let (_, v) = check(dir.path());
@@ -139,7 +113,7 @@ fn a_new_admin_the_tui_showed_still_fires_in_the_next_check() {
     // start-up load and a refresh).
     {
         let store = Store::open(&dir.path().join("zoomscope.db")).unwrap();
-        save(&store, &after, 15);
+        save_at_minute(&store, &after, 15);
         let recorded = alert_rows(&store);
         for _ in 0..2 {
             let m = monitor::compute(&store, PROFILE, &after, Some(&before), Ok(builtin_rules()))
@@ -171,10 +145,10 @@ fn a_rule_shows_one_count_in_check_the_alerts_list_and_the_toast() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("zoomscope.db")).unwrap();
     let before = support::tui::org(60);
-    let key = member(&before);
+    let key = first_active_member(&before);
     let after = promoted(&key);
-    save(&store, &before, 0);
-    save(&store, &after, 15);
+    save_at_minute(&store, &before, 0);
+    save_at_minute(&store, &after, 15);
     let rules = builtin_rules();
 
     // The TUI's view of the second sync.

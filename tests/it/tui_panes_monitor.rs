@@ -3,11 +3,10 @@
 //! with the real alert state; the monitor data computed as the TUI's data
 //! source computes it, then driven through the headless app.
 
-use chrono::{TimeZone, Utc};
 use serde_json::json;
 use zoomscope::alerts::{AlertsConfig, Rule, load_from_files, rule::RuleFile};
 use zoomscope::graph::{Graph, RelType};
-use zoomscope::store::{Parts, SnapshotWrite, Store};
+use zoomscope::store::Store;
 use zoomscope::tui::action::{Action, Event};
 use zoomscope::tui::app::View;
 use zoomscope::tui::harness::Harness;
@@ -16,6 +15,7 @@ use zoomscope::tui::monitor::{self, Monitor};
 use zoomscope::tui::pane::PaneKind;
 
 use crate::support;
+use crate::support::alerts::{first_active_member, save_at_minute};
 
 const RULES: &str = r#"
 [[rule]]
@@ -38,17 +38,6 @@ fn rules() -> Vec<Rule> {
     load_from_files(&[f], &AlertsConfig::default())
         .unwrap()
         .enabled
-}
-
-/// The first active non-admin user (index ≥ 2) of the fixture.
-fn promoted_user(g: &Graph) -> String {
-    (2..60)
-        .map(|i| format!("zoom_user:u{i}"))
-        .find(|k| {
-            let e = g.get(k).unwrap();
-            e.prop("active") == Some(json!(true)) && e.prop("roleName") == Some(json!("Member"))
-        })
-        .unwrap()
 }
 
 /// The fixture after a sync in which `key` moved to Security and became an Admin.
@@ -74,22 +63,6 @@ fn g_name(s: &str) -> std::sync::Arc<str> {
     std::sync::Arc::from(s)
 }
 
-fn save(store: &Store, g: &Graph, minute: u32) {
-    let at = Utc.with_ymd_and_hms(2026, 11, 30, 8, minute, 0).unwrap();
-    store
-        .save_snapshot(&SnapshotWrite {
-            profile: "default",
-            account_id: "acct-1",
-            started_at: at,
-            finished_at: at,
-            graph: g,
-            raw: &Default::default(),
-            steps: &[],
-            refreshed: &Parts::all(),
-        })
-        .unwrap();
-}
-
 struct World {
     _dir: tempfile::TempDir,
     key: String,
@@ -102,15 +75,15 @@ fn world() -> World {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("z.db")).unwrap();
     let before = support::tui::org(60);
-    let key = promoted_user(&before);
+    let key = first_active_member(&before);
     let after = changed(&key);
-    save(&store, &before, 0);
+    save_at_minute(&store, &before, 0);
     let m1 = monitor::compute(&store, "default", &before, None, Ok(rules())).unwrap();
     assert!(
         m1.newly_fired().next().is_none(),
         "baseline fires nothing new"
     );
-    save(&store, &after, 15);
+    save_at_minute(&store, &after, 15);
     let m2 = monitor::compute(&store, "default", &after, Some(&before), Ok(rules())).unwrap();
     let mut h = Harness::new(Default::default());
     h.load(after, SnapshotMeta::default());
@@ -279,11 +252,11 @@ fn an_alert_already_reported_does_not_toast_again() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("z.db")).unwrap();
     let before = support::tui::org(60);
-    let key = promoted_user(&before);
+    let key = first_active_member(&before);
     let after = changed(&key);
-    save(&store, &before, 0);
+    save_at_minute(&store, &before, 0);
     monitor::compute(&store, "default", &before, None, Ok(rules())).unwrap();
-    save(&store, &after, 15);
+    save_at_minute(&store, &after, 15);
     let first = monitor::compute(&store, "default", &after, Some(&before), Ok(rules())).unwrap();
     assert_eq!(first.newly_fired().count(), 1);
     // a refresh with nothing new: the TUI does not record evaluations, so
@@ -317,7 +290,7 @@ fn an_alert_already_reported_does_not_toast_again() {
             Default::default(),
         )
         .unwrap();
-    save(&store, &later, 30);
+    save_at_minute(&store, &later, 30);
     let newer = monitor::compute(&store, "default", &later, Some(&after), Ok(rules())).unwrap();
     h.event(Event::Monitor(Box::new(newer)));
     // (no check ran: new against the previous snapshot, so only the second)
@@ -523,7 +496,7 @@ fn older_syncs_are_diffed_when_opened() {
         let mut g = support::tui::org(60);
         let id = g.id_of("zoom_user:u3").unwrap();
         g.update_props(id, |p| p.insert(g_name("dept"), json!(format!("Dept {i}"))));
-        save(&store, &g, i);
+        save_at_minute(&store, &g, i);
         last = g;
     }
     let m = monitor::compute(&store, "default", &last, None, Ok(Vec::new())).unwrap();

@@ -8,6 +8,8 @@
 // A bench uses a part of the tree, and not every test binary uses all of it.
 #![allow(dead_code)]
 
+/// Alert and monitor fixtures on the TUI's generated org.
+pub mod alerts;
 /// Running the real `zoomscope` binary against a temporary home.
 pub mod cli;
 /// A graph built the way the graph builder shapes users, and a real SQLite file.
