@@ -267,16 +267,16 @@ fn employees_pane_snapshots() {
     let s = setup();
     let mut h = harness(&s);
     h.key("5");
-    for (w, hh) in [(120, 40), (80, 24)] {
+    for (w, hh) in support::tui::SCREEN_SIZES {
         insta::assert_snapshot!(format!("employees_categories_{w}x{hh}"), h.render(w, hh));
     }
     h.key("G");
     h.key("enter");
-    for (w, hh) in [(120, 40), (80, 24)] {
+    for (w, hh) in support::tui::SCREEN_SIZES {
         insta::assert_snapshot!(format!("employees_matched_{w}x{hh}"), h.render(w, hh));
     }
     h.key("U");
-    for (w, hh) in [(120, 40), (80, 24)] {
+    for (w, hh) in support::tui::SCREEN_SIZES {
         insta::assert_snapshot!(
             format!("employees_unlink_confirm_{w}x{hh}"),
             h.render(w, hh)

@@ -320,7 +320,7 @@ fn snapshots_of_the_new_panes() {
 }
 
 fn snap(h: &Harness, name: &str) {
-    for (w, hh) in [(120, 40), (80, 24)] {
+    for (w, hh) in support::tui::SCREEN_SIZES {
         insta::assert_snapshot!(format!("{name}_{w}x{hh}"), h.render(w, hh));
     }
 }

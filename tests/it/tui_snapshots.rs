@@ -9,8 +9,6 @@ use zoomscope::tui::model::SnapshotMeta;
 
 use crate::support;
 
-const SIZES: [(u16, u16); 2] = [(120, 40), (80, 24)];
-
 fn meta() -> SnapshotMeta {
     let step = |s: &str, outcome| StepRecord {
         step: s.into(),
@@ -40,7 +38,7 @@ fn app(g: Graph) -> Harness {
 }
 
 fn snap(h: &Harness, name: &str) {
-    for (w, hh) in SIZES {
+    for (w, hh) in support::tui::SCREEN_SIZES {
         insta::assert_snapshot!(format!("{name}_{w}x{hh}"), h.render(w, hh));
     }
     // never panics at the smallest supported size

@@ -6,6 +6,10 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use zoomscope::graph::{Entity, EntityType, Graph, Props, RelType};
 
+/// The terminal sizes every golden screen is taken at (width, height): a
+/// roomy terminal and the classic 80×24.
+pub const SCREEN_SIZES: [(u16, u16); 2] = [(120, 40), (80, 24)];
+
 const FIRST: &[&str] = &[
     "Jill", "Omar", "Priya", "Chen", "Sofia", "Liam", "Aisha", "Mateo", "Yuki", "Noah", "Emma",
     "Ravi", "Lena", "Kwame", "Ines", "Tomas", "Hana", "Diego", "Freya", "Arjun",
