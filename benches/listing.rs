@@ -6,11 +6,15 @@
 //!
 //! Run: `cargo bench --bench listing` (release build).
 
+// The integration tests' support code; a bench uses only a part of it.
+#[path = "../tests/it/support/mod.rs"]
+mod support;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use zoomscope::sandbox::{Faults, Sandbox, SandboxConfig};
-use zoomscope::zoom::{ClientConfig, PageInfo, Secret, UserStatus, ZoomClient};
+use zoomscope::zoom::{PageInfo, UserStatus};
 
 const USERS: usize = 100_000;
 const LATENCY: Duration = Duration::from_millis(50);
@@ -42,14 +46,7 @@ async fn run() {
     let (floor, floor_pages) = bare_chain(&sb).await;
     let mut runs: Vec<(Duration, usize, [usize; 3])> = Vec::new();
     for run in 0..RUNS {
-        let mut cfg = ClientConfig::new(
-            sb.account_id(),
-            sb.client_id(),
-            Secret::new(sb.client_secret()),
-        );
-        cfg.api_url = sb.api_url();
-        cfg.oauth_url = sb.oauth_url();
-        let client = ZoomClient::new(cfg).expect("client");
+        let client = support::sandbox::client_for(&sb);
         // The token request is not part of the listing.
         client.granted_scopes().await.expect("token");
 
@@ -134,24 +131,8 @@ async fn run() {
 /// The active listing fetched with bare requests: token by hand, the next
 /// token found by a byte search, no models. Time of the whole chain.
 async fn bare_chain(sb: &zoomscope::sandbox::RunningSandbox) -> (Duration, usize) {
-    let http = reqwest::Client::new();
-    let tok: serde_json::Value = http
-        .post(format!("{}/oauth/token", sb.oauth_url()))
-        .basic_auth(sb.client_id(), Some(sb.client_secret()))
-        .form(&[
-            ("grant_type", "account_credentials"),
-            ("account_id", sb.account_id()),
-        ])
-        .send()
-        .await
-        .expect("token")
-        .json()
-        .await
-        .expect("token json");
-    let token = tok["access_token"]
-        .as_str()
-        .expect("access_token")
-        .to_string();
+    let http = support::sandbox::http();
+    let token = support::sandbox::token(sb).await;
     let mut next = String::new();
     let mut pages = 0;
     let start = Instant::now();

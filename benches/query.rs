@@ -4,8 +4,9 @@
 //!
 //! Run: `cargo bench --bench query`
 
-#[path = "../tests/query_support/org.rs"]
-mod org;
+// The integration tests' support code; a bench uses only a part of it.
+#[path = "../tests/it/support/mod.rs"]
+mod support;
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -84,7 +85,7 @@ fn main() {
         .expect("fixed time")
         .with_timezone(&Utc);
     let t = Instant::now();
-    let g = org::org(USERS, GROUPS, now);
+    let g = support::query_org::org(USERS, GROUPS, now);
     println!(
         "graph: {} entities, {} relationships ({USERS} users with ~40 properties, {GROUPS} groups, 10 roles), built in {:.1} s",
         g.entity_count(),

@@ -5,6 +5,10 @@
 //! Run: `cargo bench --bench sandbox` (release). Targets: generation ≤ 2 s;
 //! serving the whole org ≤ 5 s on the shared 2-core machine.
 
+// The integration tests' support code; a bench uses only a part of it.
+#[path = "../tests/it/support/mod.rs"]
+mod support;
+
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -110,21 +114,8 @@ fn main() {
             started.elapsed().as_secs_f64(),
             cpu_since(cpu)
         );
-        let client = reqwest::Client::new();
-        let token: Value = client
-            .post(format!("{}/oauth/token", sb.oauth_url()))
-            .basic_auth(sb.client_id(), Some(sb.client_secret()))
-            .form(&[
-                ("grant_type", "account_credentials"),
-                ("account_id", sb.account_id()),
-            ])
-            .send()
-            .await
-            .expect("token")
-            .json()
-            .await
-            .expect("token json");
-        let token = token["access_token"].as_str().unwrap_or("").to_string();
+        let client = support::sandbox::http();
+        let token = support::sandbox::token(&sb).await;
         let api = sb.api_url();
 
         let cpu = cpu_time();

@@ -5,7 +5,8 @@
 //!
 //! Run: `cargo bench --bench store` (optionally `-- 200000` for the user count).
 
-#[path = "../tests/store_support.rs"]
+// The integration tests' support code; a bench uses only a part of it.
+#[path = "../tests/it/support/mod.rs"]
 mod support;
 
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -84,7 +85,7 @@ fn save(store: &Store, built: &Built, parts: &Parts) -> Duration {
     store
         .save_snapshot(&SnapshotWrite {
             profile: "bench",
-            account_id: support::ACCOUNT_ID,
+            account_id: support::store::ACCOUNT_ID,
             started_at: Utc::now(),
             finished_at: Utc::now(),
             graph: &built.graph,
@@ -115,10 +116,10 @@ fn main() {
     let store = Store::open(&path).expect("open");
 
     let t = Instant::now();
-    let mut org = support::org(n);
+    let mut org = support::store::org(n);
     let gen_time = t.elapsed();
     let t = Instant::now();
-    let built = support::build(&org, Some("Acme"));
+    let built = support::store::build(&org, Some("Acme"));
     let build_time = t.elapsed();
     println!(
         "store bench: {n} users, {} entities, {} relationships (fixture {:.2?}, builder {:.2?})",
@@ -195,9 +196,9 @@ fn main() {
         org.users.pop();
     }
     for i in 0..n / 1000 {
-        org.users.push(support::user(n + 10 + i, n / 40 + 1));
+        org.users.push(support::store::user(n + 10 + i, n / 40 + 1));
     }
-    let built2 = support::build(&org, Some("Acme"));
+    let built2 = support::store::build(&org, Some("Acme"));
     let second = save(&store, &built2, &Parts::all());
     let size2 = db_size(&store, &path);
     let growth = size2.saturating_sub(size1);
@@ -214,8 +215,9 @@ fn main() {
 
     // Lazy settings for one user (what a drill-down costs).
     let key = user_key(&org.users[1]);
-    let flat =
-        zoomscope::sync::convert::settings::flatten_user_settings(&support::settings_bundle(1));
+    let flat = zoomscope::sync::convert::settings::flatten_user_settings(
+        &support::store::settings_bundle(1),
+    );
     let t = Instant::now();
     store
         .save_user_settings("bench", &key, &flat, None)
@@ -229,7 +231,7 @@ fn main() {
     b.groups(org.groups.clone());
     b.roles(org.roles.clone(), org.details.clone());
     for (i, u) in org.users.iter().enumerate() {
-        b.user_settings(&user_key(u), &support::settings_bundle(i));
+        b.user_settings(&user_key(u), &support::store::settings_bundle(i));
     }
     let with_settings = b.finish();
     let before = LIVE.load(Ordering::Relaxed);

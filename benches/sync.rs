@@ -8,11 +8,15 @@
 //!
 //! `SYNC_BENCH_USERS` and `SYNC_BENCH_SETTINGS_USERS` change the org sizes.
 
+// The integration tests' support code; a bench uses only a part of it.
+#[path = "../tests/it/support/mod.rs"]
+mod support;
+
 use std::time::{Duration, Instant};
 
 use zoomscope::sandbox::{Faults, Sandbox, SandboxConfig};
 use zoomscope::sync::{StepOutcome, SyncOptions};
-use zoomscope::zoom::{ClientConfig, Plan, Secret, ZoomClient};
+use zoomscope::zoom::{Plan, ZoomClient};
 
 /// `GET /users` page size the client asks for (the spec maximum).
 const USERS_PAGE: usize = 2_000;
@@ -27,15 +31,7 @@ fn env_usize(name: &str, default: usize) -> usize {
 }
 
 fn client_for(sb: &zoomscope::sandbox::RunningSandbox, plan: Plan) -> ZoomClient {
-    let mut c = ClientConfig::new(
-        sb.account_id(),
-        sb.client_id(),
-        Secret::new(sb.client_secret()),
-    );
-    c.api_url = sb.api_url();
-    c.oauth_url = sb.oauth_url();
-    c.plan = plan;
-    ZoomClient::new(c).expect("client")
+    support::sandbox::client_with(sb, |c| c.plan = plan)
 }
 
 async fn full_sync(users: usize) {
