@@ -544,8 +544,11 @@ async fn other_4xx_carry_zoom_code_and_message() {
             code,
             message,
             endpoint,
+            tracking_id,
         } => {
             assert_eq!((*status, *code), (404, Some(1001)));
+            // This peer sends no x-zm-trackingid.
+            assert_eq!(tracking_id, &None);
             assert_eq!(message, "User does not exist: nobody@example.com.");
             assert_eq!(endpoint, "GET /users/nobody@example.com");
         }
