@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde_json::Value;
-use zoomscope::sandbox::{RunningSandbox, Sandbox, SandboxConfig, UserStatus};
+use zoomscope::sandbox::{RateLimitConfig, RunningSandbox, Sandbox, SandboxConfig, UserStatus};
 
 fn openapi_dir() -> Option<PathBuf> {
     let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -149,8 +149,14 @@ async fn responses_match_zoom_openapi_schemas() {
             .unwrap_or_else(|| panic!("no schema for {template}"))
     };
 
+    // No rate limits: this test checks bodies against the schemas with
+    // quick sequences of requests, which the small burst would refuse.
     let sb = Sandbox::start(SandboxConfig {
         users: 3_000,
+        rate_limits: RateLimitConfig {
+            enabled: false,
+            ..RateLimitConfig::default()
+        },
         ..SandboxConfig::default()
     })
     .await

@@ -44,6 +44,10 @@ pub struct Counters {
     pub missing_scope: AtomicU64,
     pub rate_limited_qps: AtomicU64,
     pub rate_limited_daily: AtomicU64,
+    /// Per-second 429s per category (limiter and injected).
+    pub rate_limited_per_category: [AtomicU64; 3],
+    /// 400 code 200 answers: endpoints the account's plan does not have.
+    pub plan_unavailable: AtomicU64,
     pub injected_429: AtomicU64,
     pub injected_5xx: AtomicU64,
     pub dropped: AtomicU64,
@@ -479,13 +483,22 @@ async fn api(
 
     if !endpoint.allowed_by(&s.cfg.scopes) {
         bump(&s.counters.missing_scope);
-        let (code, message) = endpoint.missing_scope_error();
-        return zoom_error(StatusCode::BAD_REQUEST, code, &message);
+        let (status, code, message) = endpoint.missing_scope_answer(s.cfg.faults.scope_error);
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+        return zoom_error(status, code, &message);
     }
 
+    let qps_429_in_category = || {
+        if let Some(c) = s.counters.rate_limited_per_category.get(category.slot()) {
+            bump(c);
+        }
+    };
     if let Err(limited) = s.limiter.admit(category, Instant::now(), Utc::now()) {
         match limited {
-            Limited::Qps { .. } => bump(&s.counters.rate_limited_qps),
+            Limited::Qps { .. } => {
+                bump(&s.counters.rate_limited_qps);
+                qps_429_in_category();
+            }
             Limited::Daily { .. } => bump(&s.counters.rate_limited_daily),
         }
         return too_many(
@@ -496,6 +509,7 @@ async fn api(
     }
     if d.burst_429 {
         bump(&s.counters.injected_429);
+        qps_429_in_category();
         return too_many(
             &Limited::Qps {
                 category,
@@ -510,11 +524,14 @@ async fn api(
         bump(&s.counters.injected_5xx);
         return server_error(status);
     }
+    if s.cfg.plan == "free"
+        && let Some(message) = endpoint.paid_only()
+    {
+        bump(&s.counters.plan_unavailable);
+        return zoom_error(StatusCode::BAD_REQUEST, 200, message);
+    }
 
-    let query: HashMap<String, String> =
-        url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
-            .into_owned()
-            .collect();
+    let query: HashMap<String, String> = paging::parse_query(uri.query().unwrap_or(""));
     let (status, body) = handle(&s, &route, &query);
     if status == StatusCode::OK {
         bump(&s.counters.ok);
@@ -694,9 +711,12 @@ fn handle(s: &Shared, route: &Route, q: &HashMap<String, String>) -> (StatusCode
         }
         Route::ListRoles => {
             if get("type") == Some("iq") {
-                return ok_value(&json!({"total_records": 0, "roles": []}));
+                return (
+                    StatusCode::OK,
+                    render::list_body::<Value>(0, "roles", Vec::new()),
+                );
             }
-            ok_value(&render::roles_list(&org))
+            (StatusCode::OK, render::roles_list(&org))
         }
         Route::GetRole(rid) => match org.org.roles.iter().find(|r| &r.id == rid) {
             Some(r) => ok_value(&render::role_detail(&org, r)),
@@ -743,7 +763,7 @@ fn handle(s: &Shared, route: &Route, q: &HashMap<String, String>) -> (StatusCode
             if !account_ok(&org, a) {
                 return account_not_found(a);
             }
-            ok_value(&render::managed_domains(&org.org.account))
+            (StatusCode::OK, render::managed_domains(&org.org.account))
         }
     }
 }

@@ -36,7 +36,7 @@ mod token;
 pub use client::{ClientConfig, OnPage, PageInfo, Plan, RateCategory, ZoomClient, no_progress};
 pub use endpoint::{Endpoint, GrantedScopes};
 pub use error::ZoomError;
-pub use http::ClientStats;
+pub use http::{ClientStats, MAX_FRESH_TOKEN_REFUSALS};
 pub use models::*;
 
 /// A secret string (client secret, access token) whose `Debug` and `Display`
