@@ -136,13 +136,13 @@ pub struct SandboxArgs {
     pub no_rate_limits: bool,
     /// Daily limit of Light requests (overrides the plan's).
     #[arg(long, value_name = "N")]
-    pub daily_light: Option<u64>,
+    pub daily_light: Option<u32>,
     /// Daily limit of Medium requests (overrides the plan's).
     #[arg(long, value_name = "N")]
-    pub daily_medium: Option<u64>,
+    pub daily_medium: Option<u32>,
     /// Daily limit of Heavy requests (overrides the plan's).
     #[arg(long, value_name = "N")]
-    pub daily_heavy: Option<u64>,
+    pub daily_heavy: Option<u32>,
     /// How per-second 429s carry Retry-After (Zoom documents none: absent).
     #[arg(long, value_enum, default_value_t = RetryAfter::Absent)]
     pub qps_retry_after: RetryAfter,
@@ -212,7 +212,10 @@ impl SandboxArgs {
             rate_limits: RateLimitConfig {
                 enabled: !self.no_rate_limits,
                 per_second: None,
-                daily: [self.daily_light, self.daily_medium, self.daily_heavy],
+                // u32 flags (4 billion a day is plenty) keep the parsed
+                // arguments small next to the other subcommands'.
+                daily: [self.daily_light, self.daily_medium, self.daily_heavy]
+                    .map(|d| d.map(u64::from)),
                 qps_retry_after: match self.qps_retry_after {
                     RetryAfter::Seconds => RetryAfterStyle::Seconds,
                     RetryAfter::Iso => RetryAfterStyle::IsoDate,

@@ -3,7 +3,7 @@
 //! Endpoints with the same label share one budget.
 //!
 //! The per-second limit is a token bucket (GCRA) with a small burst (a
-//! tenth of a second's worth, at least one request), not a full second's:
+//! tenth of a second's worth, at least two requests), not a full second's:
 //! Zoom does not document its algorithm, and a harsh bucket never refuses a
 //! client that keeps evenly to the rate, but refuses one that bunches.
 //! Zoom's limits are "shared by users for all apps installed on the
@@ -59,9 +59,11 @@ impl Default for RateLimitConfig {
     }
 }
 
-/// The burst of a bucket refilled at `rate`/s: a tenth of a second's worth.
+/// The burst of a bucket refilled at `rate`/s: a tenth of a second's
+/// worth, at least two (one request's worth of slack for network jitter,
+/// which a real client cannot avoid).
 pub fn burst_of(rate: f64) -> u32 {
-    ((rate / 10.0).ceil() as u32).max(1)
+    ((rate / 10.0).ceil() as u32).max(2)
 }
 
 /// Zoom's published limits for a plan: per-second and daily per category.
@@ -220,7 +222,8 @@ mod tests {
         let l = RateLimiter::new("free", &RateLimitConfig::default());
         let now = Instant::now();
         let wall = Utc::now();
-        // Free Medium is 2/s: one at once, not two.
+        // Free Medium is 2/s: a burst of two, then one every 500 ms.
+        assert!(l.admit(Category::Medium, now, wall).is_ok());
         assert!(l.admit(Category::Medium, now, wall).is_ok());
         assert!(matches!(
             l.admit(Category::Medium, now, wall),
@@ -228,11 +231,10 @@ mod tests {
         ));
         // Other categories have their own budget.
         assert!(l.admit(Category::Light, now, wall).is_ok());
-        // Half a second later one more Medium request fits.
-        assert!(
-            l.admit(Category::Medium, now + Duration::from_millis(501), wall)
-                .is_ok()
-        );
+        // Half a second later one more Medium request fits, not two.
+        let later = now + Duration::from_millis(501);
+        assert!(l.admit(Category::Medium, later, wall).is_ok());
+        assert!(l.admit(Category::Medium, later, wall).is_err());
         // Pro Medium (20/s): a burst of 2, then one every 50 ms.
         let l = RateLimiter::new("pro", &RateLimitConfig::default());
         let ok = (0..20)

@@ -421,6 +421,8 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .then_some(token.trim())
 }
 
+/// Every `/v2` answer carries Zoom's `x-zm-trackingid`, errors included
+/// (Zoom support asks for it).
 async fn api(
     State(s): State<Arc<Shared>>,
     ConnectInfo(conn): ConnectInfo<ConnMeta>,
@@ -429,6 +431,23 @@ async fn api(
     headers: HeaderMap,
 ) -> Response {
     let n = s.request_no.fetch_add(1, Ordering::Relaxed);
+    let mut r = answer(&s, n, conn, method, uri, headers).await;
+    set_header(
+        &mut r,
+        "x-zm-trackingid",
+        &format!("v=2.0;clid=us06;rid=SBX_{n}"),
+    );
+    r
+}
+
+async fn answer(
+    s: &Arc<Shared>,
+    n: u64,
+    conn: ConnMeta,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
     bump(&s.counters.api_requests);
     let d: Decision = s.cfg.faults.decide(s.cfg.seed, n);
     if !s.cfg.faults.latency.is_zero() {
@@ -532,7 +551,7 @@ async fn api(
     }
 
     let query: HashMap<String, String> = paging::parse_query(uri.query().unwrap_or(""));
-    let (status, body) = handle(&s, &route, &query);
+    let (status, body) = handle(s, &route, &query);
     if status == StatusCode::OK {
         bump(&s.counters.ok);
     } else if status == StatusCode::NOT_FOUND {
@@ -547,11 +566,6 @@ async fn api(
     };
     let mut r = json_response(status, body);
     set_header(&mut r, "X-RateLimit-Category", category.as_str());
-    set_header(
-        &mut r,
-        "x-zm-trackingid",
-        &format!("v=2.0;clid=us06;rid=SBX_{n}"),
-    );
     r
 }
 

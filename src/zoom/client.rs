@@ -248,6 +248,11 @@ impl ZoomClient {
         self.inner.plan
     }
 
+    /// Categories a daily-limit 429 closed, with when they reopen.
+    pub fn daily_limits_reached(&self) -> Vec<(RateCategory, chrono::DateTime<chrono::Utc>)> {
+        self.inner.limiter.closed(chrono::Utc::now())
+    }
+
     /// Counters of requests, retries and waits so far (all clones together).
     pub fn stats(&self) -> ClientStats {
         self.inner.stats()

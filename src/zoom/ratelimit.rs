@@ -69,6 +69,24 @@ pub fn daily_limit(plan: Plan, category: RateCategory) -> Option<u64> {
     }
 }
 
+/// What `requests` requests of `category` mean for the plan's daily
+/// budget, in words, when the plan has one for that category (`None`:
+/// no daily limit, nothing to say).
+pub fn daily_budget_notice(plan: Plan, category: RateCategory, requests: u64) -> Option<String> {
+    let budget = daily_limit(plan, category)?;
+    let plan = format!("{plan:?}");
+    Some(if requests > budget {
+        format!(
+            "this needs {requests} {category:?} requests; the {plan} plan allows {budget} a day (shared with other apps): \
+             {category:?} requests will stop at the daily limit until 00:00 UTC, the rest of the sync goes on"
+        )
+    } else {
+        format!(
+            "this uses {requests} of the {plan} plan's {budget} daily {category:?} requests (shared with other apps)"
+        )
+    })
+}
+
 /// Requests of a category that may go at once after a quiet spell.
 pub fn burst(plan: Plan, category: RateCategory) -> u32 {
     let limit = per_second_limit(plan, category);
@@ -312,6 +330,14 @@ impl Limiter {
         self.with_lane(category, |lane| lane.daily_reset = Some(reset));
     }
 
+    /// The categories closed by a daily limit now, with their reset times.
+    pub fn closed(&self, now: DateTime<Utc>) -> Vec<(RateCategory, DateTime<Utc>)> {
+        CATEGORIES
+            .iter()
+            .filter_map(|&c| self.closed_until(c, now).map(|r| (c, r)))
+            .collect()
+    }
+
     /// `Some(reset)` while the category is closed by a daily limit.
     pub fn closed_until(
         &self,
@@ -536,8 +562,7 @@ mod tests {
         for t in tasks {
             t.await.unwrap();
         }
-        let n = *counts.lock().unwrap();
-        n
+        counts.lock().map(|n| *n).unwrap()
     }
 
     #[tokio::test(start_paused = true)]
@@ -623,6 +648,19 @@ mod tests {
         }
         let floor = ceiling(Plan::Free, c) * FLOOR_SHARE;
         assert!((l.rate(c) - floor).abs() < 1e-9, "{}", l.rate(c));
+    }
+
+    #[test]
+    fn the_daily_budget_is_compared_with_the_request_count() {
+        let over = daily_budget_notice(Plan::Free, RateCategory::Medium, 8_000).unwrap();
+        assert!(over.contains("8000") && over.contains("2000"), "{over}");
+        assert!(over.contains("00:00 UTC"), "{over}");
+        let under = daily_budget_notice(Plan::Free, RateCategory::Medium, 400).unwrap();
+        assert!(under.contains("400 of the Free plan's 2000"), "{under}");
+        assert_eq!(
+            daily_budget_notice(Plan::Pro, RateCategory::Medium, 80_000),
+            None
+        );
     }
 
     #[test]
