@@ -177,6 +177,10 @@ pub struct Slot {
 pub struct Limiter {
     plan: Plan,
     lanes: Mutex<HashMap<RateCategory, Lane>>,
+    /// Wakes requests waiting for a slot when a decrease voids their
+    /// reservations, so they reserve again at once instead of idling until
+    /// their old slot.
+    lowered: tokio::sync::Notify,
 }
 
 const CATEGORIES: [RateCategory; 3] = [
@@ -195,6 +199,7 @@ impl Limiter {
         Limiter {
             plan,
             lanes: Mutex::new(lanes),
+            lowered: tokio::sync::Notify::new(),
         }
     }
 
@@ -238,13 +243,20 @@ impl Limiter {
     /// Wait for the next slot of `category`. A slot reserved before the
     /// rate was lowered is given up and reserved again at the new rate.
     pub async fn acquire(&self, category: RateCategory) -> Slot {
-        loop {
+        'reserve: loop {
             let (slot, epoch) = self.reserve_slot(category);
             // A slot already due goes now: the timer would round even a past
             // deadline up to its next tick (a millisecond or more, per request
             // of a 44-page chain).
-            if slot > Instant::now() {
-                tokio::time::sleep_until(slot).await;
+            while slot > Instant::now() {
+                let lowered = self.lowered.notified();
+                if self.epoch(category) != epoch {
+                    continue 'reserve;
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep_until(slot) => {}
+                    _ = lowered => {}
+                }
             }
             if self.epoch(category) == epoch {
                 return Slot { category, epoch };
@@ -295,22 +307,29 @@ impl Limiter {
     /// whether this answer lowered the rate.
     pub fn on_rate_limited(&self, slot: Slot, wait: Duration) -> bool {
         let until = Instant::now() + wait;
-        self.with_lane(slot.category, |lane| {
+        let lowered = self.with_lane(slot.category, |lane| {
             let lowered = lane.epoch == slot.epoch;
+            // The next slot is `tat − tolerance`: push it to `until`.
+            let tat = until + lane.tolerance;
             if lowered {
                 lane.epoch += 1;
                 let rate = lane.rate * DECREASE;
                 lane.set_rate(rate);
+                // Every slot reserved so far is void (its holder reserves
+                // again): the schedule restarts after the wait, instead of
+                // after the abandoned reservations.
+                lane.tat = tat;
                 tracing::debug!(category = ?slot.category, rate = lane.rate, "rate lowered after a 429");
-            }
-            // The next slot is `tat − tolerance`: push it to `until`.
-            let tat = until + lane.tolerance;
-            if lane.tat < tat {
+            } else if lane.tat < tat {
                 lane.tat = tat;
             }
             lowered
         })
-        .unwrap_or(false)
+        .unwrap_or(false);
+        if lowered {
+            self.lowered.notify_waiters();
+        }
+        lowered
     }
 
     /// Hold every request of the category for `wait` (without changing
@@ -577,7 +596,9 @@ mod tests {
             "{limited} of {} answered 429",
             ok + limited
         );
-        assert!(used >= 0.85, "used {used:.2} of what was left");
+        // (Without restarting the schedule at a decrease, the abandoned
+        // reservations left ~3 s idle per 429: 0.88 here.)
+        assert!(used >= 0.9, "used {used:.2} of what was left");
         // The rate stays near what is left, well under the plan's 19/s.
         let rate = l.rate(RateCategory::Medium);
         assert!((10.0..16.0).contains(&rate), "{rate}");
