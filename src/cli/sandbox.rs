@@ -11,7 +11,7 @@ use clap::{Args, ValueEnum};
 use super::GlobalArgs;
 use crate::sandbox::{
     DEMO_ACCOUNT_ID, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Faults, PagingQuirks, RateLimitConfig,
-    RetryAfterStyle, RunningSandbox, Sandbox, SandboxConfig,
+    RetryAfterStyle, RunningSandbox, Sandbox, SandboxConfig, ScopeErrorStyle,
 };
 use crate::util::sanitize::for_terminal;
 
@@ -30,6 +30,25 @@ impl Plan {
             Self::Business => "business",
         }
     }
+}
+
+/// How a missing scope is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScopeError {
+    /// As Zoom does: 400 code 4711 (`GET /roles`: code 4700).
+    Zoom,
+    /// 400 code 4711 everywhere.
+    #[value(name = "4711")]
+    Code4711,
+    /// 400 code 4700 everywhere.
+    #[value(name = "4700")]
+    Code4700,
+    /// 400 code 104 everywhere.
+    #[value(name = "104")]
+    Code104,
+    /// 403 everywhere.
+    #[value(name = "403")]
+    Forbidden,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -73,9 +92,18 @@ pub struct SandboxArgs {
     /// classic and granular).
     #[arg(long, value_name = "SCOPES")]
     pub scopes: Option<String>,
-    /// Plan whose rate limits apply.
-    #[arg(long, value_enum, default_value_t = Plan::Business)]
+    /// Plan whose rate limits apply. `free` also answers 400 code 200 on
+    /// the paid-only endpoints (groups, account settings, managed domains).
+    #[arg(long, value_enum, default_value_t = Plan::Pro)]
     pub plan: Plan,
+    /// Share (0.0–0.99) of every category's per-second limit taken by
+    /// other apps on the account.
+    #[arg(long, default_value_t = 0.0, value_name = "SHARE")]
+    pub other_apps_share: f64,
+    /// How a missing scope is answered: Zoom's per-endpoint codes, or 4711,
+    /// 4700, 104 (all 400) or 403 everywhere.
+    #[arg(long, value_enum, default_value_t = ScopeError::Zoom)]
+    pub missing_scope_answer: ScopeError,
     /// Access-token lifetime in seconds.
     #[arg(long, default_value_t = 3599, value_name = "SECS")]
     pub token_ttl: u64,
@@ -108,15 +136,15 @@ pub struct SandboxArgs {
     pub no_rate_limits: bool,
     /// Daily limit of Light requests (overrides the plan's).
     #[arg(long, value_name = "N")]
-    pub daily_light: Option<u64>,
+    pub daily_light: Option<u32>,
     /// Daily limit of Medium requests (overrides the plan's).
     #[arg(long, value_name = "N")]
-    pub daily_medium: Option<u64>,
+    pub daily_medium: Option<u32>,
     /// Daily limit of Heavy requests (overrides the plan's).
     #[arg(long, value_name = "N")]
-    pub daily_heavy: Option<u64>,
-    /// How per-second 429s carry Retry-After.
-    #[arg(long, value_enum, default_value_t = RetryAfter::Seconds)]
+    pub daily_heavy: Option<u32>,
+    /// How per-second 429s carry Retry-After (Zoom documents none: absent).
+    #[arg(long, value_enum, default_value_t = RetryAfter::Absent)]
     pub qps_retry_after: RetryAfter,
     /// Mutate the org periodically (e.g. 30s): hire, deactivate, role
     /// change, group move, setting flip.
@@ -169,6 +197,13 @@ impl SandboxArgs {
                 malformed_rate: self.malformed_rate,
                 early_expiry_rate: self.early_expiry_rate,
                 token_max_uses: None,
+                scope_error: match self.missing_scope_answer {
+                    ScopeError::Zoom => ScopeErrorStyle::Zoom,
+                    ScopeError::Code4711 => ScopeErrorStyle::Code4711,
+                    ScopeError::Code4700 => ScopeErrorStyle::Code4700,
+                    ScopeError::Code104 => ScopeErrorStyle::Code104,
+                    ScopeError::Forbidden => ScopeErrorStyle::Forbidden,
+                },
                 paging: PagingQuirks {
                     legacy_paging: self.legacy_paging,
                     ..PagingQuirks::default()
@@ -177,13 +212,17 @@ impl SandboxArgs {
             rate_limits: RateLimitConfig {
                 enabled: !self.no_rate_limits,
                 per_second: None,
-                daily: [self.daily_light, self.daily_medium, self.daily_heavy],
+                // u32 flags (4 billion a day is plenty) keep the parsed
+                // arguments small next to the other subcommands'.
+                daily: [self.daily_light, self.daily_medium, self.daily_heavy]
+                    .map(|d| d.map(u64::from)),
                 qps_retry_after: match self.qps_retry_after {
                     RetryAfter::Seconds => RetryAfterStyle::Seconds,
                     RetryAfter::Iso => RetryAfterStyle::IsoDate,
                     RetryAfter::HttpDate => RetryAfterStyle::HttpDate,
                     RetryAfter::Absent => RetryAfterStyle::Absent,
                 },
+                other_apps_share: self.other_apps_share,
             },
             mutate_every: self.mutate_every,
             roster_path: self.roster.clone(),
@@ -272,6 +311,7 @@ pub fn startup_json(sb: &RunningSandbox, roster: Option<&PathBuf>) -> serde_json
         "users": cfg.users,
         "seed": cfg.seed,
         "plan": cfg.plan,
+        "other_apps_share": cfg.rate_limits.other_apps_share,
         "roster": roster.map(|p| p.display().to_string()),
     })
 }
@@ -284,11 +324,11 @@ pub async fn run(_global: &GlobalArgs, args: SandboxArgs) -> anyhow::Result<Exit
     } else {
         print!("{}", startup_text(&sb, args.roster.as_ref()));
     }
-    tokio::signal::ctrl_c()
-        .await
-        .context("waiting for Ctrl-C")?;
+    stop_signal().await?;
     let stats = sb.stats();
-    sb.shutdown().await;
+    // Promptly: a client holding a keep-alive connection must not keep a
+    // stopped sandbox alive.
+    let _ = tokio::time::timeout(Duration::from_secs(1), sb.shutdown()).await;
     if !args.json {
         println!(
             "\nsandbox stopped after {} API requests ({} tokens issued).",
@@ -296,6 +336,24 @@ pub async fn run(_global: &GlobalArgs, args: SandboxArgs) -> anyhow::Result<Exit
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Waits for Ctrl-C (SIGINT) or, on Unix, SIGTERM (what `kill` sends).
+async fn stop_signal() -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut term = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r.context("waiting for Ctrl-C")?,
+            _ = term.recv() => {}
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")
+    }
 }
 
 #[cfg(test)]
@@ -343,5 +401,27 @@ mod tests {
         assert_eq!(cfg.mutate_every, Some(Duration::from_secs(30)));
         assert_eq!(cfg.rate_limits.daily, [None, Some(10), None]);
         assert_eq!(cfg.client_secret, DEMO_CLIENT_SECRET);
+        assert_eq!(cfg.rate_limits.other_apps_share, 0.0);
+    }
+
+    #[test]
+    fn the_standalone_sandbox_is_as_harsh_as_zoom_by_default() {
+        let cfg = Wrapper::try_parse_from(["x"]).unwrap().args.to_config();
+        assert_eq!(cfg.plan, "pro");
+        assert_eq!(cfg.rate_limits.qps_retry_after, RetryAfterStyle::Absent);
+        let w = Wrapper::try_parse_from([
+            "x",
+            "--other-apps-share",
+            "0.3",
+            "--missing-scope-answer",
+            "403",
+            "--qps-retry-after",
+            "seconds",
+        ])
+        .unwrap();
+        let cfg = w.args.to_config();
+        assert_eq!(cfg.rate_limits.other_apps_share, 0.3);
+        assert_eq!(cfg.faults.scope_error, ScopeErrorStyle::Forbidden);
+        assert_eq!(cfg.rate_limits.qps_retry_after, RetryAfterStyle::Seconds);
     }
 }

@@ -95,6 +95,8 @@ pub struct ResolvedProfile {
     pub account_name: Option<String>,
     pub api_url: String,
     pub oauth_url: String,
+    /// The ceiling of the client's adaptive rate limits: Pro when the
+    /// profile names no plan (see [`Plan`]).
     pub plan: Plan,
     pub polling_interval: PollingInterval,
 }

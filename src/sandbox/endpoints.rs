@@ -129,19 +129,71 @@ impl Endpoint {
     /// `GET /roles` answers a missing scope with the older 4700 wording.
     pub fn missing_scope_error(self) -> (u32, String) {
         match self {
-            Self::ListRoles => (
-                4700,
-                "Invalid access token, does not contain role:read:admin scope.".to_string(),
-            ),
-            _ => (
-                4711,
-                format!(
-                    "Invalid access token, does not contain scopes:[{}].",
-                    self.granular_scopes().join(", ")
-                ),
-            ),
+            Self::ListRoles => (4700, Self::scope_4700_message("role:read:admin")),
+            _ => (4711, self.scope_4711_message()),
         }
     }
+
+    fn scope_4711_message(self) -> String {
+        format!(
+            "Invalid access token, does not contain scopes:[{}].",
+            self.granular_scopes().join(", ")
+        )
+    }
+
+    fn scope_4700_message(scope: &str) -> String {
+        format!("Invalid access token, does not contain {scope} scope.")
+    }
+
+    /// How a missing scope is answered under `style`: (HTTP status, code,
+    /// message). Zoom answers 400 code 4711 today, 4700 in the older
+    /// wording, 104 on some APIs, and sometimes 403.
+    pub fn missing_scope_answer(self, style: ScopeErrorStyle) -> (u16, u32, String) {
+        let first_classic = self.macro_scopes().first().copied().unwrap_or("admin");
+        match style {
+            ScopeErrorStyle::Zoom => {
+                let (code, message) = self.missing_scope_error();
+                (400, code, message)
+            }
+            ScopeErrorStyle::Code4711 => (400, 4711, self.scope_4711_message()),
+            ScopeErrorStyle::Code4700 => (400, 4700, Self::scope_4700_message(first_classic)),
+            ScopeErrorStyle::Code104 => (400, 104, self.scope_4711_message()),
+            ScopeErrorStyle::Forbidden => (403, 4711, self.scope_4711_message()),
+        }
+    }
+
+    /// `Some(message)` for endpoints a Free account cannot use: Zoom
+    /// answers 400 code 200 (groups: "Pro or higher account"; account
+    /// settings: "The account must be a paid account"; managed domains
+    /// answered "No permission." on a real account).
+    pub fn paid_only(self) -> Option<&'static str> {
+        match self {
+            Self::ListGroups | Self::GetGroup | Self::GroupMembers => {
+                Some("Only available for Paid account.")
+            }
+            Self::AccountSettings | Self::AccountLockSettings => {
+                Some("Only available for paid accounts.")
+            }
+            Self::ManagedDomains => Some("No permission."),
+            _ => None,
+        }
+    }
+}
+
+/// How the sandbox answers a request whose token lacks the scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ScopeErrorStyle {
+    /// As Zoom does per endpoint: 400 code 4711, `GET /roles` code 4700.
+    #[default]
+    Zoom,
+    /// 400 code 4711 everywhere.
+    Code4711,
+    /// 400 code 4700 ("does not contain <scope> scope.") everywhere.
+    Code4700,
+    /// 400 code 104 everywhere.
+    Code104,
+    /// 403 everywhere.
+    Forbidden,
 }
 
 /// Classic read scopes (all endpoints).

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use super::endpoints::ScopeErrorStyle;
 use super::paging::PagingQuirks;
 use super::rng::decision;
 
@@ -30,6 +31,8 @@ pub struct Faults {
     pub token_max_uses: Option<u64>,
     /// Paging test modes.
     pub paging: PagingQuirks,
+    /// How a missing scope is answered (403, or 400 with code 4711/4700/104).
+    pub scope_error: ScopeErrorStyle,
 }
 
 /// What to do with one request.

@@ -49,7 +49,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use changes::{Change, ChangeApplied, ChangeError, ChangeKind};
-pub use endpoints::{Category, Endpoint};
+pub use endpoints::{Category, Endpoint, ScopeErrorStyle};
 pub use faults::{Faults, Malformation};
 pub use model::{
     Account, AccountSecurity, Group, LockSettings, ManagedDomain, OrgSnapshot, Role, User,
@@ -177,6 +177,10 @@ pub struct SandboxStats {
     pub rate_limited_qps: u64,
     /// 429s from a daily limit.
     pub rate_limited_daily: u64,
+    /// Per-second 429s per rate-limit category (limiter and injected).
+    pub rate_limited_per_category: BTreeMap<String, u64>,
+    /// 400 code 200 answers for endpoints the plan does not have.
+    pub plan_unavailable: u64,
     /// Injected QPS 429s (fault `burst_429_rate`).
     pub injected_429: u64,
     pub injected_5xx: u64,
@@ -213,6 +217,12 @@ impl SandboxStats {
             missing_scope: load(&c.missing_scope),
             rate_limited_qps: load(&c.rate_limited_qps),
             rate_limited_daily: load(&c.rate_limited_daily),
+            rate_limited_per_category: Category::ALL
+                .iter()
+                .zip(c.rate_limited_per_category.iter())
+                .map(|(k, v)| (k.as_str().to_string(), load(v)))
+                .collect(),
+            plan_unavailable: load(&c.plan_unavailable),
             injected_429: load(&c.injected_429),
             injected_5xx: load(&c.injected_5xx),
             dropped: load(&c.dropped),
@@ -364,6 +374,7 @@ fn validate(cfg: &SandboxConfig) -> Result<(), SandboxError> {
         ("drop_rate", cfg.faults.drop_rate),
         ("malformed_rate", cfg.faults.malformed_rate),
         ("early_expiry_rate", cfg.faults.early_expiry_rate),
+        ("other_apps_share", cfg.rate_limits.other_apps_share),
     ] {
         if !(0.0..=1.0).contains(&rate) {
             return Err(SandboxError::Config(format!(

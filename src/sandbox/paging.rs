@@ -122,6 +122,33 @@ fn token_string(secret: u64, counter: u64) -> String {
     out
 }
 
+/// A query string as a map. A key given more than once keeps every value,
+/// joined with commas in order (`include_fields=a&include_fields=b` is
+/// `a,b`), instead of the last one silently winning.
+pub fn parse_query(raw: &str) -> HashMap<String, String> {
+    let mut out: HashMap<String, String> = HashMap::new();
+    for (k, v) in url::form_urlencoded::parse(raw.as_bytes()) {
+        match out.get_mut(k.as_ref()) {
+            Some(existing) => {
+                existing.push(',');
+                existing.push_str(&v);
+            }
+            None => {
+                out.insert(k.into_owned(), v.into_owned());
+            }
+        }
+    }
+    out
+}
+
+/// `page_number` when given as a positive integer.
+fn page_number(query: &HashMap<String, String>) -> Option<usize> {
+    query
+        .get("page_number")
+        .and_then(|s| s.trim().parse::<usize>().ok())
+        .filter(|n| *n >= 1)
+}
+
 /// `page_size` as Zoom treats it: default 30, clamped to 1..=max.
 pub fn page_size(raw: Option<&str>, max: usize) -> usize {
     match raw.and_then(|s| s.trim().parse::<i64>().ok()) {
@@ -156,11 +183,7 @@ pub fn resolve_page(
     let ps = page_size(query.get("page_size").map(String::as_str), max_page_size);
     let page_count = total.div_ceil(ps);
     if quirks.legacy_paging {
-        let number = query
-            .get("page_number")
-            .and_then(|s| s.trim().parse::<usize>().ok())
-            .filter(|n| *n >= 1)
-            .unwrap_or(1);
+        let number = page_number(query).unwrap_or(1);
         let start = (number - 1).saturating_mul(ps).min(total);
         return Ok(Page {
             start,
@@ -173,9 +196,13 @@ pub fn resolve_page(
         });
     }
     let presented = query.get("next_page_token").filter(|t| !t.is_empty());
+    // A token wins; without one, `page_number` (deprecated by Zoom but
+    // still honoured) picks the page.
     let start = match presented {
         Some(t) => tokens.resolve(t, listing, quirks)?.min(total),
-        None => 0,
+        None => page_number(query)
+            .map_or(0, |n| (n - 1).saturating_mul(ps))
+            .min(total),
     };
     let end = (start + ps).min(total);
     let next = if end < total {
@@ -242,6 +269,29 @@ mod tests {
         assert!(tokens.resolve(&t, "groups", &quirks).is_err());
         std::thread::sleep(Duration::from_millis(80));
         assert!(tokens.resolve(&t, "users?status=active", &quirks).is_err());
+    }
+
+    #[test]
+    fn page_number_is_honoured_without_a_token() {
+        let tokens = PageTokens::new(1, Duration::from_secs(60));
+        let quirks = PagingQuirks::default();
+        let query = q(&[("page_size", "300"), ("page_number", "3")]);
+        let p = resolve_page(&tokens, &quirks, "users", &query, 1_000, 2_000).unwrap();
+        assert_eq!((p.start, p.end, p.page_number), (600, 900, 3));
+        assert!(!p.next_page_token.unwrap().is_empty());
+        // Past the end: an empty last page, not an error.
+        let query = q(&[("page_size", "300"), ("page_number", "9")]);
+        let p = resolve_page(&tokens, &quirks, "users", &query, 1_000, 2_000).unwrap();
+        assert_eq!((p.start, p.end), (1_000, 1_000));
+        assert_eq!(p.next_page_token.as_deref(), Some(""));
+    }
+
+    #[test]
+    fn repeated_query_keys_are_kept() {
+        let q = parse_query("include_fields=a&status=active&include_fields=b%2Cc");
+        assert_eq!(q.get("include_fields").map(String::as_str), Some("a,b,c"));
+        assert_eq!(q.get("status").map(String::as_str), Some("active"));
+        assert!(parse_query("").is_empty());
     }
 
     #[test]

@@ -2,9 +2,13 @@
 //! limit and, where the plan has one, a daily limit that resets at 00:00 UTC.
 //! Endpoints with the same label share one budget.
 //!
-//! The per-second limit is a token bucket (GCRA) holding one second's worth
-//! of requests: Zoom does not document its algorithm, and a bucket never
-//! refuses a client that keeps to the published rate, whatever its phase.
+//! The per-second limit is a token bucket (GCRA) with a small burst (a
+//! tenth of a second's worth, at least two requests), not a full second's:
+//! Zoom does not document its algorithm, and a harsh bucket never refuses a
+//! client that keeps evenly to the rate, but refuses one that bunches.
+//! Zoom's limits are "shared by users for all apps installed on the
+//! account": `other_apps_share` stands for that load by taking its share
+//! of every category's rate.
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -17,13 +21,14 @@ use super::endpoints::Category;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum RetryAfterStyle {
     /// `Retry-After: 1` (integer seconds).
-    #[default]
     Seconds,
     /// `Retry-After: 2026-01-01T10:00:01Z` (an ISO-8601 instant).
     IsoDate,
     /// `Retry-After: Thu, 01 Jan 2026 10:00:01 GMT` (an HTTP-date).
     HttpDate,
-    /// No `Retry-After` header.
+    /// No `Retry-After` header: what Zoom documents for per-second limits
+    /// (nothing), so the default.
+    #[default]
     Absent,
 }
 
@@ -37,6 +42,9 @@ pub struct RateLimitConfig {
     /// not expressible: use a large number for "unlimited").
     pub daily: [Option<u64>; 3],
     pub qps_retry_after: RetryAfterStyle,
+    /// Share (0.0–1.0) of each category's per-second limit taken by other
+    /// apps on the account.
+    pub other_apps_share: f64,
 }
 
 impl Default for RateLimitConfig {
@@ -45,9 +53,17 @@ impl Default for RateLimitConfig {
             enabled: true,
             per_second: None,
             daily: [None; 3],
-            qps_retry_after: RetryAfterStyle::Seconds,
+            qps_retry_after: RetryAfterStyle::Absent,
+            other_apps_share: 0.0,
         }
     }
+}
+
+/// The burst of a bucket refilled at `rate`/s: a tenth of a second's
+/// worth, at least two (one request's worth of slack for network jitter,
+/// which a real client cannot avoid).
+pub fn burst_of(rate: f64) -> u32 {
+    ((rate / 10.0).ceil() as u32).max(2)
 }
 
 /// Zoom's published limits for a plan: per-second and daily per category.
@@ -88,6 +104,8 @@ struct State {
 pub struct RateLimiter {
     enabled: bool,
     per_second: [u32; 3],
+    /// What other apps leave of each per-second limit (requests/s).
+    left: [f64; 3],
     daily: [Option<u64>; 3],
     state: Mutex<State>,
 }
@@ -101,9 +119,16 @@ impl RateLimiter {
                 *slot = o;
             }
         }
+        let per_second = cfg.per_second.unwrap_or(qps);
+        let share = if cfg.other_apps_share.is_finite() {
+            cfg.other_apps_share.clamp(0.0, 0.99)
+        } else {
+            0.0
+        };
         Self {
             enabled: cfg.enabled,
-            per_second: cfg.per_second.unwrap_or(qps),
+            per_second,
+            left: per_second.map(|l| f64::from(l.max(1)) * (1.0 - share)),
             daily: merged,
             state: Mutex::new(State {
                 tat: [None; 3],
@@ -115,6 +140,11 @@ impl RateLimiter {
 
     pub fn per_second(&self, c: Category) -> u32 {
         self.per_second.get(c.slot()).copied().unwrap_or(1)
+    }
+
+    /// The per-second rate left to this client after other apps' share.
+    pub fn left(&self, c: Category) -> f64 {
+        self.left.get(c.slot()).copied().unwrap_or(1.0)
     }
 
     pub fn daily_limit(&self, c: Category) -> Option<u64> {
@@ -145,8 +175,9 @@ impl RateLimiter {
             });
         }
         let rate = self.per_second(c).max(1);
-        let interval = Duration::from_secs(1) / rate;
-        let tolerance = Duration::from_secs(1).saturating_sub(interval);
+        let left = self.left(c);
+        let interval = Duration::from_secs_f64(1.0 / left);
+        let tolerance = interval * burst_of(left).saturating_sub(1);
         let tat = s.tat.get(slot).copied().flatten().unwrap_or(now).max(now);
         if tat.duration_since(now) > tolerance {
             let wait = tat.duration_since(now) - tolerance;
@@ -187,10 +218,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn allows_one_second_burst_then_refuses() {
+    fn the_burst_is_small_not_a_full_second() {
         let l = RateLimiter::new("free", &RateLimitConfig::default());
         let now = Instant::now();
         let wall = Utc::now();
+        // Free Medium is 2/s: a burst of two, then one every 500 ms.
         assert!(l.admit(Category::Medium, now, wall).is_ok());
         assert!(l.admit(Category::Medium, now, wall).is_ok());
         assert!(matches!(
@@ -199,11 +231,37 @@ mod tests {
         ));
         // Other categories have their own budget.
         assert!(l.admit(Category::Light, now, wall).is_ok());
-        // Half a second later one more Medium request fits.
-        assert!(
-            l.admit(Category::Medium, now + Duration::from_millis(501), wall)
-                .is_ok()
-        );
+        // Half a second later one more Medium request fits, not two.
+        let later = now + Duration::from_millis(501);
+        assert!(l.admit(Category::Medium, later, wall).is_ok());
+        assert!(l.admit(Category::Medium, later, wall).is_err());
+        // Pro Medium (20/s): a burst of 2, then one every 50 ms.
+        let l = RateLimiter::new("pro", &RateLimitConfig::default());
+        let ok = (0..20)
+            .filter(|_| l.admit(Category::Medium, now, wall).is_ok())
+            .count();
+        assert_eq!(ok, 2);
+    }
+
+    #[test]
+    fn other_apps_take_their_share_of_every_category() {
+        let cfg = RateLimitConfig {
+            other_apps_share: 0.3,
+            ..RateLimitConfig::default()
+        };
+        let l = RateLimiter::new("pro", &cfg);
+        assert!((l.left(Category::Medium) - 14.0).abs() < 1e-9);
+        assert!((l.left(Category::Light) - 21.0).abs() < 1e-9);
+        // Evenly spaced at 14/s: all admitted for 10 s; at 15/s: refusals.
+        let wall = Utc::now();
+        let start = Instant::now();
+        let at = |rate: f64, i: u32| start + Duration::from_secs_f64(f64::from(i) / rate);
+        assert!((0..140).all(|i| l.admit(Category::Medium, at(14.0, i), wall).is_ok()));
+        let l = RateLimiter::new("pro", &cfg);
+        let refused = (0..150)
+            .filter(|i| l.admit(Category::Medium, at(15.0, *i), wall).is_err())
+            .count();
+        assert!(refused >= 5, "{refused}");
     }
 
     #[test]

@@ -257,10 +257,12 @@ struct GroupItem<'a> {
 
 #[derive(Serialize)]
 struct GroupsPage<'a> {
-    groups: Vec<GroupItem<'a>>,
+    // Paging fields first, the list last, as Zoom's bodies are laid out
+    // (a client may read the paging fields before the list).
     total_records: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
     next_page_token: Option<&'a str>,
+    groups: Vec<GroupItem<'a>>,
 }
 
 /// `GET /groups`: only `groups`, `total_records`, `next_page_token`.
@@ -281,9 +283,9 @@ pub fn groups_page(org: &IndexedOrg, page: &Page) -> Vec<u8> {
         })
         .collect();
     serde_json::to_vec(&GroupsPage {
-        groups,
         total_records: page.total_records,
         next_page_token: page.next_page_token.as_deref(),
+        groups,
     })
     .unwrap_or_default()
 }
@@ -307,13 +309,13 @@ struct GroupMember<'a> {
 
 #[derive(Serialize)]
 struct MembersPage<'a, T> {
-    members: Vec<T>,
     #[serde(skip_serializing_if = "Option::is_none")]
     next_page_token: Option<&'a str>,
     page_count: usize,
     page_number: usize,
     page_size: usize,
     total_records: usize,
+    members: Vec<T>,
 }
 
 /// `GET /groups/{groupId}/members`.
@@ -346,18 +348,18 @@ pub fn group_members_page(
 
 fn members_page<T: Serialize>(members: Vec<T>, page: &Page) -> Vec<u8> {
     serde_json::to_vec(&MembersPage {
-        members,
         next_page_token: page.next_page_token.as_deref(),
         page_count: page.page_count,
         page_number: page.page_number,
         page_size: page.page_size,
         total_records: page.total_records,
+        members,
     })
     .unwrap_or_default()
 }
 
 /// `GET /roles`: unpaginated.
-pub fn roles_list(org: &IndexedOrg) -> Value {
+pub fn roles_list(org: &IndexedOrg) -> Vec<u8> {
     let roles: Vec<Value> = org
         .org
         .roles
@@ -372,7 +374,18 @@ pub fn roles_list(org: &IndexedOrg) -> Value {
             })
         })
         .collect();
-    json!({"total_records": roles.len(), "roles": roles})
+    list_body(roles.len(), "roles", roles)
+}
+
+/// `{"total_records": n, "<key>": [...]}` with the count first, as Zoom
+/// lays out its unpaged lists (a `json!` map would sort the list first).
+pub fn list_body<T: Serialize>(total: usize, key: &str, items: Vec<T>) -> Vec<u8> {
+    let mut out = format!("{{\"total_records\":{total},").into_bytes();
+    out.extend(serde_json::to_vec(key).unwrap_or_default());
+    out.push(b':');
+    out.extend(serde_json::to_vec(&items).unwrap_or_else(|_| b"[]".to_vec()));
+    out.push(b'}');
+    out
 }
 
 /// `GET /roles/{roleId}`.
@@ -385,6 +398,9 @@ pub fn role_detail(org: &IndexedOrg, r: &Role) -> Value {
         "total_members": org.role_member_count(&r.id),
         "privileges": r.privileges,
         "sub_account_privileges": {"second_level": 0},
+        // Privileges restricted to groups; the generated roles have none
+        // (Zoom sends the field, empty, for unrestricted roles).
+        "privilege_scopes": [],
     })
 }
 
@@ -422,9 +438,11 @@ pub fn role_members_page(org: &IndexedOrg, positions: &[u32], page: &Page) -> Ve
 }
 
 /// `GET /accounts/me/managed_domains`.
-pub fn managed_domains(a: &Account) -> Value {
-    json!({
-        "total_records": a.managed_domains.len(),
-        "domains": a.managed_domains.iter().map(|d| json!({"domain": d.domain, "status": d.status})).collect::<Vec<_>>(),
-    })
+pub fn managed_domains(a: &Account) -> Vec<u8> {
+    let domains: Vec<Value> = a
+        .managed_domains
+        .iter()
+        .map(|d| json!({"domain": d.domain, "status": d.status}))
+        .collect();
+    list_body(domains.len(), "domains", domains)
 }

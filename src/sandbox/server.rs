@@ -44,6 +44,10 @@ pub struct Counters {
     pub missing_scope: AtomicU64,
     pub rate_limited_qps: AtomicU64,
     pub rate_limited_daily: AtomicU64,
+    /// Per-second 429s per category (limiter and injected).
+    pub rate_limited_per_category: [AtomicU64; 3],
+    /// 400 code 200 answers: endpoints the account's plan does not have.
+    pub plan_unavailable: AtomicU64,
     pub injected_429: AtomicU64,
     pub injected_5xx: AtomicU64,
     pub dropped: AtomicU64,
@@ -417,6 +421,8 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .then_some(token.trim())
 }
 
+/// Every `/v2` answer carries Zoom's `x-zm-trackingid`, errors included
+/// (Zoom support asks for it).
 async fn api(
     State(s): State<Arc<Shared>>,
     ConnectInfo(conn): ConnectInfo<ConnMeta>,
@@ -425,6 +431,23 @@ async fn api(
     headers: HeaderMap,
 ) -> Response {
     let n = s.request_no.fetch_add(1, Ordering::Relaxed);
+    let mut r = answer(&s, n, conn, method, uri, headers).await;
+    set_header(
+        &mut r,
+        "x-zm-trackingid",
+        &format!("v=2.0;clid=us06;rid=SBX_{n}"),
+    );
+    r
+}
+
+async fn answer(
+    s: &Arc<Shared>,
+    n: u64,
+    conn: ConnMeta,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
     bump(&s.counters.api_requests);
     let d: Decision = s.cfg.faults.decide(s.cfg.seed, n);
     if !s.cfg.faults.latency.is_zero() {
@@ -479,13 +502,22 @@ async fn api(
 
     if !endpoint.allowed_by(&s.cfg.scopes) {
         bump(&s.counters.missing_scope);
-        let (code, message) = endpoint.missing_scope_error();
-        return zoom_error(StatusCode::BAD_REQUEST, code, &message);
+        let (status, code, message) = endpoint.missing_scope_answer(s.cfg.faults.scope_error);
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+        return zoom_error(status, code, &message);
     }
 
+    let qps_429_in_category = || {
+        if let Some(c) = s.counters.rate_limited_per_category.get(category.slot()) {
+            bump(c);
+        }
+    };
     if let Err(limited) = s.limiter.admit(category, Instant::now(), Utc::now()) {
         match limited {
-            Limited::Qps { .. } => bump(&s.counters.rate_limited_qps),
+            Limited::Qps { .. } => {
+                bump(&s.counters.rate_limited_qps);
+                qps_429_in_category();
+            }
             Limited::Daily { .. } => bump(&s.counters.rate_limited_daily),
         }
         return too_many(
@@ -496,6 +528,7 @@ async fn api(
     }
     if d.burst_429 {
         bump(&s.counters.injected_429);
+        qps_429_in_category();
         return too_many(
             &Limited::Qps {
                 category,
@@ -510,12 +543,15 @@ async fn api(
         bump(&s.counters.injected_5xx);
         return server_error(status);
     }
+    if s.cfg.plan == "free"
+        && let Some(message) = endpoint.paid_only()
+    {
+        bump(&s.counters.plan_unavailable);
+        return zoom_error(StatusCode::BAD_REQUEST, 200, message);
+    }
 
-    let query: HashMap<String, String> =
-        url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
-            .into_owned()
-            .collect();
-    let (status, body) = handle(&s, &route, &query);
+    let query: HashMap<String, String> = paging::parse_query(uri.query().unwrap_or(""));
+    let (status, body) = handle(s, &route, &query);
     if status == StatusCode::OK {
         bump(&s.counters.ok);
     } else if status == StatusCode::NOT_FOUND {
@@ -530,11 +566,6 @@ async fn api(
     };
     let mut r = json_response(status, body);
     set_header(&mut r, "X-RateLimit-Category", category.as_str());
-    set_header(
-        &mut r,
-        "x-zm-trackingid",
-        &format!("v=2.0;clid=us06;rid=SBX_{n}"),
-    );
     r
 }
 
@@ -694,9 +725,12 @@ fn handle(s: &Shared, route: &Route, q: &HashMap<String, String>) -> (StatusCode
         }
         Route::ListRoles => {
             if get("type") == Some("iq") {
-                return ok_value(&json!({"total_records": 0, "roles": []}));
+                return (
+                    StatusCode::OK,
+                    render::list_body::<Value>(0, "roles", Vec::new()),
+                );
             }
-            ok_value(&render::roles_list(&org))
+            (StatusCode::OK, render::roles_list(&org))
         }
         Route::GetRole(rid) => match org.org.roles.iter().find(|r| &r.id == rid) {
             Some(r) => ok_value(&render::role_detail(&org, r)),
@@ -743,7 +777,7 @@ fn handle(s: &Shared, route: &Route, q: &HashMap<String, String>) -> (StatusCode
             if !account_ok(&org, a) {
                 return account_not_found(a);
             }
-            ok_value(&render::managed_domains(&org.org.account))
+            (StatusCode::OK, render::managed_domains(&org.org.account))
         }
     }
 }

@@ -161,6 +161,16 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
             let users: Shared<ListedUsers> = users.await;
             Some(match users.as_ref() {
                 Ok(u) => {
+                    // Four Medium requests per user: say up front what that
+                    // is against the plan's daily budget, if it has one.
+                    let requests = u.converter.user_count() as u64 * 4;
+                    if let Some(n) = crate::zoom::ratelimit::daily_budget_notice(
+                        client.plan(),
+                        crate::zoom::RateCategory::Medium,
+                        requests,
+                    ) {
+                        log.notice(format!("user settings: {n}"));
+                    }
                     log.run(
                         names::USER_SETTINGS,
                         user_settings::all(client, &u.converter, concurrency, log),
@@ -185,6 +195,14 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
         role_members,
         settings,
     );
+    // A daily limit closed a category: only its parts stopped; say until when.
+    for (category, reset) in client.daily_limits_reached() {
+        log.notice(format!(
+            "Zoom's daily limit for {category:?} requests was reached: they resume at {} \
+             (00:00 UTC); the other parts finished",
+            reset.format("%Y-%m-%d %H:%M UTC")
+        ));
+    }
     // Every other holder of the shared results is finished and dropped, so
     // unwrapping the Arcs moves (not copies) 100,000 users.
     drop((users, groups, roles));

@@ -20,13 +20,17 @@ use super::ratelimit::Limiter;
 use super::redact::Redactor;
 use super::token::TokenCache;
 
-/// Zoom plan, which sets the per-category rate limits.
+/// Zoom plan, which sets the ceilings of the per-category rate limits.
+/// The default is Pro, the smallest paid plan: a client that assumed
+/// Business+ (three times Pro's Medium limit) on a Pro account spends most
+/// of its requests on 429s. `business` raises the ceilings; the adaptive
+/// limiter finds what other apps on the account leave below them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Plan {
     Free,
-    Pro,
     #[default]
+    Pro,
     Business,
 }
 
@@ -69,7 +73,7 @@ impl ClientConfig {
             client_secret,
             api_url: Self::DEFAULT_API_URL.into(),
             oauth_url: Self::DEFAULT_OAUTH_URL.into(),
-            plan: Plan::Business,
+            plan: Plan::default(),
             timeout: Duration::from_secs(30),
             max_retries: 5,
         }
@@ -193,7 +197,9 @@ impl ZoomClient {
         };
         let http = reqwest::Client::builder()
             .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            // Short: an unreachable token endpoint must end a sync within
+            // seconds (see `ZoomError::Unreachable`).
+            .connect_timeout(timeout.min(Duration::from_secs(4)))
             .user_agent(concat!("zoomscope/", env!("CARGO_PKG_VERSION")))
             // Zoom's API never redirects; following one could send the bearer
             // token somewhere else.
@@ -222,6 +228,7 @@ impl ZoomClient {
                 tokens: TokenCache::default(),
                 redactor,
                 stats: Stats::default(),
+                unreachable: std::sync::Mutex::new(None),
             }),
         })
     }
@@ -239,6 +246,11 @@ impl ZoomClient {
     /// The plan whose rate limits the client keeps to.
     pub fn plan(&self) -> Plan {
         self.inner.plan
+    }
+
+    /// Categories a daily-limit 429 closed, with when they reopen.
+    pub fn daily_limits_reached(&self) -> Vec<(RateCategory, chrono::DateTime<chrono::Utc>)> {
+        self.inner.limiter.closed(chrono::Utc::now())
     }
 
     /// Counters of requests, retries and waits so far (all clones together).

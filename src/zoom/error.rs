@@ -25,19 +25,41 @@ pub enum ZoomError {
         category: String,
         reset: Option<DateTime<Utc>>,
     },
-    /// Any other Zoom API error with Zoom's code and message.
-    #[error("Zoom API error on {endpoint}: HTTP {status}{} {message}", code.map(|c| format!(" code {c}:")).unwrap_or_default())]
+    /// Any other Zoom API error with Zoom's code and message, and Zoom's
+    /// `x-zm-trackingid` (Zoom support asks for it) when the answer had one.
+    #[error("Zoom API error on {endpoint}: HTTP {status}{} {message}{}", code.map(|c| format!(" code {c}:")).unwrap_or_default(), tracking_suffix(tracking_id))]
     Api {
         endpoint: String,
         status: u16,
         code: Option<i64>,
         message: String,
+        tracking_id: Option<String>,
     },
     /// 5xx after all retries.
-    #[error("server error on {endpoint}: HTTP {status} after {attempts} attempts")]
+    #[error(
+        "server error on {endpoint}: HTTP {status} after {attempts} attempts{}",
+        tracking_suffix(tracking_id)
+    )]
     Server {
         endpoint: String,
         status: u16,
+        attempts: u32,
+        tracking_id: Option<String>,
+    },
+    /// The token endpoint could not be reached at all (connection refused,
+    /// DNS or TLS failure). Final for the client: every later request fails
+    /// at once with this error instead of retrying an address that is not
+    /// there.
+    #[error("cannot reach the token endpoint {url}: {message}")]
+    Unreachable { url: String, message: String },
+    /// The API kept refusing freshly issued tokens (401 / code 124) although
+    /// the token endpoint accepted the credentials: not a credentials
+    /// problem (the app may be deactivated, or the account's API access
+    /// disabled).
+    #[error("the API refused {attempts} freshly issued access tokens on {endpoint}: {message}")]
+    TokenRejected {
+        endpoint: String,
+        message: String,
         attempts: u32,
     },
     /// Timeouts and dropped connections after all retries.
@@ -55,7 +77,29 @@ pub enum ZoomError {
     Paging { endpoint: String, detail: String },
 }
 
+/// " (tracking id X)" when there is one.
+fn tracking_suffix(id: &Option<String>) -> String {
+    id.as_deref()
+        .map(|t| format!(" (Zoom tracking id {t})"))
+        .unwrap_or_default()
+}
+
 impl ZoomError {
+    /// True when the token endpoint was unreachable (see [`ZoomError::Unreachable`]).
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, ZoomError::Unreachable { .. })
+    }
+
+    /// Zoom's `x-zm-trackingid` of the answer behind this error, if any.
+    pub fn tracking_id(&self) -> Option<&str> {
+        match self {
+            ZoomError::Api { tracking_id, .. } | ZoomError::Server { tracking_id, .. } => {
+                tracking_id.as_deref()
+            }
+            _ => None,
+        }
+    }
+
     /// True when the error means "this part is unavailable to these
     /// credentials" (missing scope or plan), so callers skip it and say so.
     pub fn is_missing_scope(&self) -> bool {
@@ -108,12 +152,25 @@ mod tests {
             status,
             code,
             message: "m".into(),
+            tracking_id: None,
         }
     }
 
     #[test]
     fn classification_helpers() {
         assert!(api(400, Some(200)).is_unavailable());
+        let tracked = ZoomError::Api {
+            endpoint: "GET /x".into(),
+            status: 400,
+            code: Some(200),
+            message: "No permission.".into(),
+            tracking_id: Some("v=2.0;clid=us06;rid=1".into()),
+        };
+        assert_eq!(
+            tracked.to_string(),
+            "Zoom API error on GET /x: HTTP 400 code 200: No permission. (Zoom tracking id v=2.0;clid=us06;rid=1)"
+        );
+        assert_eq!(tracked.tracking_id(), Some("v=2.0;clid=us06;rid=1"));
         assert!(api(403, None).is_unavailable());
         assert!(!api(400, Some(300)).is_unavailable());
         assert!(api(404, Some(1001)).is_not_found());

@@ -30,6 +30,20 @@ const MAX_SERVER_WAIT: Duration = Duration::from_secs(30);
 
 const TOKEN_LABEL: &str = "POST /oauth/token";
 
+/// Refusals (401 / code 124) of tokens the API never accepted that one
+/// request absorbs, each with a new token, before it ends in
+/// [`ZoomError::TokenRejected`]. Zoom may expire a token early; a token
+/// refused on first use is usually that (a new one works), but a run of
+/// them means the API will not take this app's tokens at all.
+pub const MAX_FRESH_TOKEN_REFUSALS: u32 = 10;
+
+/// Refusals of tokens the API had accepted before (expired meanwhile)
+/// that one request absorbs; a bound so nothing loops for ever.
+const MAX_TOKEN_RENEWALS: u32 = 30;
+
+/// Longest `x-zm-trackingid` kept (Zoom's are ~40 characters).
+const MAX_TRACKING_ID: usize = 120;
+
 /// Counters of what the client did, for progress notices and tests.
 #[derive(Debug, Default)]
 pub struct Stats {
@@ -94,6 +108,9 @@ pub(crate) struct Inner {
     pub tokens: TokenCache,
     pub redactor: Redactor,
     pub stats: Stats,
+    /// Set when the token endpoint could not be reached: every later
+    /// token request fails at once with it (see [`ZoomError::Unreachable`]).
+    pub unreachable: std::sync::Mutex<Option<(String, String)>>,
 }
 
 /// Query parameters left out of error labels: paging cursors are noise.
@@ -160,7 +177,21 @@ impl Inner {
 
     /// The current token, fetching one if there is none or it is stale.
     pub async fn token(&self) -> Result<Arc<AccessToken>, ZoomError> {
+        self.check_reachable()?;
         self.tokens.get_or_fetch(|| self.fetch_token()).await
+    }
+
+    /// The recorded [`ZoomError::Unreachable`], if the token endpoint was.
+    fn check_reachable(&self) -> Result<(), ZoomError> {
+        let known = self
+            .unreachable
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        match known {
+            Some((url, message)) => Err(ZoomError::Unreachable { url, message }),
+            None => Ok(()),
+        }
     }
 
     /// Scopes of the current token; `None` when the token did not list them.
@@ -186,6 +217,19 @@ impl Inner {
                 .await;
             let (status, headers, body) = match read(sent).await {
                 Ok(r) => r,
+                Err(e) if e.is_connect() => {
+                    // Connection refused, DNS or TLS failure: retrying an
+                    // address that is not there only delays the answer
+                    // (6 tries per step made an unreachable endpoint cost
+                    // 40 s). Final for this client.
+                    bump(&self.stats.transport_errors);
+                    let url = self.token_url.as_str().to_string();
+                    let message = self.redactor.scrub(&describe_transport(&e));
+                    tracing::error!(%url, "token endpoint unreachable: {message}");
+                    *self.unreachable.lock().unwrap_or_else(|e| e.into_inner()) =
+                        Some((url.clone(), message.clone()));
+                    return Err(ZoomError::Unreachable { url, message });
+                }
                 Err(e) => {
                     bump(&self.stats.transport_errors);
                     transient += 1;
@@ -222,8 +266,10 @@ impl Inner {
                     ttl: t.expires_in,
                     issued: Instant::now(),
                     scopes,
+                    accepted: std::sync::atomic::AtomicBool::new(false),
                 });
             }
+            log_error_answer(TOKEN_LABEL, status, &headers);
             let err = ErrorBody::parse(&body);
             if status == StatusCode::TOO_MANY_REQUESTS && limited < MAX_RATE_RETRIES {
                 limited += 1;
@@ -243,6 +289,7 @@ impl Inner {
                         endpoint: TOKEN_LABEL.into(),
                         status: status.as_u16(),
                         attempts: transient,
+                        tracking_id: tracking_id(&headers),
                     });
                 }
                 tokio::time::sleep(Backoff::SERVER.delay(transient - 1)).await;
@@ -291,14 +338,19 @@ impl Inner {
         let url = self.url_for(segments, query);
         let mut transient = 0u32;
         let mut limited = 0u32;
-        let mut renewed = false;
+        let mut fresh_refusals = 0u32;
+        let mut renewals = 0u32;
         loop {
             if let Some(reset) = self.limiter.closed_until(category, Utc::now()) {
                 return Err(daily(&label, category, reset));
             }
-            let token = self.token().await?;
             if self.scope_precheck
-                && let Some(granted) = token.scopes.as_ref().filter(|g| !g.is_empty())
+                && let Some(granted) = self
+                    .token()
+                    .await?
+                    .scopes
+                    .as_ref()
+                    .filter(|g| !g.is_empty())
                 && let Some(scopes) = endpoint.missing_scopes(granted)
             {
                 return Err(ZoomError::MissingScope {
@@ -306,11 +358,15 @@ impl Inner {
                     scopes,
                 });
             }
-            if super::ratelimit::is_yielding() {
-                self.limiter.acquire_yielding(category).await;
+            let slot = if super::ratelimit::is_yielding() {
+                self.limiter.acquire_yielding(category).await
             } else {
-                self.limiter.acquire(category).await;
-            }
+                self.limiter.acquire(category).await
+            };
+            // The token is taken after the wait for a slot, not before: a
+            // token held through the queue may be renewed (or refused)
+            // meanwhile, and every request sent with it would fail.
+            let token = self.token().await?;
             bump(&self.stats.requests);
             let sent = self
                 .http
@@ -338,8 +394,11 @@ impl Inner {
                 }
             };
             if status.is_success() {
+                token.mark_accepted();
+                self.limiter.on_success(slot);
                 return Ok(body);
             }
+            log_error_answer(&label, status, &headers);
             let err = ErrorBody::parse(&body);
             let message = || {
                 let m = err.message.clone().unwrap_or_else(|| {
@@ -353,17 +412,25 @@ impl Inner {
                 self.redactor.scrub(&m)
             };
             if status == StatusCode::UNAUTHORIZED || err.code == Some(124) {
-                if !renewed {
-                    renewed = true;
-                    bump(&self.stats.token_renewals_on_401);
-                    tracing::info!(endpoint = %label, "access token refused; renewing once");
-                    self.tokens.invalidate(&token).await;
-                    continue;
+                bump(&self.stats.token_renewals_on_401);
+                self.tokens.invalidate(&token).await;
+                // A token the API took before has expired (early, or the
+                // clock): renew and go on. One it never took counts
+                // towards giving up: a run of those is not expiry.
+                if token.was_accepted() {
+                    renewals += 1;
+                } else {
+                    fresh_refusals += 1;
                 }
-                return Err(ZoomError::Auth {
-                    error: "invalid_token".into(),
-                    reason: format!("the API refused a freshly issued token: {}", message()),
-                });
+                if fresh_refusals >= MAX_FRESH_TOKEN_REFUSALS || renewals > MAX_TOKEN_RENEWALS {
+                    return Err(ZoomError::TokenRejected {
+                        endpoint: label,
+                        message: message(),
+                        attempts: fresh_refusals + renewals,
+                    });
+                }
+                tracing::info!(endpoint = %label, fresh_refusals, "access token refused; renewing");
+                continue;
             }
             if status == StatusCode::TOO_MANY_REQUESTS {
                 let kind = classify_429(
@@ -390,6 +457,7 @@ impl Inner {
                                     "{} (still rate limited after {MAX_RATE_RETRIES} waits)",
                                     message()
                                 ),
+                                tracking_id: tracking_id(&headers),
                             });
                         }
                         let wait = wait.unwrap_or_else(|| Backoff::RATE.delay(limited - 1));
@@ -397,9 +465,16 @@ impl Inner {
                         self.stats
                             .rate_wait_ms
                             .fetch_add(wait.as_millis() as u64, Ordering::Relaxed);
-                        tracing::info!(endpoint = %label, wait_ms = wait.as_millis() as u64, "rate limited (per second); waiting");
-                        // Hold the whole category, then queue for a slot again.
-                        self.limiter.pause(category, wait);
+                        // Lower the category's rate (once per overshoot) and
+                        // hold the whole category, then queue for a slot again.
+                        let lowered = self.limiter.on_rate_limited(slot, wait);
+                        tracing::info!(
+                            endpoint = %label,
+                            wait_ms = wait.as_millis() as u64,
+                            rate = self.limiter.rate(category),
+                            lowered,
+                            "rate limited (per second); waiting"
+                        );
                         continue;
                     }
                 }
@@ -412,6 +487,7 @@ impl Inner {
                         endpoint: label,
                         status: status.as_u16(),
                         attempts: transient,
+                        tracking_id: tracking_id(&headers),
                     });
                 }
                 let wait = header(&headers, RETRY_AFTER.as_str())
@@ -438,8 +514,30 @@ impl Inner {
                 status: status.as_u16(),
                 code: err.code,
                 message: message(),
+                tracking_id: tracking_id(&headers),
             });
         }
+    }
+}
+
+/// Zoom's `x-zm-trackingid`, kept only when it is short printable ASCII
+/// (it is untrusted text that reaches logs and terminals).
+pub fn tracking_id(h: &HeaderMap) -> Option<String> {
+    let v = header(h, "x-zm-trackingid")?.trim();
+    let ok = !v.is_empty()
+        && v.len() <= MAX_TRACKING_ID
+        && v.chars().all(|c| c.is_ascii_graphic() || c == ' ');
+    ok.then(|| v.to_string())
+}
+
+/// Logs an error answer with Zoom's tracking id (Zoom support asks for it).
+fn log_error_answer(label: &str, status: StatusCode, headers: &HeaderMap) {
+    let id = tracking_id(headers);
+    let id = id.as_deref().unwrap_or("-");
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        tracing::debug!(endpoint = %label, status = status.as_u16(), tracking_id = %id, "error answer");
+    } else {
+        tracing::warn!(endpoint = %label, status = status.as_u16(), tracking_id = %id, "error answer");
     }
 }
 

@@ -1,18 +1,22 @@
-//! Zoom REST API client: Server-to-Server OAuth, per-category rate limiting,
-//! retries, paging, tolerant models.
+//! Zoom REST API client: Server-to-Server OAuth, adaptive per-category rate
+//! limiting, retries, paging, tolerant models.
 //!
 //! How a request goes (`http::Inner::get_json`): the category's daily-limit
-//! gate → the token (cached, renewed 60 s early; one refresh shared by
-//! concurrent callers) → the scope pre-check against the token's `scope`
-//! string (`endpoint` table) → the category's limiter slot → the request →
-//! 2xx: JSON or `Malformed`; 401/code 124: renew once and retry; 429:
+//! gate → the scope pre-check against the token's `scope` string
+//! (`endpoint` table) → the category's limiter slot (AIMD: 429s lower the
+//! rate, successes raise it slowly, never above the plan's) → the token
+//! (cached, renewed 60 s early; one renewal shared by concurrent callers) →
+//! the request → 2xx: JSON or `Malformed`; 401/code 124: renew and retry
+//! (`TokenRejected` after a run of fresh tokens the API never took); 429:
 //! per-second waits as `Retry-After` says (seconds, ISO-8601 or HTTP-date;
-//! backoff when absent), daily closes the category with the reset time;
-//! 5xx/timeouts/drops: bounded retries, exponential backoff, full jitter;
-//! 403 or 400 code 4711/4700: `MissingScope`; other 4xx: `Api` with Zoom's
-//! code and message (scrubbed of secrets). Listings (`paging`) follow
-//! `next_page_token` or the older `page_number` shape, de-duplicate, detect
-//! repeated tokens and restart once on an expired one.
+//! backoff when absent, as Zoom sends none), daily closes the category with
+//! the reset time; 5xx/timeouts/drops: bounded retries, exponential backoff,
+//! full jitter; 403 or 400 code 4711/4700/104: `MissingScope`; other 4xx:
+//! `Api` with Zoom's code, message (scrubbed of secrets) and
+//! `x-zm-trackingid`. An unreachable token endpoint (refused, DNS, TLS) is
+//! `Unreachable` at once, for every later call too. Listings (`paging`)
+//! follow `next_page_token` or the older `page_number` shape, de-duplicate,
+//! detect repeated tokens and restart once on an expired one.
 //!
 //! CONTRACT (other modules code against these names; keep them, extend freely):
 //! - [`ClientConfig`], [`ZoomClient::new`], the listing/detail methods below;
@@ -36,7 +40,7 @@ mod token;
 pub use client::{ClientConfig, OnPage, PageInfo, Plan, RateCategory, ZoomClient, no_progress};
 pub use endpoint::{Endpoint, GrantedScopes};
 pub use error::ZoomError;
-pub use http::ClientStats;
+pub use http::{ClientStats, MAX_FRESH_TOKEN_REFUSALS};
 pub use models::*;
 
 /// A secret string (client secret, access token) whose `Debug` and `Display`

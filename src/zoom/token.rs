@@ -1,8 +1,10 @@
 //! The Server-to-Server OAuth access token: parsing the token response and
 //! the in-memory cache. The token lives only here, behind one async lock,
-//! so concurrent callers that find it stale share a single refresh.
+//! so concurrent callers that find it stale (or refused) share a single
+//! renewal ("single flight").
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -28,9 +30,20 @@ pub struct AccessToken {
     /// `None` when the response carried no `scope` string: then nothing is
     /// known in advance and the server's answers decide.
     pub scopes: Option<GrantedScopes>,
+    /// Set once the API answered a request made with it: a later refusal
+    /// is then expiry, not a token the API will never take.
+    pub accepted: AtomicBool,
 }
 
 impl AccessToken {
+    pub fn mark_accepted(&self) {
+        self.accepted.store(true, Ordering::Relaxed);
+    }
+
+    pub fn was_accepted(&self) -> bool {
+        self.accepted.load(Ordering::Relaxed)
+    }
+
     /// When to stop using it: 60 s before expiry, or half-way for tokens
     /// that live less than two minutes (a margin larger than the lifetime
     /// would renew on every call).
@@ -155,7 +168,7 @@ impl TokenCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::atomic::AtomicUsize;
 
     #[test]
     fn parses_the_recorded_response() {
@@ -201,6 +214,7 @@ mod tests {
             ttl: Duration::from_secs(3599),
             issued: now,
             scopes: None,
+            accepted: AtomicBool::new(false),
         };
         assert_eq!(t.renew_at(), now + Duration::from_secs(3539));
         assert!(t.is_fresh(now + Duration::from_secs(3538)));
@@ -230,6 +244,7 @@ mod tests {
                             ttl: Duration::from_secs(3600),
                             issued: Instant::now(),
                             scopes: None,
+                            accepted: AtomicBool::new(false),
                         })
                     })
                     .await
@@ -255,6 +270,7 @@ mod tests {
                     ttl: Duration::from_secs(3600),
                     issued: Instant::now(),
                     scopes: None,
+                    accepted: AtomicBool::new(false),
                 })
             })
             .await

@@ -280,7 +280,7 @@ async fn a_daily_limit_stops_the_category_with_the_reset_time() {
 }
 
 #[tokio::test]
-async fn a_refused_token_is_renewed_once_then_reported() {
+async fn a_refused_token_is_renewed_then_reported_as_rejected_not_as_credentials() {
     let peer = Peer::start(
         Some(all_scopes()),
         Arc::new(|s, n| {
@@ -304,11 +304,18 @@ async fn a_refused_token_is_renewed_once_then_reported() {
     c.get_user("me").await.unwrap();
     assert_eq!(peer.api_requests("/oauth/token"), 2);
     let e = c.users_summary().await.unwrap_err();
-    assert!(e.is_auth(), "{e:?}");
+    // The token endpoint took the credentials: not an authentication
+    // failure ("check the client secret" would send the user astray).
+    assert!(!e.is_auth(), "{e:?}");
+    assert!(
+        matches!(e, ZoomError::TokenRejected { attempts, .. } if attempts == 11),
+        "{e:?}"
+    );
+    // One renewal for the token the API had taken (expired), then
+    // MAX_FRESH_TOKEN_REFUSALS fresh tokens refused in a row.
     assert_eq!(
         peer.api_requests("/v2/users/summary"),
-        2,
-        "one retry after one renewal"
+        1 + zoomscope::zoom::MAX_FRESH_TOKEN_REFUSALS as usize,
     );
     assert_no_secrets(&format!("{e} {e:?}"));
 }
@@ -539,8 +546,11 @@ async fn other_4xx_carry_zoom_code_and_message() {
             code,
             message,
             endpoint,
+            tracking_id,
         } => {
             assert_eq!((*status, *code), (404, Some(1001)));
+            // This peer sends no x-zm-trackingid.
+            assert_eq!(tracking_id, &None);
             assert_eq!(message, "User does not exist: nobody@example.com.");
             assert_eq!(endpoint, "GET /users/nobody@example.com");
         }
@@ -599,26 +609,33 @@ fn plain_http_is_refused_except_to_loopback() {
 }
 
 #[tokio::test]
-async fn a_closed_port_is_a_transport_error_after_retries() {
+async fn a_closed_token_port_is_final_at_once_naming_the_url() {
     let port = crate::support::local::closed_port();
     let mut c = ClientConfig::new("a", "b", Secret::new(SECRET));
     c.api_url = format!("http://127.0.0.1:{port}/v2");
     c.oauth_url = format!("http://127.0.0.1:{port}");
     c.max_retries = 1;
-    let e = ZoomClient::new(c)
-        .unwrap()
-        .get_user("me")
-        .await
-        .unwrap_err();
+    let client = ZoomClient::new(c).unwrap();
+    let started = std::time::Instant::now();
+    let e = client.get_user("me").await.unwrap_err();
+    // A refused connection to the token endpoint is final at once (no
+    // retries), names the URL, and every later call fails the same way
+    // without trying again.
     match &e {
-        ZoomError::Transport {
-            endpoint, attempts, ..
-        } => {
-            assert_eq!(endpoint, "POST /oauth/token");
-            assert_eq!(*attempts, 2);
+        ZoomError::Unreachable { url, .. } => {
+            assert_eq!(url, &format!("http://127.0.0.1:{port}/oauth/token"));
         }
         other => panic!("{other:?}"),
     }
+    assert!(
+        e.to_string()
+            .contains(&format!("127.0.0.1:{port}/oauth/token")),
+        "{e}"
+    );
+    let again = client.users_summary().await.unwrap_err();
+    assert!(again.is_unreachable(), "{again:?}");
+    assert_eq!(client.stats().token_requests, 1);
+    assert!(started.elapsed() < std::time::Duration::from_secs(2));
     assert_no_secrets(&format!("{e} {e:?}"));
 }
 
@@ -707,7 +724,7 @@ async fn logs_never_show_the_secret_or_the_token() {
     assert_no_secrets(&format!("{e} {e:?}"));
     let logged = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
     assert!(
-        logged.contains("renewing once"),
+        logged.contains("access token refused; renewing"),
         "the run was logged: {logged}"
     );
     assert!(logged.contains("rate limited"), "{logged}");

@@ -276,11 +276,12 @@ async fn the_token_expires_in_the_middle_of_a_listing() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn tokens_expired_early_at_random_are_renewed_once_per_request() {
+async fn tokens_expired_early_at_random_are_renewed_and_every_listing_completes() {
     // Each request's token is expired on the spot with probability 0.15.
-    // The client renews once per request; a renewed token refused again is
-    // an authentication failure (on real Zoom that means a deactivated app),
-    // never a loop. A sequential listing makes the run deterministic.
+    // The client renews the token (one renewal shared by all requests) and
+    // retries; only a run of fresh tokens the API never took would end a
+    // request, and at 15 % that does not happen. A sequential listing makes
+    // the run deterministic.
     let sb = start(SandboxConfig {
         users: 12_000,
         faults: Faults {
@@ -292,41 +293,24 @@ async fn tokens_expired_early_at_random_are_renewed_once_per_request() {
     .await;
     let c = client_for(&sb);
     let org = sb.org();
-    let mut failed = None;
     for round in 0..4 {
-        match c.list_users(UserStatus::Active, &no_progress).await {
-            Ok(users) => assert_eq!(
-                users.len(),
-                org.count(sandbox::UserStatus::Active),
-                "round {round}"
-            ),
-            Err(e) => {
-                failed = Some(e);
-                break;
-            }
-        }
+        let users = c
+            .list_users(UserStatus::Active, &no_progress)
+            .await
+            .unwrap_or_else(|e| panic!("round {round}: {e}"));
+        assert_eq!(
+            users.len(),
+            org.count(sandbox::UserStatus::Active),
+            "round {round}"
+        );
     }
     let st = c.stats();
     let sbs = sb.stats();
     assert!(sbs.early_expiries > 0, "{sbs:?}");
-    eprintln!(
-        "early expiries {}, renewals {}, outcome {failed:?}",
-        sbs.early_expiries, st.token_renewals_on_401
+    assert_eq!(
+        st.token_renewals_on_401, sbs.unauthorized,
+        "each 401 renewed once"
     );
-    match failed {
-        None => assert_eq!(
-            st.token_renewals_on_401, sbs.unauthorized,
-            "each 401 renewed once"
-        ),
-        Some(e) => {
-            assert!(e.is_auth(), "{e:?}");
-            assert_eq!(
-                st.token_renewals_on_401 + 1,
-                sbs.unauthorized,
-                "gave up on the second 401 in a row"
-            );
-        }
-    }
     sb.shutdown().await;
 }
 
@@ -337,6 +321,12 @@ async fn a_429_burst_completes_and_waits_as_retry_after_says() {
         faults: Faults {
             burst_429_rate: 0.3,
             ..Faults::default()
+        },
+        // Zoom sends no Retry-After on per-second 429s (the sandbox's
+        // default); this test is about honouring one when it comes.
+        rate_limits: RateLimitConfig {
+            qps_retry_after: RetryAfterStyle::Seconds,
+            ..RateLimitConfig::default()
         },
         ..SandboxConfig::default()
     })

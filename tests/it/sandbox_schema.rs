@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use zoomscope::sandbox::{Sandbox, SandboxConfig, UserStatus};
+use zoomscope::sandbox::{RateLimitConfig, Sandbox, SandboxConfig, UserStatus};
 
 use crate::support::sandbox::{http, token};
 
@@ -133,8 +133,14 @@ async fn responses_match_zoom_openapi_schemas() {
             .unwrap_or_else(|| panic!("no schema for {template}"))
     };
 
+    // No rate limits: this test checks bodies against the schemas with
+    // quick sequences of requests, which the small burst would refuse.
     let sb = Sandbox::start(SandboxConfig {
         users: 3_000,
+        rate_limits: RateLimitConfig {
+            enabled: false,
+            ..RateLimitConfig::default()
+        },
         ..SandboxConfig::default()
     })
     .await
