@@ -291,9 +291,11 @@ impl App {
     }
 
     /// The command `text` would complete to (inline suggestion and Tab).
+    /// An exact command or alias never completes to another one: `:q` is
+    /// quit, not `:query`.
     pub fn completion(&self, text: &str) -> Option<String> {
         let t = text.trim().to_lowercase();
-        if t.is_empty() {
+        if t.is_empty() || is_exact_command(&t) {
             return None;
         }
         self.commands()
@@ -485,6 +487,15 @@ impl App {
         let rest = cmd.get(first.len()..).unwrap_or("").trim().to_string();
         let word = first.to_lowercase();
         let word = word.as_str();
+        if let Some(app_command) = APP_COMMANDS.iter().find(|c| c.contains(&word)) {
+            match app_command[0] {
+                "quit" => self.quit(),
+                "sync" => self.update_view(Action::SyncNow),
+                "export" => self.update_view(Action::ExportCsv),
+                _ => self.help = Some(0),
+            }
+            return;
+        }
         if let Some(kind) = PaneKind::from_command(word).or_else(|| {
             self.completion(word)
                 .and_then(|c| PaneKind::from_command(&c))
@@ -499,16 +510,16 @@ impl App {
             }
             return;
         }
-        match word {
-            "q" | "quit" | "exit" => self.quit(),
-            "sync" => self.update_view(Action::SyncNow),
-            "export" | "save" => self.update_view(Action::ExportCsv),
-            "help" | "h" => self.help = Some(0),
-            _ => self.toasts.push(
-                format!("unknown command `{word}` (Tab completes)"),
-                ToastLevel::Warn,
-            ),
+        // A prefix of an app command (`:sy`, `:he`) runs it.
+        if let Some(c) = self.completion(word)
+            && APP_COMMANDS.iter().any(|names| names[0] == c)
+        {
+            return self.run_command(&c);
         }
+        self.toasts.push(
+            format!("unknown command `{word}` (Tab completes)"),
+            ToastLevel::Warn,
+        );
     }
 
     fn goto_pane(&mut self, kind: PaneKind) -> bool {
@@ -784,4 +795,19 @@ impl App {
             self.with_pane(i, |p, ctx| p.notify(Notice::Graph { old }, ctx));
         }
     }
+}
+
+/// The app's own `:` commands, each its name then its aliases. Checked
+/// before pane names and completion, so an alias is never taken for the
+/// prefix of a longer command.
+const APP_COMMANDS: &[&[&str]] = &[
+    &["quit", "q", "exit"],
+    &["sync"],
+    &["export", "save"],
+    &["help", "h"],
+];
+
+/// Whether `word` (lower case) is a whole command or alias as typed.
+fn is_exact_command(word: &str) -> bool {
+    APP_COMMANDS.iter().any(|c| c.contains(&word)) || PaneKind::from_command(word).is_some()
 }
