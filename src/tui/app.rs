@@ -424,7 +424,12 @@ impl App {
                     // Enter opens the best match (the selected row), as in
                     // fuzzy finders; Tab keeps the filter and stays on the list.
                     PromptKind::Search => {
-                        if matches!(self.view(), Some(View::Table(t)) if t.selected().is_some()) {
+                        let on_a_row = match self.view() {
+                            Some(View::Table(t)) => t.selected().is_some(),
+                            Some(View::Provided(p)) => p.selected().is_some(),
+                            _ => false,
+                        };
+                        if on_a_row {
                             self.with_active(|pane, ctx| pane.handle_action(Action::Open, ctx));
                         }
                     }

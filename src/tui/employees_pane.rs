@@ -163,7 +163,7 @@ impl EmployeesPane {
         let c = self.category?;
         let report = self.report.as_ref()?;
         match self.stack.top() {
-            View::Provided(p) => report.rows(c).get(p.cursor()).cloned(),
+            View::Provided(p) => report.rows(c).get(p.selected()?).cloned(),
             _ => None,
         }
     }
@@ -172,9 +172,11 @@ impl EmployeesPane {
     fn own_action(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         match (self.stack.depth(), action) {
             (0, Action::Open) => {
-                let cursor = match self.stack.top() {
-                    View::Provided(p) => p.cursor(),
-                    _ => return Outcome::Consumed,
+                let Some(cursor) = (match self.stack.top() {
+                    View::Provided(p) => p.selected(),
+                    _ => None,
+                }) else {
+                    return Outcome::Consumed;
                 };
                 let (Some(c), Some(report)) =
                     (Category::ORDER.get(cursor).copied(), self.report.clone())
@@ -231,7 +233,7 @@ impl EmployeesPane {
         self.error = None;
         self.report = Some(report.clone());
         if let View::Provided(p) = self.stack.root_mut() {
-            p.table = categories_table(Some(&report));
+            p.set_table(categories_table(Some(&report)));
         }
         if let (Some(c), Some(View::Provided(p))) = (self.category, self.stack.levels_mut().next())
         {

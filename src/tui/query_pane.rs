@@ -261,9 +261,11 @@ impl QueryPane {
                 Outcome::Consumed
             }
             Action::Open if self.state.shows == QueryShows::Saved => {
-                let i = match self.stack.top() {
-                    View::Provided(p) => p.cursor(),
-                    _ => return Outcome::Consumed,
+                let Some(i) = (match self.stack.top() {
+                    View::Provided(p) => p.selected(),
+                    _ => None,
+                }) else {
+                    return Outcome::Consumed;
                 };
                 if let Some(q) = saved_query(i) {
                     self.state.input = q.clone();

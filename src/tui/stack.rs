@@ -69,7 +69,10 @@ impl View {
                 let n = r.len();
                 r.scroll.pan_by(delta, n)
             }
-            View::Provided(p) => p.scroll.move_by(delta, p.table.rows.len()),
+            View::Provided(p) => {
+                let n = p.shown_len();
+                p.scroll.move_by(delta, n)
+            }
         }
     }
 
@@ -84,7 +87,10 @@ impl View {
                 let n = r.len();
                 r.scroll.pan_to(pos, n)
             }
-            View::Provided(p) => p.scroll.move_to(pos, p.table.rows.len()),
+            View::Provided(p) => {
+                let n = p.shown_len();
+                p.scroll.move_to(pos, n)
+            }
         }
     }
 
@@ -93,7 +99,7 @@ impl View {
             View::Table(t) => t.filter_text.clone(),
             View::Detail(d) => d.filter.clone(),
             View::Raw(r) => r.search.clone(),
-            View::Provided(_) => String::new(),
+            View::Provided(p) => p.filter().to_string(),
         }
     }
 }
@@ -197,7 +203,7 @@ impl ViewStack {
                 d.scroll.move_to(0, 0);
             }
             View::Raw(r) => r.set_search(text),
-            View::Provided(_) => {}
+            View::Provided(p) => p.set_filter(text),
         }
     }
 
