@@ -29,6 +29,7 @@ use super::detail::SettingsState;
 use super::employees_pane::EmployeesPane;
 use super::entity_pane::{AccountPane, EntityPane, ProviderPane};
 use super::export::ExportJob;
+use super::help::{self, Help, HelpLine};
 use super::keymap::{Key, Keymap, Mode};
 use super::model::{self, Data};
 use super::monitor::Monitor;
@@ -97,8 +98,8 @@ pub struct App {
     no_data: Option<String>,
     panes: Vec<Box<dyn Component>>,
     active: usize,
-    /// The help overlay's scroll position while it is open.
-    help: Option<usize>,
+    /// The help overlay while it is open.
+    help: Option<Help>,
     modal: Option<String>,
     /// Read by the runner (`runner.rs`) until it uses [`App::should_quit`].
     pub(super) should_quit: bool,
@@ -167,9 +168,15 @@ impl App {
         !self.toasts.is_empty()
     }
 
-    /// The help overlay's scroll position, when it is open.
-    pub fn help(&self) -> Option<usize> {
-        self.help
+    /// The help overlay, when it is open.
+    pub fn help(&self) -> Option<&Help> {
+        self.help.as_ref()
+    }
+
+    /// The help overlay's lines as its filter leaves them.
+    pub fn help_lines(&self) -> Vec<HelpLine> {
+        let filter = self.help.as_ref().map(Help::filter).unwrap_or_default();
+        help::lines(&self.keymap, &self.pane_kinds(), filter)
     }
 
     /// The error modal's text, when it is open.
@@ -235,10 +242,11 @@ impl App {
     }
 
     pub fn mode(&self) -> Mode {
-        if self.help.is_some() {
-            Mode::Help
-        } else if self.shared.prompt().is_some() {
+        // The `/` line opened from help edits help's filter.
+        if self.shared.prompt().is_some() {
             Mode::Prompt
+        } else if self.help.is_some() {
+            Mode::Help
         } else if matches!(self.view(), Some(View::Raw(_))) {
             Mode::Raw
         } else {
@@ -385,18 +393,35 @@ impl App {
     }
 
     fn update_help(&mut self, action: Action) {
-        let scroll = self.help.unwrap_or(0);
-        self.help = match action {
-            Action::MoveDown => Some(scroll + 1),
-            Action::MoveUp => Some(scroll.saturating_sub(1)),
-            Action::PageDown => Some(scroll + 10),
-            Action::PageUp => Some(scroll.saturating_sub(10)),
-            Action::Quit => {
-                self.quit();
-                None
-            }
-            _ => None,
+        let len = self.help_lines().len();
+        let Some(help) = self.help.as_mut() else {
+            return;
         };
+        let page = help.scroll.page() as isize;
+        match action {
+            Action::MoveDown => help.scroll.pan_by(1, len),
+            Action::MoveUp => help.scroll.pan_by(-1, len),
+            Action::PageDown => help.scroll.pan_by(page, len),
+            Action::PageUp => help.scroll.pan_by(-page, len),
+            Action::HalfPageDown => help.scroll.pan_by((page / 2).max(1), len),
+            Action::HalfPageUp => help.scroll.pan_by(-(page / 2).max(1), len),
+            Action::Top => help.scroll.pan_to(0, len),
+            Action::Bottom => help.scroll.pan_to(usize::MAX, len),
+            Action::Search => {
+                let text = help.filter().to_string();
+                self.shared.set_prompt(Some(Prompt {
+                    kind: PromptKind::Search,
+                    text,
+                }));
+            }
+            // Esc clears the filter first, as in the lists.
+            Action::ClearOrBack if !help.filter().is_empty() => help.set_filter(""),
+            Action::Quit => {
+                self.help = None;
+                self.quit();
+            }
+            _ => self.help = None,
+        }
     }
 
     fn quit(&mut self) {
@@ -424,11 +449,12 @@ impl App {
                     // Enter opens the best match (the selected row), as in
                     // fuzzy finders; Tab keeps the filter and stays on the list.
                     PromptKind::Search => {
-                        let on_a_row = match self.view() {
-                            Some(View::Table(t)) => t.selected().is_some(),
-                            Some(View::Provided(p)) => p.selected().is_some(),
-                            _ => false,
-                        };
+                        let on_a_row = self.help.is_none()
+                            && match self.view() {
+                                Some(View::Table(t)) => t.selected().is_some(),
+                                Some(View::Provided(p)) => p.selected().is_some(),
+                                _ => false,
+                            };
                         if on_a_row {
                             self.with_active(|pane, ctx| pane.handle_action(Action::Open, ctx));
                         }
@@ -475,8 +501,13 @@ impl App {
         }
     }
 
-    /// Applies search text to the active pane (live, on every keystroke).
+    /// Applies search text to the help overlay when it is open, else to
+    /// the active pane (live, on every keystroke).
     fn apply_search(&mut self, text: &str) {
+        if let Some(help) = self.help.as_mut() {
+            help.set_filter(text);
+            return;
+        }
         self.with_active(|pane, ctx| pane.set_filter(text, ctx));
     }
 
@@ -497,7 +528,7 @@ impl App {
                 "quit" => self.quit(),
                 "sync" => self.update_view(Action::SyncNow),
                 "export" => self.update_view(Action::ExportCsv),
-                _ => self.help = Some(0),
+                _ => self.help = Some(Help::default()),
             }
             return;
         }
@@ -567,7 +598,7 @@ impl App {
                 kind: PromptKind::Command,
                 text: String::new(),
             })),
-            Action::Help => self.help = Some(0),
+            Action::Help => self.help = Some(Help::default()),
             Action::NextPane | Action::PrevPane => {
                 let n = self.panes.len();
                 if n > 0 {
