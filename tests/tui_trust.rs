@@ -54,3 +54,51 @@ fn slash_filters_help_and_esc_clears_it_first() {
     assert!(h.app.help().is_none());
     assert!(!h.quit);
 }
+
+/// #14 bug 10: `o` in a user's detail opens the employee record (and back
+/// from the employee to the user), and says why when there is none.
+#[test]
+fn o_in_a_user_detail_opens_the_other_side_or_says_why_not() {
+    use zoomscope::graph::{Entity, EntityType, Props, RelType};
+    use zoomscope::tui::app::View;
+
+    let mut g = tui_common::org(50);
+    let users: Vec<_> = g
+        .entities()
+        .filter(|(_, e)| e.etype == EntityType::User)
+        .map(|(id, e)| (id, e.props.str("email").unwrap_or_default().to_string()))
+        .collect();
+    let (user, email) = users[0].clone();
+    let mut emp = Entity::new(EntityType::Employee, "employee:E-1".into());
+    let mut props = Props::new();
+    props.insert("name".into(), serde_json::json!("Roster Person E-1"));
+    props.insert("email".into(), serde_json::json!(email));
+    emp.props = props;
+    let emp = g.add_entity(emp).unwrap();
+    g.add_relationship_ids(RelType::UserIsEmployee, user, emp, Props::new())
+        .unwrap();
+    let mut h = Harness::with_graph(g);
+    h.key("2");
+    h.key("/");
+    h.type_text(&email);
+    h.key("enter");
+    assert!(matches!(h.app.view(), Some(View::Detail(_))));
+    h.key("o");
+    let screen = h.render(120, 40);
+    assert!(screen.contains("Roster Person E-1"), "{screen}");
+    assert_eq!(h.app.depth(), 2, "the employee record opened over the user");
+    // and from the employee back to the Zoom user
+    h.key("o");
+    assert_eq!(h.app.depth(), 3);
+    let screen = h.render(120, 40);
+    assert!(screen.contains(&email), "{screen}");
+
+    // A user without an employee record: a toast says why.
+    let mut h = harness();
+    h.key("2");
+    h.key("enter");
+    h.key("o");
+    let screen = h.render(120, 40);
+    assert!(screen.contains("no employee record"), "{screen}");
+    assert_eq!(h.app.depth(), 1);
+}

@@ -3,7 +3,7 @@
 //! CSV export, and taking in background results. Panes own one and add
 //! their own meanings on top.
 
-use crate::graph::{EntityId, EntityType, Graph};
+use crate::graph::{EntityId, EntityType, Graph, RelType};
 
 use super::action::{Action, ToastLevel};
 use super::app::Effect;
@@ -250,6 +250,7 @@ impl ViewStack {
             Action::Raw => self.raw(ctx),
             Action::Copy => self.copy(ctx),
             Action::ExportCsv => self.export(kind, ctx),
+            Action::OtherSide if matches!(self.top(), View::Detail(_)) => self.other_side(ctx),
             Action::NextMatch | Action::PrevMatch => {
                 if let View::Raw(r) = self.top_mut() {
                     r.step_match(action == Action::NextMatch);
@@ -393,6 +394,32 @@ impl ViewStack {
             )),
         };
         self.push(view);
+    }
+
+    /// `o` on a detail view: a user's employee record, an employee's Zoom
+    /// user; a toast says why when there is no other side.
+    fn other_side(&mut self, ctx: &mut Ctx) {
+        let g = &ctx.data().graph;
+        let View::Detail(d) = self.top() else {
+            return;
+        };
+        let Some(id) = g.id_of(&d.key) else {
+            return;
+        };
+        let other = match g.entity(id).etype {
+            EntityType::User => model::employee_of(g, id).ok_or(
+                "no employee record for this user (import a roster: `zoomscope employees import`)",
+            ),
+            EntityType::Employee => g
+                .sources(id, RelType::UserIsEmployee)
+                .next()
+                .ok_or("no Zoom user for this employee"),
+            _ => Err("`o` opens the other side of a user or an employee"),
+        };
+        match other {
+            Ok(other) => self.open_entity(other, ctx),
+            Err(why) => ctx.toast(why, ToastLevel::Info),
+        }
     }
 
     fn details(&mut self, ctx: &mut Ctx) {
