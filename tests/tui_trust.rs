@@ -102,3 +102,60 @@ fn o_in_a_user_detail_opens_the_other_side_or_says_why_not() {
     assert!(screen.contains("no employee record"), "{screen}");
     assert_eq!(h.app.depth(), 1);
 }
+
+/// #14 bug 9: the rows of an ambiguous match tell the candidates apart
+/// (employee id and name, Zoom user id), and `d` shows both sides of every
+/// candidate pair of the group, the selected one marked.
+#[test]
+fn ambiguous_rows_are_distinguishable_and_d_shows_every_candidate() {
+    use zoomscope::employees::{self, AliasDomains, ColumnOverrides, MatchOptions};
+    use zoomscope::graph::EntityType;
+    use zoomscope::tui::action::Event;
+
+    let g = tui_common::org(60);
+    let email = g
+        .of_type(EntityType::User)
+        .iter()
+        .filter_map(|id| g.entity(*id).props.str("email").map(str::to_string))
+        .next()
+        .unwrap();
+    let roster = format!(
+        "employee_id,first_name,last_name,email,status\n\
+         E1,Pat,Twin,{email},active\n\
+         E2,Sam,Twin,{},active\n",
+        email.to_uppercase()
+    );
+    let parsed = employees::roster::parse(&roster, &ColumnOverrides::new()).unwrap();
+    let report = employees::report(
+        &g,
+        &parsed.employees,
+        &[],
+        &MatchOptions {
+            alias_domains: AliasDomains::new(Vec::<Vec<&str>>::new()),
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap(),
+        },
+    );
+    assert_eq!(report.count(employees::Category::Ambiguous), 2);
+    let mut g = g;
+    employees::overlay_report(&mut g, &parsed.employees, &report).unwrap();
+    let mut h = Harness::with_graph(g);
+    h.key("5");
+    h.event(Event::EmployeesReport(Ok(Some(report))));
+    h.key("/");
+    h.type_text("ambiguous");
+    h.key("enter");
+    let rows = h.render(160, 30);
+    assert!(rows.contains("E1 · Pat Twin"), "{rows}");
+    assert!(rows.contains("E2 · Sam Twin"), "{rows}");
+    assert!(rows.contains("#1"), "{rows}");
+    h.key("j");
+    h.key("d");
+    let both = h.render(160, 40);
+    assert!(both.contains("pair 1"), "{both}");
+    assert!(both.contains("pair 2 (selected)"), "{both}");
+    assert!(
+        both.contains("E1 · Pat Twin") && both.contains("E2 · Sam Twin"),
+        "{both}"
+    );
+    assert_eq!(both.matches(&email).count(), 4, "{both}");
+}
