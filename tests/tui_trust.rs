@@ -158,4 +158,20 @@ fn ambiguous_rows_are_distinguishable_and_d_shows_every_candidate() {
         "{both}"
     );
     assert_eq!(both.matches(&email).count(), 4, "{both}");
+
+    // Filtering the category's rows and clearing the filter with Esc keeps
+    // the category open: `d` still compares the row under the cursor.
+    h.key("esc");
+    h.key("/");
+    h.type_text("Sam");
+    h.key("tab");
+    assert!(h.render(160, 30).contains("</Sam>"));
+    h.key("esc");
+    let rows = h.render(160, 30);
+    assert!(
+        rows.contains("Employees › ambiguous") && !rows.contains("</Sam>"),
+        "{rows}"
+    );
+    h.key("d");
+    assert!(h.render(160, 40).contains("pair 1 (selected)"));
 }

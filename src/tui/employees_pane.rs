@@ -380,6 +380,8 @@ impl EmployeesPane {
                 }
                 Outcome::Consumed
             }
+            // Esc with a filter only clears it: the category stays open.
+            (1, Action::ClearOrBack) if !self.stack.filter().is_empty() => Outcome::Ignored,
             (1, Action::ClearOrBack | Action::BackOrQuit) => {
                 self.category = None;
                 Outcome::Ignored
