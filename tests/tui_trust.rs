@@ -175,3 +175,27 @@ fn ambiguous_rows_are_distinguishable_and_d_shows_every_candidate() {
     h.key("d");
     assert!(h.render(160, 40).contains("pair 1 (selected)"));
 }
+
+/// #14 bug 3: the command line does not offer to complete `:q` into
+/// `:query`, Tab leaves it alone, and Enter quits; a prefix still completes.
+#[test]
+fn colon_q_is_not_completed_into_query() {
+    let mut h = harness();
+    h.key(":");
+    h.type_text("q");
+    let footer = h.render(100, 20);
+    let last = footer.lines().last().unwrap_or_default().to_string();
+    assert!(!last.contains("uery"), "{last}");
+    h.key("tab");
+    assert!(!h.render(100, 20).contains(":query"));
+    h.key("enter");
+    assert!(h.quit, "`:q` did not quit");
+
+    let mut h = harness();
+    h.key(":");
+    h.type_text("gro");
+    h.key("tab");
+    h.key("enter");
+    assert!(h.render(100, 20).contains("Groups ["));
+    assert!(!h.quit);
+}
