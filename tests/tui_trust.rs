@@ -199,3 +199,57 @@ fn colon_q_is_not_completed_into_query() {
     assert!(h.render(100, 20).contains("Groups ["));
     assert!(!h.quit);
 }
+
+/// #14 bug 4 in the Query pane: text on the J1QL line that is not a query
+/// filters the saved questions (and results) like `/` elsewhere, shown in
+/// the title; Enter runs the best match; `FIND …` still runs as J1QL.
+#[test]
+fn the_query_line_filters_saved_questions_and_results() {
+    use zoomscope::tui::query_pane::{QueryPane, QueryShows};
+
+    let mut h = harness();
+    h.key("8");
+    h.key("/");
+    h.type_text("access-list");
+    let screen = h.render(140, 30);
+    assert!(screen.contains("</access-list>"), "{screen}");
+    // ranked best first, fewer rows than all the questions
+    let first_row = screen.lines().nth(4).unwrap_or_default();
+    assert!(first_row.contains("zoom-access-list"), "{screen}");
+    let all = zoomscope::query::saved::questions().len();
+    assert!(!screen.contains(&format!("[{all}/{all}]")), "{screen}");
+    assert!(screen.contains(&format!("/{all}]")), "{screen}");
+    h.key("enter");
+    let pane = h.app.pane::<QueryPane>().unwrap();
+    assert_eq!(pane.shows(), QueryShows::Results);
+    let access_list = zoomscope::query::saved::questions()
+        .iter()
+        .find(|q| q.name == "zoom-access-list")
+        .unwrap()
+        .query
+        .clone();
+    assert_eq!(pane.input(), access_list, "the best match ran");
+
+    // Results filter the same way; Esc on the line clears the filter.
+    h.key("/");
+    h.key("ctrl-u");
+    h.type_text("zzzz-no-such-row");
+    let screen = h.render(140, 30);
+    assert!(screen.contains("</zzzz-no-such-row>"), "{screen}");
+    h.key("esc");
+    assert!(!h.render(140, 30).contains("</zzzz"));
+    assert_eq!(
+        h.app.pane::<QueryPane>().unwrap().shows(),
+        QueryShows::Results
+    );
+
+    // J1QL runs as before.
+    h.key("/");
+    h.key("ctrl-u");
+    h.type_text("FIND zoom_group");
+    h.key("enter");
+    assert_eq!(
+        h.app.pane::<QueryPane>().unwrap().input(),
+        "FIND zoom_group"
+    );
+}

@@ -34,7 +34,7 @@ use super::keymap::{Key, Keymap, Mode};
 use super::model::{self, Data};
 use super::monitor::Monitor;
 use super::pane::PaneKind;
-use super::query_pane::QueryPane;
+use super::query_pane::{self, QueryPane};
 use super::search::SearchJob;
 use super::source::{Request, SyncFailure};
 use super::sync_status::SyncEnd;
@@ -496,8 +496,17 @@ impl App {
             return;
         };
         p.text = text.clone();
-        if p.kind == PromptKind::Search {
-            self.apply_search(&text);
+        match p.kind {
+            PromptKind::Search => self.apply_search(&text),
+            // Text that is not J1QL narrows the Query pane's rows as `/`
+            // narrows every other list.
+            PromptKind::Query => {
+                if let Some(i) = self.position(PaneKind::Query) {
+                    let filter = query_pane::row_filter(&text);
+                    self.with_pane(i, |pane, ctx| pane.set_filter(filter, ctx));
+                }
+            }
+            PromptKind::Command => {}
         }
     }
 
