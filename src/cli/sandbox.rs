@@ -150,7 +150,11 @@ pub struct SandboxArgs {
     /// change, group move, setting flip.
     #[arg(long, value_parser = humantime::parse_duration, value_name = "DURATION")]
     pub mutate_every: Option<Duration>,
-    /// Write the generated HR roster CSV to FILE.
+    /// Write the generated HR roster CSV to FILE. Import it with the
+    /// command printed on start (`zoomscope employees import FILE
+    /// --alias-domain PRIMARY=ALIAS`): the roster writes some addresses with
+    /// the org's alias domain, and `--alias-domain` makes them match as
+    /// `--demo` matches them.
     #[arg(long, value_name = "FILE")]
     pub roster: Option<PathBuf>,
     /// Print the startup information as one JSON line instead of text.
@@ -262,10 +266,16 @@ pub fn startup_text(sb: &RunningSandbox, roster: Option<&PathBuf>) -> String {
         org.account.domain, org.account.alias_domain, org.account.contractor_domain
     ));
     match roster {
-        Some(p) => out.push_str(&format!(
-            "  HR roster       {}\n",
-            t(&p.display().to_string())
-        )),
+        Some(p) => {
+            out.push_str(&format!(
+                "  HR roster       {}\n",
+                t(&p.display().to_string())
+            ));
+            out.push_str(&format!(
+                "  Import it       {}   (as --demo does)\n",
+                t(&roster_import_command(sb, p))
+            ));
+        }
         None => out.push_str("  HR roster       not written (add --roster FILE)\n"),
     }
     if let Some(every) = cfg.mutate_every {
@@ -299,6 +309,23 @@ pub fn startup_text(sb: &RunningSandbox, roster: Option<&PathBuf>) -> String {
     out
 }
 
+/// The org's alias domain as `--alias-domain` takes it (`PRIMARY=ALIAS`).
+pub fn alias_domain_spec(sb: &RunningSandbox) -> String {
+    let org = sb.org();
+    format!("{}={}", org.account.domain, org.account.alias_domain)
+}
+
+/// The command that imports the roster written to `path` so that it
+/// matches exactly as `--demo` matches the same org (which stores the
+/// alias domain with its roster).
+pub fn roster_import_command(sb: &RunningSandbox, path: &std::path::Path) -> String {
+    format!(
+        "zoomscope employees import {} --alias-domain {}",
+        path.display(),
+        alias_domain_spec(sb)
+    )
+}
+
 pub fn startup_json(sb: &RunningSandbox, roster: Option<&PathBuf>) -> serde_json::Value {
     let cfg = sb.config();
     serde_json::json!({
@@ -313,6 +340,8 @@ pub fn startup_json(sb: &RunningSandbox, roster: Option<&PathBuf>) -> serde_json
         "plan": cfg.plan,
         "other_apps_share": cfg.rate_limits.other_apps_share,
         "roster": roster.map(|p| p.display().to_string()),
+        "alias_domain": alias_domain_spec(sb),
+        "roster_import": roster.map(|p| roster_import_command(sb, p)),
     })
 }
 

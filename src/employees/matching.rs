@@ -206,6 +206,11 @@ impl<'g> ZoomUser<'g> {
         self.status == Some("active")
     }
 
+    /// Invited and not yet joined: the invite can still be accepted.
+    pub fn is_pending(&self) -> bool {
+        self.status == Some("pending")
+    }
+
     /// All `zoom_user` entities of a graph.
     pub fn from_graph(graph: &'g Graph) -> Vec<ZoomUser<'g>> {
         graph

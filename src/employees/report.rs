@@ -18,7 +18,8 @@ use super::storage::Decision;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
-    /// A terminated employee whose Zoom user is still active.
+    /// A terminated employee whose Zoom user is still active, or still
+    /// invited (a pending invite a leaver could accept).
     TerminatedButActive,
     /// A Zoom user with no employee (contractor, shared or unknown account).
     NotAnEmployee,
@@ -58,7 +59,7 @@ impl Category {
     pub fn description(self) -> &'static str {
         match self {
             Category::TerminatedButActive => {
-                "terminated employees whose Zoom user is still active (offboarding gap)"
+                "terminated employees whose Zoom user is still active or invited (offboarding gap)"
             }
             Category::NotAnEmployee => "Zoom users without an employee (contractors, unknown)",
             Category::EmployeeWithoutZoom => "active employees without a Zoom user",
@@ -256,7 +257,9 @@ pub fn build(users: &[ZoomUser], employees: &[Employee], m: &Matching, today: Na
     let mut rows: BTreeMap<Category, Vec<ReportRow>> = BTreeMap::new();
     for p in &m.pairs {
         let terminated = employees[p.employee].status_on(today) == EmployeeStatus::Terminated;
-        let cat = if terminated && users[p.user].is_active() {
+        // A leaver's open invite is a way back in, not a match.
+        let user = &users[p.user];
+        let cat = if terminated && (user.is_active() || user.is_pending()) {
             Category::TerminatedButActive
         } else {
             Category::Matched

@@ -463,9 +463,13 @@ impl<'a> UserGen<'a> {
             } else {
                 Some(r.range(91, 900))
             };
+            // Before the reference time, never after: the reference is
+            // today's midnight by default, so adding the time of day put
+            // "today's" logins hours into the future.
             days_ago.map(|d| {
-                let t = self.reference - ChronoDuration::days(d as i64)
-                    + ChronoDuration::seconds(r.below(86_400) as i64);
+                let t = self.reference
+                    - ChronoDuration::days(d as i64)
+                    - ChronoDuration::seconds(r.below(86_400) as i64);
                 t.max(user_created_at)
             })
         };
@@ -686,6 +690,13 @@ mod tests {
         assert!(org.users.iter().any(|u| u.display_name.contains('\u{1b}')));
         assert!(org.users.iter().any(|u| !u.first_name.is_ascii()));
         assert!(org.users.iter().any(|u| u.employee_unique_id.is_some()));
+        assert!(
+            org.users
+                .iter()
+                .filter_map(|u| u.last_login_time)
+                .all(|t| t <= org.reference_time),
+            "a last login after the reference time"
+        );
         let old = org.reference_time - ChronoDuration::days(90);
         assert!(
             org.users

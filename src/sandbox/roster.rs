@@ -19,8 +19,8 @@
 //! `employee_id` equals a user's `employee_unique_id` matches that user;
 //! otherwise rows match users by normalised email (trimmed, lower-cased,
 //! alias domain → primary domain). A row or user with several counterparts
-//! is ambiguous. A matched terminated employee whose user is active is
-//! `terminated_but_active`; other matches are `matched`. Unmatched active
+//! is ambiguous. A matched terminated employee whose user is active or
+//! still invited (pending) is `terminated_but_active`; other matches are `matched`. Unmatched active
 //! rows are `employee_without_zoom`; unmatched users `not_an_employee`.
 //! (Unmatched terminated rows belong to no category; none are generated.)
 
@@ -341,7 +341,7 @@ pub fn expected_categories(org: &OrgSnapshot, rows: &[RosterRow]) -> ExpectedCat
             [ui] if claims.get(ui).map_or(0, Vec::len) == 1 => {
                 let user = &org.users[*ui];
                 out.pairs.push((row.employee_id.clone(), user.key()));
-                if row.terminated() && user.status == UserStatus::Active {
+                if row.terminated() && user.status != UserStatus::Inactive {
                     Some(EmployeeCategory::TerminatedButActive)
                 } else {
                     Some(EmployeeCategory::Matched)
@@ -357,7 +357,7 @@ pub fn expected_categories(org: &OrgSnapshot, rows: &[RosterRow]) -> ExpectedCat
         let category = match claims.get(&ui).map(Vec::as_slice) {
             None | Some([]) => EmployeeCategory::NotAnEmployee,
             Some([ri]) if candidates[*ri].len() == 1 => {
-                if rows[*ri].terminated() && user.status == UserStatus::Active {
+                if rows[*ri].terminated() && user.status != UserStatus::Inactive {
                     EmployeeCategory::TerminatedButActive
                 } else {
                     EmployeeCategory::Matched

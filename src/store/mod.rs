@@ -17,6 +17,11 @@
 //! are dropped. User settings are carried the same way unless
 //! [`Parts::user_settings`] is set (see `write.rs`).
 //!
+//! Settings the explorer fetches for one user are a cache beside the
+//! history ([`Store::save_user_settings`], [`Store::cached_user_settings`]),
+//! never part of a snapshot: otherwise the next snapshot would record
+//! them as changed from nothing and settings rules would fire on them.
+//!
 //! Raw API JSON is kept for the current state only (one row per entity,
 //! rewritten when it changes), not per version: it is for the detail view,
 //! while history lives in the versioned properties.
@@ -150,6 +155,14 @@ pub struct SnapshotInfo {
     pub refreshed: Parts,
 }
 
+/// One user's settings as the explorer last fetched them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CachedSettings {
+    pub fetched_at: DateTime<Utc>,
+    /// Flattened, redacted settings properties.
+    pub props: Vec<(String, Value)>,
+}
+
 /// A loaded snapshot.
 #[derive(Debug, Clone)]
 pub struct Snapshot {
@@ -268,8 +281,10 @@ impl Store {
     }
 
     /// Saves one user's lazily fetched settings (flattened properties and
-    /// the bodies as JSON, both redacted by the caller: stored as given). The next load of the latest snapshot
-    /// includes them; the next saved snapshot folds them in.
+    /// the bodies as JSON, both redacted by the caller: stored as given) in the settings cache, with the fetch
+    /// time. The cache is not history: loaded snapshots, diffs and alert
+    /// rules never see it (read it with [`Store::cached_user_settings`]);
+    /// only a sync with [`Parts::user_settings`] versions settings.
     pub fn save_user_settings(
         &self,
         profile: &str,
@@ -283,6 +298,18 @@ impl Store {
         };
         let pid = self.profile_id(profile)?.ok_or_else(unknown)?;
         write::save_user_settings(&self.conn, pid, user_key, props, raw)?.ok_or_else(unknown)
+    }
+
+    /// One user's lazily fetched settings, if any were cached.
+    pub fn cached_user_settings(
+        &self,
+        profile: &str,
+        user_key: &str,
+    ) -> Result<Option<CachedSettings>, StoreError> {
+        let Some(pid) = self.profile_id(profile)? else {
+            return Ok(None);
+        };
+        read::cached_user_settings(&self.conn, pid, user_key)
     }
 
     fn profile_id(&self, profile: &str) -> Result<Option<i64>, StoreError> {

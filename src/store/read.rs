@@ -5,6 +5,10 @@
 //! `valid_from <= S < valid_to`. Entities are added in first-seen order (by
 //! their `eid`), so a loaded graph lists users in the order the API first
 //! returned them.
+//!
+//! A loaded snapshot holds only what its sync fetched (and carried): never
+//! the lazily fetched settings cache, which [`cached_user_settings`] reads
+//! on its own, so history and alert rules compare like with like.
 
 use std::collections::HashMap;
 
@@ -100,29 +104,6 @@ pub(super) fn load(
         }
     }
 
-    // Settings fetched lazily since (or at) this snapshot.
-    {
-        let mut stmt = conn.prepare(
-            "SELECT u.eid, u.props FROM user_settings u JOIN entities e ON e.eid = u.eid \
-             WHERE e.profile_id = ?1 AND u.snapshot_id <= ?2",
-        )?;
-        let mut q = stmt.query(params![pid, id.0])?;
-        while let Some(r) = q.next()? {
-            let Some(eid) = by_eid.get(r.get::<_, i64>(0)?) else {
-                continue;
-            };
-            let lazy = decode_props(&r.get::<_, Vec<u8>>(1)?, &mut names, &mut scratch)?;
-            let lazy: Vec<_> = lazy
-                .iter()
-                .map(|(k, v)| (names.intern(k), v.clone()))
-                .collect();
-            graph.update_props(eid, |p| {
-                for (k, v) in lazy {
-                    p.insert(k, v);
-                }
-            });
-        }
-    }
     Ok(Snapshot { info, graph })
 }
 
@@ -327,6 +308,34 @@ pub(super) fn role_names(
         }
     }
     Ok(out)
+}
+
+/// One user's lazily fetched settings and when they were fetched.
+pub(super) fn cached_user_settings(
+    conn: &Connection,
+    pid: i64,
+    key: &str,
+) -> Result<Option<super::CachedSettings>, StoreError> {
+    let row: Option<(String, Vec<u8>)> = conn
+        .query_row(
+            "SELECT u.fetched_at, u.props FROM user_settings u JOIN entities e ON e.eid = u.eid \
+             WHERE e.profile_id = ?1 AND e.key = ?2",
+            params![pid, key],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((fetched_at, props)) = row else {
+        return Ok(None);
+    };
+    let fetched_at = DateTime::parse_from_rfc3339(&fetched_at)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| StoreError::Corrupt(format!("user_settings.fetched_at of {key}: {e}")))?;
+    let mut names = Interner::default();
+    let props = decode_props(&props, &mut names, &mut Vec::new())?
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    Ok(Some(super::CachedSettings { fetched_at, props }))
 }
 
 pub(super) fn raw_json(

@@ -13,9 +13,11 @@
 //!    longer present are closed;
 //! 4. raw JSON rows are rewritten when their hash changed;
 //! 5. user settings: unless the sync fetched them (`Parts::user_settings`),
-//!    each written user keeps the settings properties it had — from a lazy
-//!    fetch if there is one (newer), else from its previous version — and
-//!    lazy rows folded in are removed.
+//!    each written user keeps the settings properties of its previous
+//!    version. Settings fetched lazily (the explorer's detail view) are a
+//!    cache beside the history and are never folded in: a version compared
+//!    with one without them would show every setting as changed from
+//!    nothing. A settings sync supersedes that cache and clears it.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -150,23 +152,12 @@ pub(super) fn save_snapshot(
             }
         }
     }
-    // Lazy settings folded into this snapshot are no longer needed.
-    if w.refreshed.has_entity(EntityType::User) {
-        if w.refreshed.user_settings {
-            tx.execute(
-                "DELETE FROM user_settings WHERE eid IN (SELECT eid FROM entities WHERE profile_id = ?1)",
-                params![pid],
-            )?;
-        } else {
-            let mut del = tx.prepare_cached("DELETE FROM user_settings WHERE eid = ?1")?;
-            for (key, c) in &carried_settings {
-                if c.from_lazy
-                    && let Some(o) = open.get(key)
-                {
-                    del.execute(params![o.eid])?;
-                }
-            }
-        }
+    // Settings fetched for every user supersede the lazily fetched cache.
+    if w.refreshed.has_entity(EntityType::User) && w.refreshed.user_settings {
+        tx.execute(
+            "DELETE FROM user_settings WHERE eid IN (SELECT eid FROM entities WHERE profile_id = ?1)",
+            params![pid],
+        )?;
     }
 
     // Relationships.
@@ -270,7 +261,6 @@ pub(super) fn save_snapshot(
 struct CarriedSettings {
     props: Vec<(String, Value)>,
     raw: Option<Value>,
-    from_lazy: bool,
 }
 
 /// Encodes an entity's properties, merged with carried settings; returns
@@ -318,7 +308,7 @@ fn with_carried_raw<'a>(
 }
 
 /// For each user in the new graph that has no settings of its own: the
-/// settings it keeps (lazy fetch first, else its previous version's).
+/// settings its previous version had (never the lazily fetched cache).
 fn settings_to_carry(
     tx: &Transaction<'_>,
     pid: i64,
@@ -337,33 +327,6 @@ fn settings_to_carry(
     };
     let mut names = Interner::default();
     let mut scratch = Vec::new();
-    // Lazily fetched settings (newest).
-    let mut stmt = tx.prepare(
-        "SELECT u.eid, u.props, u.raw FROM user_settings u JOIN entities e ON e.eid = u.eid \
-         WHERE e.profile_id = ?1",
-    )?;
-    let mut rows = stmt.query(params![pid])?;
-    while let Some(r) = rows.next()? {
-        let eid: i64 = r.get(0)?;
-        let Some(key) = by_eid.get(&eid).copied().filter(|k| wants(k)) else {
-            continue;
-        };
-        let props = decode_props(&r.get::<_, Vec<u8>>(1)?, &mut names, &mut scratch)?;
-        let raw = r
-            .get::<_, Option<String>>(2)?
-            .and_then(|s| serde_json::from_str(&s).ok());
-        out.insert(
-            key.to_string(),
-            CarriedSettings {
-                props: props
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.clone()))
-                    .collect(),
-                raw,
-                from_lazy: true,
-            },
-        );
-    }
     // Previous versions with settings.
     let mut stmt = tx.prepare(
         "SELECT v.eid, v.props, r.json FROM entity_versions v LEFT JOIN raw_json r ON r.eid = v.eid \
@@ -375,9 +338,6 @@ fn settings_to_carry(
         let Some(key) = by_eid.get(&eid).copied().filter(|k| wants(k)) else {
             continue;
         };
-        if out.contains_key(key) {
-            continue;
-        }
         let props = decode_props(&r.get::<_, Vec<u8>>(1)?, &mut names, &mut scratch)?;
         let raw = r
             .get::<_, Option<String>>(2)?
@@ -392,7 +352,6 @@ fn settings_to_carry(
                     .map(|(k, v)| (k.to_string(), v.clone()))
                     .collect(),
                 raw,
-                from_lazy: false,
             },
         );
     }

@@ -33,7 +33,7 @@ impl AlertsPane {
         let View::Provided(p) = self.stack.top() else {
             return Outcome::Ignored;
         };
-        let Some(r) = ctx.monitor().and_then(|m| m.alerts.get(p.cursor())) else {
+        let Some(r) = ctx.monitor().and_then(|m| m.alerts.get(p.selected()?)) else {
             return Outcome::Ignored;
         };
         let view = ProvidedView::titled(matches_table(r, &ctx.data().graph), r.rule.clone());

@@ -29,11 +29,12 @@ use super::detail::SettingsState;
 use super::employees_pane::EmployeesPane;
 use super::entity_pane::{AccountPane, EntityPane, ProviderPane};
 use super::export::ExportJob;
+use super::help::{self, Help, HelpLine};
 use super::keymap::{Key, Keymap, Mode};
 use super::model::{self, Data};
 use super::monitor::Monitor;
 use super::pane::PaneKind;
-use super::query_pane::QueryPane;
+use super::query_pane::{self, QueryPane};
 use super::search::SearchJob;
 use super::source::{Request, SyncFailure};
 use super::sync_status::SyncEnd;
@@ -97,8 +98,8 @@ pub struct App {
     no_data: Option<String>,
     panes: Vec<Box<dyn Component>>,
     active: usize,
-    /// The help overlay's scroll position while it is open.
-    help: Option<usize>,
+    /// The help overlay while it is open.
+    help: Option<Help>,
     modal: Option<String>,
     /// Read by the runner (`runner.rs`) until it uses [`App::should_quit`].
     pub(super) should_quit: bool,
@@ -167,9 +168,15 @@ impl App {
         !self.toasts.is_empty()
     }
 
-    /// The help overlay's scroll position, when it is open.
-    pub fn help(&self) -> Option<usize> {
-        self.help
+    /// The help overlay, when it is open.
+    pub fn help(&self) -> Option<&Help> {
+        self.help.as_ref()
+    }
+
+    /// The help overlay's lines as its filter leaves them.
+    pub fn help_lines(&self) -> Vec<HelpLine> {
+        let filter = self.help.as_ref().map(Help::filter).unwrap_or_default();
+        help::lines(&self.keymap, &self.pane_kinds(), filter)
     }
 
     /// The error modal's text, when it is open.
@@ -235,10 +242,11 @@ impl App {
     }
 
     pub fn mode(&self) -> Mode {
-        if self.help.is_some() {
-            Mode::Help
-        } else if self.shared.prompt().is_some() {
+        // The `/` line opened from help edits help's filter.
+        if self.shared.prompt().is_some() {
             Mode::Prompt
+        } else if self.help.is_some() {
+            Mode::Help
         } else if matches!(self.view(), Some(View::Raw(_))) {
             Mode::Raw
         } else {
@@ -291,9 +299,11 @@ impl App {
     }
 
     /// The command `text` would complete to (inline suggestion and Tab).
+    /// An exact command or alias never completes to another one: `:q` is
+    /// quit, not `:query`.
     pub fn completion(&self, text: &str) -> Option<String> {
         let t = text.trim().to_lowercase();
-        if t.is_empty() {
+        if t.is_empty() || is_exact_command(&t) {
             return None;
         }
         self.commands()
@@ -383,18 +393,35 @@ impl App {
     }
 
     fn update_help(&mut self, action: Action) {
-        let scroll = self.help.unwrap_or(0);
-        self.help = match action {
-            Action::MoveDown => Some(scroll + 1),
-            Action::MoveUp => Some(scroll.saturating_sub(1)),
-            Action::PageDown => Some(scroll + 10),
-            Action::PageUp => Some(scroll.saturating_sub(10)),
-            Action::Quit => {
-                self.quit();
-                None
-            }
-            _ => None,
+        let len = self.help_lines().len();
+        let Some(help) = self.help.as_mut() else {
+            return;
         };
+        let page = help.scroll.page() as isize;
+        match action {
+            Action::MoveDown => help.scroll.pan_by(1, len),
+            Action::MoveUp => help.scroll.pan_by(-1, len),
+            Action::PageDown => help.scroll.pan_by(page, len),
+            Action::PageUp => help.scroll.pan_by(-page, len),
+            Action::HalfPageDown => help.scroll.pan_by((page / 2).max(1), len),
+            Action::HalfPageUp => help.scroll.pan_by(-(page / 2).max(1), len),
+            Action::Top => help.scroll.pan_to(0, len),
+            Action::Bottom => help.scroll.pan_to(usize::MAX, len),
+            Action::Search => {
+                let text = help.filter().to_string();
+                self.shared.set_prompt(Some(Prompt {
+                    kind: PromptKind::Search,
+                    text,
+                }));
+            }
+            // Esc clears the filter first, as in the lists.
+            Action::ClearOrBack if !help.filter().is_empty() => help.set_filter(""),
+            Action::Quit => {
+                self.help = None;
+                self.quit();
+            }
+            _ => self.help = None,
+        }
     }
 
     fn quit(&mut self) {
@@ -422,7 +449,13 @@ impl App {
                     // Enter opens the best match (the selected row), as in
                     // fuzzy finders; Tab keeps the filter and stays on the list.
                     PromptKind::Search => {
-                        if matches!(self.view(), Some(View::Table(t)) if t.selected().is_some()) {
+                        let on_a_row = self.help.is_none()
+                            && match self.view() {
+                                Some(View::Table(t)) => t.selected().is_some(),
+                                Some(View::Provided(p)) => p.selected().is_some(),
+                                _ => false,
+                            };
+                        if on_a_row {
                             self.with_active(|pane, ctx| pane.handle_action(Action::Open, ctx));
                         }
                     }
@@ -463,13 +496,27 @@ impl App {
             return;
         };
         p.text = text.clone();
-        if p.kind == PromptKind::Search {
-            self.apply_search(&text);
+        match p.kind {
+            PromptKind::Search => self.apply_search(&text),
+            // Text that is not J1QL narrows the Query pane's rows as `/`
+            // narrows every other list.
+            PromptKind::Query => {
+                if let Some(i) = self.position(PaneKind::Query) {
+                    let filter = query_pane::row_filter(&text);
+                    self.with_pane(i, |pane, ctx| pane.set_filter(filter, ctx));
+                }
+            }
+            PromptKind::Command => {}
         }
     }
 
-    /// Applies search text to the active pane (live, on every keystroke).
+    /// Applies search text to the help overlay when it is open, else to
+    /// the active pane (live, on every keystroke).
     fn apply_search(&mut self, text: &str) {
+        if let Some(help) = self.help.as_mut() {
+            help.set_filter(text);
+            return;
+        }
         self.with_active(|pane, ctx| pane.set_filter(text, ctx));
     }
 
@@ -485,6 +532,15 @@ impl App {
         let rest = cmd.get(first.len()..).unwrap_or("").trim().to_string();
         let word = first.to_lowercase();
         let word = word.as_str();
+        if let Some(app_command) = APP_COMMANDS.iter().find(|c| c.contains(&word)) {
+            match app_command[0] {
+                "quit" => self.quit(),
+                "sync" => self.update_view(Action::SyncNow),
+                "export" => self.update_view(Action::ExportCsv),
+                _ => self.help = Some(Help::default()),
+            }
+            return;
+        }
         if let Some(kind) = PaneKind::from_command(word).or_else(|| {
             self.completion(word)
                 .and_then(|c| PaneKind::from_command(&c))
@@ -499,16 +555,16 @@ impl App {
             }
             return;
         }
-        match word {
-            "q" | "quit" | "exit" => self.quit(),
-            "sync" => self.update_view(Action::SyncNow),
-            "export" | "save" => self.update_view(Action::ExportCsv),
-            "help" | "h" => self.help = Some(0),
-            _ => self.toasts.push(
-                format!("unknown command `{word}` (Tab completes)"),
-                ToastLevel::Warn,
-            ),
+        // A prefix of an app command (`:sy`, `:he`) runs it.
+        if let Some(c) = self.completion(word)
+            && APP_COMMANDS.iter().any(|names| names[0] == c)
+        {
+            return self.run_command(&c);
         }
+        self.toasts.push(
+            format!("unknown command `{word}` (Tab completes)"),
+            ToastLevel::Warn,
+        );
     }
 
     fn goto_pane(&mut self, kind: PaneKind) -> bool {
@@ -551,7 +607,7 @@ impl App {
                 kind: PromptKind::Command,
                 text: String::new(),
             })),
-            Action::Help => self.help = Some(0),
+            Action::Help => self.help = Some(Help::default()),
             Action::NextPane | Action::PrevPane => {
                 let n = self.panes.len();
                 if n > 0 {
@@ -784,4 +840,19 @@ impl App {
             self.with_pane(i, |p, ctx| p.notify(Notice::Graph { old }, ctx));
         }
     }
+}
+
+/// The app's own `:` commands, each its name then its aliases. Checked
+/// before pane names and completion, so an alias is never taken for the
+/// prefix of a longer command.
+const APP_COMMANDS: &[&[&str]] = &[
+    &["quit", "q", "exit"],
+    &["sync"],
+    &["export", "save"],
+    &["help", "h"],
+];
+
+/// Whether `word` (lower case) is a whole command or alias as typed.
+fn is_exact_command(word: &str) -> bool {
+    APP_COMMANDS.iter().any(|c| c.contains(&word)) || PaneKind::from_command(word).is_some()
 }

@@ -37,7 +37,7 @@ impl ChangesPane {
         let View::Provided(p) = self.stack.top() else {
             return Outcome::Ignored;
         };
-        let Some(s) = ctx.monitor().and_then(|m| m.syncs.get(p.cursor())) else {
+        let Some(s) = ctx.monitor().and_then(|m| m.syncs.get(p.selected()?)) else {
             return Outcome::Ignored;
         };
         let title = sync_title(s);
@@ -88,13 +88,13 @@ impl ChangesPane {
         let detail = s.diff.as_ref().map(|d| sync_table(d, &ctx.data().graph));
         let timeline = timeline_table(m);
         if let View::Provided(p) = self.stack.root_mut() {
-            p.table = timeline;
+            p.set_table(timeline);
         }
         for v in self.stack.levels_mut() {
             if let (View::Provided(p), Some(t)) = (v, &detail)
                 && p.title.as_deref() == Some(title.as_str())
             {
-                p.table = t.clone();
+                p.set_table(t.clone());
             }
         }
     }

@@ -75,7 +75,13 @@ pub fn categories_table(report: Option<&Report>) -> ProvidedTable {
 }
 
 /// One category's rows; a row's entity is its Zoom user, else its roster row.
+/// Ambiguous rows share e-mails by nature, so they show what tells the
+/// candidates apart instead: the group, the Zoom user's id and the
+/// employee id and name.
 pub fn rows_table(report: &Report, c: Category, g: &Graph) -> ProvidedTable {
+    if c == Category::Ambiguous {
+        return ambiguous_table(report, g);
+    }
     ProvidedTable {
         columns: vec![
             "zoom user".into(),
@@ -90,10 +96,7 @@ pub fn rows_table(report: &Report, c: Category, g: &Graph) -> ProvidedTable {
             .map(|r| ProvidedRow {
                 entity: main_entity(r, g),
                 cells: vec![
-                    r.user
-                        .as_ref()
-                        .map(|u| u.email.clone().unwrap_or_else(|| u.key.clone()))
-                        .unwrap_or_default(),
+                    user_email(r),
                     r.user
                         .as_ref()
                         .and_then(|u| u.status.clone())
@@ -106,12 +109,169 @@ pub fn rows_table(report: &Report, c: Category, g: &Graph) -> ProvidedTable {
                         .as_ref()
                         .map(|e| e.status.as_str().to_string())
                         .unwrap_or_default(),
-                    r.matched_by
-                        .map(|m| m.as_str().to_string())
-                        .unwrap_or_default(),
+                    matched_by(r),
                 ],
             })
             .collect(),
+    }
+}
+
+fn ambiguous_table(report: &Report, g: &Graph) -> ProvidedTable {
+    ProvidedTable {
+        columns: vec![
+            "group".into(),
+            "zoom user".into(),
+            "zoom user id".into(),
+            "employee".into(),
+            "employee id · name".into(),
+            "matched by".into(),
+        ],
+        rows: report
+            .rows(Category::Ambiguous)
+            .iter()
+            .map(|r| ProvidedRow {
+                entity: main_entity(r, g),
+                cells: vec![
+                    r.ambiguity_group
+                        .map(|n| format!("#{n}"))
+                        .unwrap_or_default(),
+                    user_email(r),
+                    user_id(r),
+                    r.employee
+                        .as_ref()
+                        .map(|e| e.email.clone())
+                        .unwrap_or_default(),
+                    employee_label(r),
+                    matched_by(r),
+                ],
+            })
+            .collect(),
+    }
+}
+
+fn user_email(r: &ReportRow) -> String {
+    r.user
+        .as_ref()
+        .map(|u| u.email.clone().unwrap_or_else(|| u.key.clone()))
+        .unwrap_or_default()
+}
+
+/// The Zoom user's id (its key without the type prefix).
+fn user_id(r: &ReportRow) -> String {
+    r.user
+        .as_ref()
+        .map(|u| {
+            u.key
+                .strip_prefix("zoom_user:")
+                .unwrap_or(&u.key)
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// `E5 · Pat One`, or the roster line when the row has no employee id.
+fn employee_label(r: &ReportRow) -> String {
+    let Some(e) = r.employee.as_ref() else {
+        return String::new();
+    };
+    let id = e
+        .employee_id
+        .clone()
+        .unwrap_or_else(|| format!("line {}", e.line));
+    match &e.name {
+        Some(n) => format!("{id} · {n}"),
+        None => id,
+    }
+}
+
+fn matched_by(r: &ReportRow) -> String {
+    r.matched_by
+        .map(|m| m.as_str().to_string())
+        .unwrap_or_default()
+}
+
+/// `d` on a row: both sides next to each other, and for an ambiguous row
+/// every candidate pair of its group (the selected one marked), so the
+/// pairs can be told apart before a link or unlink. Rows naming a user or
+/// an employee open it with Enter.
+pub fn comparison_table(report: &Report, row: &ReportRow, g: &Graph) -> ProvidedTable {
+    let pairs: Vec<&ReportRow> = match row.ambiguity_group {
+        Some(n) => report
+            .rows(Category::Ambiguous)
+            .iter()
+            .filter(|r| r.ambiguity_group == Some(n))
+            .collect(),
+        None => vec![row],
+    };
+    let several = pairs.len() > 1;
+    let mut rows = Vec::new();
+    for (i, r) in pairs.iter().enumerate() {
+        let u = r.user.as_ref();
+        let e = r.employee.as_ref();
+        let label = |name: &str| {
+            if several && name == "e-mail" {
+                let mark = if *r == row { " (selected)" } else { "" };
+                format!("pair {}{mark}", i + 1)
+            } else {
+                name.to_string()
+            }
+        };
+        let line =
+            |name: &str, user: String, employee: String, entity: Option<EntityId>| ProvidedRow {
+                entity,
+                cells: vec![label(name), user, employee],
+            };
+        rows.push(line(
+            "e-mail",
+            user_email(r),
+            e.map(|e| e.email.clone()).unwrap_or_default(),
+            None,
+        ));
+        rows.push(line(
+            "zoom user",
+            u.map(|u| u.key.clone()).unwrap_or_default(),
+            String::new(),
+            user_entity(r, g),
+        ));
+        rows.push(line(
+            "employee",
+            String::new(),
+            employee_label(r),
+            employee_entity(r, g),
+        ));
+        rows.push(line(
+            "name",
+            u.and_then(|u| u.name.clone()).unwrap_or_default(),
+            e.and_then(|e| e.name.clone()).unwrap_or_default(),
+            None,
+        ));
+        rows.push(line(
+            "status",
+            u.and_then(|u| u.status.clone()).unwrap_or_default(),
+            e.map(|e| {
+                let mut s = e.status.as_str().to_string();
+                if let Some(d) = e.termination_date {
+                    s.push_str(&format!(" (ends {d})"));
+                }
+                s
+            })
+            .unwrap_or_default(),
+            None,
+        ));
+        rows.push(line(
+            "department",
+            String::new(),
+            e.and_then(|e| e.department.clone()).unwrap_or_default(),
+            None,
+        ));
+        rows.push(line("matched by", matched_by(r), String::new(), None));
+        if several && i + 1 < pairs.len() {
+            rows.push(line("", String::new(), String::new(), None));
+        }
+    }
+    ProvidedTable {
+        columns: vec!["".into(), "zoom user".into(), "employee (roster)".into()],
+        rows,
     }
 }
 
@@ -163,7 +323,7 @@ impl EmployeesPane {
         let c = self.category?;
         let report = self.report.as_ref()?;
         match self.stack.top() {
-            View::Provided(p) => report.rows(c).get(p.cursor()).cloned(),
+            View::Provided(p) => report.rows(c).get(p.selected()?).cloned(),
             _ => None,
         }
     }
@@ -172,9 +332,11 @@ impl EmployeesPane {
     fn own_action(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         match (self.stack.depth(), action) {
             (0, Action::Open) => {
-                let cursor = match self.stack.top() {
-                    View::Provided(p) => p.cursor(),
-                    _ => return Outcome::Consumed,
+                let Some(cursor) = (match self.stack.top() {
+                    View::Provided(p) => p.selected(),
+                    _ => None,
+                }) else {
+                    return Outcome::Consumed;
                 };
                 let (Some(c), Some(report)) =
                     (Category::ORDER.get(cursor).copied(), self.report.clone())
@@ -199,12 +361,27 @@ impl EmployeesPane {
                 }
                 Outcome::Consumed
             }
+            (1, Action::Details) => {
+                let (Some(row), Some(report)) = (self.row(), self.report.clone()) else {
+                    return Outcome::Consumed;
+                };
+                let title = match row.ambiguity_group {
+                    Some(n) => format!("ambiguous #{n}"),
+                    None => user_email(&row),
+                };
+                let table = comparison_table(&report, &row, &ctx.data().graph);
+                self.stack
+                    .push(View::Provided(ProvidedView::titled(table, title)));
+                Outcome::Consumed
+            }
             (1, Action::Link | Action::Unlink) => {
                 if let Some(row) = self.row() {
                     self.link_or_unlink(action == Action::Link, &row, ctx);
                 }
                 Outcome::Consumed
             }
+            // Esc with a filter only clears it: the category stays open.
+            (1, Action::ClearOrBack) if !self.stack.filter().is_empty() => Outcome::Ignored,
             (1, Action::ClearOrBack | Action::BackOrQuit) => {
                 self.category = None;
                 Outcome::Ignored
@@ -231,7 +408,7 @@ impl EmployeesPane {
         self.error = None;
         self.report = Some(report.clone());
         if let View::Provided(p) = self.stack.root_mut() {
-            p.table = categories_table(Some(&report));
+            p.set_table(categories_table(Some(&report)));
         }
         if let (Some(c), Some(View::Provided(p))) = (self.category, self.stack.levels_mut().next())
         {

@@ -35,6 +35,7 @@ pub mod entity_pane;
 pub mod export;
 pub mod filter;
 pub mod harness;
+pub mod help;
 pub mod keymap;
 pub mod model;
 pub mod monitor;

@@ -1,9 +1,19 @@
 //! Tables that are not entity lists: the Changes timeline, the alert rules,
 //! the employee categories, query results, or rows a [`PaneProvider`]
 //! builds from the graph. A row that names an entity is enterable.
+//!
+//! `/` filters them with the same grammar as the entity tables
+//! ([`Filter`]): free text matched fuzzily against the row's cells,
+//! `column:value` against the cell under that header, `!` negating. The
+//! filter is shown in the title as in the entity tables. Free text ranks the rows
+//! best first, as it does there; without it the rows keep their order.
+
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
 
 use crate::graph::{EntityId, Graph};
 
+use super::filter::Filter;
 use super::pane::PaneKind;
 use super::scroll::Scroll;
 
@@ -26,47 +36,191 @@ pub struct ProvidedRow {
     pub cells: Vec<String>,
 }
 
-/// A provided table on screen.
+/// A provided table on screen: every row, and those the filter keeps.
 #[derive(Debug, Default)]
 pub struct ProvidedView {
-    pub table: ProvidedTable,
+    table: ProvidedTable,
     /// The breadcrumb of a drill-down level (`None`: "results").
     pub title: Option<String>,
     pub scroll: Scroll,
+    filter: String,
+    /// Indices into `table.rows` the filter keeps, in table order.
+    shown: Vec<usize>,
 }
 
 impl ProvidedView {
     pub fn new(table: ProvidedTable) -> ProvidedView {
-        ProvidedView {
-            table,
-            ..ProvidedView::default()
-        }
+        let mut v = ProvidedView::default();
+        v.set_table(table);
+        v
     }
 
     /// A drill-down level named `title` in the breadcrumbs.
     pub fn titled(table: ProvidedTable, title: String) -> ProvidedView {
-        ProvidedView {
-            table,
-            title: Some(title),
-            ..ProvidedView::default()
-        }
+        let mut v = ProvidedView::new(table);
+        v.title = Some(title);
+        v
     }
 
-    pub fn cursor(&self) -> usize {
-        self.scroll.cursor()
+    /// Every row, filtered or not.
+    pub fn table(&self) -> &ProvidedTable {
+        &self.table
     }
 
-    /// Swaps in new rows, keeping the cursor on a row.
+    /// The rows the filter keeps, in order.
+    pub fn shown(&self) -> impl Iterator<Item = &ProvidedRow> {
+        self.shown.iter().filter_map(|&i| self.table.rows.get(i))
+    }
+
+    /// How many rows the filter keeps.
+    pub fn shown_len(&self) -> usize {
+        self.shown.len()
+    }
+
+    /// The index in [`ProvidedView::table`] of the row under the cursor
+    /// (what the pane's own data is indexed by); `None` when the filter
+    /// keeps no row.
+    pub fn selected(&self) -> Option<usize> {
+        self.shown.get(self.scroll.cursor()).copied()
+    }
+
+    /// Swaps in new rows, keeping the filter and the cursor on a row.
     pub fn set_table(&mut self, table: ProvidedTable) {
         self.table = table;
-        self.scroll.clamp(self.table.rows.len());
+        self.refilter();
+        self.scroll.clamp(self.shown.len());
+    }
+
+    /// The `/` text in force ("" when none).
+    pub fn filter(&self) -> &str {
+        &self.filter
+    }
+
+    /// Filters the rows by `text` and puts the cursor on the first one.
+    pub fn set_filter(&mut self, text: &str) {
+        if self.filter == text {
+            return;
+        }
+        self.filter = text.to_string();
+        self.refilter();
+        self.scroll.move_to(0, self.shown.len());
+    }
+
+    fn refilter(&mut self) {
+        let filter = Filter::parse(&self.filter);
+        if filter.is_empty() {
+            self.shown = (0..self.table.rows.len()).collect();
+            return;
+        }
+        let headers: Vec<String> = self.table.columns.iter().map(|c| header_field(c)).collect();
+        let matcher = SkimMatcherV2::default();
+        let mut scored: Vec<(i64, usize)> = self
+            .table
+            .rows
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| row_score(&filter, &headers, r, &matcher).map(|s| (s, i)))
+            .collect();
+        // Free text ranks the rows, best first, as in the entity tables (so
+        // Enter opens the best match); ties and field-only filters keep the
+        // table's order.
+        scored.sort_by_key(|&(score, i)| (std::cmp::Reverse(score), i));
+        self.shown = scored.into_iter().map(|(_, i)| i).collect();
     }
 
     /// The entity of the row under the cursor.
     pub fn selected_entity(&self) -> Option<EntityId> {
-        self.table
-            .rows
-            .get(self.scroll.cursor())
+        self.selected()
+            .and_then(|i| self.table.rows.get(i))
             .and_then(|r| r.entity)
+    }
+}
+
+/// A column header as a field name of the `/` grammar: lower case, spaces
+/// as `_` (`zoom_user:alice`), and folded as the grammar folds field
+/// aliases (a "State" column answers `status:`).
+fn header_field(header: &str) -> String {
+    let name = header.trim().to_lowercase().replace(' ', "_");
+    Filter::parse(&format!("{name}:x"))
+        .fields
+        .into_iter()
+        .next()
+        .map(|t| t.field)
+        .unwrap_or(name)
+}
+
+/// The row's score when it holds every term of `f` (the sum of its fuzzy
+/// scores; 0 without free text), else `None`. A field term looks at the
+/// column whose header ([`header_field`]) is the field or starts with it
+/// (`sev:high` for a Severity column); a row without such a column does not
+/// match it.
+fn row_score(f: &Filter, headers: &[String], row: &ProvidedRow, m: &SkimMatcherV2) -> Option<i64> {
+    let hay = row.cells.join("  ").to_lowercase();
+    let mut score = 0;
+    for t in &f.fuzzy {
+        score += m.fuzzy_match(&hay, t)?;
+    }
+    if f.not_text.iter().any(|t| hay.contains(t.as_str())) {
+        return None;
+    }
+    let fields_hold = f.fields.iter().all(|term| {
+        let column = headers
+            .iter()
+            .position(|h| *h == term.field)
+            .or_else(|| headers.iter().position(|h| h.starts_with(&term.field)));
+        let hit = column
+            .and_then(|i| row.cells.get(i))
+            .is_some_and(|c| c.to_lowercase().contains(&term.value));
+        hit != term.negate
+    });
+    fields_hold.then_some(score)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view() -> ProvidedView {
+        let row = |cells: &[&str]| ProvidedRow {
+            entity: None,
+            cells: cells.iter().map(|c| c.to_string()).collect(),
+        };
+        ProvidedView::new(ProvidedTable {
+            columns: vec!["Rule".into(), "Severity".into(), "State".into()],
+            rows: vec![
+                row(&["new-admin", "high", "fired"]),
+                row(&["cis-e2e-encryption", "low", "quiet"]),
+                row(&["users-without-mfa", "medium", "fired"]),
+            ],
+        })
+    }
+
+    #[test]
+    fn filters_by_text_column_and_negation_keeping_order_and_indices() {
+        let mut v = view();
+        assert_eq!(v.shown_len(), 3);
+        v.set_filter("state:fired");
+        assert_eq!(v.shown_len(), 2);
+        v.scroll.move_by(1, v.shown_len());
+        assert_eq!(v.selected(), Some(2), "the index into the whole table");
+        v.set_filter("mfa");
+        assert_eq!(v.selected(), Some(2));
+        v.set_filter("!state:fired");
+        assert_eq!(
+            v.shown().map(|r| r.cells[0].as_str()).collect::<Vec<_>>(),
+            ["cis-e2e-encryption"]
+        );
+        v.set_filter("sev:hi");
+        assert_eq!(v.selected(), Some(0));
+        v.set_filter("nothing-like-this");
+        assert_eq!(v.selected(), None);
+        assert_eq!(v.filter(), "nothing-like-this");
+        // new rows keep the filter
+        v.set_filter("fired");
+        let t = v.table().clone();
+        v.set_table(t);
+        assert_eq!(v.shown_len(), 2);
+        v.set_filter("");
+        assert_eq!(v.shown_len(), 3);
     }
 }

@@ -178,6 +178,19 @@ pub fn saved_query(i: usize) -> Option<String> {
     query::saved::questions().get(i).map(|q| q.query.clone())
 }
 
+/// What of the J1QL line filters the pane's rows: text that is not a
+/// query (its first word is not `FIND`), so typing a saved question's name
+/// narrows the list and `FIND …` is left to run.
+pub fn row_filter(text: &str) -> &str {
+    let t = text.trim();
+    let first = t.split_whitespace().next().unwrap_or("");
+    if t.is_empty() || first.eq_ignore_ascii_case("find") {
+        ""
+    } else {
+        t
+    }
+}
+
 /// The Query pane: its table (saved questions or results) and the input line.
 #[derive(Debug)]
 pub struct QueryPane {
@@ -252,6 +265,37 @@ impl QueryPane {
         }
     }
 
+    /// The index (into the root table) of the row under the cursor.
+    fn selected_row(&self) -> Option<usize> {
+        match self.stack.root() {
+            View::Provided(p) => p.selected(),
+            _ => None,
+        }
+    }
+
+    /// Enter on row `i` of the root table (chosen before a filter was
+    /// cleared): a saved question runs, a result opens its entity.
+    fn open_row(&mut self, i: Option<usize>, ctx: &mut Ctx) {
+        let Some(i) = i else { return };
+        match self.state.shows {
+            QueryShows::Saved => {
+                if let Some(q) = saved_query(i) {
+                    self.state.input = q.clone();
+                    self.run_query(&q, ctx);
+                }
+            }
+            QueryShows::Results => {
+                let entity = match self.stack.root() {
+                    View::Provided(p) => p.table().rows.get(i).and_then(|r| r.entity),
+                    _ => None,
+                };
+                if let Some(id) = entity {
+                    self.stack.open_entity(id, ctx);
+                }
+            }
+        }
+    }
+
     /// Query-pane meanings of keys at its root; `Ignored` when not handled here.
     fn root_action(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
         match action {
@@ -261,9 +305,11 @@ impl QueryPane {
                 Outcome::Consumed
             }
             Action::Open if self.state.shows == QueryShows::Saved => {
-                let i = match self.stack.top() {
-                    View::Provided(p) => p.cursor(),
-                    _ => return Outcome::Consumed,
+                let Some(i) = (match self.stack.top() {
+                    View::Provided(p) => p.selected(),
+                    _ => None,
+                }) else {
+                    return Outcome::Consumed;
                 };
                 if let Some(q) = saved_query(i) {
                     self.state.input = q.clone();
@@ -307,13 +353,23 @@ impl Component for QueryPane {
     /// common prompt editing (typing, Backspace, Ctrl-u, Ctrl-c).
     fn handle_prompt(&mut self, action: Action, text: &str, ctx: &mut Ctx) -> Outcome {
         match action {
+            // Text that filtered the rows opens the best match, as Enter
+            // does on `/` elsewhere: a saved question runs, a result opens.
+            Action::Accept if !row_filter(text).is_empty() && self.selected_row().is_some() => {
+                let i = self.selected_row();
+                ctx.close_prompt();
+                self.stack.set_filter("", ctx);
+                self.open_row(i, ctx);
+            }
             Action::Accept => {
                 ctx.close_prompt();
+                self.stack.set_filter("", ctx);
                 self.state.input = text.to_string();
                 self.run_query(text, ctx);
             }
             Action::Cancel => {
                 ctx.close_prompt();
+                self.stack.set_filter("", ctx);
                 self.state.input = text.to_string();
                 self.state.history_pos = None;
             }

@@ -3,7 +3,7 @@
 //! CSV export, and taking in background results. Panes own one and add
 //! their own meanings on top.
 
-use crate::graph::{EntityId, EntityType, Graph};
+use crate::graph::{EntityId, EntityType, Graph, RelType};
 
 use super::action::{Action, ToastLevel};
 use super::app::Effect;
@@ -69,7 +69,10 @@ impl View {
                 let n = r.len();
                 r.scroll.pan_by(delta, n)
             }
-            View::Provided(p) => p.scroll.move_by(delta, p.table.rows.len()),
+            View::Provided(p) => {
+                let n = p.shown_len();
+                p.scroll.move_by(delta, n)
+            }
         }
     }
 
@@ -84,7 +87,10 @@ impl View {
                 let n = r.len();
                 r.scroll.pan_to(pos, n)
             }
-            View::Provided(p) => p.scroll.move_to(pos, p.table.rows.len()),
+            View::Provided(p) => {
+                let n = p.shown_len();
+                p.scroll.move_to(pos, n)
+            }
         }
     }
 
@@ -93,7 +99,7 @@ impl View {
             View::Table(t) => t.filter_text.clone(),
             View::Detail(d) => d.filter.clone(),
             View::Raw(r) => r.search.clone(),
-            View::Provided(_) => String::new(),
+            View::Provided(p) => p.filter().to_string(),
         }
     }
 }
@@ -197,7 +203,7 @@ impl ViewStack {
                 d.scroll.move_to(0, 0);
             }
             View::Raw(r) => r.set_search(text),
-            View::Provided(_) => {}
+            View::Provided(p) => p.set_filter(text),
         }
     }
 
@@ -244,6 +250,7 @@ impl ViewStack {
             Action::Raw => self.raw(ctx),
             Action::Copy => self.copy(ctx),
             Action::ExportCsv => self.export(kind, ctx),
+            Action::OtherSide if matches!(self.top(), View::Detail(_)) => self.other_side(ctx),
             Action::NextMatch | Action::PrevMatch => {
                 if let View::Raw(r) = self.top_mut() {
                     r.step_match(action == Action::NextMatch);
@@ -387,6 +394,32 @@ impl ViewStack {
             )),
         };
         self.push(view);
+    }
+
+    /// `o` on a detail view: a user's employee record, an employee's Zoom
+    /// user; a toast says why when there is no other side.
+    fn other_side(&mut self, ctx: &mut Ctx) {
+        let g = &ctx.data().graph;
+        let View::Detail(d) = self.top() else {
+            return;
+        };
+        let Some(id) = g.id_of(&d.key) else {
+            return;
+        };
+        let other = match g.entity(id).etype {
+            EntityType::User => model::employee_of(g, id).ok_or(
+                "no employee record for this user (import a roster: `zoomscope employees import`)",
+            ),
+            EntityType::Employee => g
+                .sources(id, RelType::UserIsEmployee)
+                .next()
+                .ok_or("no Zoom user for this employee"),
+            _ => Err("`o` opens the other side of a user or an employee"),
+        };
+        match other {
+            Ok(other) => self.open_entity(other, ctx),
+            Err(why) => ctx.toast(why, ToastLevel::Info),
+        }
     }
 
     fn details(&mut self, ctx: &mut Ctx) {

@@ -178,7 +178,7 @@ fn a_rule_shows_one_count_in_check_the_alerts_list_and_the_toast() {
     );
     h.action(Action::Pane(PaneKind::Alerts));
     let rows: Vec<Vec<String>> = match h.app.view() {
-        Some(View::Provided(p)) => p.table.rows.iter().map(|r| r.cells.clone()).collect(),
+        Some(View::Provided(p)) => p.table().rows.iter().map(|r| r.cells.clone()).collect(),
         other => panic!("not a provided table: {other:?}"),
     };
     let cells = |rule: &str| rows.iter().find(|r| r[0] == rule).unwrap().clone();

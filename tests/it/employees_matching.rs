@@ -70,7 +70,8 @@ fn setup() -> (
         user("zoom_user:u7", "max.never@agency.com", "active").named("Max", "Never"),
         // uid match where the e-mails differ entirely
         user("zoom_user:u8", "kim@personal.net", "active").uid("E009"),
-        // pending Zoom invite of a terminated employee: not "active"
+        // pending Zoom invite of a terminated employee: an open way back
+        // in, so an offboarding gap too (#14)
         user("zoom_user:pending:leo@corp.com", "leo@corp.com", "pending"),
     ]);
     (dir, conn, g)
@@ -116,7 +117,10 @@ fn matching_order_and_categories() {
 
     assert_eq!(
         pairs(&r, Category::TerminatedButActive),
-        vec![p("zoom_user:u4", "E004")]
+        vec![
+            p("zoom_user:pending:leo@corp.com", "E010"),
+            p("zoom_user:u4", "E004")
+        ]
     );
     assert_eq!(
         pairs(&r, Category::Matched),
@@ -125,7 +129,6 @@ fn matching_order_and_categories() {
             p("zoom_user:u1", "E013"),
             p("zoom_user:u2", "E001"),
             p("zoom_user:u8", "E009"),
-            p("zoom_user:pending:leo@corp.com", "E010"),
             p("zoom_user:u5", "E005"),
         ]
     );
@@ -162,11 +165,11 @@ fn matching_order_and_categories() {
     assert_eq!(
         r.counts(),
         vec![
-            (Category::TerminatedButActive, 1),
+            (Category::TerminatedButActive, 2),
             (Category::NotAnEmployee, 1),
             (Category::EmployeeWithoutZoom, 2),
             (Category::Ambiguous, 2),
-            (Category::Matched, 6),
+            (Category::Matched, 5),
         ]
     );
 }
@@ -251,7 +254,11 @@ fn manual_link_and_unlink_win_and_are_stored() {
         Some(("E002".into(), MatchedBy::Manual))
     );
     assert_eq!(find("zoom_user:u4"), None);
-    assert!(r.rows(Category::TerminatedButActive).is_empty());
+    assert_eq!(
+        pairs(&r, Category::TerminatedButActive),
+        vec![p("zoom_user:pending:leo@corp.com", "E010")],
+        "only the leaver's open invite"
+    );
     assert!(r.rows(Category::Ambiguous).is_empty());
     let not_emp = pairs(&r, Category::NotAnEmployee);
     assert_eq!(not_emp, vec![p("zoom_user:u4", "")]);
@@ -270,10 +277,13 @@ fn manual_link_and_unlink_win_and_are_stored() {
         .unwrap();
     assert_eq!(
         pairs(&r, Category::TerminatedButActive),
-        vec![p("zoom_user:u4", "E004")]
+        vec![
+            p("zoom_user:pending:leo@corp.com", "E010"),
+            p("zoom_user:u4", "E004")
+        ]
     );
     assert_eq!(
-        r.rows(Category::TerminatedButActive)[0].matched_by,
+        r.rows(Category::TerminatedButActive)[1].matched_by,
         Some(MatchedBy::Manual)
     );
     // Relinking a user moves it: u8 now E009 again, E002 free.
@@ -308,7 +318,11 @@ fn decisions_survive_a_new_roster_import() {
     let r = employees::report_from_store(&g, &conn, "default", &options())
         .unwrap()
         .unwrap();
-    assert!(r.rows(Category::TerminatedButActive).is_empty());
+    assert_eq!(
+        pairs(&r, Category::TerminatedButActive),
+        vec![p("zoom_user:pending:leo@corp.com", "E010")],
+        "the unlinked pair stays unlinked"
+    );
 }
 
 #[test]

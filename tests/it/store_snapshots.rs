@@ -285,16 +285,17 @@ fn skipped_parts_are_carried_over_and_dangling_relationships_dropped() {
 }
 
 #[test]
-fn lazy_settings_persist_fold_into_the_next_snapshot_and_are_carried() {
+fn lazy_settings_are_a_cache_beside_history_never_in_it() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&dir.path().join("zs.db")).unwrap();
     let o = org(30);
     let built = build(&o, None);
-    save(&store, "p", &built, &Parts::all(), &[]);
+    let s1 = save(&store, "p", &built, &Parts::all(), &[]);
     let key = user_key(&o.users[3]);
     let bundle = settings_bundle(3);
     let flat = zoomscope::sync::convert::settings::flatten_user_settings(&bundle);
     let raw = zoomscope::sync::convert::settings::bundle_raw(&bundle).to_string();
+    let before_fetch = chrono::Utc::now();
     store
         .save_user_settings("p", &key, &flat, Some(&raw))
         .unwrap();
@@ -303,13 +304,16 @@ fn lazy_settings_persist_fold_into_the_next_snapshot_and_are_carried() {
         Err(StoreError::UnknownEntity { .. })
     ));
 
+    // The cache holds them (redacted, with the fetch time) and the raw
+    // view shows them; no loaded snapshot does.
     let check = |store: &Store| {
-        let g = store.latest("p").unwrap().unwrap().graph;
-        let u = g.get(&key).unwrap();
-        assert_eq!(u.props.get("inMeetingE2eEncryption"), Some(&json!(true)));
-        assert_eq!(u.props.get("inMeetingFeedbacl"), Some(&json!(true)));
+        let cached = store.cached_user_settings("p", &key).unwrap().unwrap();
+        assert!(cached.fetched_at >= before_fetch - chrono::Duration::seconds(1));
+        let prop = |name: &str| cached.props.iter().find(|(k, _)| k == name).map(|(_, v)| v);
+        assert_eq!(prop("inMeetingE2eEncryption"), Some(&json!(true)));
+        assert_eq!(prop("inMeetingFeedbacl"), Some(&json!(true)));
         assert_eq!(
-            u.props.get("meetingSecurityPasswordForPmi"),
+            prop("meetingSecurityPasswordForPmi"),
             Some(&json!("[REDACTED]"))
         );
         let raw: Value =
@@ -319,38 +323,59 @@ fn lazy_settings_persist_fold_into_the_next_snapshot_and_are_carried() {
             true
         );
         assert_eq!(raw["email"], o.users[3].email.as_str());
+        for s in store.snapshots("p").unwrap() {
+            let g = store.load("p", s.id).unwrap().graph;
+            assert!(
+                g.get(&key)
+                    .unwrap()
+                    .props
+                    .get("inMeetingE2eEncryption")
+                    .is_none(),
+                "snapshot {} holds lazily fetched settings",
+                s.id.0
+            );
+        }
+        let latest = store.latest("p").unwrap().unwrap().graph;
+        assert!(
+            latest
+                .get(&key)
+                .unwrap()
+                .props
+                .get("inMeetingE2eEncryption")
+                .is_none()
+        );
     };
     check(&store);
+    assert!(
+        store
+            .cached_user_settings("p", &user_key(&o.users[4]))
+            .unwrap()
+            .is_none()
+    );
     // survives reopening
     drop(store);
     let store = Store::open(&dir.path().join("zs.db")).unwrap();
     check(&store);
 
-    // A plain sync (no settings) folds them into the snapshot…
-    let s2 = save(&store, "p", &built, &Parts::all(), &[]);
-    assert_eq!(count(&store, "SELECT count(*) FROM user_settings"), 0);
-    check(&store);
-    // …and the next plain sync carries them (no new version for that user).
+    // A plain sync writes no version for that user (nothing changed) and
+    // keeps the cache; the diff between the two snapshots is empty.
     let before = count(&store, "SELECT count(*) FROM entity_versions");
-    save(&store, "p", &built, &Parts::all(), &[]);
+    let s2 = save(&store, "p", &built, &Parts::all(), &[]);
     assert_eq!(
         count(&store, "SELECT count(*) FROM entity_versions"),
-        before
+        before,
+        "a lazy fetch became history"
     );
+    assert_eq!(count(&store, "SELECT count(*) FROM user_settings"), 1);
     check(&store);
-    // History: the first snapshot had no settings for that user.
-    let first = store.snapshots("p").unwrap()[0].id;
-    assert!(first < s2.id);
-    let g1 = store.load("p", first).unwrap().graph;
-    assert!(
-        g1.get(&key)
-            .unwrap()
-            .props
-            .get("inMeetingE2eEncryption")
-            .is_none()
+    let d = zoomscope::diff::diff(
+        &store.load("p", s1.id).unwrap().graph,
+        &store.load("p", s2.id).unwrap().graph,
     );
+    assert!(d.is_empty(), "{:?}", d.summary());
 
-    // A sync that fetched settings for all users replaces them.
+    // A sync that fetched settings for all users versions them and
+    // supersedes the cache.
     let mut b = Converter::new(None);
     b.account(o.account.clone());
     b.users(o.users.clone());
@@ -361,6 +386,7 @@ fn lazy_settings_persist_fold_into_the_next_snapshot_and_are_carried() {
     }
     let with = b.finish();
     save(&store, "p", &with, &Parts::all().with_user_settings(), &[]);
+    assert_eq!(count(&store, "SELECT count(*) FROM user_settings"), 0);
     let g = store.latest("p").unwrap().unwrap().graph;
     // settings_bundle(4): e2e = 4 % 3 == 0 → false
     assert_eq!(
@@ -368,6 +394,18 @@ fn lazy_settings_persist_fold_into_the_next_snapshot_and_are_carried() {
         Some(&json!(false))
     );
     assert_eq!(entity_set(&g), entity_set(&with.graph));
+    // …and the next plain sync carries them (no new version).
+    let before = count(&store, "SELECT count(*) FROM entity_versions");
+    save(&store, "p", &built, &Parts::all(), &[]);
+    assert_eq!(
+        count(&store, "SELECT count(*) FROM entity_versions"),
+        before
+    );
+    let g = store.latest("p").unwrap().unwrap().graph;
+    assert_eq!(
+        g.get(&key).unwrap().props.get("inMeetingE2eEncryption"),
+        Some(&json!(false))
+    );
 }
 
 #[test]

@@ -131,7 +131,7 @@ fn serve(h: &mut Harness, s: &Setup) {
 
 fn cells(h: &Harness) -> Vec<Vec<String>> {
     match h.app.view() {
-        Some(View::Provided(p)) => p.table.rows.iter().map(|r| r.cells.clone()).collect(),
+        Some(View::Provided(p)) => p.table().rows.iter().map(|r| r.cells.clone()).collect(),
         _ => panic!("not a provided table"),
     }
 }

@@ -93,7 +93,7 @@ fn world() -> World {
 
 fn provided_cells(h: &Harness) -> Vec<Vec<String>> {
     match h.app.view() {
-        Some(View::Provided(p)) => p.table.rows.iter().map(|r| r.cells.clone()).collect(),
+        Some(View::Provided(p)) => p.table().rows.iter().map(|r| r.cells.clone()).collect(),
         other => panic!("not a provided table: {other:?}"),
     }
 }

@@ -22,14 +22,14 @@ fn harness(n: usize) -> Harness {
 
 fn provided_cells(h: &Harness) -> Vec<Vec<String>> {
     match h.app.view() {
-        Some(View::Provided(p)) => p.table.rows.iter().map(|r| r.cells.clone()).collect(),
+        Some(View::Provided(p)) => p.table().rows.iter().map(|r| r.cells.clone()).collect(),
         _ => panic!("not a provided table"),
     }
 }
 
 fn columns(h: &Harness) -> Vec<String> {
     match h.app.view() {
-        Some(View::Provided(p)) => p.table.columns.clone(),
+        Some(View::Provided(p)) => p.table().columns.clone(),
         _ => panic!("not a provided table"),
     }
 }
@@ -195,7 +195,7 @@ fn new_data_reruns_the_shown_query() {
     let g = h.app.data().unwrap().graph.clone();
     match h.app.view() {
         Some(View::Provided(p)) => {
-            for r in &p.table.rows {
+            for r in &p.table().rows {
                 let id = r.entity.unwrap();
                 assert_eq!(g.entity(id).props.str("email"), Some(r.cells[0].as_str()));
             }

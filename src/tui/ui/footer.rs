@@ -30,15 +30,16 @@ pub(super) fn draw(app: &App, f: &mut Frame, area: Rect) {
             let rest = c.get(p.text.trim().len()..).unwrap_or("").to_string();
             spans.push(Span::styled(rest, th.dim));
         }
-        if p.kind == PromptKind::Search
-            && let Some(View::Table(t)) = app.view()
-        {
-            let count = if t.pending.is_some() {
-                "…".to_string()
-            } else {
-                thousands(t.rows.len())
+        if p.kind == PromptKind::Search && app.help().is_none() {
+            let count = match app.view() {
+                Some(View::Table(t)) if t.pending.is_some() => Some("…".to_string()),
+                Some(View::Table(t)) => Some(thousands(t.rows.len())),
+                Some(View::Provided(p)) => Some(thousands(p.shown_len())),
+                _ => None,
             };
-            spans.push(Span::styled(format!("   {count} match(es)"), th.dim));
+            if let Some(count) = count {
+                spans.push(Span::styled(format!("   {count} match(es)"), th.dim));
+            }
         }
         f.render_widget(Paragraph::new(Line::from(spans)), area);
         return;

@@ -7,9 +7,9 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use crate::tui::action::{Action, ToastLevel};
+use crate::tui::action::ToastLevel;
 use crate::tui::app::App;
-use crate::tui::keymap::Mode;
+use crate::tui::help::{Help, HelpLine};
 use crate::tui::model;
 use crate::tui::theme::Theme;
 
@@ -53,40 +53,37 @@ pub(super) fn centered(area: Rect, w: u16, h: u16) -> Rect {
     }
 }
 
-pub(super) fn draw_help(app: &App, f: &mut Frame, area: Rect, scroll: usize) {
+pub(super) fn draw_help(app: &App, f: &mut Frame, area: Rect, help: &Help) {
     let th = app.theme();
-    let mut lines: Vec<Line> = Vec::new();
-    for mode in Mode::ALL {
-        if !lines.is_empty() {
-            lines.push(Line::from(""));
-        }
-        lines.push(Line::from(Span::styled(mode.title(), th.heading)));
-        let panes = app.pane_kinds();
-        for (action, keys, desc) in app.keymap().help_entries(mode) {
-            // keys for panes this session does not have are not worth listing
-            if let Action::Pane(k) = action
-                && !panes.contains(&k)
-            {
-                continue;
-            }
-            lines.push(Line::from(vec![
+    let lines: Vec<Line> = app
+        .help_lines()
+        .into_iter()
+        .map(|l| match l {
+            HelpLine::Blank => Line::from(""),
+            HelpLine::Heading(t) => Line::from(Span::styled(t, th.heading)),
+            HelpLine::Entry { keys, desc } => Line::from(vec![
                 Span::styled(format!("  {keys:<20}"), th.title),
                 Span::raw(desc),
-            ]));
-        }
-    }
-    lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(
-        "Keys are remappable in the config file's [keys] table.",
-        th.dim,
-    )));
+            ]),
+            HelpLine::Note(t) => Line::from(Span::styled(t, th.dim)),
+        })
+        .collect();
     let r = centered(area, 84, area.height.saturating_sub(2).max(3));
-    let scroll = scroll.min(lines.len().saturating_sub(1)) as u16;
+    help.scroll.set_height(r.height.saturating_sub(2) as usize);
+    let scroll = help.scroll.offset().min(lines.len().saturating_sub(1));
+    let scroll = u16::try_from(scroll).unwrap_or(u16::MAX);
     f.render_widget(Clear, r);
+    let mut title = vec![Span::styled(" Help — Esc closes ", th.title)];
+    if !help.filter().is_empty() {
+        title.push(Span::styled(
+            format!("</{}> ", model::clean(help.filter())),
+            th.warn,
+        ));
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(th.border)
-        .title(Span::styled(" Help — Esc closes ", th.title))
+        .title(Line::from(title))
         .style(th.base);
     f.render_widget(
         Paragraph::new(Text::from(lines))

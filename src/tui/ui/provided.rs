@@ -3,7 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::text::Span;
+use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Row, Table, TableState};
 
 use crate::tui::component::DrawCtx;
@@ -14,26 +14,45 @@ use crate::tui::provided::ProvidedView;
 /// Draws a provided table under the title of the pane `kind`.
 pub fn draw(p: &ProvidedView, kind: PaneKind, f: &mut Frame, area: Rect, dc: &DrawCtx) {
     let th = dc.theme;
-    let title = format!(" {} [{}] ", kind.title(), thousands(p.table.rows.len()));
+    let total = p.table().rows.len();
+    let shown = p.shown_len();
+    // As the entity tables: shown/all and the filter, when one is set.
+    let mut title = vec![Span::styled(
+        if p.filter().is_empty() {
+            format!(" {} [{}] ", kind.title(), thousands(total))
+        } else {
+            format!(
+                " {} [{}/{}] ",
+                kind.title(),
+                thousands(shown),
+                thousands(total)
+            )
+        },
+        th.title,
+    )];
+    if !p.filter().is_empty() {
+        title.push(Span::styled(
+            format!("</{}> ", model::clean(p.filter())),
+            th.warn,
+        ));
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(th.border)
-        .title(Span::styled(title, th.title));
+        .title(Line::from(title));
     let inner = block.inner(area);
     f.render_widget(block, area);
     let h = inner.height.saturating_sub(1) as usize;
-    let off = p.scroll.window(h, p.table.rows.len());
-    let n = p.table.columns.len().max(1) as u32;
+    let off = p.scroll.window(h, shown);
+    let n = p.table().columns.len().max(1) as u32;
     let header = Row::new(
-        p.table
+        p.table()
             .columns
             .iter()
             .map(|c| Cell::from(Span::styled(model::clean(c).into_owned(), th.header))),
     );
     let rows: Vec<Row> = p
-        .table
-        .rows
-        .iter()
+        .shown()
         .skip(off)
         .take(h)
         .map(|r| {
@@ -46,8 +65,8 @@ pub fn draw(p: &ProvidedView, kind: PaneKind, f: &mut Frame, area: Rect, dc: &Dr
         .collect();
     let widths: Vec<Constraint> = (0..n).map(|_| Constraint::Ratio(1, n)).collect();
     let mut state = TableState::default();
-    if !p.table.rows.is_empty() {
-        state.select(Some(p.cursor().saturating_sub(off)));
+    if shown > 0 {
+        state.select(Some(p.scroll.cursor().saturating_sub(off)));
     }
     f.render_stateful_widget(
         Table::new(rows, widths)
