@@ -4,6 +4,9 @@
 //!
 //! Run: `cargo bench --bench query`
 
+// Benches unwrap: a panic here is a failed bench set-up naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "../tests/query_support/org.rs"]
 mod org;
 

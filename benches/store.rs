@@ -5,6 +5,9 @@
 //!
 //! Run: `cargo bench --bench store` (optionally `-- 200000` for the user count).
 
+// Benches unwrap: a panic here is a failed bench set-up naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "../tests/store_support.rs"]
 mod support;
 

@@ -8,6 +8,9 @@
 //!
 //! `SYNC_BENCH_USERS` and `SYNC_BENCH_SETTINGS_USERS` change the org sizes.
 
+// Benches unwrap: a panic here is a failed bench set-up naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::time::{Duration, Instant};
 
 use zoomscope::sandbox::{Faults, Sandbox, SandboxConfig};

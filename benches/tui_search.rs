@@ -10,6 +10,9 @@
 //!
 //! Run: `cargo bench --bench tui_search`
 
+// Benches unwrap: a panic here is a failed bench set-up naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "../tests/tui_common/mod.rs"]
 mod tui_common;
 

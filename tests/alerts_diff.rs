@@ -1,5 +1,8 @@
 //! Diff semantics on hand-built graphs.
 
+// Tests unwrap: a panic here is a failed test naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::sync::Arc;
 
 use serde_json::{Value, json};

@@ -3,6 +3,9 @@
 //! `zoomscope check`; `watch` reports each change once and survives the
 //! sandbox being stopped and restarted on the same port.
 
+// Tests unwrap: a panic here is a failed test naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

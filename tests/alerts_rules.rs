@@ -1,6 +1,9 @@
 //! Rule loading (TOML and query errors), the built-in pack, triggers and
 //! their state in a real SQLite file, evaluated with the real J1QL engine.
 
+// Tests unwrap: a panic here is a failed test naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

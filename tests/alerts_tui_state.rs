@@ -6,6 +6,9 @@
 //! the TUI's monitor computed as its data source computes it, and the real
 //! `zoomscope check --offline` binary on the same file.
 
+// Tests unwrap: a panic here is a failed test naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod tui_common;
 
 use std::path::Path;

@@ -1,6 +1,9 @@
 //! The watch loop and webhook delivery: a real local HTTP server (axum) that
 //! fails first, a real SQLite outbox, scripted snapshots as the source.
 
+// Tests unwrap: a panic here is a failed test naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

@@ -1,5 +1,8 @@
 //! Config handling, `info`, `--demo` and `--help`, through the real binary.
 
+// Tests unwrap: a panic here is a failed test naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod cli_support;
 
 use cli_support::Home;

@@ -1,6 +1,9 @@
 //! `zoomscope sync` and `zoomscope export`, the real binary against a real
 //! sandbox started in this process, with a temp config and data dir.
 
+// Tests unwrap: a panic here is a failed test naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod cli_support;
 
 use std::collections::BTreeSet;

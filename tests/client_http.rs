@@ -5,6 +5,9 @@
 //! and what it returned. Everything else is proven against the sandbox in
 //! client_sandbox.rs.
 
+// Tests unwrap: a panic here is a failed test naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

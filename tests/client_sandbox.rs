@@ -5,6 +5,9 @@
 //! duplicate ids, the older paging shape, missing scopes, malformed bodies),
 //! plus page sizes at the spec maxima and a 200,000-user listing.
 
+// Tests unwrap: a panic here is a failed test naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::HashSet;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};

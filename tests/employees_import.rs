@@ -2,6 +2,9 @@
 //! with the right counts and line-numbered messages; --strict, history,
 //! column overrides and JSON rosters.
 
+// Tests unwrap: a panic here is a failed test naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod employees_support;
 
 use employees_support::{db, now, today};

@@ -1,6 +1,9 @@
 //! Matching order, categories, manual link/unlink precedence (stored in a
 //! real SQLite file) and the graph overlay.
 
+// Tests unwrap: a panic here is a failed test naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod employees_support;
 
 use employees_support::{db, graph, now, today, user};

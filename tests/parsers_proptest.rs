@@ -5,6 +5,9 @@
 //! linear parser easily meets and a quadratic one cannot (at these sizes a
 //! quadratic step costs minutes). Case counts are small to keep CI fast.
 
+// Tests unwrap: a panic here is a failed test naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;

@@ -1,6 +1,9 @@
 //! `zoomscope query` as a process: a parse error exits 2 with the caret
 //! message on stderr; the saved questions are listable.
 
+// Tests unwrap: a panic here is a failed test naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::process::Command;
 
 fn zoomscope(args: &[&str]) -> std::process::Output {

@@ -4,6 +4,9 @@
 //! `sync --user-settings`). Expected rows are computed directly from the
 //! entities, independently of the query engine.
 
+// Tests unwrap: a panic here is a failed test naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "query_support/org.rs"]
 mod org;
 

@@ -2,6 +2,9 @@
 //! "what users ask" questions give the hand-computed rows on the small
 //! graph of query_support.
 
+// Tests unwrap: a panic here is a failed test naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod query_support;
 
 use std::collections::HashSet;

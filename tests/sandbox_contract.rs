@@ -1,6 +1,9 @@
 //! The sandbox against Zoom's contract (zoom-api.md §8), over real HTTP with
 //! reqwest as a plain client (deliberately not `zoomscope::zoom`).
 
+// Tests unwrap: a panic here is a failed test naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::HashSet;
 use std::time::Duration;
 

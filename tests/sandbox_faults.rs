@@ -2,6 +2,9 @@
 //! client): what each fault looks like on the wire, and that decisions are
 //! reproducible under the seed.
 
+// Tests unwrap: a panic here is a failed test naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 

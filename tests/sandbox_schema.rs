@@ -4,6 +4,9 @@
 //! the sandbox sends that the schema describes; extra fields are allowed
 //! (Zoom sends undocumented fields too). Skips with a message otherwise.
 
+// Tests unwrap: a panic here is a failed test naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 

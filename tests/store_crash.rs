@@ -7,6 +7,9 @@
 //! waits until the WAL has grown well past its committed size — proof that
 //! the transaction is under way on disk — and kills the child.
 
+// Tests unwrap: a panic here is a failed test naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "store_support.rs"]
 mod support;
 

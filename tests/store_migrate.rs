@@ -4,6 +4,9 @@
 //! ad hoc by their modules; `tests/fixtures/store-v1.sql`, dumped from a
 //! real `--demo` data dir) migrates keeping every row, and the app reads it.
 
+// Tests unwrap: a panic here is a failed test naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -2,6 +2,9 @@
 //! history, partial refresh, lazy settings, permissions, migrations, and
 //! that no planted secret reaches the file.
 
+// Tests unwrap: a panic here is a failed test naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "store_support.rs"]
 mod support;
 

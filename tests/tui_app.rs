@@ -1,6 +1,9 @@
 //! The headless app driven through keys, actions and events: search,
 //! drill-down, back, sort, resize, data replacement, export, copy, remapping.
 
+// Tests unwrap: a panic here is a failed test naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod tui_common;
 
 use std::collections::BTreeMap;

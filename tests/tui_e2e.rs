@@ -3,6 +3,9 @@
 //! that user's role and groups, Esc, `q`, and the terminal is restored
 //! (alternate screen left, cursor shown, nothing left in raw mode).
 
+// Tests unwrap: a panic here is a failed test naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -1,6 +1,9 @@
 //! Golden screens (insta) of every pane and view at 120×40 and 80×24, plus
 //! the 20×5 minimum. The fixture has fixed times and no secrets.
 
+// Tests unwrap: a panic here is a failed test naming the line (clippy.toml only covers #[test] fns).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod tui_common;
 
 use zoomscope::graph::Graph;
