@@ -124,7 +124,7 @@ async fn full_sync(users: usize) {
 
 async fn settings_utilisation(users: usize) {
     let plan = Plan::Pro;
-    let limit = 20.0; // Medium requests per second on Pro (zoom-api.md §3.1)
+    let limit = 20.0; // Medium requests per second on Pro (docs/zoom-contract.md#rate-limits)
     let sb = Sandbox::start(SandboxConfig {
         users,
         plan: "pro".into(),

@@ -1,6 +1,6 @@
 //! A local Zoom-compatible API server (axum on 127.0.0.1), used by `--demo`,
 //! tests and benchmarks. Written from Zoom's contract
-//! (../shared/reference/zoom-api.md §8), NOT from `crate::zoom`'s types, so a
+//! (`docs/zoom-contract.md`), NOT from `crate::zoom`'s types, so a
 //! field the client misreads is not misread on both sides.
 //!
 //! ```no_run

@@ -1,6 +1,7 @@
-//! The endpoints zoomscope calls, with what Zoom's spec says about each:
-//! rate-limit category (zoom-api.md §3.2), accepted scopes (§1.5) and the
-//! largest `page_size` the endpoint accepts (§2.2–2.8).
+//! The endpoints zoomscope calls, with what Zoom's OpenAPI documents say
+//! about each: rate-limit category (`docs/zoom-contract.md#rate-limits`),
+//! accepted scopes (`#scopes`) and the largest `page_size` the endpoint
+//! accepts (`#pagination`).
 //!
 //! One table, so the scope pre-check, the limiter and the pager cannot
 //! disagree about an endpoint.
@@ -60,7 +61,7 @@ impl Endpoint {
         }
     }
 
-    /// "Rate Limit Label" from the spec (§3.2).
+    /// "Rate Limit Label" from the API reference (`docs/zoom-contract.md#rate-limits`).
     pub fn category(self) -> RateCategory {
         match self {
             Endpoint::GetUser | Endpoint::GetRole | Endpoint::ManagedDomains => RateCategory::Light,

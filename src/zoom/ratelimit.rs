@@ -1,5 +1,6 @@
 //! Client-side rate limiting, one limiter per category, shared by every
-//! clone of a client (Zoom counts per account and category, §3.1).
+//! clone of a client (Zoom counts per account and category,
+//! `docs/zoom-contract.md#rate-limits`).
 //!
 //! Each category is a token bucket (GCRA) refilled at 95 % of the plan's
 //! per-second limit, with a burst of `L − ⌈0.95·L⌉` (at least 1): requests
@@ -23,7 +24,7 @@ use super::client::{Plan, RateCategory};
 /// for clock skew and requests that arrive bunched at the server.
 pub const SAFETY_MARGIN: f64 = 0.95;
 
-/// Zoom's per-second limits (zoom-api.md §3.1).
+/// Zoom's per-second limits (`docs/zoom-contract.md#rate-limits`).
 pub fn per_second_limit(plan: Plan, category: RateCategory) -> f64 {
     match (plan, category) {
         (Plan::Free, RateCategory::Light) => 4.0,
