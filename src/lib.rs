@@ -11,7 +11,7 @@
 pub mod alerts;
 pub mod app;
 pub mod cli;
-pub mod config;
+pub(crate) mod config;
 pub mod diff;
 pub mod employees;
 pub mod graph;
@@ -20,5 +20,5 @@ pub mod sandbox;
 pub mod store;
 pub mod sync;
 pub mod tui;
-pub mod util;
+pub(crate) mod util;
 pub mod zoom;

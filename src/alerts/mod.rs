@@ -12,13 +12,13 @@
 //! - [`AlertState`]: per-profile memory in `alerts_*` tables;
 //! - [`outbox::Outbox`] and [`webhook`]: deliver alerts, never dropping one.
 
-pub mod config;
-pub mod engine;
-pub mod eval;
+pub(crate) mod config;
+pub(crate) mod engine;
+pub(crate) mod eval;
 pub mod outbox;
 pub mod report;
 pub mod rule;
-pub mod state;
+pub(crate) mod state;
 pub mod watch;
 pub mod webhook;
 

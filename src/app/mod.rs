@@ -25,7 +25,7 @@ pub mod exit;
 mod logging;
 mod options;
 mod outcome;
-pub mod services;
+pub(crate) mod services;
 mod sync;
 
 pub use context::Context;

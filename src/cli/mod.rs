@@ -1,15 +1,15 @@
 //! Command-line interface: argument definitions and dispatch. Each command
 //! lives in its own module with `pub async fn run(ctx, args) -> anyhow::Result<ExitCode>`.
 
-pub mod check;
-pub mod diff;
+pub(crate) mod check;
+pub(crate) mod diff;
 pub mod employees;
-pub mod export;
-pub mod info;
-pub mod query;
-pub mod sandbox;
-pub mod sync;
-pub mod watch;
+pub(crate) mod export;
+pub(crate) mod info;
+pub(crate) mod query;
+pub(crate) mod sandbox;
+pub(crate) mod sync;
+pub(crate) mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

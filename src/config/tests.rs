@@ -1,6 +1,7 @@
 use std::io::Write;
 use std::path::Path;
 
+use super::profile::{ENV_API_URL, ENV_OAUTH_URL};
 use super::*;
 
 const FULL: &str = r#"

@@ -19,7 +19,7 @@
 //! - [`EmployeesConfig`], the `[employees]` config table.
 
 pub mod matching;
-pub mod overlay;
+pub(crate) mod overlay;
 pub mod report;
 pub mod roster;
 pub mod storage;

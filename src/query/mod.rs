@@ -20,14 +20,14 @@
 
 #![doc = include_str!("GRAMMAR.md")]
 
-pub mod ast;
-pub mod error;
-pub mod eval;
-pub mod lexer;
-pub mod parser;
-pub mod result;
+pub(crate) mod ast;
+pub(crate) mod error;
+pub(crate) mod eval;
+pub(crate) mod lexer;
+pub(crate) mod parser;
+pub(crate) mod result;
 pub mod saved;
-pub mod value;
+pub(crate) mod value;
 
 use chrono::{DateTime, Utc};
 

@@ -20,19 +20,19 @@
 //! `render` (Zoom's JSON shapes), `changes` (mutations over time).
 
 mod auth;
-pub mod changes;
+pub(crate) mod changes;
 pub mod endpoints;
-pub mod faults;
-pub mod generate;
+pub(crate) mod faults;
+pub(crate) mod generate;
 mod index;
 mod listener;
 pub mod model;
 mod names;
-pub mod paging;
-pub mod ratelimit;
+pub(crate) mod paging;
+pub(crate) mod ratelimit;
 mod render;
 mod rng;
-pub mod roster;
+pub(crate) mod roster;
 mod server;
 mod settings;
 

@@ -1,3 +1,3 @@
 //! Small helpers shared by every output path.
 
-pub mod sanitize;
+pub(crate) mod sanitize;

@@ -9,7 +9,7 @@ mod detail;
 mod footer;
 mod header;
 mod overlay;
-pub mod provided;
+pub(crate) mod provided;
 mod raw;
 mod table;
 
