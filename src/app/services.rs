@@ -28,7 +28,7 @@ pub fn overlay(
 }
 
 /// The latest snapshot of `profile`, overlaid.
-pub fn latest(
+pub(crate) fn latest(
     store: &Store,
     profile: &str,
     opts: &MatchOptions,

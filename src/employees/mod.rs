@@ -81,7 +81,8 @@ impl AliasDomainGroup {
 impl EmployeesConfig {
     /// Reads the `[employees]` table (`Config::section("employees")`);
     /// absent means defaults.
-    pub fn from_section(section: Option<&toml::Value>) -> Result<Self, toml::de::Error> {
+    #[cfg(test)]
+    pub(crate) fn from_section(section: Option<&toml::Value>) -> Result<Self, toml::de::Error> {
         match section {
             None => Ok(Self::default()),
             Some(v) => v.clone().try_into(),

@@ -65,12 +65,4 @@ impl QueryResult {
             .filter(|id| seen.insert(*id))
             .collect()
     }
-
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
-    }
 }

@@ -104,7 +104,7 @@ impl TokenStore {
         }
     }
 
-    pub fn live_count(&self) -> usize {
+    pub(crate) fn live_count(&self) -> usize {
         let now = Instant::now();
         self.inner
             .lock()

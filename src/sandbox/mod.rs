@@ -236,11 +236,6 @@ impl Sandbox {
         generate::generate(users, seed, generate::default_reference_time())
     }
 
-    /// Generates an org with an explicit reference time ("now").
-    pub fn generate_org_at(users: usize, seed: u64, reference: DateTime<Utc>) -> OrgSnapshot {
-        generate::generate(users, seed, reference)
-    }
-
     /// The HR roster for an org (as generated; see [`roster`]).
     pub fn generate_roster(org: &OrgSnapshot) -> Vec<RosterRow> {
         roster::generate_roster(org)

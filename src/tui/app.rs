@@ -100,12 +100,12 @@ pub struct App {
     /// The help overlay's scroll position while it is open.
     help: Option<usize>,
     modal: Option<String>,
-    /// Read by the runner (`runner.rs`) until it uses [`App::should_quit`].
+    /// Read by the runner (`runner.rs`).
     pub(super) should_quit: bool,
     sync: SyncStatus,
     spinner: usize,
     shared: Shared,
-    /// Read by the runner (`runner.rs`) until it uses [`App::has_toasts`].
+    /// Read by the runner (`runner.rs`).
     pub(super) toasts: Toasts,
 }
 
@@ -163,10 +163,6 @@ impl App {
         self.toasts.as_slice()
     }
 
-    pub fn has_toasts(&self) -> bool {
-        !self.toasts.is_empty()
-    }
-
     /// The help overlay's scroll position, when it is open.
     pub fn help(&self) -> Option<usize> {
         self.help
@@ -179,10 +175,6 @@ impl App {
 
     pub fn sync_status(&self) -> &SyncStatus {
         &self.sync
-    }
-
-    pub fn should_quit(&self) -> bool {
-        self.should_quit
     }
 
     pub fn monitor(&self) -> Option<&Monitor> {

@@ -13,7 +13,6 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
-use std::time::{Duration, Instant};
 
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
@@ -278,7 +277,6 @@ pub struct SearchDone {
     pub target: u64,
     pub req: u64,
     pub rows: Arc<Vec<EntityId>>,
-    pub elapsed: Duration,
 }
 
 type LastResult = (u64, usize, Arc<Filter>, Vec<bool>);
@@ -297,7 +295,6 @@ pub struct SearchEngine {
 
 impl SearchEngine {
     pub fn run(&mut self, job: &SearchJob) -> SearchDone {
-        let started = Instant::now();
         let index = match &self.index {
             Some(i) if i.generation == job.generation => i.clone(),
             _ => {
@@ -363,7 +360,6 @@ impl SearchEngine {
             target: job.target,
             req: job.req,
             rows,
-            elapsed: started.elapsed(),
         }
     }
 }

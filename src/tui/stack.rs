@@ -122,10 +122,6 @@ impl ViewStack {
         self.levels.last_mut().unwrap_or(&mut self.root)
     }
 
-    pub fn root(&self) -> &View {
-        &self.root
-    }
-
     pub fn root_mut(&mut self) -> &mut View {
         &mut self.root
     }

@@ -28,7 +28,8 @@ pub enum Endpoint {
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 12] = [
+    #[cfg(test)]
+    pub(crate) const ALL: [Endpoint; 12] = [
         Endpoint::ListUsers,
         Endpoint::GetUser,
         Endpoint::UserSettings,
@@ -42,24 +43,6 @@ impl Endpoint {
         Endpoint::AccountLockSettings,
         Endpoint::ManagedDomains,
     ];
-
-    /// The operation as Zoom's reference names it, e.g. `GET /users/{userId}`.
-    pub fn template(self) -> &'static str {
-        match self {
-            Endpoint::ListUsers => "GET /users",
-            Endpoint::GetUser => "GET /users/{userId}",
-            Endpoint::UserSettings => "GET /users/{userId}/settings",
-            Endpoint::UsersSummary => "GET /users/summary",
-            Endpoint::ListGroups => "GET /groups",
-            Endpoint::ListGroupMembers => "GET /groups/{groupId}/members",
-            Endpoint::ListRoles => "GET /roles",
-            Endpoint::GetRole => "GET /roles/{roleId}",
-            Endpoint::ListRoleMembers => "GET /roles/{roleId}/members",
-            Endpoint::AccountSettings => "GET /accounts/{accountId}/settings",
-            Endpoint::AccountLockSettings => "GET /accounts/{accountId}/lock_settings",
-            Endpoint::ManagedDomains => "GET /accounts/{accountId}/managed_domains",
-        }
-    }
 
     /// "Rate Limit Label" from the API reference (`docs/zoom-contract.md#rate-limits`).
     pub fn category(self) -> RateCategory {

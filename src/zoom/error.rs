@@ -70,7 +70,8 @@ impl ZoomError {
     /// (400 or 403 with code 200, "Only available for Paid account.", "No
     /// permission."): the part is unavailable to this account, so callers
     /// keep earlier data and warn (as Cartography does) instead of failing.
-    pub fn is_unavailable(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_unavailable(&self) -> bool {
         match self {
             ZoomError::MissingScope { .. } => true,
             ZoomError::Api { status, code, .. } => {
@@ -83,18 +84,14 @@ impl ZoomError {
     /// True when the thing asked for does not exist (any more): user 404
     /// code 1001, group 404 code 4130, role 400 code 1034, account 404 code
     /// 2001. During a sync this means "deleted meanwhile", not a failure.
-    pub fn is_not_found(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn is_not_found(&self) -> bool {
         match self {
             ZoomError::Api { status, code, .. } => {
                 *status == 404 || matches!(code, Some(1001 | 4130 | 1034 | 2001))
             }
             _ => false,
         }
-    }
-
-    /// True for a daily rate limit (the category resumes at `reset`).
-    pub fn is_daily_limit(&self) -> bool {
-        matches!(self, ZoomError::DailyLimit { .. })
     }
 }
 
