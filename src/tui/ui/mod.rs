@@ -22,8 +22,6 @@ use super::app::{App, View};
 use super::component::DrawCtx;
 use super::pane::PaneKind;
 
-pub use table::fit_columns;
-
 pub fn draw(app: &App, f: &mut Frame) {
     let area = f.area();
     let th = app.theme();
