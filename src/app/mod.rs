@@ -28,8 +28,8 @@ mod outcome;
 pub(crate) mod services;
 mod sync;
 
-pub use context::Context;
-pub use demo::DEMO_PROFILE;
-pub use error::AppError;
-pub use options::{Options, Paths};
-pub use outcome::{SyncOutcome, SyncReport};
+pub(crate) use context::Context;
+pub(crate) use demo::DEMO_PROFILE;
+pub(crate) use error::AppError;
+pub(crate) use options::{Options, Paths};
+pub(crate) use outcome::{SyncOutcome, SyncReport};

@@ -17,10 +17,10 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 
-pub use crate::app::Context;
+pub(crate) use crate::app::Context;
 
 /// Exit codes shared by every command (documented in the README and `--help`).
-pub use crate::app::exit;
+pub(crate) use crate::app::exit;
 
 /// zoomscope: explore and monitor a Zoom account from the terminal.
 ///
