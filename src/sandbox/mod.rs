@@ -419,7 +419,7 @@ impl RunningSandbox {
         &self.shared.cfg.client_secret
     }
 
-    pub fn config(&self) -> &SandboxConfig {
+    pub(crate) fn config(&self) -> &SandboxConfig {
         &self.shared.cfg
     }
 

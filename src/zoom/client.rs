@@ -226,21 +226,6 @@ impl ZoomClient {
         })
     }
 
-    /// The API base URL in use (no trailing slash).
-    pub fn api_url(&self) -> &str {
-        self.inner.api_url.as_str()
-    }
-
-    /// The configured account id.
-    pub fn account_id(&self) -> &str {
-        &self.inner.account_id
-    }
-
-    /// The plan whose rate limits the client keeps to.
-    pub fn plan(&self) -> Plan {
-        self.inner.plan
-    }
-
     /// Counters of requests, retries and waits so far (all clones together).
     pub fn stats(&self) -> ClientStats {
         self.inner.stats()
