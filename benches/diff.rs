@@ -5,6 +5,9 @@
 //! 0.5% removed, 0.5% added and some group moves, as a busy day would.
 //! `cargo bench --bench diff`
 
+// A benchmark unwraps: a failure is a failed run with its location.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};

@@ -11,6 +11,9 @@
 //! remaining Medium capacity used. Exits 1 when a target is missed.
 //! `LIMITS_BENCH_USERS` changes the org size.
 
+// A benchmark unwraps: a failure is a failed run with its location.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::Instant;

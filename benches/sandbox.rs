@@ -5,6 +5,9 @@
 //! Run: `cargo bench --bench sandbox` (release). Targets: generation ≤ 2 s;
 //! serving the whole org ≤ 5 s on the shared 2-core machine.
 
+// A benchmark unwraps: a failure is a failed run with its location.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 // The integration tests' support code; a bench uses only a part of it.
 #[path = "../tests/it/support/mod.rs"]
 mod support;

@@ -8,6 +8,9 @@
 //!
 //! `SYNC_BENCH_USERS` and `SYNC_BENCH_SETTINGS_USERS` change the org sizes.
 
+// A benchmark unwraps: a failure is a failed run with its location.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 // The integration tests' support code; a bench uses only a part of it.
 #[path = "../tests/it/support/mod.rs"]
 mod support;

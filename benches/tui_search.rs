@@ -17,6 +17,9 @@
 //!
 //! Run: `cargo bench --bench tui_search`
 
+// A benchmark unwraps: a failure is a failed run with its location.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};

@@ -11,7 +11,7 @@
 //! ```
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Deserialize;
 
@@ -73,28 +73,5 @@ impl AlertsConfig {
     pub fn from_value(v: toml::Value) -> Result<Self, AlertsConfigError> {
         v.try_into()
             .map_err(|e: toml::de::Error| AlertsConfigError(e.message().to_string()))
-    }
-
-    /// Reads the `[alerts]` table from a config file; a missing file gives defaults.
-    pub fn from_config_file(path: &Path) -> Result<Self, AlertsConfigError> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => {
-                let mut c = Self::from_config_text(&text)?;
-                // Rule files are relative to the config file's directory.
-                if let Some(dir) = path.parent() {
-                    for f in &mut c.files {
-                        if f.is_relative() {
-                            *f = dir.join(&*f);
-                        }
-                    }
-                }
-                Ok(c)
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
-            Err(e) => Err(AlertsConfigError(format!(
-                "cannot read {}: {e}",
-                path.display()
-            ))),
-        }
     }
 }

@@ -12,13 +12,13 @@
 //! - [`AlertState`]: per-profile memory in `alerts_*` tables;
 //! - [`outbox::Outbox`] and [`webhook`]: deliver alerts, never dropping one.
 
-pub mod config;
-pub mod engine;
-pub mod eval;
+pub(crate) mod config;
+pub(crate) mod engine;
+pub(crate) mod eval;
 pub mod outbox;
 pub mod report;
 pub mod rule;
-pub mod state;
+pub(crate) mod state;
 pub mod watch;
 pub mod webhook;
 
@@ -41,8 +41,6 @@ pub const BUILTIN_NAME: &str = "built-in alerts.toml";
 pub struct RuleSet {
     pub enabled: Vec<Rule>,
     pub disabled: Vec<Rule>,
-    /// The parameters in effect (pack defaults overridden by the config).
-    pub params: BTreeMap<String, toml::Value>,
 }
 
 /// The enabled rules: the built-in pack (unless `builtin = false`) and the
@@ -76,7 +74,6 @@ pub fn load_from_files(files: &[RuleFile], config: &AlertsConfig) -> Result<Rule
 
     let mut seen: HashMap<String, Origin> = HashMap::new();
     let mut set = RuleSet {
-        params: params.clone(),
         ..RuleSet::default()
     };
     for f in files {

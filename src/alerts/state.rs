@@ -87,10 +87,6 @@ impl<'c> AlertState<'c> {
         })
     }
 
-    pub fn profile(&self) -> &str {
-        &self.profile
-    }
-
     /// The rule's state at its last evaluation, if it was ever evaluated.
     pub fn get(&self, rule: &str) -> Result<Option<StoredRule>, StateError> {
         let row = self

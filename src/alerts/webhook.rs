@@ -164,11 +164,6 @@ impl Webhook {
         })
     }
 
-    /// One POST of `{"text": text}`, given at most `timeout`.
-    pub async fn post_once(&self, text: &str) -> Result<(), WebhookError> {
-        self.post_within(text, self.request_timeout).await
-    }
-
     async fn post_within(&self, text: &str, timeout: Duration) -> Result<(), WebhookError> {
         let resp = self
             .http
@@ -205,12 +200,6 @@ impl Webhook {
             Ok(u) => redacted(u.as_str()),
             Err(_) => redacted(location),
         }
-    }
-
-    /// Posts with up to `attempts` tries and exponential backoff. Returns the
-    /// number of tries made and the result.
-    pub async fn post(&self, text: &str) -> (u32, Result<(), WebhookError>) {
-        self.post_until(text, Instant::now() + self.budget).await
     }
 
     /// As [`Webhook::post`], giving up (with [`WebhookError::OutOfTime`]) at

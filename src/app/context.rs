@@ -68,7 +68,8 @@ impl Context {
     }
 
     /// The running demo sandbox (`--demo` only).
-    pub fn demo_sandbox(&self) -> Option<&RunningSandbox> {
+    #[cfg(test)]
+    pub(crate) fn demo_sandbox(&self) -> Option<&RunningSandbox> {
         self.demo.as_ref()
     }
 

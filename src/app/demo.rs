@@ -1,6 +1,6 @@
 //! `--demo`: the in-process sandbox and the profile that points at it.
 
-use crate::config::{PollingInterval, ResolvedProfile, SecretSource};
+use crate::config::{PollingInterval, ResolvedProfile};
 use crate::sandbox::{RunningSandbox, Sandbox, SandboxConfig};
 use crate::store::Store;
 use crate::zoom::{Plan, Secret};
@@ -20,11 +20,9 @@ pub(super) async fn start(users: usize) -> Result<(RunningSandbox, ResolvedProfi
     .await
     .map_err(AppError::Demo)?;
     let profile = ResolvedProfile {
-        name: DEMO_PROFILE.to_string(),
         account_id: sb.account_id().to_string(),
         client_id: sb.client_id().to_string(),
         client_secret: Secret::new(sb.client_secret()),
-        secret_source: SecretSource::Demo,
         account_name: Some("zoomscope demo".to_string()),
         api_url: sb.api_url(),
         oauth_url: sb.oauth_url(),

@@ -29,7 +29,7 @@ pub mod services;
 mod sync;
 
 pub use context::Context;
-pub use demo::DEMO_PROFILE;
+pub(crate) use demo::DEMO_PROFILE;
 pub use error::AppError;
 pub use options::{Options, Paths};
 pub use outcome::{SyncOutcome, SyncReport};

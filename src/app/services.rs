@@ -12,7 +12,7 @@ use super::{AppError, Context};
 use crate::alerts::{self, AlertsConfig, Rule};
 use crate::employees::{EmployeesConfig, MatchOptions};
 use crate::graph::Graph;
-use crate::store::{Snapshot, SnapshotId, SnapshotInfo, Store};
+use crate::store::{Snapshot, SnapshotId, Store};
 
 /// Adds the profile's employee roster to `graph` (`employee` entities and
 /// IS relationships), so every reader sees the same graph. No roster: no
@@ -28,7 +28,7 @@ pub fn overlay(
 }
 
 /// The latest snapshot of `profile`, overlaid.
-pub fn latest(
+pub(crate) fn latest(
     store: &Store,
     profile: &str,
     opts: &MatchOptions,
@@ -55,7 +55,6 @@ pub fn graph_at(
 /// What alert rules are evaluated on: the latest snapshot and the one
 /// before it (for `changed` triggers), both overlaid.
 pub struct RuleInputs {
-    pub latest: SnapshotInfo,
     pub graph: Graph,
     pub previous: Option<Graph>,
 }
@@ -75,11 +74,7 @@ pub fn rule_inputs(
         Some(p) => Some(graph_at(store, profile, p.id, opts)?),
         None => None,
     };
-    Ok(Some(RuleInputs {
-        latest,
-        graph,
-        previous,
-    }))
+    Ok(Some(RuleInputs { graph, previous }))
 }
 
 impl Context {

@@ -1,15 +1,15 @@
 //! Command-line interface: argument definitions and dispatch. Each command
 //! lives in its own module with `pub async fn run(ctx, args) -> anyhow::Result<ExitCode>`.
 
-pub mod check;
-pub mod diff;
+pub(crate) mod check;
+pub(crate) mod diff;
 pub mod employees;
-pub mod export;
-pub mod info;
-pub mod query;
+pub(crate) mod export;
+pub(crate) mod info;
+pub(crate) mod query;
 pub mod sandbox;
-pub mod sync;
-pub mod watch;
+pub(crate) mod sync;
+pub(crate) mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -17,10 +17,10 @@ use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 
-pub use crate::app::Context;
+pub(crate) use crate::app::Context;
 
 /// Exit codes shared by every command (documented in the README and `--help`).
-pub use crate::app::exit;
+pub(crate) use crate::app::exit;
 
 /// zoomscope: explore and monitor a Zoom account from the terminal.
 ///

@@ -29,8 +29,7 @@ use serde::Deserialize;
 pub use error::ConfigError;
 pub use interval::PollingInterval;
 pub use profile::{
-    ENV_ACCOUNT_ID, ENV_API_URL, ENV_CLIENT_ID, ENV_CLIENT_SECRET, ENV_OAUTH_URL, Env,
-    ResolvedProfile, SecretSource, process_env,
+    ENV_ACCOUNT_ID, ENV_CLIENT_ID, ENV_CLIENT_SECRET, Env, ResolvedProfile, process_env,
 };
 
 use crate::zoom::Plan;

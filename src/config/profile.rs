@@ -63,35 +63,12 @@ pub fn process_env() -> Env {
     )
 }
 
-/// Where the secret came from (shown by `info`; the value never is).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SecretSource {
-    ConfigFile,
-    Command,
-    Environment,
-    /// The `--demo` sandbox's own credentials.
-    Demo,
-}
-
-impl SecretSource {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SecretSource::ConfigFile => "config file",
-            SecretSource::Command => "client_secret_command",
-            SecretSource::Environment => "ZOOM_CLIENT_SECRET",
-            SecretSource::Demo => "demo sandbox",
-        }
-    }
-}
-
 /// A profile ready to build a client from.
 #[derive(Debug, Clone)]
 pub struct ResolvedProfile {
-    pub name: String,
     pub account_id: String,
     pub client_id: String,
     pub client_secret: Secret,
-    pub secret_source: SecretSource,
     pub account_name: Option<String>,
     pub api_url: String,
     pub oauth_url: String,
@@ -154,27 +131,22 @@ pub(super) fn resolve(
             profile: name.to_string(),
         });
     }
-    let (client_secret, secret_source) = if let Some(s) = env.get(ENV_CLIENT_SECRET) {
-        (Secret::new(s), SecretSource::Environment)
+    let client_secret = if let Some(s) = env.get(ENV_CLIENT_SECRET) {
+        Secret::new(s)
     } else if let Some(s) = file.client_secret.as_ref().filter(|s| !s.is_empty()) {
-        (s.clone(), SecretSource::ConfigFile)
+        s.clone()
     } else if let Some(cmd) = &file.client_secret_command {
         let timeout = file
             .client_secret_command_timeout
             .unwrap_or(super::SECRET_COMMAND_TIMEOUT);
-        (
-            run_secret_command(name, cmd, timeout)?,
-            SecretSource::Command,
-        )
+        run_secret_command(name, cmd, timeout)?
     } else {
         return Err(missing("client_secret", ENV_CLIENT_SECRET));
     };
     Ok(ResolvedProfile {
-        name: name.to_string(),
         account_id,
         client_id,
         client_secret,
-        secret_source,
         account_name: file.account_name.clone().filter(|s| !s.trim().is_empty()),
         api_url: pick(ENV_API_URL, &file.api_url)
             .unwrap_or_else(|| ClientConfig::DEFAULT_API_URL.to_string()),

@@ -1,6 +1,7 @@
 use std::io::Write;
 use std::path::Path;
 
+use super::profile::{ENV_API_URL, ENV_OAUTH_URL};
 use super::*;
 
 const FULL: &str = r#"
@@ -54,7 +55,6 @@ fn reads_profiles_and_keeps_other_sections() {
     let p = c.resolve("default", &Env::default()).unwrap();
     assert_eq!(p.account_id, "acct");
     assert_eq!(p.client_secret.expose(), "s3cret-value");
-    assert_eq!(p.secret_source, SecretSource::ConfigFile);
     assert_eq!(p.plan, crate::zoom::Plan::Pro);
     assert_eq!(p.polling_interval, PollingInterval::Disabled);
     assert_eq!(p.account_name.as_deref(), Some("Acme"));
@@ -70,7 +70,6 @@ fn secret_command_output_is_trimmed() {
     let c = Config::load(&path).unwrap();
     let p = c.resolve("cmd", &Env::default()).unwrap();
     assert_eq!(p.client_secret.expose(), "from-command");
-    assert_eq!(p.secret_source, SecretSource::Command);
     assert_eq!(p.api_url, crate::zoom::ClientConfig::DEFAULT_API_URL);
 }
 
@@ -99,7 +98,6 @@ fn environment_overrides_the_profile() {
     assert_eq!(p.account_id, "env-acct");
     assert_eq!(p.client_id, "env-cid");
     assert_eq!(p.client_secret.expose(), "env-secret");
-    assert_eq!(p.secret_source, SecretSource::Environment);
     assert_eq!(p.api_url, "http://127.0.0.1:1/v2");
     assert_eq!(p.oauth_url, "http://127.0.0.1:1");
     // the environment alone is enough for the default profile

@@ -57,15 +57,7 @@ impl ChangedSet {
         self.keys.get(key).copied()
     }
 
-    pub fn len(&self) -> usize {
-        self.keys.len()
-    }
-
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = (&str, ChangeKind)> {
-        self.keys.iter().map(|(k, v)| (k.as_str(), *v))
     }
 }

@@ -12,7 +12,7 @@
 //!   can keep a timeline of diffs without keeping every snapshot's graph.
 
 mod changed;
-pub mod history;
+pub(crate) mod history;
 mod render;
 pub mod select;
 

@@ -19,7 +19,7 @@
 //! - [`EmployeesConfig`], the `[employees]` config table.
 
 pub mod matching;
-pub mod overlay;
+pub(crate) mod overlay;
 pub mod report;
 pub mod roster;
 pub mod storage;
@@ -81,7 +81,8 @@ impl AliasDomainGroup {
 impl EmployeesConfig {
     /// Reads the `[employees]` table (`Config::section("employees")`);
     /// absent means defaults.
-    pub fn from_section(section: Option<&toml::Value>) -> Result<Self, toml::de::Error> {
+    #[cfg(test)]
+    pub(crate) fn from_section(section: Option<&toml::Value>) -> Result<Self, toml::de::Error> {
         match section {
             None => Ok(Self::default()),
             Some(v) => v.clone().try_into(),

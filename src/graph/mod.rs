@@ -16,9 +16,9 @@
 //!   entity on demand (the `y` view), which keeps the in-memory graph small.
 //! - Relationship `_key`s are derived (`<from>|<verb>|<to>`), never stored.
 
-pub mod build;
-pub mod keys;
-pub mod user_props;
+pub(crate) mod build;
+pub(crate) mod keys;
+pub(crate) mod user_props;
 
 pub use build::{Built, GraphBuilder};
 pub use keys::{account_key, group_key, role_key, user_key};

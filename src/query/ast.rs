@@ -31,16 +31,7 @@ pub enum Verb {
     RelatesTo,
 }
 
-impl Verb {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verb::Has => "HAS",
-            Verb::Assigned => "ASSIGNED",
-            Verb::Is => "IS",
-            Verb::RelatesTo => "RELATES TO",
-        }
-    }
-}
+impl Verb {}
 
 /// `THAT [!]VERB target`.
 #[derive(Debug, Clone, PartialEq)]
@@ -202,9 +193,4 @@ pub struct Query {
     pub limit: Option<usize>,
 }
 
-impl Query {
-    /// Number of bound nodes in a path (FIND plus positive hops).
-    pub fn node_count(&self) -> usize {
-        self.aliases.len()
-    }
-}
+impl Query {}

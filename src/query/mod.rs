@@ -28,7 +28,7 @@ pub mod lint;
 pub mod parser;
 pub mod result;
 pub mod saved;
-pub mod value;
+pub(crate) mod value;
 
 use chrono::{DateTime, Utc};
 

@@ -1,4 +1,4 @@
-//! Server-to-Server OAuth (zoom-api.md §1, §8.1): the token endpoint and the
+//! Server-to-Server OAuth (`docs/zoom-contract.md#oauth`): the token endpoint and the
 //! store of live access tokens.
 
 use std::collections::HashMap;
@@ -104,7 +104,7 @@ impl TokenStore {
         }
     }
 
-    pub fn live_count(&self) -> usize {
+    pub(crate) fn live_count(&self) -> usize {
         let now = Instant::now();
         self.inner
             .lock()

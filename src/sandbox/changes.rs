@@ -53,10 +53,6 @@ impl ChangeKind {
             Self::SettingFlip => "setting_flip",
         }
     }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
 }
 
 /// One change to apply. `user` (an email or id) picks the target; without
@@ -82,7 +78,8 @@ impl Change {
         }
     }
 
-    pub fn make_admin(user: impl Into<String>) -> Self {
+    #[cfg(test)]
+    pub(crate) fn make_admin(user: impl Into<String>) -> Self {
         Self::for_user(ChangeKind::MakeAdmin, user)
     }
 }

@@ -1,7 +1,7 @@
 //! The endpoints the sandbox serves, with their rate-limit category and the
 //! scopes that authorise them, transcribed from Zoom's OpenAPI documents
 //! (`x-macro-scopes` ∪ `x-granular-scopes`, "Rate Limit Label";
-//! zoom-api.md §1.5 and §3.2).
+//! `docs/zoom-contract.md#scopes` and `#rate-limits`).
 
 use serde::Serialize;
 

@@ -1,6 +1,6 @@
 //! A local Zoom-compatible API server (axum on 127.0.0.1), used by `--demo`,
 //! tests and benchmarks. Written from Zoom's contract
-//! (../shared/reference/zoom-api.md §8), NOT from `crate::zoom`'s types, so a
+//! (`docs/zoom-contract.md`), NOT from `crate::zoom`'s types, so a
 //! field the client misreads is not misread on both sides.
 //!
 //! ```no_run
@@ -20,19 +20,19 @@
 //! `render` (Zoom's JSON shapes), `changes` (mutations over time).
 
 mod auth;
-pub mod changes;
+pub(crate) mod changes;
 pub mod endpoints;
-pub mod faults;
+pub(crate) mod faults;
 pub mod generate;
 mod index;
 mod listener;
 pub mod model;
 mod names;
-pub mod paging;
-pub mod ratelimit;
+pub(crate) mod paging;
+pub(crate) mod ratelimit;
 mod render;
 mod rng;
-pub mod roster;
+pub(crate) mod roster;
 mod server;
 mod settings;
 
@@ -246,11 +246,6 @@ impl Sandbox {
         generate::generate(users, seed, generate::default_reference_time())
     }
 
-    /// Generates an org with an explicit reference time ("now").
-    pub fn generate_org_at(users: usize, seed: u64, reference: DateTime<Utc>) -> OrgSnapshot {
-        generate::generate(users, seed, reference)
-    }
-
     /// The HR roster for an org (as generated; see [`roster`]).
     pub fn generate_roster(org: &OrgSnapshot) -> Vec<RosterRow> {
         roster::generate_roster(org)
@@ -435,7 +430,7 @@ impl RunningSandbox {
         &self.shared.cfg.client_secret
     }
 
-    pub fn config(&self) -> &SandboxConfig {
+    pub(crate) fn config(&self) -> &SandboxConfig {
         &self.shared.cfg
     }
 

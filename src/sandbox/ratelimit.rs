@@ -1,4 +1,4 @@
-//! Per-account rate limits per category (zoom-api.md §3.1): a per-second
+//! Per-account rate limits per category (`docs/zoom-contract.md#rate-limits`): a per-second
 //! limit and, where the plan has one, a daily limit that resets at 00:00 UTC.
 //! Endpoints with the same label share one budget.
 //!

@@ -1,4 +1,5 @@
-//! JSON bodies in Zoom's shapes (zoom-api.md §2), written from the sandbox's
+//! JSON bodies in Zoom's shapes (<https://developers.zoom.us/docs/api/users/>,
+//! <https://developers.zoom.us/docs/api/accounts/>), written from the sandbox's
 //! own model. Borrowing `Serialize` views keep a 2,000-user page cheap.
 
 use chrono::{DateTime, SecondsFormat, Utc};

@@ -58,7 +58,7 @@ pub struct RosterRow {
 }
 
 impl RosterRow {
-    pub fn terminated(&self) -> bool {
+    pub(crate) fn terminated(&self) -> bool {
         self.status == "terminated"
     }
 }
@@ -74,7 +74,8 @@ pub enum EmployeeCategory {
 }
 
 impl EmployeeCategory {
-    pub const ALL: [EmployeeCategory; 5] = [
+    #[cfg(test)]
+    pub(crate) const ALL: [EmployeeCategory; 5] = [
         Self::Matched,
         Self::TerminatedButActive,
         Self::NotAnEmployee,
@@ -302,7 +303,7 @@ pub fn to_csv(rows: &[RosterRow]) -> String {
 
 /// Computes the ground-truth categories of `rows` against the org as it is
 /// now (so they stay right after changes such as a deactivation).
-pub fn expected_categories(org: &OrgSnapshot, rows: &[RosterRow]) -> ExpectedCategories {
+pub(crate) fn expected_categories(org: &OrgSnapshot, rows: &[RosterRow]) -> ExpectedCategories {
     let mut by_unique: HashMap<&str, Vec<usize>> = HashMap::new();
     let mut by_email: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, u) in org.users.iter().enumerate() {

@@ -169,7 +169,7 @@ fn iso(t: chrono::DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// Zoom's 429 body and headers (zoom-api.md §3.3).
+/// Zoom's 429 body and headers (`docs/zoom-contract.md#rate-limits`).
 fn too_many(limited: &Limited, qps_style: RetryAfterStyle, remaining: Option<u64>) -> Response {
     match limited {
         Limited::Qps {

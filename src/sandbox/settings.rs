@@ -1,4 +1,4 @@
-//! Settings bodies (zoom-api.md §2.4, §2.9): user settings (plain and the
+//! Settings bodies (`docs/zoom-contract.md#settings`): user settings (plain and the
 //! three `option=` branches), account settings (plain and `option=…`), lock
 //! settings, and `custom_query_fields` filtering. Rendered on request from
 //! the compact security values in the model, with the sections and keys of

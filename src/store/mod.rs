@@ -208,11 +208,6 @@ impl Store {
         &self.conn
     }
 
-    /// Mutable connection (for `Connection::transaction`).
-    pub fn conn_mut(&mut self) -> &mut Connection {
-        &mut self.conn
-    }
-
     /// Saves a snapshot in one transaction; writes only what changed.
     pub fn save_snapshot(&self, w: &SnapshotWrite<'_>) -> Result<SnapshotInfo, StoreError> {
         write::save_snapshot(&self.conn, w)

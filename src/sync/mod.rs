@@ -25,7 +25,6 @@ use serde::{Deserialize, Serialize};
 /// store's type: the rest is carried over from the previous snapshot).
 pub use crate::store::Parts;
 pub use run::{FetchedUserSettings, fetch_user_settings, run};
-pub use user_settings::DEFAULT_SETTINGS_CONCURRENCY;
 
 use crate::graph::Graph;
 

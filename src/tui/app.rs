@@ -101,12 +101,12 @@ pub struct App {
     /// The help overlay while it is open.
     help: Option<Help>,
     modal: Option<String>,
-    /// Read by the runner (`runner.rs`) until it uses [`App::should_quit`].
+    /// Read by the runner (`runner.rs`).
     pub(super) should_quit: bool,
     sync: SyncStatus,
     spinner: usize,
     shared: Shared,
-    /// Read by the runner (`runner.rs`) until it uses [`App::has_toasts`].
+    /// Read by the runner (`runner.rs`).
     pub(super) toasts: Toasts,
 }
 
@@ -164,10 +164,6 @@ impl App {
         self.toasts.as_slice()
     }
 
-    pub fn has_toasts(&self) -> bool {
-        !self.toasts.is_empty()
-    }
-
     /// The help overlay, when it is open.
     pub fn help(&self) -> Option<&Help> {
         self.help.as_ref()
@@ -186,10 +182,6 @@ impl App {
 
     pub fn sync_status(&self) -> &SyncStatus {
         &self.sync
-    }
-
-    pub fn should_quit(&self) -> bool {
-        self.should_quit
     }
 
     pub fn monitor(&self) -> Option<&Monitor> {

@@ -26,16 +26,6 @@ impl TableKind {
         }
     }
 
-    pub fn for_type(t: EntityType) -> Option<TableKind> {
-        match t {
-            EntityType::User => Some(TableKind::Users),
-            EntityType::Group => Some(TableKind::Groups),
-            EntityType::Role => Some(TableKind::Roles),
-            EntityType::Employee => Some(TableKind::Employees),
-            EntityType::Account => None,
-        }
-    }
-
     pub fn columns(self) -> &'static [Column] {
         match self {
             TableKind::Users => USER_COLUMNS,

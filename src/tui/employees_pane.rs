@@ -310,11 +310,6 @@ impl EmployeesPane {
         self.mark.as_ref()
     }
 
-    /// Why the report is unavailable, if it is.
-    pub fn error(&self) -> Option<&str> {
-        self.error.as_deref()
-    }
-
     /// The report row under the cursor in a category's rows.
     fn row(&self) -> Option<ReportRow> {
         if self.stack.depth() != 1 {

@@ -140,7 +140,7 @@ impl Harness {
 }
 
 /// The characters of a buffer, rows joined by newlines, trailing spaces trimmed.
-pub fn buffer_text(b: &Buffer) -> String {
+pub(crate) fn buffer_text(b: &Buffer) -> String {
     let area = b.area;
     let mut out = String::new();
     for y in 0..area.height {

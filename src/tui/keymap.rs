@@ -74,7 +74,8 @@ impl Key {
         Key::new(ev.code, ev.modifiers)
     }
 
-    pub fn plain(c: char) -> Key {
+    #[cfg(test)]
+    pub(crate) fn plain(c: char) -> Key {
         Key::new(KeyCode::Char(c), KeyModifiers::NONE)
     }
 
@@ -365,7 +366,8 @@ impl Keymap {
     }
 
     /// Help entries of a mode: (keys joined, description).
-    pub fn help(&self, mode: Mode) -> Vec<(String, String)> {
+    #[cfg(test)]
+    pub(crate) fn help(&self, mode: Mode) -> Vec<(String, String)> {
         self.help_entries(mode)
             .into_iter()
             .map(|(_, k, d)| (k, d))

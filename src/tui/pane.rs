@@ -77,12 +77,4 @@ impl PaneKind {
             .into_iter()
             .find(|p| p.command() == s || p.aliases().contains(&s.as_str()))
     }
-
-    /// The panes built into this version (others appear when a provider is registered).
-    pub fn built_in(self) -> bool {
-        matches!(
-            self,
-            PaneKind::Account | PaneKind::Users | PaneKind::Groups | PaneKind::Roles
-        )
-    }
 }

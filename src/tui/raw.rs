@@ -54,10 +54,6 @@ impl RawView {
         self.lines.as_ref().map(Vec::len).unwrap_or(0)
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     pub fn set_search(&mut self, s: &str) {
         self.search = s.to_string();
         let needle = s.to_lowercase();

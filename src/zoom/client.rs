@@ -269,21 +269,6 @@ impl ZoomClient {
             .unwrap_or_default())
     }
 
-    /// `Some(scopes that would authorise it)` when the current token is known
-    /// to lack every scope `endpoint` accepts; `None` when it has one, or
-    /// when the token did not list its scopes (then only the server knows).
-    pub async fn missing_scopes(
-        &self,
-        endpoint: Endpoint,
-    ) -> Result<Option<Vec<String>>, ZoomError> {
-        Ok(self
-            .inner
-            .granted()
-            .await?
-            .filter(|g| !g.is_empty())
-            .and_then(|g| endpoint.missing_scopes(&g)))
-    }
-
     /// `GET /users?status=…`, all pages. Safe to run for the three statuses
     /// at once: the calls share only the token and the Medium limiter.
     pub async fn list_users(

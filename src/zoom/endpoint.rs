@@ -1,6 +1,7 @@
-//! The endpoints zoomscope calls, with what Zoom's spec says about each:
-//! rate-limit category (zoom-api.md §3.2), accepted scopes (§1.5) and the
-//! largest `page_size` the endpoint accepts (§2.2–2.8).
+//! The endpoints zoomscope calls, with what Zoom's OpenAPI documents say
+//! about each: rate-limit category (`docs/zoom-contract.md#rate-limits`),
+//! accepted scopes (`#scopes`) and the largest `page_size` the endpoint
+//! accepts (`#pagination`).
 //!
 //! One table, so the scope pre-check, the limiter and the pager cannot
 //! disagree about an endpoint.
@@ -27,7 +28,8 @@ pub enum Endpoint {
 }
 
 impl Endpoint {
-    pub const ALL: [Endpoint; 12] = [
+    #[cfg(test)]
+    pub(crate) const ALL: [Endpoint; 12] = [
         Endpoint::ListUsers,
         Endpoint::GetUser,
         Endpoint::UserSettings,
@@ -42,25 +44,7 @@ impl Endpoint {
         Endpoint::ManagedDomains,
     ];
 
-    /// The operation as Zoom's reference names it, e.g. `GET /users/{userId}`.
-    pub fn template(self) -> &'static str {
-        match self {
-            Endpoint::ListUsers => "GET /users",
-            Endpoint::GetUser => "GET /users/{userId}",
-            Endpoint::UserSettings => "GET /users/{userId}/settings",
-            Endpoint::UsersSummary => "GET /users/summary",
-            Endpoint::ListGroups => "GET /groups",
-            Endpoint::ListGroupMembers => "GET /groups/{groupId}/members",
-            Endpoint::ListRoles => "GET /roles",
-            Endpoint::GetRole => "GET /roles/{roleId}",
-            Endpoint::ListRoleMembers => "GET /roles/{roleId}/members",
-            Endpoint::AccountSettings => "GET /accounts/{accountId}/settings",
-            Endpoint::AccountLockSettings => "GET /accounts/{accountId}/lock_settings",
-            Endpoint::ManagedDomains => "GET /accounts/{accountId}/managed_domains",
-        }
-    }
-
-    /// "Rate Limit Label" from the spec (§3.2).
+    /// "Rate Limit Label" from the API reference (`docs/zoom-contract.md#rate-limits`).
     pub fn category(self) -> RateCategory {
         match self {
             Endpoint::GetUser | Endpoint::GetRole | Endpoint::ManagedDomains => RateCategory::Light,

@@ -135,11 +135,6 @@ impl ZoomError {
             _ => false,
         }
     }
-
-    /// True for a daily rate limit (the category resumes at `reset`).
-    pub fn is_daily_limit(&self) -> bool {
-        matches!(self, ZoomError::DailyLimit { .. })
-    }
 }
 
 #[cfg(test)]

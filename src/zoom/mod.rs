@@ -25,16 +25,16 @@
 
 mod base_url;
 mod client;
-pub mod endpoint;
-pub mod error;
+pub(crate) mod endpoint;
+pub(crate) mod error;
 mod errors_body;
 mod http;
 mod lenient;
 pub mod models;
 mod paging;
-pub mod ratelimit;
-pub mod redact;
-pub mod retry;
+pub(crate) mod ratelimit;
+pub(crate) mod redact;
+pub(crate) mod retry;
 mod token;
 
 pub use client::{ClientConfig, OnPage, PageInfo, Plan, RateCategory, ZoomClient, no_progress};

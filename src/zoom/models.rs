@@ -75,16 +75,6 @@ impl UserType {
             UserType::Unknown(c) => c,
         }
     }
-    pub fn label(self) -> &'static str {
-        match self {
-            UserType::Basic => "Basic",
-            UserType::Licensed => "Licensed",
-            UserType::OnPrem => "On-prem",
-            UserType::UnassignedWithoutMeetingsBasic => "Unassigned",
-            UserType::None => "None",
-            UserType::Unknown(_) => "Unknown",
-        }
-    }
 }
 
 /// A user from `GET /users` (list item) or `GET /users/{id}` (detail; more fields set).

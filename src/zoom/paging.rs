@@ -1,6 +1,6 @@
 //! Listing every page of a paged endpoint.
 //!
-//! Rules (zoom-api.md §2.1, integrations.md §2.5, §4):
+//! Rules (`docs/zoom-contract.md#pagination` and `#errors`):
 //! - `next_page_token` at the endpoint's largest `page_size`; stop when the
 //!   token is empty or absent;
 //! - a token seen before is an error (never an endless loop);

@@ -95,6 +95,7 @@ pub fn burst(plan: Plan, category: RateCategory) -> u32 {
 }
 
 /// The spacing between two requests of a category at the ceiling rate.
+#[cfg(test)]
 pub fn interval(plan: Plan, category: RateCategory) -> Duration {
     Duration::from_secs_f64(1.0 / ceiling(plan, category))
 }
@@ -175,7 +176,6 @@ pub struct Slot {
 /// The limiters of one client (and all its clones).
 #[derive(Debug)]
 pub struct Limiter {
-    plan: Plan,
     lanes: Mutex<HashMap<RateCategory, Lane>>,
     /// Wakes requests waiting for a slot when a decrease voids their
     /// reservations, so they reserve again at once instead of idling until
@@ -197,15 +197,9 @@ impl Limiter {
             .map(|&c| (c, Lane::new(plan, c, now)))
             .collect();
         Limiter {
-            plan,
             lanes: Mutex::new(lanes),
             lowered: tokio::sync::Notify::new(),
         }
-    }
-
-    /// The plan whose limits are the ceilings.
-    pub fn plan(&self) -> Plan {
-        self.plan
     }
 
     fn with_lane<T>(&self, category: RateCategory, f: impl FnOnce(&mut Lane) -> T) -> Option<T> {
@@ -222,6 +216,7 @@ impl Limiter {
 
     /// Reserve the next slot of `category` and return when it is; the caller
     /// sleeps until then. Reservation order is first come, first served.
+    #[cfg(test)]
     pub fn reserve(&self, category: RateCategory) -> Instant {
         self.reserve_slot(category).0
     }
@@ -334,6 +329,7 @@ impl Limiter {
 
     /// Hold every request of the category for `wait` (without changing
     /// the rate).
+    #[cfg(test)]
     pub fn pause(&self, category: RateCategory, wait: Duration) {
         let until = Instant::now() + wait;
         self.with_lane(category, |lane| {

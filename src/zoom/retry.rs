@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, TimeZone, Utc};
 
-/// `Retry-After` as an absolute instant. Zoom sends seconds on some answers
-/// and an ISO-8601 timestamp on daily-limit answers (§3.3); HTTP allows an
-/// HTTP-date too. Past instants are returned as they are (callers clamp).
+/// `Retry-After` as an absolute instant. Zoom sends an ISO-8601 timestamp
+/// on daily-limit answers (`docs/zoom-contract.md#rate-limits`); HTTP allows
+/// seconds or an HTTP-date. Past instants are returned as they are (callers clamp).
 pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
     let v = value.trim();
     if v.is_empty() {

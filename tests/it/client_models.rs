@@ -1,5 +1,6 @@
 //! Model tolerance: the real recorded Zoom bodies (read from
-//! ../shared/zoom-api/samples when present) and our own fixtures with the
+//! ../shared/zoom-api/samples, outside the repository and optional: those
+//! checks skip when it is absent) and our own fixtures with the
 //! drift Zoom is known for: missing fields, nulls, numbers sent as strings,
 //! unknown enum values, extra fields. Plus a property test: no JSON value
 //! makes a model constructor panic.

@@ -7,6 +7,9 @@
 //! no global tracing subscriber (a scoped `set_default` only), and a local
 //! port is bound as `127.0.0.1:0`, never fixed.
 
+// Tests unwrap: a failed unwrap is a failed test with its location.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod support;
 
 mod alerts_delivery;

@@ -1,4 +1,4 @@
-//! The sandbox against Zoom's contract (zoom-api.md §8), over real HTTP with
+//! The sandbox against Zoom's contract (`docs/zoom-contract.md`), over real HTTP with
 //! reqwest as a plain client (deliberately not `zoomscope::zoom`).
 
 use std::collections::HashSet;

@@ -1,6 +1,6 @@
 //! Contract test: sandbox responses against the response schemas of Zoom's
 //! OpenAPI documents (../shared/zoom-api/openapi/SUBSET-*.json), when that
-//! folder exists. Checks the required fields and the types of every field
+//! folder exists: it is outside the repository and optional. Checks the required fields and the types of every field
 //! the sandbox sends that the schema describes; extra fields are allowed
 //! (Zoom sends undocumented fields too). Skips with a message otherwise.
 

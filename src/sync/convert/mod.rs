@@ -23,12 +23,12 @@
 //! "settings", "security_settings", "lock_settings", "managed_domains"}`.
 //! Nothing downstream (graph, store) redacts again.
 
-pub mod account;
+pub(crate) mod account;
 mod group;
 mod links;
 mod role;
 pub mod settings;
-pub mod user;
+pub(crate) mod user;
 
 #[cfg(test)]
 mod tests;

@@ -368,6 +368,8 @@ mod tests {
         assert_eq!(flat, vec![("meetingSecurity".to_string(), json!(5))]);
     }
 
+    /// Zoom's recorded bodies, outside the repository and optional: the
+    /// tests that read them skip when they are absent.
     fn samples_dir() -> Option<PathBuf> {
         let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
         [

@@ -9,7 +9,7 @@ mod detail;
 mod footer;
 mod header;
 mod overlay;
-pub mod provided;
+pub(crate) mod provided;
 mod raw;
 mod table;
 
@@ -21,8 +21,6 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use super::app::{App, View};
 use super::component::DrawCtx;
 use super::pane::PaneKind;
-
-pub use table::fit_columns;
 
 pub fn draw(app: &App, f: &mut Frame) {
     let area = f.area();
