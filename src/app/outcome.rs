@@ -169,12 +169,10 @@ mod tests {
     #[test]
     fn skipped_only_is_complete_and_exits_0() {
         let o = SyncOutcome::of_stored(report(vec![
-            step("fetch-users", StepOutcome::Ok { count: 3 }),
+            step("fetch-users", StepOutcome::ok(3)),
             step(
                 "fetch-groups",
-                StepOutcome::Skipped {
-                    scopes: vec!["group:read:admin".into()],
-                },
+                StepOutcome::missing_scope(vec!["group:read:admin".into()]),
             ),
         ]));
         assert!(matches!(o, SyncOutcome::Complete(_)));
@@ -185,9 +183,9 @@ mod tests {
     #[test]
     fn a_failed_step_is_partial_and_exits_4() {
         let o = SyncOutcome::of_stored(report(vec![
-            step("fetch-users", StepOutcome::Ok { count: 3 }),
+            step("fetch-users", StepOutcome::ok(3)),
             failed("fetch-groups"),
-            step("fetch-roles", StepOutcome::Skipped { scopes: vec![] }),
+            step("fetch-roles", StepOutcome::missing_scope(vec![])),
         ]));
         let SyncOutcome::Partial {
             failed, skipped, ..

@@ -28,6 +28,21 @@ impl Context {
                 .with_store(|store, profile| Ok(store.role_names(profile)?))
                 .await?;
         }
+        // The account's settings, lock settings, managed domains, … as last
+        // stored: a part skipped or failed this time keeps them.
+        if opts.previous_account.is_none() {
+            let key = crate::graph::account_key(&opts.account_id);
+            let raw = self
+                .with_store(move |store, profile| Ok(store.raw_json(profile, &key)?))
+                .await?;
+            opts.previous_account = raw.and_then(|r| match serde_json::from_str(&r) {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    tracing::warn!(error = %e, "stored account JSON unreadable; not kept");
+                    None
+                }
+            });
+        }
         let client = self.client()?;
         let started_at = chrono::Utc::now();
         let result = match crate::sync::run(&client, &opts, events).await {

@@ -2,6 +2,7 @@
 
 use super::SyncOptions;
 use super::convert::{AccountInput, Converter};
+use super::earlier::EarlierAccount;
 use super::plan::Fetched;
 use crate::graph::Built;
 
@@ -14,15 +15,23 @@ pub(crate) fn build(f: Fetched, opts: &SyncOptions) -> Built {
         Err(_) => Converter::new(opts.account_name.as_deref()),
     };
     b.known_role_names(opts.known_role_names.clone());
+    // An account part whose step was skipped or failed keeps its earlier
+    // body (see `earlier.rs`): the account is one entity, so the store's
+    // per-type carry-over cannot keep its settings on its own.
     let a = f.account;
+    let earlier = EarlierAccount(opts.previous_account.as_ref());
+    let owner = match a.owner {
+        Ok(o) => o,
+        Err(e) => earlier.or_earlier(Err(e), "owner"),
+    };
     b.account(AccountInput {
         account_id: opts.account_id.clone(),
-        owner: a.owner.ok().flatten(),
-        summary: a.summary.ok(),
-        settings: a.settings.ok(),
-        security_settings: a.security_settings.ok(),
-        lock_settings: a.lock_settings.ok(),
-        managed_domains: a.managed_domains.ok(),
+        owner,
+        summary: earlier.or_earlier(a.summary, "summary"),
+        settings: earlier.or_earlier(a.settings, "settings"),
+        security_settings: earlier.or_earlier(a.security_settings, "security_settings"),
+        lock_settings: earlier.or_earlier(a.lock_settings, "lock_settings"),
+        managed_domains: earlier.domains_or_earlier(a.managed_domains),
     });
     if let Ok(groups) = f.groups {
         b.groups(groups);
