@@ -1,10 +1,14 @@
 //! Hands what the steps fetched to the converter.
 
 use super::SyncOptions;
+use super::convert::UserSettingsBundle;
 use super::convert::{AccountInput, Converter};
 use super::earlier::EarlierAccount;
 use super::plan::Fetched;
 use crate::graph::Built;
+use crate::zoom::{FromJson, RoleDetail, Settings};
+
+use std::collections::HashSet;
 
 /// Builds the graph from every part that was fetched (complete or not; the
 /// store decides from [`super::Parts`] which parts replace the stored ones).
@@ -37,7 +41,17 @@ pub(crate) fn build(f: Fetched, opts: &SyncOptions) -> Built {
         b.groups(groups);
     }
     if let Ok(roles) = f.roles {
-        b.roles(roles, f.role_details.unwrap_or_default());
+        // A listed role without a fresh detail (its detail could not be
+        // read, or the step was skipped) keeps its earlier privileges.
+        let mut details = f.role_details.unwrap_or_default();
+        let fresh: HashSet<String> = details.iter().map(|d| d.id.clone()).collect();
+        details.extend(
+            roles
+                .iter()
+                .filter(|r| !fresh.contains(&r.id))
+                .filter_map(|r| earlier_role_detail(opts, &r.id)),
+        );
+        b.roles(roles, details);
     }
     for (gid, members) in f.group_members.unwrap_or_default() {
         b.group_members(&gid, members);
@@ -46,9 +60,58 @@ pub(crate) fn build(f: Fetched, opts: &SyncOptions) -> Built {
         b.role_members(&rid, members);
     }
     if let Some(Ok(settings)) = f.user_settings {
-        for (id, bodies) in settings {
+        for (id, bodies) in settings.bodies {
             b.user_settings(&format!("zoom_user:{id}"), &bodies);
+        }
+        // Users whose settings could not be read this time keep the ones
+        // stored with them (this sync replaces every user's settings).
+        let keys: Vec<String> = settings
+            .unread
+            .iter()
+            .map(|id| format!("zoom_user:{id}"))
+            .collect();
+        if let Some(earlier) = &opts.earlier_raw
+            && !keys.is_empty()
+        {
+            for (key, raw) in earlier.read(&keys) {
+                if let Some(bodies) = stored_settings(&raw) {
+                    b.user_settings(&key, &bodies);
+                }
+            }
         }
     }
     b.finish()
+}
+
+/// The role's detail as last stored, when it had privileges (a role stored
+/// from the list alone has none to keep).
+fn earlier_role_detail(opts: &SyncOptions, id: &str) -> Option<RoleDetail> {
+    let raw = opts.previous_roles.get(id)?;
+    raw.get("privileges")?.as_array()?;
+    RoleDetail::from_json(raw.clone())
+        .ok()
+        .filter(|d| d.id == id)
+}
+
+/// The settings bodies a stored user's raw JSON holds under `_settings`
+/// (`settings` or, from a lazy fetch, `main`, and the three options).
+fn stored_settings(raw: &str) -> Option<UserSettingsBundle> {
+    let v: serde_json::Value = serde_json::from_str(raw).ok()?;
+    let s = v.get("_settings")?;
+    let body = |k: &str| {
+        s.get(k)
+            .filter(|b| b.is_object())
+            .and_then(|b| Settings::from_json(b.clone()).ok())
+    };
+    let bundle = UserSettingsBundle {
+        main: body("settings").or_else(|| body("main")),
+        meeting_authentication: body("meeting_authentication"),
+        recording_authentication: body("recording_authentication"),
+        meeting_security: body("meeting_security"),
+    };
+    let any = bundle.main.is_some()
+        || bundle.meeting_authentication.is_some()
+        || bundle.recording_authentication.is_some()
+        || bundle.meeting_security.is_some();
+    any.then_some(bundle)
 }

@@ -17,6 +17,7 @@ mod members;
 mod parts;
 mod plan;
 mod run;
+mod shape;
 mod step;
 mod user_settings;
 
@@ -52,6 +53,35 @@ pub struct SyncOptions {
     /// "managed_domains"}`). An account part whose step is skipped or fails
     /// is built from its earlier body here, so its properties are kept.
     pub previous_account: Option<serde_json::Value>,
+    /// Role id → that role's raw JSON from the profile's latest snapshot.
+    /// A listed role whose detail is not read this time keeps the
+    /// privileges stored there.
+    pub previous_roles: std::collections::HashMap<String, serde_json::Value>,
+    /// Reads entities' stored raw JSON (the profile's latest snapshot) by
+    /// `_key`, for the few items a sync could not read this time (one
+    /// user's settings): they keep what was stored. `None`: nothing kept.
+    pub earlier_raw: Option<EarlierRaw>,
+}
+
+/// Stored raw JSON by entity `_key` (see [`SyncOptions::earlier_raw`]).
+/// Called on a blocking thread, once per sync, with the keys wanted; keys
+/// with nothing stored are left out of the answer.
+#[derive(Clone)]
+pub struct EarlierRaw(pub std::sync::Arc<ReadRaw>);
+
+/// Keys in, `_key` → stored raw JSON out.
+pub type ReadRaw = dyn Fn(&[String]) -> std::collections::HashMap<String, String> + Send + Sync;
+
+impl EarlierRaw {
+    pub fn read(&self, keys: &[String]) -> std::collections::HashMap<String, String> {
+        (self.0)(keys)
+    }
+}
+
+impl std::fmt::Debug for EarlierRaw {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EarlierRaw(..)")
+    }
 }
 
 /// How one step ended. Stored with the snapshot and shown in the account pane.

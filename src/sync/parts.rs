@@ -39,7 +39,9 @@ pub(crate) fn refreshed(f: &Fetched) -> Parts {
     entity(EntityType::Account, account);
     entity(EntityType::User, users);
     entity(EntityType::Group, groups);
-    entity(EntityType::Role, roles && not_failed(&f.role_details));
+    // Roles without a fresh detail keep their earlier privileges, so the
+    // list alone decides.
+    entity(EntityType::Role, roles);
     let mut rel = |t, ok: bool| {
         if ok {
             p.relationships.insert(t);
@@ -126,13 +128,16 @@ mod tests {
         f.role_details = failed();
         f.role_members = Ok(vec![]);
         f.account.lock_settings = failed();
-        f.user_settings = Some(Ok(vec![]));
+        f.user_settings = Some(Ok(Default::default()));
         let p = refreshed(&f);
         assert!(p.has_entity(EntityType::Group));
         assert!(p.has_relationship(RelType::AccountHasGroup));
         assert!(!p.has_relationship(RelType::GroupHasUser));
         assert!(p.has_relationship(RelType::UserAssignedRole));
-        assert!(!p.has_entity(EntityType::Role), "role privileges failed");
+        assert!(
+            p.has_entity(EntityType::Role),
+            "earlier privileges are kept"
+        );
         // the owner step completed: the account is rebuilt, its failed lock
         // settings from the earlier body
         assert!(p.has_entity(EntityType::Account), "lock settings failed");
