@@ -115,12 +115,10 @@ async fn sync(home: &Home, sb: &RunningSandbox, api: &str, extra: &[&str]) -> cl
     .await
 }
 
-fn export(home: &Home) -> impl std::future::Future<Output = Value> + '_ {
-    async move {
-        let e = home.run(&["export"], &[]).await;
-        e.assert_code(0);
-        e.json()
-    }
+async fn export(home: &Home) -> Value {
+    let e = home.run(&["export"], &[]).await;
+    e.assert_code(0);
+    e.json()
 }
 
 /// `_key` → entity, of one `_type`.
@@ -279,14 +277,13 @@ async fn a_part_skipped_for_a_scope_keeps_its_data(without: &str, steps: &[&str]
     before
 }
 
+/// A path whose forwarded answer the proxy rewrites, and how.
+type Rewrite = (&'static str, fn(&mut Value));
+
 /// The first export, and the export after a sync with every granular
 /// scope but `without` (through a proxy applying `rewrite` when given),
 /// checking that `steps` were skipped naming that scope, exit 0.
-async fn skip_for_scope(
-    without: &str,
-    steps: &[&str],
-    rewrite: Option<(&'static str, fn(&mut Value))>,
-) -> (Value, Value) {
+async fn skip_for_scope(without: &str, steps: &[&str], rewrite: Option<Rewrite>) -> (Value, Value) {
     let home = Home::new();
     let (_full, before) = first_sync(&home).await;
     let scopes: Vec<String> = GRANULAR_READ_SCOPES
