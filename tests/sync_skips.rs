@@ -582,3 +582,47 @@ async fn garbled_bodies_never_become_entities() {
         );
     }
 }
+
+/// The first user with an id on a page gets an e-mail that is a number.
+fn garble_first_user(v: &mut Value) {
+    if let Some(u) = v["users"]
+        .as_array_mut()
+        .and_then(|users| users.iter_mut().find(|u| u.get("id").is_some()))
+    {
+        u["email"] = json!(42);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_user_is_skipped_and_named_and_the_listing_goes_on() {
+    let home = Home::new();
+    let (sb, before) = first_sync(&home).await;
+    let api = proxy(
+        &sb,
+        Arc::new(|path: &str| (path == "/v2/users").then_some(Fault::Rewrite(garble_first_user))),
+    )
+    .await;
+    let run = sync(&home, &sb, &api, &["--user-settings", "--json"]).await;
+    run.assert_code(0);
+    let s = run.json();
+    let users = step(&s, "fetch-users");
+    assert_eq!(users["outcome"], "ok", "{s:#}");
+    // one on the active page, one on the inactive page (pending users have no id)
+    assert_eq!(users["skipped"]["count"], 2, "{s:#}");
+    for item in users["skipped"]["sample"].as_array().unwrap() {
+        let item = item.as_str().unwrap();
+        assert!(item.starts_with("user "), "{item}");
+        assert!(item.contains("`email` as a number"), "{item}");
+    }
+    assert_eq!(users["count"], USERS - 2, "the rest of the listing: {s:#}");
+    // the unreadable users are kept as stored, settings included
+    let after = export(&home).await;
+    assert_eq!(stable(&after), stable(&before));
+    let text = sync(&home, &sb, &api, &[]).await;
+    text.assert_code(0);
+    assert!(
+        text.stdout.contains("2 items skipped: user "),
+        "{}",
+        text.stdout
+    );
+}

@@ -2,11 +2,12 @@
 
 use super::SyncOptions;
 use super::convert::UserSettingsBundle;
+use super::convert::prepare_user;
 use super::convert::{AccountInput, Converter};
 use super::earlier::EarlierAccount;
 use super::plan::Fetched;
 use crate::graph::Built;
-use crate::zoom::{FromJson, RoleDetail, Settings};
+use crate::zoom::{FromJson, RoleDetail, Settings, User};
 
 use std::collections::HashSet;
 
@@ -14,10 +15,30 @@ use std::collections::HashSet;
 /// store decides from [`super::Parts`] which parts replace the stored ones).
 pub(crate) fn build(f: Fetched, opts: &SyncOptions) -> Built {
     // The users are in already (inserted while the listing ran).
-    let mut b = match f.users {
-        Ok(listed) => listed.converter,
-        Err(_) => Converter::new(opts.account_name.as_deref()),
+    let (mut b, unreadable) = match f.users {
+        Ok(listed) => (listed.converter, listed.unreadable),
+        Err(_) => (Converter::new(opts.account_name.as_deref()), Vec::new()),
     };
+    // A user record the listing could not read keeps the user as stored
+    // (its settings too, when this sync replaces every user's settings).
+    let earlier_users: Vec<(String, String)> = match &opts.earlier_raw {
+        Some(earlier) if !unreadable.is_empty() => {
+            let keys: Vec<String> = unreadable
+                .iter()
+                .map(|id| format!("zoom_user:{id}"))
+                .collect();
+            earlier.read(&keys).into_iter().collect()
+        }
+        _ => Vec::new(),
+    };
+    b.prepared_users(
+        earlier_users
+            .iter()
+            .filter_map(|(_, raw)| serde_json::from_str(raw).ok())
+            .filter_map(|v| User::from_json(v).ok())
+            .map(prepare_user)
+            .collect(),
+    );
     b.known_role_names(opts.known_role_names.clone());
     // An account part whose step was skipped or failed keeps its earlier
     // body (see `earlier.rs`): the account is one entity, so the store's
@@ -77,6 +98,11 @@ pub(crate) fn build(f: Fetched, opts: &SyncOptions) -> Built {
                 if let Some(bodies) = stored_settings(&raw) {
                     b.user_settings(&key, &bodies);
                 }
+            }
+        }
+        for (key, raw) in &earlier_users {
+            if let Some(bodies) = stored_settings(raw) {
+                b.user_settings(key, &bodies);
             }
         }
     }

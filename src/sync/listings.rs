@@ -12,7 +12,9 @@ use super::convert::{Converter, PreparedUser, prepare_user};
 use super::members::MemberCounts;
 use super::shape;
 use super::step::{Done, StepError, StepLog, names};
-use crate::zoom::{Group, PageInfo, Role, RoleDetail, User, UserStatus, ZoomClient, ZoomError};
+use crate::zoom::{
+    BadItem, Group, PageInfo, Role, RoleDetail, User, UserStatus, ZoomClient, ZoomError,
+};
 
 /// How many role details are fetched at once (Light category; few roles).
 const ROLE_DETAIL_CONCURRENCY: usize = 8;
@@ -130,12 +132,32 @@ pub(crate) async fn users(
                 }
             }
         }
-        Some(ListedUsers { converter, counts })
+        Some(ListedUsers {
+            converter,
+            counts,
+            unreadable: Vec::new(),
+        })
     });
+    // Records a listing could not read: named and counted, the listing goes
+    // on (their earlier data is kept, see `assemble.rs`).
+    let unreadable: std::sync::Mutex<(ItemSkips, Vec<String>)> = Default::default();
     let list = |i: usize, status: UserStatus, pages: mpsc::Sender<Page>| {
         let progress = &progress;
+        let unreadable = &unreadable;
         let totals = totals_tx.clone();
         async move {
+            let label = status.as_str().to_string();
+            let on_bad = move |b: BadItem| {
+                tracing::warn!(status = %label, page = b.page, item = b.index, id = ?b.id, detail = %b.detail, "unreadable user skipped");
+                let what = match &b.id {
+                    Some(id) => format!("user {id}"),
+                    None => format!("{} user {} on page {}", label, b.index, b.page),
+                };
+                if let Ok(mut u) = unreadable.lock() {
+                    u.0.add(what, &b.detail);
+                    u.1.extend(b.id);
+                }
+            };
             let on_page = move |p: PageInfo| {
                 progress.update(i, p, log);
                 // The inserter stops listening once it has every first page.
@@ -148,7 +170,9 @@ pub(crate) async fn users(
                 // The inserter only stops early on shutdown.
                 let _ = pages.send(page);
             };
-            client.list_users_each(status, &on_page, &on_items).await
+            client
+                .list_users_each_isolated(status, &on_page, &on_items, &on_bad)
+                .await
         }
     };
     let mut senders = senders.into_iter();
@@ -171,8 +195,12 @@ pub(crate) async fn users(
     drop(totals_tx);
     let (active, inactive, pending, ()) = tokio::join!(active, inactive, pending, names);
     let n = active? + inactive? + pending?;
+    let (skipped, unreadable) = unreadable.into_inner().unwrap_or_default();
     match inserter.await {
-        Ok(Some(listed)) => Ok(Done::new(listed, n)),
+        Ok(Some(mut listed)) => {
+            listed.unreadable = unreadable;
+            Ok(Done::new(listed, n).with_skipped(skipped))
+        }
         Ok(None) => Err(StepError::Other("the sync was cancelled".into())),
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
         Err(e) => Err(StepError::Other(format!(
@@ -188,6 +216,9 @@ pub(crate) struct ListedUsers {
     pub converter: Converter,
     /// Memberships per group and role, for the member-count checks.
     pub counts: MemberCounts,
+    /// Ids of listed records that could not be read (they keep their
+    /// earlier data).
+    pub unreadable: Vec<String>,
 }
 
 /// `fetch-groups`: every page of groups. A listing with a garbled group

@@ -38,6 +38,7 @@ pub use endpoint::{Endpoint, GrantedScopes};
 pub use error::ZoomError;
 pub use http::ClientStats;
 pub use models::*;
+pub use paging::BadItem;
 
 /// A secret string (client secret, access token) whose `Debug` and `Display`
 /// never show the value.
