@@ -1,11 +1,13 @@
 //! The fetch plan: steps with dependencies, run concurrently under the
-//! client's limiter, each ending ok / skipped (missing scope) / failed; and
+//! client's limiter, each ending ok (with any single items it had to leave
+//! out named), skipped (a missing scope, or unavailable to the account:
+//! Zoom's message) or failed; and
 //! beside it, [`convert`]: what the steps fetched, turned into the graph's
 //! entities (secrets redacted there, once).
 //!
 //! CONTRACT (used by store, TUI, CLI, alerts):
 //! [`SyncOptions`], [`SyncEvent`] (progress over a channel), [`StepRecord`],
-//! [`StepOutcome`], [`SyncResult`], [`Parts`], and
+//! [`StepOutcome`] ([`SkipKind`], [`ItemSkips`]), [`SyncResult`], [`Parts`], and
 //! `pub async fn run(client, options, events) -> Result<SyncResult, SyncError>`.
 
 mod account;
