@@ -149,7 +149,7 @@ async fn settings_utilisation(users: usize) {
         .iter()
         .find(|s| s.step == "fetch-user-settings")
         .expect("settings step");
-    let StepOutcome::Ok { count } = step.outcome else {
+    let StepOutcome::Ok { count, .. } = step.outcome else {
         panic!("settings step did not complete: {:?}", step.outcome);
     };
     let requests = count * 4;

@@ -16,8 +16,9 @@ pub struct SyncReport {
 /// The four ways a sync ends.
 #[derive(Debug)]
 pub enum SyncOutcome {
-    /// Every step ran (some may have been skipped for a missing scope; their
-    /// parts keep the earlier data). A snapshot was stored.
+    /// Every step ran (some may have been skipped for a missing scope or as
+    /// unavailable to the account, and some may have left single items out;
+    /// what was not fetched keeps its earlier data). A snapshot was stored.
     Complete(SyncReport),
     /// Some steps failed; their parts keep the last good data. A snapshot
     /// was stored.
@@ -25,7 +26,7 @@ pub enum SyncOutcome {
         report: SyncReport,
         /// (step, reason) of each failed step.
         failed: Vec<(String, String)>,
-        /// Steps skipped for a missing scope.
+        /// Steps skipped (a missing scope, or unavailable to the account).
         skipped: Vec<String>,
     },
     /// The credentials were refused. Nothing was stored.
@@ -107,6 +108,29 @@ impl SyncOutcome {
         }
     }
 
+    /// (step, why) of each step of a stored sync that was skipped (the
+    /// missing scopes, or Zoom's message for a part unavailable to the
+    /// account) or that left single items out ("2 items skipped: …").
+    /// Empty when nothing was stored.
+    pub fn skipped_parts(&self) -> Vec<(String, String)> {
+        let Ok(report) = self.stored() else {
+            return Vec::new();
+        };
+        report
+            .result
+            .steps
+            .iter()
+            .filter_map(|s| {
+                let why = match &s.outcome {
+                    StepOutcome::Skipped { reason, .. } => reason.clone(),
+                    StepOutcome::Ok { skipped, .. } if !skipped.is_empty() => skipped.describe(),
+                    _ => return None,
+                };
+                Some((s.step.clone(), why))
+            })
+            .collect()
+    }
+
     /// Why no snapshot was stored, as one line; `None` when one was.
     pub fn failure(&self) -> Option<String> {
         self.stored().err()
@@ -169,12 +193,10 @@ mod tests {
     #[test]
     fn skipped_only_is_complete_and_exits_0() {
         let o = SyncOutcome::of_stored(report(vec![
-            step("fetch-users", StepOutcome::Ok { count: 3 }),
+            step("fetch-users", StepOutcome::ok(3)),
             step(
                 "fetch-groups",
-                StepOutcome::Skipped {
-                    scopes: vec!["group:read:admin".into()],
-                },
+                StepOutcome::missing_scope(vec!["group:read:admin".into()]),
             ),
         ]));
         assert!(matches!(o, SyncOutcome::Complete(_)));
@@ -183,11 +205,52 @@ mod tests {
     }
 
     #[test]
+    fn unavailable_parts_and_item_skips_are_complete_and_exit_0() {
+        let mut items = crate::sync::ItemSkips::default();
+        items.add("role 2", "HTTP 500");
+        let o = SyncOutcome::of_stored(report(vec![
+            step(
+                "fetch-users",
+                StepOutcome::Ok {
+                    count: 3,
+                    skipped: Default::default(),
+                },
+            ),
+            step(
+                "fetch-role-details",
+                StepOutcome::Ok {
+                    count: 2,
+                    skipped: items,
+                },
+            ),
+            step(
+                "fetch-managed-domains",
+                StepOutcome::unavailable("No permission."),
+            ),
+        ]));
+        assert!(matches!(o, SyncOutcome::Complete(_)), "{o:?}");
+        assert_eq!(o.exit_code(), exit::OK);
+        assert_eq!(
+            o.skipped_parts(),
+            vec![
+                (
+                    "fetch-role-details".to_string(),
+                    "1 item skipped: role 2: HTTP 500".to_string()
+                ),
+                (
+                    "fetch-managed-domains".to_string(),
+                    "No permission.".to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
     fn a_failed_step_is_partial_and_exits_4() {
         let o = SyncOutcome::of_stored(report(vec![
-            step("fetch-users", StepOutcome::Ok { count: 3 }),
+            step("fetch-users", StepOutcome::ok(3)),
             failed("fetch-groups"),
-            step("fetch-roles", StepOutcome::Skipped { scopes: vec![] }),
+            step("fetch-roles", StepOutcome::missing_scope(vec![])),
         ]));
         let SyncOutcome::Partial {
             failed, skipped, ..

@@ -1,10 +1,13 @@
 //! The one way to sync: fetch, classify, store.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::{AppError, Context, SyncOutcome, SyncReport};
 use crate::store::SnapshotWrite;
-use crate::sync::{FetchedUserSettings, SyncError, SyncEvent, SyncOptions};
+use crate::sync::{EarlierRaw, FetchedUserSettings, SyncError, SyncEvent, SyncOptions};
 
 impl Context {
     /// Syncs the profile's account and stores a snapshot unless the sync
@@ -27,6 +30,34 @@ impl Context {
             opts.known_role_names = self
                 .with_store(|store, profile| Ok(store.role_names(profile)?))
                 .await?;
+        }
+        // The account's settings, lock settings, managed domains, … and the
+        // roles' privileges as last stored: a part skipped or failed this
+        // time keeps them (they are properties, which the store's per-type
+        // carry-over does not cover).
+        if opts.previous_account.is_none() && opts.previous_roles.is_empty() {
+            let account = crate::graph::account_key(&opts.account_id);
+            let role_ids: Vec<String> = opts.known_role_names.keys().cloned().collect();
+            let (account, roles) = self
+                .with_store(move |store, profile| {
+                    let account = store.raw_json(profile, &account)?;
+                    let mut roles = Vec::with_capacity(role_ids.len());
+                    for id in role_ids {
+                        if let Some(raw) = store.raw_json(profile, &crate::graph::role_key(&id))? {
+                            roles.push((id, raw));
+                        }
+                    }
+                    Ok((account, roles))
+                })
+                .await?;
+            opts.previous_account = account.and_then(|r| stored_json("zoom_account", &r));
+            opts.previous_roles = roles
+                .into_iter()
+                .filter_map(|(id, r)| stored_json("zoom_role", &r).map(|v| (id, v)))
+                .collect();
+        }
+        if opts.earlier_raw.is_none() {
+            opts.earlier_raw = Some(self.earlier_raw());
         }
         let client = self.client()?;
         let started_at = chrono::Utc::now();
@@ -66,6 +97,34 @@ impl Context {
         Ok(SyncOutcome::of_stored(report))
     }
 
+    /// Reads stored raw JSON by key for the sync's few unread items (one
+    /// user's settings), on the blocking thread the sync builds on. A store
+    /// that cannot be read keeps nothing; the sync goes on.
+    fn earlier_raw(&self) -> EarlierRaw {
+        let store_file = self.paths().store_file.clone();
+        let profile = self.profile_name().to_string();
+        EarlierRaw(Arc::new(move |keys: &[String]| {
+            let mut out = HashMap::with_capacity(keys.len());
+            let store = match crate::store::Store::open(&store_file) {
+                Ok(s) => s,
+                Err(e) => {
+                    tracing::warn!(error = %e, "store unreadable; earlier data not kept");
+                    return out;
+                }
+            };
+            for key in keys {
+                match store.raw_json(&profile, key) {
+                    Ok(Some(raw)) => {
+                        out.insert(key.clone(), raw);
+                    }
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!(%key, error = %e, "stored raw JSON unreadable"),
+                }
+            }
+            out
+        }))
+    }
+
     /// Fetches one user's settings now (the explorer's detail view) and
     /// saves them to the store. `user_key` is `zoom_user:<id>`.
     pub async fn fetch_user_settings(
@@ -83,5 +142,17 @@ impl Context {
         })
         .await
         .map(Some)
+    }
+}
+
+/// A stored raw JSON text, or `None` (logged) when it does not parse: then
+/// there is nothing earlier to keep, and the sync goes on.
+fn stored_json(what: &str, text: &str) -> Option<serde_json::Value> {
+    match serde_json::from_str(text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            tracing::warn!(what, error = %e, "stored raw JSON unreadable; its earlier data is not kept");
+            None
+        }
     }
 }

@@ -54,6 +54,12 @@ pub async fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<ExitCode> {
                         for_terminal(reason)
                     );
                 }
+                for (step, why) in outcome.skipped_parts() {
+                    eprintln!(
+                        "zoomscope: sync step {step} skipped ({}); what it did not fetch keeps its earlier data",
+                        for_terminal(&why)
+                    );
+                }
             }
             Err(e) => {
                 eprintln!(

@@ -1,6 +1,7 @@
 //! `zoomscope sync`: fetch the account, store a snapshot, and report the
 //! counts and how each step ended. Exit 0 when complete (parts skipped for a
-//! missing scope allowed and listed), 3 when authentication fails, 4 when a
+//! missing scope or as unavailable to the account allowed, and listed with
+//! why), 3 when authentication fails, 4 when a
 //! part failed or nothing was fetched (then no snapshot is stored), 2 for
 //! usage and config errors. How a sync ended is `crate::app::SyncOutcome`.
 
@@ -16,12 +17,12 @@ use tokio::sync::mpsc::UnboundedReceiver;
 
 use super::{Context, exit};
 use crate::app::{SyncOutcome, SyncReport};
-use crate::sync::{StepOutcome, StepRecord, SyncEvent, SyncOptions};
+use crate::sync::{SkipKind, StepOutcome, StepRecord, SyncEvent, SyncOptions};
 use crate::util::sanitize::for_terminal;
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Exit status: 0 complete (parts skipped for a missing scope are listed), \
+    after_help = "Exit status: 0 complete (parts skipped for a missing scope or as unavailable on the account's plan are listed with why; their earlier data is kept), \
 2 usage or config error, 3 authentication failed, 4 a part failed (its earlier data is kept) or nothing was fetched (no snapshot is stored)."
 )]
 pub struct SyncArgs {
@@ -199,16 +200,17 @@ fn nothing_text(profile: &str, steps: &[StepRecord]) -> String {
     out
 }
 
-/// Each step's outcome, then the skipped and failed ones by name.
+/// Each step's outcome, then the skipped parts with why, and the failed ones.
 fn write_steps(out: &mut String, steps: &[StepRecord]) {
     use std::fmt::Write as _;
     let _ = writeln!(out, "Steps:");
     for s in sorted_steps(steps) {
         let detail = match &s.outcome {
-            StepOutcome::Ok { count } => format!("{count}"),
-            StepOutcome::Skipped { scopes } => {
-                format!("missing scope: {}", for_terminal(&scopes.join(" or ")))
+            StepOutcome::Ok { count, skipped } if skipped.is_empty() => format!("{count}"),
+            StepOutcome::Ok { count, skipped } => {
+                format!("{count}, {}", for_terminal(&skipped.describe()))
             }
+            StepOutcome::Skipped { .. } => skip_reason(&s.outcome),
             StepOutcome::Failed { reason } => for_terminal(reason).into_owned(),
         };
         let _ = writeln!(
@@ -219,17 +221,46 @@ fn write_steps(out: &mut String, steps: &[StepRecord]) {
             s.duration_ms
         );
     }
-    let skipped = step_names(steps, |o| matches!(o, StepOutcome::Skipped { .. }));
+    let skipped: Vec<&StepRecord> = sorted_steps(steps)
+        .into_iter()
+        .filter(|s| matches!(s.outcome, StepOutcome::Skipped { .. }))
+        .collect();
     if !skipped.is_empty() {
-        let _ = writeln!(
-            out,
-            "Skipped for missing scopes (earlier data kept): {}",
-            skipped.join(", ")
-        );
+        let _ = writeln!(out, "Skipped (earlier data kept):");
+        for s in skipped {
+            let _ = writeln!(out, "  {}: {}", s.step, skip_reason(&s.outcome));
+        }
     }
     let failed = step_names(steps, |o| matches!(o, StepOutcome::Failed { .. }));
     if !failed.is_empty() {
         let _ = writeln!(out, "Failed (earlier data kept): {}", failed.join(", "));
+    }
+}
+
+/// Why a skipped step was skipped, one line safe for a terminal: the
+/// missing scopes, or Zoom's message for a part unavailable to the account.
+fn skip_reason(o: &StepOutcome) -> String {
+    match o {
+        StepOutcome::Skipped {
+            kind: SkipKind::MissingScope,
+            scopes,
+            reason,
+        } => {
+            if scopes.is_empty() {
+                for_terminal(reason).into_owned()
+            } else {
+                format!("missing scope: {}", for_terminal(&scopes.join(" or ")))
+            }
+        }
+        StepOutcome::Skipped {
+            kind: SkipKind::Unavailable,
+            reason,
+            ..
+        } => format!(
+            "unavailable to this account or app: {}",
+            for_terminal(reason)
+        ),
+        _ => String::new(),
     }
 }
 
@@ -242,7 +273,35 @@ fn step_names(steps: &[StepRecord], f: fn(&StepOutcome) -> bool) -> Vec<&str> {
         .collect()
 }
 
-/// `{"step", "outcome": "ok|skipped|failed", "count"|"scopes"|"reason", "duration_ms"}` per step.
+/// `{"step", "reason", "kind", "scopes"?}` per skipped step, with Zoom's
+/// message (or the missing scopes) in `reason`.
+fn skipped_json(steps: &[StepRecord]) -> Vec<Value> {
+    sorted_steps(steps)
+        .into_iter()
+        .filter_map(|s| match &s.outcome {
+            StepOutcome::Skipped {
+                kind,
+                reason,
+                scopes,
+            } => {
+                let mut m = json!({
+                    "step": s.step,
+                    "reason": for_terminal(reason),
+                    "kind": kind,
+                });
+                if !scopes.is_empty() {
+                    m["scopes"] = json!(scopes);
+                }
+                Some(m)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// `{"step", "outcome": "ok|skipped|failed", "count", "skipped"?: {"count", "sample"}
+/// | "kind", "reason", "scopes"? | "reason", "duration_ms"}` per step, Zoom's
+/// strings made safe for a terminal.
 fn steps_json(steps: &[StepRecord]) -> Vec<Value> {
     sorted_steps(steps)
         .into_iter()
@@ -251,11 +310,29 @@ fn steps_json(steps: &[StepRecord]) -> Vec<Value> {
                 Ok(Value::Object(m)) => m,
                 _ => serde_json::Map::new(),
             };
+            sanitize_strings(&mut m);
             m.insert("step".into(), Value::from(s.step.clone()));
             m.insert("duration_ms".into(), Value::from(s.duration_ms));
             Value::Object(m)
         })
         .collect()
+}
+
+/// Every string in `m` (nested too) made safe for a terminal.
+fn sanitize_strings(m: &mut serde_json::Map<String, Value>) {
+    fn walk(v: &mut Value) {
+        match v {
+            Value::String(s) => {
+                if let std::borrow::Cow::Owned(clean) = for_terminal(s) {
+                    *s = clean;
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(walk),
+            Value::Object(o) => o.values_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    m.values_mut().for_each(walk);
 }
 
 fn report_json(profile: &str, r: &SyncReport, complete: bool) -> Value {
@@ -270,7 +347,7 @@ fn report_json(profile: &str, r: &SyncReport, complete: bool) -> Value {
         "counts": info.counts,
         "refreshed": r.result.refreshed,
         "steps": steps_json(steps),
-        "skipped": step_names(steps, |o| matches!(o, StepOutcome::Skipped { .. })),
+        "skipped": skipped_json(steps),
         "failed": step_names(steps, |o| matches!(o, StepOutcome::Failed { .. })),
         "complete": complete,
     })
@@ -284,7 +361,7 @@ fn nothing_json(profile: &str, reason: &str, steps: &[StepRecord]) -> Value {
         "message": for_terminal(reason),
         "snapshot_id": null,
         "steps": steps_json(steps),
-        "skipped": step_names(steps, |o| matches!(o, StepOutcome::Skipped { .. })),
+        "skipped": skipped_json(steps),
         "failed": step_names(steps, |o| matches!(o, StepOutcome::Failed { .. })),
         "complete": false,
     })

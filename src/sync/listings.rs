@@ -7,10 +7,14 @@ use std::sync::mpsc;
 use futures::StreamExt;
 use tokio::task::JoinHandle;
 
+use super::ItemSkips;
 use super::convert::{Converter, PreparedUser, prepare_user};
 use super::members::MemberCounts;
+use super::shape;
 use super::step::{Done, StepError, StepLog, names};
-use crate::zoom::{Group, PageInfo, Role, RoleDetail, User, UserStatus, ZoomClient, ZoomError};
+use crate::zoom::{
+    BadItem, Group, PageInfo, Role, RoleDetail, User, UserStatus, ZoomClient, ZoomError,
+};
 
 /// How many role details are fetched at once (Light category; few roles).
 const ROLE_DETAIL_CONCURRENCY: usize = 8;
@@ -128,12 +132,32 @@ pub(crate) async fn users(
                 }
             }
         }
-        Some(ListedUsers { converter, counts })
+        Some(ListedUsers {
+            converter,
+            counts,
+            unreadable: Vec::new(),
+        })
     });
+    // Records a listing could not read: named and counted, the listing goes
+    // on (their earlier data is kept, see `assemble.rs`).
+    let unreadable: std::sync::Mutex<(ItemSkips, Vec<String>)> = Default::default();
     let list = |i: usize, status: UserStatus, pages: mpsc::Sender<Page>| {
         let progress = &progress;
+        let unreadable = &unreadable;
         let totals = totals_tx.clone();
         async move {
+            let label = status.as_str().to_string();
+            let on_bad = move |b: BadItem| {
+                tracing::warn!(status = %label, page = b.page, item = b.index, id = ?b.id, detail = %b.detail, "unreadable user skipped");
+                let what = match &b.id {
+                    Some(id) => format!("user {id}"),
+                    None => format!("{} user {} on page {}", label, b.index, b.page),
+                };
+                if let Ok(mut u) = unreadable.lock() {
+                    u.0.add(what, &b.detail);
+                    u.1.extend(b.id);
+                }
+            };
             let on_page = move |p: PageInfo| {
                 progress.update(i, p, log);
                 // The inserter stops listening once it has every first page.
@@ -146,7 +170,9 @@ pub(crate) async fn users(
                 // The inserter only stops early on shutdown.
                 let _ = pages.send(page);
             };
-            client.list_users_each(status, &on_page, &on_items).await
+            client
+                .list_users_each_isolated(status, &on_page, &on_items, &on_bad)
+                .await
         }
     };
     let mut senders = senders.into_iter();
@@ -169,8 +195,12 @@ pub(crate) async fn users(
     drop(totals_tx);
     let (active, inactive, pending, ()) = tokio::join!(active, inactive, pending, names);
     let n = active? + inactive? + pending?;
+    let (skipped, unreadable) = unreadable.into_inner().unwrap_or_default();
     match inserter.await {
-        Ok(Some(listed)) => Ok(Done::new(listed, n)),
+        Ok(Some(mut listed)) => {
+            listed.unreadable = unreadable;
+            Ok(Done::new(listed, n).with_skipped(skipped))
+        }
         Ok(None) => Err(StepError::Other("the sync was cancelled".into())),
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
         Err(e) => Err(StepError::Other(format!(
@@ -186,28 +216,122 @@ pub(crate) struct ListedUsers {
     pub converter: Converter,
     /// Memberships per group and role, for the member-count checks.
     pub counts: MemberCounts,
+    /// Ids of listed records that could not be read (they keep their
+    /// earlier data).
+    pub unreadable: Vec<String>,
 }
 
-/// `fetch-groups`: every page of groups.
+/// `fetch-groups`: every page of groups. A listing with a garbled group
+/// (see `shape.rs`) is read again once, then rejected: a group left out
+/// would be a group deleted from the snapshot.
 pub(crate) async fn groups(
     client: &ZoomClient,
     log: &StepLog,
 ) -> Result<Done<Vec<Group>>, StepError> {
     let on_page = |p: PageInfo| log.progress(names::GROUPS, p.fetched, p.total);
-    let groups = client.list_groups(&on_page).await?;
-    let n = groups.len();
-    Ok(Done::new(groups, n))
+    let mut again = true;
+    loop {
+        let groups = client.list_groups(&on_page).await?;
+        let garbled = groups
+            .iter()
+            .enumerate()
+            .find_map(|(i, g)| shape::group_problem(&g.raw).map(|p| (i, p)));
+        match garbled {
+            None => {
+                let n = groups.len();
+                return Ok(Done::new(groups, n));
+            }
+            Some((i, problem)) if !again => {
+                return Err(StepError::Zoom(malformed("GET /groups", i, &problem)));
+            }
+            Some((i, problem)) => {
+                log.notice(format!(
+                    "GET /groups: group {} garbled ({problem}); listing again",
+                    i + 1
+                ));
+                again = false;
+            }
+        }
+    }
 }
 
-/// `fetch-roles`: the (unpaged) role list.
+/// `fetch-roles`: the (unpaged) role list. A garbled body (see `shape.rs`)
+/// is read again once, then rejected, so no phantom role is stored.
 pub(crate) async fn roles(client: &ZoomClient) -> Result<Done<Vec<Role>>, StepError> {
-    let roles = client.list_roles().await?;
-    let n = roles.len();
-    Ok(Done::new(roles, n))
+    let mut again = true;
+    loop {
+        let res = client.list_roles().await;
+        let problem = match &res {
+            Ok(roles) => roles
+                .iter()
+                .enumerate()
+                .find_map(|(i, r)| shape::role_problem(&r.raw).map(|p| (i, p)))
+                .map(|(i, p)| malformed("GET /roles", i, &p)),
+            Err(_) => None,
+        };
+        match (res, problem) {
+            (Ok(roles), None) => {
+                let n = roles.len();
+                return Ok(Done::new(roles, n));
+            }
+            (Err(e @ ZoomError::Malformed { .. }), _) | (Ok(_), Some(e)) => {
+                if !again {
+                    return Err(e.into());
+                }
+                tracing::warn!(error = %e, "role list garbled; reading it again");
+                again = false;
+            }
+            (Err(e), _) => return Err(e.into()),
+        }
+    }
+}
+
+/// A garbled item, as the client reports a body it cannot read.
+fn malformed(endpoint: &str, index: usize, problem: &str) -> ZoomError {
+    ZoomError::Malformed {
+        endpoint: endpoint.to_string(),
+        detail: format!("item {}: {problem}", index + 1),
+    }
+}
+
+/// True for an error that would be the same for every item of a step (a
+/// missing scope, a part unavailable to the account, the credentials, a
+/// daily limit): the step ends with it instead of skipping every item.
+pub(crate) fn holds_for_all(e: &ZoomError) -> bool {
+    e.is_missing_scope() || e.is_auth() || e.is_daily_limit() || e.unavailable_message().is_some()
+}
+
+/// `GET /roles/{id}`, read again once when the body is garbled (malformed
+/// JSON, wrong types, or another role's id), since one bad answer says
+/// nothing about the next.
+async fn role_detail(client: &ZoomClient, id: &str) -> Result<RoleDetail, ZoomError> {
+    let label = format!("GET /roles/{id}");
+    let mut again = true;
+    loop {
+        let res = client.get_role(id).await.and_then(|d| {
+            if let Some(p) = shape::role_problem(&d.raw) {
+                return Err(malformed(&label, 0, &p));
+            }
+            if d.id != id {
+                return Err(ZoomError::Malformed {
+                    endpoint: label.clone(),
+                    detail: "the answer is another role's".into(),
+                });
+            }
+            Ok(d)
+        });
+        match res {
+            Err(ZoomError::Malformed { .. }) if again => again = false,
+            other => return other,
+        }
+    }
 }
 
 /// `fetch-role-details`: `GET /roles/{id}` for each role, for privileges.
-/// A role deleted since the listing (400 code 1034 / 404) is left out.
+/// A role deleted since the listing (400 code 1034 / 404) is left out; a
+/// role whose detail cannot be read costs that role's detail only (named in
+/// the outcome; its earlier privileges are kept, see `assemble.rs`). An
+/// error that would hold for every role ends the step.
 pub(crate) async fn role_details(
     client: &ZoomClient,
     roles: &[Role],
@@ -216,24 +340,37 @@ pub(crate) async fn role_details(
     let total = roles.len() as u64;
     // Owned ids: see `members::group_members` for why.
     let ids: Vec<String> = roles.iter().map(|r| r.id.clone()).collect();
-    let mut stream = futures::stream::iter(
-        ids.into_iter()
-            .map(|id| async move { client.get_role(&id).await }),
-    )
+    let mut stream = futures::stream::iter(ids.into_iter().map(|id| async move {
+        let res = role_detail(client, &id).await;
+        (id, res)
+    }))
     .buffer_unordered(ROLE_DETAIL_CONCURRENCY);
     let mut details = Vec::with_capacity(roles.len());
+    let mut skipped = ItemSkips::default();
+    let mut first_failure = None;
     let mut seen = 0;
-    while let Some(res) = stream.next().await {
+    while let Some((id, res)) = stream.next().await {
         seen += 1;
         match res {
             Ok(d) => details.push(d),
             Err(e) if is_gone(&e) => {}
-            Err(e) => return Err(e.into()),
+            Err(e) if holds_for_all(&e) => return Err(e.into()),
+            Err(e) => {
+                tracing::warn!(role = %id, error = %e, "role detail skipped");
+                skipped.add(format_args!("role {id}"), &e);
+                first_failure.get_or_insert(e);
+            }
         }
         log.progress(names::ROLE_DETAILS, seen, Some(total));
     }
+    // Not one detail could be read: that is the step failing, not items.
+    if details.is_empty()
+        && let Some(e) = first_failure
+    {
+        return Err(e.into());
+    }
     let n = details.len();
-    Ok(Done::new(details, n))
+    Ok(Done::new(details, n).with_skipped(skipped))
 }
 
 /// A 404, or Zoom's "does not exist" codes for users (1001), groups

@@ -1,21 +1,25 @@
 //! The fetch plan: steps with dependencies, run concurrently under the
-//! client's limiter, each ending ok / skipped (missing scope) / failed; and
+//! client's limiter, each ending ok (with any single items it had to leave
+//! out named), skipped (a missing scope, or unavailable to the account:
+//! Zoom's message) or failed; and
 //! beside it, [`convert`]: what the steps fetched, turned into the graph's
 //! entities (secrets redacted there, once).
 //!
 //! CONTRACT (used by store, TUI, CLI, alerts):
 //! [`SyncOptions`], [`SyncEvent`] (progress over a channel), [`StepRecord`],
-//! [`StepOutcome`], [`SyncResult`], [`Parts`], and
+//! [`StepOutcome`] ([`SkipKind`], [`ItemSkips`]), [`SyncResult`], [`Parts`], and
 //! `pub async fn run(client, options, events) -> Result<SyncResult, SyncError>`.
 
 mod account;
 mod assemble;
 pub mod convert;
+mod earlier;
 mod listings;
 mod members;
 mod parts;
 mod plan;
 mod run;
+mod shape;
 mod step;
 mod user_settings;
 
@@ -44,22 +48,159 @@ pub struct SyncOptions {
     /// (the roles step skipped or failed): users' `roleName` then comes
     /// from these, as the store carries the roles themselves over.
     pub known_role_names: std::collections::HashMap<String, String>,
+    /// The account entity's raw JSON from the profile's latest snapshot
+    /// (`Store::raw_json` of `zoom_account:<id>`: `{"owner", "summary",
+    /// "settings", "security_settings", "lock_settings",
+    /// "managed_domains"}`). An account part whose step is skipped or fails
+    /// is built from its earlier body here, so its properties are kept.
+    pub previous_account: Option<serde_json::Value>,
+    /// Role id → that role's raw JSON from the profile's latest snapshot.
+    /// A listed role whose detail is not read this time keeps the
+    /// privileges stored there.
+    pub previous_roles: std::collections::HashMap<String, serde_json::Value>,
+    /// Reads entities' stored raw JSON (the profile's latest snapshot) by
+    /// `_key`, for the few items a sync could not read this time (one
+    /// user's settings): they keep what was stored. `None`: nothing kept.
+    pub earlier_raw: Option<EarlierRaw>,
+}
+
+/// Stored raw JSON by entity `_key` (see [`SyncOptions::earlier_raw`]).
+/// Called on a blocking thread, once per sync, with the keys wanted; keys
+/// with nothing stored are left out of the answer.
+#[derive(Clone)]
+pub struct EarlierRaw(pub std::sync::Arc<ReadRaw>);
+
+/// Keys in, `_key` → stored raw JSON out.
+pub type ReadRaw = dyn Fn(&[String]) -> std::collections::HashMap<String, String> + Send + Sync;
+
+impl EarlierRaw {
+    pub fn read(&self, keys: &[String]) -> std::collections::HashMap<String, String> {
+        (self.0)(keys)
+    }
+}
+
+impl std::fmt::Debug for EarlierRaw {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EarlierRaw(..)")
+    }
 }
 
 /// How one step ended. Stored with the snapshot and shown in the account pane.
+///
+/// Fields added since the first stored snapshots default when read, so
+/// older snapshots' step lists still load.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum StepOutcome {
     Ok {
         count: usize,
+        /// Items of this step left out on their own (a malformed user, one
+        /// user's settings or one role's detail that could not be read),
+        /// while the rest of the step completed.
+        #[serde(default, skip_serializing_if = "ItemSkips::is_empty")]
+        skipped: ItemSkips,
     },
-    /// The credentials lack a scope; `scopes` are the ones that would allow it.
+    /// The part was not fetched, and its earlier data is kept.
     Skipped {
+        #[serde(default)]
+        kind: SkipKind,
+        /// Why, for people: Zoom's message for an unavailable part, the
+        /// missing scopes for the other kind.
+        #[serde(default)]
+        reason: String,
+        /// The scopes that would allow it ([`SkipKind::MissingScope`]).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
         scopes: Vec<String>,
     },
     Failed {
         reason: String,
     },
+}
+
+impl StepOutcome {
+    /// A step that completed with `count` items and none left out.
+    pub fn ok(count: usize) -> Self {
+        StepOutcome::Ok {
+            count,
+            skipped: ItemSkips::default(),
+        }
+    }
+
+    /// Skipped because the credentials lack one of `scopes`.
+    pub fn missing_scope(scopes: Vec<String>) -> Self {
+        let reason = if scopes.is_empty() {
+            "the credentials lack a scope this part needs".to_string()
+        } else {
+            format!("missing scope: needs {}", scopes.join(" or "))
+        };
+        StepOutcome::Skipped {
+            kind: SkipKind::MissingScope,
+            reason,
+            scopes,
+        }
+    }
+
+    /// Skipped because Zoom says the part is unavailable (plan, permission,
+    /// API disabled); `message` is Zoom's.
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        StepOutcome::Skipped {
+            kind: SkipKind::Unavailable,
+            reason: message.into(),
+            scopes: Vec::new(),
+        }
+    }
+}
+
+/// Why a part was skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipKind {
+    /// The credentials lack a scope (Zoom's 4711/4700/104 answers, or the
+    /// client's check of the granted scopes before asking).
+    #[default]
+    MissingScope,
+    /// Zoom answered that the part is not available to this account or
+    /// app: 400 code 200 ("No permission.", "Only available for Paid
+    /// account.") or 403 (see <https://developers.zoom.us/docs/api/rest/error-definitions/>).
+    Unavailable,
+}
+
+/// Items a step left out while the rest of it completed: how many, and the
+/// first few named with why (the full list could be thousands long).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ItemSkips {
+    pub count: usize,
+    /// "what: why" for the first [`ItemSkips::SAMPLE`] items.
+    #[serde(default)]
+    pub sample: Vec<String>,
+}
+
+impl ItemSkips {
+    /// Items named in full; the rest are only counted.
+    pub const SAMPLE: usize = 5;
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Counts one more item left out, naming it while the sample has room.
+    pub fn add(&mut self, item: impl std::fmt::Display, why: impl std::fmt::Display) {
+        self.count += 1;
+        if self.sample.len() < Self::SAMPLE {
+            self.sample.push(format!("{item}: {why}"));
+        }
+    }
+
+    /// "2 items skipped: user u1: …; role 2: …" (with "…and N more").
+    pub fn describe(&self) -> String {
+        let noun = if self.count == 1 { "item" } else { "items" };
+        let mut s = format!("{} {noun} skipped: {}", self.count, self.sample.join("; "));
+        let more = self.count.saturating_sub(self.sample.len());
+        if more > 0 {
+            s.push_str(&format!("; and {more} more"));
+        }
+        s
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

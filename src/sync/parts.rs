@@ -3,6 +3,10 @@
 //! step skipped for a missing scope (lock settings, managed domains, role
 //! privileges) leaves that detail out rather than freezing the whole part,
 //! because such scopes are often absent for good.
+//!
+//! The account is the exception: each of its parts that was not fetched is
+//! built from its earlier body (`earlier.rs`), so the entity is refreshed
+//! as soon as any account step completed, and a failed part costs nothing.
 
 use super::Parts;
 use super::plan::{Fetched, completed, not_failed};
@@ -10,12 +14,19 @@ use crate::graph::{EntityType, RelType};
 
 pub(crate) fn refreshed(f: &Fetched) -> Parts {
     let a = &f.account;
-    let account = not_failed(&a.owner)
+    let none_failed = not_failed(&a.owner)
         && not_failed(&a.summary)
         && not_failed(&a.settings)
         && not_failed(&a.security_settings)
         && not_failed(&a.lock_settings)
         && not_failed(&a.managed_domains);
+    let any_completed = completed(&a.owner)
+        || completed(&a.summary)
+        || completed(&a.settings)
+        || completed(&a.security_settings)
+        || completed(&a.lock_settings)
+        || completed(&a.managed_domains);
+    let account = none_failed || any_completed;
     let users = completed(&f.users);
     let groups = completed(&f.groups);
     let roles = completed(&f.roles);
@@ -28,7 +39,9 @@ pub(crate) fn refreshed(f: &Fetched) -> Parts {
     entity(EntityType::Account, account);
     entity(EntityType::User, users);
     entity(EntityType::Group, groups);
-    entity(EntityType::Role, roles && not_failed(&f.role_details));
+    // Roles without a fresh detail keep their earlier privileges, so the
+    // list alone decides.
+    entity(EntityType::Role, roles);
     let mut rel = |t, ok: bool| {
         if ok {
             p.relationships.insert(t);
@@ -56,9 +69,7 @@ mod tests {
     use crate::sync::account::AccountData;
 
     fn skipped<T>() -> Result<T, StepOutcome> {
-        Err(StepOutcome::Skipped {
-            scopes: vec!["group:read:admin".into()],
-        })
+        Err(StepOutcome::missing_scope(vec!["group:read:admin".into()]))
     }
 
     fn failed<T>() -> Result<T, StepOutcome> {
@@ -117,14 +128,24 @@ mod tests {
         f.role_details = failed();
         f.role_members = Ok(vec![]);
         f.account.lock_settings = failed();
-        f.user_settings = Some(Ok(vec![]));
+        f.user_settings = Some(Ok(Default::default()));
         let p = refreshed(&f);
         assert!(p.has_entity(EntityType::Group));
         assert!(p.has_relationship(RelType::AccountHasGroup));
         assert!(!p.has_relationship(RelType::GroupHasUser));
         assert!(p.has_relationship(RelType::UserAssignedRole));
-        assert!(!p.has_entity(EntityType::Role), "role privileges failed");
-        assert!(!p.has_entity(EntityType::Account), "lock settings failed");
+        assert!(
+            p.has_entity(EntityType::Role),
+            "earlier privileges are kept"
+        );
+        // the owner step completed: the account is rebuilt, its failed lock
+        // settings from the earlier body
+        assert!(p.has_entity(EntityType::Account), "lock settings failed");
+        f.account.owner = failed();
+        assert!(
+            !refreshed(&f).has_entity(EntityType::Account),
+            "nothing fetched"
+        );
         assert!(p.user_settings);
     }
 }

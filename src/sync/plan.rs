@@ -24,11 +24,10 @@ use std::sync::Arc;
 use futures::FutureExt;
 
 use super::account::{AccountData, fetch_account};
-use super::convert::UserSettingsBundle;
 use super::listings::ListedUsers;
 use super::members;
 use super::step::{StepLog, StepResult, names};
-use super::user_settings::{self, DEFAULT_SETTINGS_CONCURRENCY};
+use super::user_settings::{self, DEFAULT_SETTINGS_CONCURRENCY, FetchedSettings};
 use super::{StepOutcome, SyncOptions};
 use crate::zoom::{Group, GroupMember, Role, RoleDetail, RoleMember, ZoomClient};
 
@@ -43,7 +42,7 @@ pub(crate) struct Fetched {
     pub group_members: StepResult<Vec<(String, Vec<GroupMember>)>>,
     pub role_members: StepResult<Vec<(String, Vec<RoleMember>)>>,
     /// `None` when `--user-settings` was not asked for.
-    pub user_settings: Option<StepResult<Vec<(String, UserSettingsBundle)>>>,
+    pub user_settings: Option<StepResult<FetchedSettings>>,
 }
 
 type Shared<T> = Arc<StepResult<T>>;

@@ -43,9 +43,7 @@ pub async fn run(
         };
     log.finish(
         names::BUILD_GRAPH,
-        StepOutcome::Ok {
-            count: built.graph.entity_count(),
-        },
+        StepOutcome::ok(built.graph.entity_count()),
         started,
     );
     for w in &built.warnings {

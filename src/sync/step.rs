@@ -1,6 +1,7 @@
 //! Running one named step: announce it, time it, turn its error into an
-//! outcome (skipped for a missing scope, failed otherwise), and remember an
-//! authentication failure so the whole sync can end with [`SyncError::Auth`].
+//! outcome (skipped for a missing scope or because Zoom says the part is
+//! unavailable, failed otherwise), and remember an authentication failure
+//! so the whole sync can end with [`SyncError::Auth`].
 
 use std::future::Future;
 use std::sync::Mutex;
@@ -8,7 +9,7 @@ use std::time::Instant;
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::{StepOutcome, StepRecord, SyncEvent};
+use super::{ItemSkips, StepOutcome, StepRecord, SyncEvent};
 use crate::zoom::ZoomError;
 
 /// Step names (stable: stored with snapshots and matched by the TUI).
@@ -54,15 +55,27 @@ impl From<ZoomError> for StepError {
     }
 }
 
-/// What a step body returns on success: its data and the count it reports.
+/// What a step body returns on success: its data, the count it reports,
+/// and the items it left out on their own.
 pub(crate) struct Done<T> {
     pub value: T,
     pub count: usize,
+    pub skipped: ItemSkips,
 }
 
 impl<T> Done<T> {
     pub fn new(value: T, count: usize) -> Self {
-        Done { value, count }
+        Done {
+            value,
+            count,
+            skipped: ItemSkips::default(),
+        }
+    }
+
+    /// The same, with the items left out.
+    pub fn with_skipped(mut self, skipped: ItemSkips) -> Self {
+        self.skipped = skipped;
+        self
     }
 }
 
@@ -102,7 +115,18 @@ impl StepLog {
         let started = self.start(name);
         let result = body.await;
         let (outcome, value) = match result {
-            Ok(done) => (StepOutcome::Ok { count: done.count }, Some(done.value)),
+            Ok(done) => {
+                if !done.skipped.is_empty() {
+                    tracing::warn!(step = name, skipped = %done.skipped.describe(), "items skipped");
+                }
+                (
+                    StepOutcome::Ok {
+                        count: done.count,
+                        skipped: done.skipped,
+                    },
+                    Some(done.value),
+                )
+            }
             Err(StepError::Zoom(e)) => (self.outcome_of(name, e), None),
             Err(StepError::Other(reason)) => {
                 tracing::warn!(step = name, %reason, "step failed");
@@ -114,10 +138,16 @@ impl StepLog {
     }
 
     /// Records a step that did not run because a step it needs did not
-    /// complete: skipped for the same scopes, or failed naming the cause.
+    /// complete: skipped for the same reason, or failed naming the cause.
     pub fn not_run<T>(&self, name: &str, needs: &str, cause: &StepOutcome) -> StepResult<T> {
         let outcome = match cause {
-            StepOutcome::Skipped { scopes } => StepOutcome::Skipped {
+            StepOutcome::Skipped {
+                kind,
+                reason,
+                scopes,
+            } => StepOutcome::Skipped {
+                kind: *kind,
+                reason: format!("{needs} skipped: {reason}"),
                 scopes: scopes.clone(),
             },
             _ => StepOutcome::Failed {
@@ -131,10 +161,16 @@ impl StepLog {
         Err(outcome)
     }
 
-    /// Maps an error to the outcome of step `name`.
+    /// Maps an error to the outcome of step `name`: a missing scope and a
+    /// part Zoom says is unavailable are skips (each saying why), an
+    /// authentication failure is remembered, anything else fails the step.
     pub fn outcome_of(&self, name: &str, e: ZoomError) -> StepOutcome {
+        if let Some(message) = e.unavailable_message() {
+            tracing::info!(step = name, error = %e, "part unavailable; skipped");
+            return StepOutcome::unavailable(message);
+        }
         match e {
-            ZoomError::MissingScope { scopes, .. } => StepOutcome::Skipped { scopes },
+            ZoomError::MissingScope { scopes, .. } => StepOutcome::missing_scope(scopes),
             ZoomError::Auth { .. } => {
                 let reason = e.to_string();
                 if let Ok(mut a) = self.auth_failure.lock()

@@ -5,8 +5,9 @@
 
 use futures::StreamExt;
 
+use super::ItemSkips;
 use super::convert::{Converter, UserSettingsBundle};
-use super::listings::is_gone;
+use super::listings::{holds_for_all, is_gone};
 use super::step::{Done, StepError, StepLog, names};
 use crate::zoom::{Settings, UserSettingsOption, ZoomClient, ZoomError};
 
@@ -53,14 +54,26 @@ fn optional(r: Result<Settings, ZoomError>) -> Result<Option<Settings>, ZoomErro
     }
 }
 
+/// What `fetch-user-settings` hands on: the bodies of every user read, and
+/// the users whose settings could not be read this time (they keep their
+/// earlier settings, see `assemble.rs`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FetchedSettings {
+    pub bodies: Vec<(String, UserSettingsBundle)>,
+    pub unread: Vec<String>,
+}
+
 /// `fetch-user-settings`: settings for every user that has an id (pending
-/// users have none). Returns (user id, bodies).
+/// users have none). One user's error (other than "gone") costs that
+/// user's settings only: named in the outcome, earlier ones kept. An error
+/// that would hold for every user (scope, plan, credentials, daily limit)
+/// ends the step; so does not one user's settings being readable.
 pub(crate) async fn all(
     client: &ZoomClient,
     users: &Converter,
     concurrency: usize,
     log: &StepLog,
-) -> Result<Done<Vec<(String, UserSettingsBundle)>>, StepError> {
+) -> Result<Done<FetchedSettings>, StepError> {
     let mut ids: Vec<&str> = users.listed_users().filter_map(|u| u.id).collect();
     ids.sort_unstable();
     ids.dedup();
@@ -72,23 +85,24 @@ pub(crate) async fn all(
         (id, res)
     }))
     .buffer_unordered(concurrency.max(1));
-    let mut out = Vec::with_capacity(ids.len());
-    let mut failed = 0usize;
+    let mut out = FetchedSettings {
+        bodies: Vec::with_capacity(ids.len()),
+        unread: Vec::new(),
+    };
+    let mut skipped = ItemSkips::default();
     let mut first_failure = None;
     let mut seen = 0usize;
     while let Some((id, res)) = stream.next().await {
         seen += 1;
         match res {
-            Ok(Some(b)) => out.push((id, b)),
+            Ok(Some(b)) => out.bodies.push((id, b)),
             Ok(None) => {}
             // These hold for every user: stop now rather than 4 × N times.
-            Err(
-                e @ (ZoomError::MissingScope { .. }
-                | ZoomError::Auth { .. }
-                | ZoomError::DailyLimit { .. }),
-            ) => return Err(e.into()),
+            Err(e) if holds_for_all(&e) => return Err(e.into()),
             Err(e) => {
-                failed += 1;
+                tracing::warn!(user = %id, error = %e, "user settings skipped");
+                skipped.add(format_args!("user {id}"), &e);
+                out.unread.push(id);
                 first_failure.get_or_insert(e);
             }
         }
@@ -96,11 +110,14 @@ pub(crate) async fn all(
             log.progress(names::USER_SETTINGS, seen, Some(total));
         }
     }
-    if let Some(e) = first_failure {
+    if out.bodies.is_empty()
+        && let Some(e) = first_failure
+    {
         return Err(StepError::Other(format!(
-            "{failed} of {total} users' settings could not be read; first: {e}"
+            "no user's settings could be read ({} of {total} failed); first: {e}",
+            skipped.count
         )));
     }
-    let n = out.len();
-    Ok(Done::new(out, n))
+    let n = out.bodies.len();
+    Ok(Done::new(out, n).with_skipped(skipped))
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::graph::{EntityId, EntityType, Graph};
-use crate::sync::StepOutcome;
+use crate::sync::{SkipKind, StepOutcome};
 
 use super::model::{self, Data, thousands};
 use super::scroll::Scroll;
@@ -548,14 +548,29 @@ fn account_lines(data: &Data) -> Vec<DLine> {
     let mut skipped: Vec<String> = Vec::new();
     for s in &data.meta.steps {
         let (tone, what) = match &s.outcome {
-            StepOutcome::Ok { count } => (Tone::Ok, format!("ok, {}", thousands(*count))),
-            StepOutcome::Skipped { scopes } => {
+            StepOutcome::Ok { count, skipped } if skipped.is_empty() => {
+                (Tone::Ok, format!("ok, {}", thousands(*count)))
+            }
+            StepOutcome::Ok { count, skipped } => (
+                Tone::Warn,
+                format!("ok, {}, {}", thousands(*count), skipped.describe()),
+            ),
+            StepOutcome::Skipped {
+                kind: SkipKind::MissingScope,
+                scopes,
+                ..
+            } => {
                 skipped.extend(scopes.iter().cloned());
                 (
                     Tone::Warn,
                     format!("skipped: needs {}", scopes.join(" or ")),
                 )
             }
+            StepOutcome::Skipped {
+                kind: SkipKind::Unavailable,
+                reason,
+                ..
+            } => (Tone::Warn, format!("skipped (unavailable): {reason}")),
             StepOutcome::Failed { reason } => (Tone::Error, format!("failed: {reason}")),
         };
         out.push(DLine {

@@ -15,7 +15,7 @@ use super::http::{ClientStats, Inner, Stats};
 use super::lenient;
 use super::models::*;
 pub use super::paging::PageItems;
-use super::paging::{Listing, list_all, list_each};
+use super::paging::{BadItems, Listing, list_all, list_each, list_each_isolated};
 use super::ratelimit::Limiter;
 use super::redact::Redactor;
 use super::token::TokenCache;
@@ -313,6 +313,33 @@ impl ZoomClient {
             },
             on_page,
             on_items,
+        )
+        .await
+    }
+
+    /// As [`Self::list_users_each`], but a user record that cannot be read
+    /// is handed to `on_bad` and the listing goes on (sync names it and
+    /// keeps that user's earlier data) instead of failing the listing.
+    pub async fn list_users_each_isolated(
+        &self,
+        status: UserStatus,
+        on_page: OnPage<'_>,
+        on_items: PageItems<'_, User>,
+        on_bad: BadItems<'_>,
+    ) -> Result<usize, ZoomError> {
+        let status = non_empty("status", status.as_str())?.to_string();
+        list_each_isolated(
+            &self.inner,
+            Listing {
+                endpoint: Endpoint::ListUsers,
+                segments: &["users"],
+                query: &[("status", status.as_str())],
+                list_key: "users",
+                key_of: key_of_user,
+            },
+            on_page,
+            on_items,
+            on_bad,
         )
         .await
     }

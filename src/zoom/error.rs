@@ -124,6 +124,34 @@ impl ZoomError {
         }
     }
 
+    /// Zoom's own words when the error means "this part is not available to
+    /// this account or app" (plan, permission, or the API disabled): 400
+    /// with code 200 ("No permission.", "Only available for Paid account.")
+    /// or a 403 that is not a missing-scope answer. `None` for everything
+    /// else, a missing scope included (that one names its scopes instead).
+    /// A blank message is replaced by the status, so there is always a reason.
+    pub fn unavailable_message(&self) -> Option<String> {
+        match self {
+            ZoomError::Api {
+                status,
+                code,
+                message,
+                ..
+            } if *status == 403 || (*status == 400 && *code == Some(200)) => {
+                let m = message.trim();
+                Some(if m.is_empty() {
+                    format!(
+                        "Zoom answered HTTP {status}{}",
+                        code.map(|c| format!(" code {c}")).unwrap_or_default()
+                    )
+                } else {
+                    m.to_string()
+                })
+            }
+            _ => None,
+        }
+    }
+
     /// True when the thing asked for does not exist (any more): user 404
     /// code 1001, group 404 code 4130, role 400 code 1034, account 404 code
     /// 2001. During a sync this means "deleted meanwhile", not a failure.
@@ -171,11 +199,19 @@ mod tests {
         assert!(api(404, Some(1001)).is_not_found());
         assert!(api(400, Some(1034)).is_not_found());
         assert!(!api(400, Some(300)).is_not_found());
+        assert_eq!(
+            api(400, Some(200)).unavailable_message().as_deref(),
+            Some("m")
+        );
+        assert_eq!(api(403, None).unavailable_message().as_deref(), Some("m"));
+        assert_eq!(api(400, Some(300)).unavailable_message(), None);
+        assert_eq!(api(404, None).unavailable_message(), None);
         let m = ZoomError::MissingScope {
             endpoint: "GET /groups".into(),
             scopes: vec!["group:read:admin".into()],
         };
         assert!(m.is_missing_scope() && m.is_unavailable());
+        assert_eq!(m.unavailable_message(), None);
         assert_eq!(
             m.to_string(),
             "missing scope for GET /groups: needs one of group:read:admin"

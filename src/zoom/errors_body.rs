@@ -38,9 +38,14 @@ impl ErrorBody {
 }
 
 /// Does this answer mean "the token lacks a scope"? Zoom answers 400 with
-/// code 4711 (current) or 4700 (older wording), and sometimes 403.
+/// code 4711 (current), 4700 (older wording) or 104, and sometimes 403 with
+/// those codes. A 403 without one is a plan or permission answer ("No
+/// permission.", "Access to the Zoom REST API has been denied for this
+/// account."), kept as an API error so sync skips the part with Zoom's
+/// message instead of naming scopes the token may well hold
+/// (<https://developers.zoom.us/docs/api/rest/error-definitions/>).
 pub fn is_missing_scope(status: u16, code: Option<i64>) -> bool {
-    status == 403 || (status == 400 && matches!(code, Some(4711 | 4700 | 104)))
+    matches!(status, 400 | 403) && matches!(code, Some(4711 | 4700 | 104))
 }
 
 fn looks_like_scope(s: &str) -> bool {
@@ -110,8 +115,10 @@ mod tests {
     fn missing_scope_answers() {
         assert!(is_missing_scope(400, Some(4711)));
         assert!(is_missing_scope(400, Some(4700)));
-        assert!(is_missing_scope(403, None));
-        assert!(is_missing_scope(403, Some(200)));
+        assert!(is_missing_scope(400, Some(104)));
+        assert!(is_missing_scope(403, Some(4711)));
+        assert!(!is_missing_scope(403, None));
+        assert!(!is_missing_scope(403, Some(200)));
         assert!(!is_missing_scope(400, Some(300)));
         assert!(!is_missing_scope(404, Some(1001)));
         assert!(!is_missing_scope(400, None));

@@ -42,6 +42,7 @@ pub use endpoint::{Endpoint, GrantedScopes};
 pub use error::ZoomError;
 pub use http::{ClientStats, MAX_FRESH_TOKEN_REFUSALS};
 pub use models::*;
+pub use paging::BadItem;
 
 /// A secret string (client secret, access token) whose `Debug` and `Display`
 /// never show the value.

@@ -194,7 +194,7 @@ impl<'de> serde::de::Visitor<'de> for ItemsVisitor<'_> {
 
 /// The items of a raw page body, as models (run on a blocking thread).
 /// A body the quick reader refuses is parsed whole, for the precise error.
-fn items_of<T: FromJson>(body: &[u8], list_key: &str) -> Converted<T> {
+fn items_of<T: FromJson>(body: &[u8], list_key: &str) -> Items<T> {
     let mut de = serde_json::Deserializer::from_slice(body);
     let quick = serde::Deserializer::deserialize_map(&mut de, ItemsVisitor { list_key })
         .and_then(|items| de.end().map(|()| items));
@@ -211,6 +211,49 @@ fn items_of<T: FromJson>(body: &[u8], list_key: &str) -> Converted<T> {
             convert(items)
         }
     }
+}
+
+/// As [`items_of`], but an item that cannot be read is left out and
+/// described instead of failing the page (read the same quick way, so a
+/// listing of 100,000 users still builds no JSON tree per user). A body
+/// that is not a page at all still fails.
+fn items_of_isolated<T: FromJson>(body: &[u8], list_key: &str, page: u32) -> Converted<T> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let quick = serde::Deserializer::deserialize_map(&mut de, ItemsVisitor { list_key })
+        .and_then(|items| de.end().map(|()| items));
+    let mut good = Vec::new();
+    let mut bad = Vec::new();
+    let mut take = |i: usize, r: Result<T, String>, id: &dyn Fn() -> Option<String>| match r {
+        Ok(t) => good.push(t),
+        Err(detail) => bad.push(BadItem {
+            page,
+            index: i + 1,
+            id: id(),
+            detail,
+        }),
+    };
+    match quick {
+        Ok(items) => {
+            for (i, raw) in items.into_iter().enumerate() {
+                let id = || {
+                    serde_json::from_str::<Value>(raw.get())
+                        .ok()
+                        .and_then(|v| v.get("id").and_then(Value::as_str).map(str::to_string))
+                };
+                take(i, T::from_raw(raw), &id);
+            }
+        }
+        Err(_) => {
+            let v: Value =
+                serde_json::from_slice(body).map_err(|e| describe_json_error(&e, body.len()))?;
+            let (_, items) = split_page(v, list_key)?;
+            for (i, item) in items.into_iter().enumerate() {
+                let id_of = item.get("id").and_then(Value::as_str).map(str::to_string);
+                take(i, T::from_json(item), &|| id_of.clone());
+            }
+        }
+    }
+    Ok((good, bad))
 }
 
 /// Decides the next cursor from each page's fields.
@@ -267,7 +310,26 @@ impl Pager {
 /// broken (fresh tokens over the same items would otherwise never end).
 const MAX_IDLE_PAGES: u32 = 5;
 
-type Converted<T> = Result<Vec<T>, String>;
+type Items<T> = Result<Vec<T>, String>;
+
+/// A page's readable items, and the ones left out (isolating listings only).
+type Converted<T> = Result<(Vec<T>, Vec<BadItem>), String>;
+
+/// A listed item that could not be read, in a listing that isolates items
+/// ([`list_each_isolated`]): the rest of its page and listing go on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BadItem {
+    /// 1-based page and position on the page.
+    pub page: u32,
+    pub index: usize,
+    /// The item's `id`, when it is a readable string.
+    pub id: Option<String>,
+    /// What was wrong (never the value itself).
+    pub detail: String,
+}
+
+/// Receives each item a listing left out (see [`list_each_isolated`]).
+pub type BadItems<'a> = &'a (dyn Fn(BadItem) + Send + Sync);
 
 /// Receives each page's new items as soon as they are converted, in page
 /// order (see [`list_each`]).
@@ -285,6 +347,7 @@ struct Collector<'a, T> {
     total: Option<u64>,
     key_of: fn(&T) -> String,
     on_page: OnPage<'a>,
+    on_bad: Option<BadItems<'a>>,
     label: &'a str,
 }
 
@@ -294,7 +357,7 @@ impl<T> Collector<'_, T> {
         page: u32,
         handle: JoinHandle<Converted<T>>,
     ) -> Result<(), ZoomError> {
-        let items = handle
+        let (items, bad) = handle
             .await
             .map_err(|e| ZoomError::Malformed {
                 endpoint: self.label.to_string(),
@@ -304,6 +367,9 @@ impl<T> Collector<'_, T> {
                 endpoint: self.label.to_string(),
                 detail: format!("page {page}: {detail}"),
             })?;
+        if let Some(on_bad) = self.on_bad {
+            bad.into_iter().for_each(on_bad);
+        }
         let received = items.len();
         let mut fresh = Vec::with_capacity(received);
         for item in items {
@@ -344,7 +410,7 @@ impl<T> Collector<'_, T> {
     }
 }
 
-fn convert<T: FromJson>(items: Vec<Value>) -> Converted<T> {
+fn convert<T: FromJson>(items: Vec<Value>) -> Items<T> {
     items
         .into_iter()
         .enumerate()
@@ -369,7 +435,7 @@ pub(crate) async fn list_all<T: FromJson + Send + 'static>(
     listing: Listing<'_, T>,
     on_page: OnPage<'_>,
 ) -> Result<Vec<T>, ZoomError> {
-    list_pages(inner, listing, on_page, None)
+    list_pages(inner, listing, on_page, None, None)
         .await
         .map(|(items, _)| items)
 }
@@ -385,7 +451,21 @@ pub(crate) async fn list_each<T: FromJson + Send + 'static>(
     on_page: OnPage<'_>,
     on_items: PageItems<'_, T>,
 ) -> Result<usize, ZoomError> {
-    list_pages(inner, listing, on_page, Some(on_items))
+    list_pages(inner, listing, on_page, Some(on_items), None)
+        .await
+        .map(|(_, n)| n)
+}
+
+/// As [`list_each`], but an item that cannot be read is handed to `on_bad`
+/// and the listing goes on, instead of the whole listing failing for it.
+pub(crate) async fn list_each_isolated<T: FromJson + Send + 'static>(
+    inner: &Inner,
+    listing: Listing<'_, T>,
+    on_page: OnPage<'_>,
+    on_items: PageItems<'_, T>,
+    on_bad: BadItems<'_>,
+) -> Result<usize, ZoomError> {
+    list_pages(inner, listing, on_page, Some(on_items), Some(on_bad))
         .await
         .map(|(_, n)| n)
 }
@@ -395,6 +475,7 @@ async fn list_pages<T: FromJson + Send + 'static>(
     listing: Listing<'_, T>,
     on_page: OnPage<'_>,
     sink: Option<PageItems<'_, T>>,
+    on_bad: Option<BadItems<'_>>,
 ) -> Result<(Vec<T>, usize), ZoomError> {
     let label = label(listing.segments, listing.query);
     let page_size = listing.endpoint.max_page_size().unwrap_or(300).to_string();
@@ -414,6 +495,7 @@ async fn list_pages<T: FromJson + Send + 'static>(
             total: None,
             key_of: listing.key_of,
             on_page,
+            on_bad,
             label: &label,
         };
         let mut pending: Option<(u32, JoinHandle<Converted<T>>)> = None;
@@ -477,9 +559,16 @@ async fn list_pages<T: FromJson + Send + 'static>(
             })?;
             collector.total = meta.total_records.or(collector.total);
             let list_key = listing.list_key;
+            let isolate = on_bad.is_some();
             pending = Some((
                 page,
-                tokio::task::spawn_blocking(move || items_of::<T>(&body, list_key)),
+                tokio::task::spawn_blocking(move || {
+                    if isolate {
+                        items_of_isolated::<T>(&body, list_key, page)
+                    } else {
+                        items_of::<T>(&body, list_key).map(|items| (items, Vec::new()))
+                    }
+                }),
             ));
             match pager.next(&meta, &cursor) {
                 Ok(Some(next)) => cursor = next,
@@ -509,6 +598,23 @@ async fn list_pages<T: FromJson + Send + 'static>(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn an_isolating_reader_leaves_out_only_the_unreadable_items() {
+        let body = br#"{"page_size": 3, "users": [{"id": "u1", "email": "a@x.io"}, {"id": "u2", "email": 42}, {"email": "c@x.io"}, 7]}"#;
+        let (good, bad) =
+            items_of_isolated::<super::super::models::User>(body, "users", 4).unwrap();
+        assert_eq!(good.len(), 2);
+        assert_eq!(bad.len(), 2);
+        assert_eq!(bad[0].page, 4);
+        assert_eq!(bad[0].index, 2);
+        assert_eq!(bad[0].id.as_deref(), Some("u2"));
+        assert_eq!(bad[0].detail, "user has `email` as a number, not a string");
+        assert_eq!(bad[1].index, 4);
+        assert_eq!(bad[1].id, None);
+        // a body that is not a page still fails
+        assert!(items_of_isolated::<super::super::models::User>(b"{", "users", 1).is_err());
+    }
 
     fn meta(token: TokenField, count: Option<u64>, number: Option<u64>) -> PageMeta {
         PageMeta {

@@ -288,10 +288,22 @@ async fn missing_scopes_skip_groups_and_roles_and_keep_earlier_data() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|v| v.as_str().unwrap())
+        .map(|v| v["step"].as_str().unwrap())
         .collect();
     for name in ["fetch-groups", "fetch-roles"] {
         assert!(skipped.contains(&name), "{name} skipped: {s:#}");
+        let listed = s["skipped"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["step"] == name)
+            .unwrap();
+        assert_eq!(listed["kind"], "missing_scope", "{s:#}");
+        assert!(!listed["scopes"].as_array().unwrap().is_empty(), "{s:#}");
+        assert!(
+            listed["reason"].as_str().unwrap().contains("scope"),
+            "{s:#}"
+        );
         let scopes = step(&s, name)["scopes"].as_array().unwrap();
         assert!(!scopes.is_empty(), "{name} names its missing scopes");
     }

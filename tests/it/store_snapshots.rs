@@ -67,14 +67,12 @@ fn snapshot_round_trips_and_lists() {
     let steps = vec![
         StepRecord {
             step: "fetch-users".into(),
-            outcome: StepOutcome::Ok { count: 300 },
+            outcome: StepOutcome::ok(300),
             duration_ms: 812,
         },
         StepRecord {
             step: "fetch-roles".into(),
-            outcome: StepOutcome::Skipped {
-                scopes: vec!["role:read:admin".into()],
-            },
+            outcome: StepOutcome::missing_scope(vec!["role:read:admin".into()]),
             duration_ms: 3,
         },
     ];

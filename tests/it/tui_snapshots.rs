@@ -17,14 +17,12 @@ fn meta() -> SnapshotMeta {
     };
     SnapshotMeta {
         steps: vec![
-            step("fetch-users", StepOutcome::Ok { count: 60 }),
-            step("fetch-groups", StepOutcome::Ok { count: 8 }),
-            step("fetch-roles", StepOutcome::Ok { count: 3 }),
+            step("fetch-users", StepOutcome::ok(60)),
+            step("fetch-groups", StepOutcome::ok(8)),
+            step("fetch-roles", StepOutcome::ok(3)),
             step(
                 "fetch-managed-domains",
-                StepOutcome::Skipped {
-                    scopes: vec!["account:read:admin".into()],
-                },
+                StepOutcome::missing_scope(vec!["account:read:admin".into()]),
             ),
         ],
         finished_at: Some("2026-11-30T08:00:00Z".into()),
