@@ -11,7 +11,7 @@ use clap::Args;
 use super::{Context, exit};
 use crate::alerts::{self, AlertState, EvalOptions, Severity};
 use crate::app::services;
-use crate::util::sanitize::for_terminal;
+use crate::util::sanitize::{for_terminal, json_text};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -89,17 +89,16 @@ pub async fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<ExitCode> {
             previous: inputs.previous.as_ref(),
         },
     )?;
-    if args.json {
-        println!(
-            "{}",
-            alerts::report::check_json(&results, args.min_severity)
-        );
+    // Through util::stdout: a closed pipe (`check --json | head`) ends quietly.
+    let text = if args.json {
+        format!(
+            "{}\n",
+            json_text(&alerts::report::check_json(&results, args.min_severity).to_string())
+        )
     } else {
-        print!(
-            "{}",
-            alerts::report::check_text(&results, &graph, args.min_severity)
-        );
-    }
+        alerts::report::check_text(&results, &graph, args.min_severity)
+    };
+    crate::util::stdout::print(&text)?;
     let code = if alerts::report::should_fail(&results, args.min_severity) {
         exit::ALERT
     } else if results

@@ -51,10 +51,10 @@ pub async fn run(ctx: &Context, args: SyncArgs) -> anyhow::Result<ExitCode> {
         SyncOutcome::AuthFailed(message) => {
             let msg = for_terminal(message).into_owned();
             if args.json {
-                println!(
-                    "{}",
+                out(&format!(
+                    "{}\n",
                     json!({"profile": profile, "error": "authentication", "message": msg})
-                );
+                ))?;
             } else {
                 eprintln!(
                     "zoomscope sync: {msg}\nCheck account_id, client_id and the client secret of profile `{}`.",
@@ -64,12 +64,12 @@ pub async fn run(ctx: &Context, args: SyncArgs) -> anyhow::Result<ExitCode> {
         }
         SyncOutcome::NothingFetched { reason, steps } => {
             if args.json {
-                println!(
-                    "{}",
+                out(&format!(
+                    "{}\n",
                     serde_json::to_string_pretty(&nothing_json(profile, reason, steps))?
-                );
+                ))?;
             } else {
-                print!("{}", nothing_text(profile, steps));
+                crate::util::stdout::print(&nothing_text(profile, steps))?;
                 eprintln!(
                     "zoomscope sync: the sync fetched nothing ({}); no snapshot was stored",
                     for_terminal(reason)
@@ -79,16 +79,22 @@ pub async fn run(ctx: &Context, args: SyncArgs) -> anyhow::Result<ExitCode> {
         SyncOutcome::Complete(report) | SyncOutcome::Partial { report, .. } => {
             let complete = outcome.exit_code() == exit::OK;
             if args.json {
-                println!(
-                    "{}",
+                out(&format!(
+                    "{}\n",
                     serde_json::to_string_pretty(&report_json(profile, report, complete))?
-                );
+                ))?;
             } else {
-                print!("{}", report_text(profile, report));
+                crate::util::stdout::print(&report_text(profile, report))?;
             }
         }
     }
     Ok(ExitCode::from(outcome.exit_code()))
+}
+
+/// JSON to standard output through `util::stdout` (a closed pipe ends quietly),
+/// invisible and control characters escaped.
+fn out(text: &str) -> std::io::Result<()> {
+    crate::util::stdout::print(&crate::util::sanitize::json_text(text))
 }
 
 /// One bar per running step on stderr (only on a terminal), notices above.

@@ -298,7 +298,12 @@ fn malformed(endpoint: &str, index: usize, problem: &str) -> ZoomError {
 /// missing scope, a part unavailable to the account, the credentials, a
 /// daily limit): the step ends with it instead of skipping every item.
 pub(crate) fn holds_for_all(e: &ZoomError) -> bool {
-    e.is_missing_scope() || e.is_auth() || e.is_daily_limit() || e.unavailable_message().is_some()
+    e.is_missing_scope()
+        || e.is_auth()
+        || matches!(e, ZoomError::DailyLimit { .. })
+        || e.is_unreachable()
+        || matches!(e, ZoomError::TokenRejected { .. })
+        || e.unavailable_message().is_some()
 }
 
 /// `GET /roles/{id}`, read again once when the body is garbled (malformed

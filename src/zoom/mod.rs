@@ -11,7 +11,7 @@
 //! per-second waits as `Retry-After` says (seconds, ISO-8601 or HTTP-date;
 //! backoff when absent, as Zoom sends none), daily closes the category with
 //! the reset time; 5xx/timeouts/drops: bounded retries, exponential backoff,
-//! full jitter; 403 or 400 code 4711/4700/104: `MissingScope`; other 4xx:
+//! full jitter; 403 or 400 with code 4711/4700/104: `MissingScope` (a 403 or 400 code 200 without them: the part is unavailable to the account); other 4xx:
 //! `Api` with Zoom's code, message (scrubbed of secrets) and
 //! `x-zm-trackingid`. An unreachable token endpoint (refused, DNS, TLS) is
 //! `Unreachable` at once, for every later call too. Listings (`paging`)

@@ -49,6 +49,7 @@ mod sandbox_schema;
 mod store_crash;
 mod store_migrate;
 mod store_snapshots;
+mod sync_skips;
 mod trust_history;
 mod tui_app;
 mod tui_e2e;

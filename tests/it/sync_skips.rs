@@ -4,16 +4,14 @@
 //! account does (400 code 200 "No permission.", a bare 403, one role's or
 //! one user's error, a garbled body) and forwards everything else.
 
-mod cli_support;
-
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use crate::support::cli::{self as cli_support, Home};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use cli_support::Home;
 use serde_json::{Value, json};
 use zoomscope::sandbox::endpoints::GRANULAR_READ_SCOPES;
 use zoomscope::sandbox::{Faults, RunningSandbox, Sandbox, SandboxConfig};
