@@ -26,6 +26,7 @@
 //! anything gets here, lazily fetched settings included.
 
 mod codec;
+mod compress;
 mod read;
 mod schema;
 mod write;
