@@ -17,7 +17,11 @@
 //!    fetch if there is one (newer), else from its previous version — and
 //!    lazy rows folded in are removed.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+// foldhash (randomly seeded per map) rather than SipHash: a 100,000-user
+// write looks up ~500,000 keys, and these maps live for one write only.
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use chrono::Utc;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
