@@ -32,11 +32,9 @@ impl Context {
     /// with `demo` starts the sandbox (and imports its HR roster).
     pub async fn new(opts: Options) -> Result<Context, AppError> {
         let paths = Paths::resolve(&opts)?;
-        crate::util::files::create_private_dir(&paths.data_dir).map_err(|source| {
-            AppError::DataDir {
-                path: paths.data_dir.clone(),
-                source,
-            }
+        crate::util::files::create_private_dir(&paths.data_dir).map_err(|source| AppError::DataDir {
+            path: paths.data_dir.clone(),
+            source,
         })?;
         let log_guard = logging::init(&paths.log_file);
         let config = Config::load(&paths.config_file)?;
