@@ -1,7 +1,8 @@
 //! Store benchmarks (issue 3 "Done when"): a 100,000-user graph saved, the
 //! latest snapshot loaded into memory (target < 1 s), the loaded graph's
 //! memory (target < 300 MB, measured with a counting global allocator),
-//! and a second snapshot with ~1% of users changed (write time, DB growth).
+//! an unchanged re-save (time, rows written), and a second snapshot with ~1%
+//! of users changed (write time, DB growth).
 //!
 //! Run: `cargo bench --bench store` (optionally `-- 200000` for the user count).
 
@@ -140,6 +141,25 @@ fn main() {
         size1 as f64 / MB,
         size1 as f64 / n as f64
     );
+    // The same account saved again (a re-sync of an unchanged account):
+    // compared by hash, nothing encoded and no row written.
+    let versions = |store: &Store| -> i64 {
+        store
+            .conn()
+            .query_row("SELECT count(*) FROM entity_versions", [], |r| r.get(0))
+            .expect("count")
+    };
+    let rows_before = versions(&store);
+    let unchanged = save(&store, &built, &Parts::all());
+    let size_unchanged = db_size(&store, &path);
+    println!(
+        "unchanged re-save: {:.2?} ({:.2}× the first write), {} version rows written, database +{:.2} MB",
+        unchanged,
+        unchanged.as_secs_f64() / first.as_secs_f64(),
+        versions(&store) - rows_before,
+        size_unchanged.saturating_sub(size1) as f64 / MB
+    );
+    let size1 = size_unchanged;
     drop(built);
 
     // Load the latest snapshot (3 runs; memory from the last).

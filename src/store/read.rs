@@ -18,7 +18,11 @@ use serde_json::Value;
 
 use crate::graph::{Entity, EntityId, EntityType, Graph, Interner, Props};
 
+use rusqlite::types::ValueRef;
+use zstd::dict::DecoderDictionary;
+
 use super::codec::{decode_props, etype_code, etype_from_code, rtype_from_code};
+use super::compress::{Unpacker, decoder_dict, profile_dict};
 use super::{Snapshot, SnapshotId, SnapshotInfo, StoreError};
 
 pub(super) fn load(
@@ -35,6 +39,7 @@ pub(super) fn load(
         })?;
     let mut names = Interner::default();
     let mut scratch = Vec::new();
+    let dict = profile_dict(conn, pid)?.map(|d| decoder_dict(&d));
 
     // Entities.
     let (ent_sql, rel_sql) = if is_latest {
@@ -68,7 +73,7 @@ pub(super) fn load(
     rows.sort_unstable_by_key(|r| r.0);
     let mut graph = Graph::new();
     let mut by_eid = EidIndex::new(&rows);
-    for (eid, entity) in decode_entities(rows)? {
+    for (eid, entity) in decode_entities(rows, dict.as_ref())? {
         let id = graph
             .add_entity(entity)
             .map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -159,6 +164,7 @@ impl EidIndex {
 /// own name interner (a few duplicate name allocations, no locking).
 fn decode_entities(
     rows: Vec<(i64, i64, String, Vec<u8>)>,
+    dict: Option<&DecoderDictionary<'static>>,
 ) -> Result<Vec<(i64, Entity)>, StoreError> {
     const PARALLEL_FROM: usize = 20_000;
     let threads = std::thread::available_parallelism()
@@ -168,10 +174,11 @@ fn decode_entities(
     let decode_chunk = |chunk: Vec<(i64, i64, String, Vec<u8>)>| {
         let mut names = Interner::default();
         let mut scratch = Vec::new();
+        let mut unpacker = Unpacker::new(dict)?;
         chunk
             .into_iter()
             .map(|(eid, etype, key, blob)| {
-                let props = decode_props(&blob, &mut names, &mut scratch)?;
+                let props = decode_props(unpacker.unpack(&blob)?, &mut names, &mut scratch)?;
                 let etype = etype_from_code(etype)?;
                 Ok((eid, Entity { key, etype, props }))
             })
@@ -300,9 +307,15 @@ pub(super) fn role_names(
     let mut rows = stmt.query(params![pid, etype_code(EntityType::Role)])?;
     let mut names = Interner::default();
     let mut scratch = Vec::new();
+    let dict = profile_dict(conn, pid)?.map(|d| decoder_dict(&d));
+    let mut unpacker = Unpacker::new(dict.as_ref())?;
     let mut out = HashMap::new();
     while let Some(r) = rows.next()? {
-        let props = decode_props(&r.get::<_, Vec<u8>>(0)?, &mut names, &mut scratch)?;
+        let props = decode_props(
+            unpacker.unpack_required(r.get_ref(0)?)?,
+            &mut names,
+            &mut scratch,
+        )?;
         if let (Some(id), Some(name)) = (props.str("id"), props.str("name")) {
             out.insert(id.to_string(), name.to_string());
         }
@@ -343,16 +356,35 @@ pub(super) fn raw_json(
     pid: i64,
     key: &str,
 ) -> Result<Option<String>, StoreError> {
-    let row: Option<(Option<String>, Option<String>)> = conn
+    let row: Option<(Option<Vec<u8>>, Option<String>)> = conn
         .query_row(
             "SELECT r.json, u.raw FROM entities e LEFT JOIN raw_json r ON r.eid = e.eid \
              LEFT JOIN user_settings u ON u.eid = e.eid WHERE e.profile_id = ?1 AND e.key = ?2",
             params![pid, key],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| {
+                // Text (written before compression) or a zstd frame.
+                let raw = match r.get_ref(0)? {
+                    ValueRef::Null => None,
+                    v => Some(v.as_bytes()?.to_vec()),
+                };
+                Ok((raw, r.get(1)?))
+            },
         )
         .optional()?;
-    let Some((raw, lazy)) = row else {
+    let Some((stored, lazy)) = row else {
         return Ok(None);
+    };
+    let raw = match stored {
+        None => None,
+        Some(stored) => {
+            let dict = profile_dict(conn, pid)?.map(|d| decoder_dict(&d));
+            let mut unpacker = Unpacker::new(dict.as_ref())?;
+            let json = unpacker.unpack(&stored)?;
+            Some(
+                String::from_utf8(json.to_vec())
+                    .map_err(|_| StoreError::Corrupt(format!("raw JSON of {key} is not UTF-8")))?,
+            )
+        }
     };
     match (raw, lazy) {
         (Some(raw), Some(lazy)) => {
@@ -411,7 +443,7 @@ mod tests {
                 )
             })
             .collect();
-        let out = decode_entities(rows).unwrap();
+        let out = decode_entities(rows, None).unwrap();
         assert_eq!(out.len(), 25_000);
         for (i, (eid, e)) in out.iter().enumerate() {
             assert_eq!(*eid, i as i64);
@@ -419,6 +451,6 @@ mod tests {
             assert_eq!(e.props.get("pmi"), Some(&serde_json::json!(i)));
         }
         let bad = vec![(1, 2, "k".to_string(), b"{oops".to_vec()); 30_000];
-        assert!(decode_entities(bad).is_err());
+        assert!(decode_entities(bad, None).is_err());
     }
 }

@@ -11,6 +11,8 @@
 use rusqlite::{Connection, Transaction};
 
 use super::StoreError;
+use super::codec::{bytes_hash, decode_props, etype_from_code, props_hash};
+use crate::graph::Interner;
 
 /// One step of the schema.
 enum Migration {
@@ -29,6 +31,9 @@ const MIGRATIONS: &[Migration] = &[
     // 2: the employee and alert tables, until then created on first use by
     // their modules.
     Migration::Code(adopt_employees_and_alerts),
+    // 3: compressed JSON (a per-profile zstd dictionary) and content hashes
+    // computed without encoding.
+    Migration::Code(compress_and_rehash),
 ];
 
 const V1: &str = r#"
@@ -181,6 +186,53 @@ fn adopt_employees_and_alerts(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         tx.execute_batch(
             "ALTER TABLE employees_rosters ADD COLUMN alias_domains TEXT NOT NULL DEFAULT '[]'",
         )?;
+    }
+    Ok(())
+}
+
+/// Version 3: each profile may hold a zstd dictionary (`profiles.zdict`,
+/// see `compress.rs`); properties and raw JSON written from now on are zstd
+/// frames, while rows written before stay plain JSON and read as they are.
+/// Content hashes change definition (`codec::props_hash` walks the
+/// properties instead of hashing their encoding), so the hashes of the
+/// current versions and raw rows are recomputed here: otherwise the first
+/// sync after the upgrade would see every entity as changed and write a
+/// needless version of each.
+fn compress_and_rehash(tx: &Transaction<'_>) -> rusqlite::Result<()> {
+    tx.execute_batch("ALTER TABLE profiles ADD COLUMN zdict BLOB")?;
+    let corrupt = |e: StoreError| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Blob, Box::new(e))
+    };
+    let mut names = Interner::default();
+    let mut scratch = Vec::new();
+    let mut hashes: Vec<(i64, i64)> = Vec::new();
+    {
+        let mut stmt = tx.prepare(
+            "SELECT v.rowid, e.etype, v.props FROM entity_versions v \
+             JOIN entities e ON e.eid = v.eid WHERE v.valid_to IS NULL",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let etype = etype_from_code(r.get(1)?).map_err(corrupt)?;
+            let props = decode_props(r.get_ref(2)?.as_bytes()?, &mut names, &mut scratch)
+                .map_err(corrupt)?;
+            hashes.push((r.get(0)?, props_hash(etype, &props)));
+        }
+    }
+    let mut update = tx.prepare("UPDATE entity_versions SET hash = ?2 WHERE rowid = ?1")?;
+    for (row, hash) in hashes.drain(..) {
+        update.execute([row, hash])?;
+    }
+    {
+        let mut stmt = tx.prepare("SELECT eid, json FROM raw_json")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            hashes.push((r.get(0)?, bytes_hash(r.get_ref(1)?.as_bytes()?)));
+        }
+    }
+    let mut update = tx.prepare("UPDATE raw_json SET hash = ?2 WHERE eid = ?1")?;
+    for (eid, hash) in hashes {
+        update.execute([eid, hash])?;
     }
     Ok(())
 }

@@ -19,7 +19,11 @@
 //!    with one without them would show every setting as changed from
 //!    nothing. A settings sync supersedes that cache and clears it.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+// foldhash (randomly seeded per map) rather than SipHash: a 100,000-user
+// write looks up ~500,000 keys, and these maps live for one write only.
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use chrono::Utc;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
@@ -28,8 +32,11 @@ use serde_json::Value;
 use crate::graph::{Entity, EntityType, Interner, Props, is_user_setting_prop};
 
 use super::codec::{
-    content_hash, decode_props, encode_props, etype_code, etype_from_code, rtype_code,
+    bytes_hash, decode_props, encode_props, etype_code, etype_from_code, props_hash, rtype_code,
     rtype_from_code,
+};
+use super::compress::{
+    Packer, TRAIN_FROM, TRAIN_SAMPLES, Unpacker, decoder_dict, encoder_dict, profile_dict, train,
 };
 use super::{SnapshotId, SnapshotInfo, SnapshotWrite, StoreError};
 
@@ -76,10 +83,14 @@ pub(super) fn save_snapshot(
 
     let mut open = open_entities(&tx, pid)?;
     let raw_hashes = raw_hashes(&tx, pid)?;
+    let dict = dictionary(&tx, pid, w)?;
+    let enc = dict.as_deref().map(encoder_dict);
+    let dec = dict.as_deref().map(decoder_dict);
+    let mut packer = Packer::new(enc.as_ref())?;
     let carried_settings = if w.refreshed.user_settings {
         HashMap::new()
     } else {
-        settings_to_carry(&tx, pid, &open, w)?
+        settings_to_carry(&tx, pid, &open, w, &mut Unpacker::new(dec.as_ref())?)?
     };
 
     // Entities.
@@ -112,23 +123,26 @@ pub(super) fn save_snapshot(
                 continue;
             }
             let previous = open.get_mut(&e.key);
-            buf.clear();
             let carried = carried_settings.get(&e.key);
-            let flags = encode_entity(e, carried, &mut buf)?;
-            let hash = content_hash(&[&etype_code(e.etype).to_le_bytes(), &buf]);
+            let (props, flags) = entity_state(e, carried);
+            // Compared by a hash of the properties as they are: an
+            // unchanged entity is neither encoded nor compressed.
+            let hash = props_hash(e.etype, &props);
             let eid = match previous {
                 Some(o) => {
                     o.seen = true;
                     if o.hash != hash {
+                        let blob = encode_packed(&props, &mut buf, &mut packer)?;
                         close.execute(params![sid, o.row])?;
-                        insert.execute(params![o.eid, pid, sid, hash, flags, &buf])?;
+                        insert.execute(params![o.eid, pid, sid, hash, flags, blob])?;
                     }
                     o.eid
                 }
                 None => {
                     let eid: i64 = new_entity
                         .query_row(params![pid, e.key, etype_code(e.etype)], |r| r.get(0))?;
-                    insert.execute(params![eid, pid, sid, hash, flags, &buf])?;
+                    let blob = encode_packed(&props, &mut buf, &mut packer)?;
+                    insert.execute(params![eid, pid, sid, hash, flags, blob])?;
                     eid
                 }
             };
@@ -136,9 +150,9 @@ pub(super) fn save_snapshot(
             live.insert(eid);
             if let Some(raw) = w.raw.get(&e.key) {
                 let raw = with_carried_raw(raw, carried);
-                let h = content_hash(&[raw.as_bytes()]);
+                let h = bytes_hash(raw.as_bytes());
                 if raw_hashes.get(&eid) != Some(&h) {
-                    put_raw.execute(params![eid, h, raw.as_ref()])?;
+                    put_raw.execute(params![eid, h, packer.pack(raw.as_bytes())?])?;
                 }
             }
         }
@@ -263,31 +277,73 @@ struct CarriedSettings {
     raw: Option<Value>,
 }
 
-/// Encodes an entity's properties, merged with carried settings; returns
-/// the version's flags.
-fn encode_entity(
-    e: &Entity,
+/// An entity's properties as stored (merged with carried settings) and the
+/// version's flags. Borrowed unless settings are merged in.
+fn entity_state<'e>(
+    e: &'e Entity,
     carried: Option<&CarriedSettings>,
-    buf: &mut Vec<u8>,
-) -> Result<i64, StoreError> {
-    if e.etype != EntityType::User {
-        encode_props(&e.props, buf)?;
-        return Ok(0);
-    }
-    let Some(carried) = carried.filter(|c| !c.props.is_empty()) else {
-        encode_props(&e.props, buf)?;
-        let has = e.props.iter().any(|(k, _)| is_user_setting_prop(k));
-        return Ok(if has { FLAG_HAS_SETTINGS } else { 0 });
+) -> (std::borrow::Cow<'e, Props>, i64) {
+    let props = match carried.filter(|c| e.etype == EntityType::User && !c.props.is_empty()) {
+        None => std::borrow::Cow::Borrowed(&e.props),
+        Some(carried) => {
+            let mut props = e.props.clone();
+            for (k, v) in &carried.props {
+                if props.get(k).is_none() {
+                    props.insert(k.as_str().into(), v.clone());
+                }
+            }
+            std::borrow::Cow::Owned(props)
+        }
     };
-    let mut props = e.props.clone();
-    for (k, v) in &carried.props {
-        if props.get(k).is_none() {
-            props.insert(k.as_str().into(), v.clone());
+    let has_settings =
+        e.etype == EntityType::User && props.iter().any(|(k, _)| is_user_setting_prop(k));
+    (props, if has_settings { FLAG_HAS_SETTINGS } else { 0 })
+}
+
+/// Encodes properties into `buf` (reused) and compresses them.
+fn encode_packed(
+    props: &Props,
+    buf: &mut Vec<u8>,
+    packer: &mut Packer<'_>,
+) -> Result<Vec<u8>, StoreError> {
+    buf.clear();
+    encode_props(props, buf)?;
+    packer.pack(buf)
+}
+
+/// The profile's compression dictionary: the stored one, else one trained
+/// now on a sample of this graph's entities when it has enough of them.
+fn dictionary(
+    tx: &Transaction<'_>,
+    pid: i64,
+    w: &SnapshotWrite<'_>,
+) -> Result<Option<Vec<u8>>, StoreError> {
+    if let Some(d) = profile_dict(tx, pid)? {
+        return Ok(Some(d));
+    }
+    let n = w.graph.entity_count();
+    if n < TRAIN_FROM {
+        return Ok(None);
+    }
+    // Evenly spread over the graph: users, groups and roles alike.
+    let step = n.div_ceil(TRAIN_SAMPLES).max(1);
+    let mut samples = Vec::with_capacity(2 * n.div_ceil(step));
+    for (_, e) in w.graph.entities().step_by(step) {
+        let mut b = Vec::new();
+        encode_props(&e.props, &mut b)?;
+        samples.push(b);
+        if let Some(raw) = w.raw.get(&e.key) {
+            samples.push(raw.as_bytes().to_vec());
         }
     }
-    encode_props(&props, buf)?;
-    let has = props.iter().any(|(k, _)| is_user_setting_prop(k));
-    Ok(if has { FLAG_HAS_SETTINGS } else { 0 })
+    let Some(dict) = train(&samples) else {
+        return Ok(None);
+    };
+    tx.execute(
+        "UPDATE profiles SET zdict = ?1 WHERE id = ?2",
+        params![dict, pid],
+    )?;
+    Ok(Some(dict))
 }
 
 /// The user's raw JSON with carried `_settings` bodies added, when any.
@@ -314,6 +370,7 @@ fn settings_to_carry(
     pid: i64,
     open: &HashMap<String, OpenEntity>,
     w: &SnapshotWrite<'_>,
+    unpacker: &mut Unpacker<'_>,
 ) -> Result<HashMap<String, CarriedSettings>, StoreError> {
     let mut out = HashMap::new();
     if !w.refreshed.has_entity(EntityType::User) {
@@ -338,10 +395,14 @@ fn settings_to_carry(
         let Some(key) = by_eid.get(&eid).copied().filter(|k| wants(k)) else {
             continue;
         };
-        let props = decode_props(&r.get::<_, Vec<u8>>(1)?, &mut names, &mut scratch)?;
-        let raw = r
-            .get::<_, Option<String>>(2)?
-            .and_then(|s| serde_json::from_str::<Value>(&s).ok())
+        let props = decode_props(
+            unpacker.unpack_required(r.get_ref(1)?)?,
+            &mut names,
+            &mut scratch,
+        )?;
+        let raw = unpacker
+            .unpack_column(r.get_ref(2)?)?
+            .and_then(|b| serde_json::from_slice::<Value>(b).ok())
             .and_then(|v| v.get("_settings").cloned());
         out.insert(
             key.to_string(),

@@ -46,6 +46,7 @@ mod sandbox_contract;
 mod sandbox_faults;
 mod sandbox_harsh;
 mod sandbox_schema;
+mod store_compact;
 mod store_crash;
 mod store_migrate;
 mod store_snapshots;
