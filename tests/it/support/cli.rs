@@ -23,10 +23,13 @@ impl Home {
         Home { dir, config, data }
     }
 
-    /// Writes `[profile.default]` for the sandbox (secret in the file, so 0600).
+    /// Writes `[profile.default]` for the sandbox (secret in the file, so
+    /// 0600), on the Business plan the test sandbox's limits follow
+    /// (`SandboxConfig::default()`), as `--demo` does; the client's own
+    /// default (Pro) is tested where it matters.
     pub fn write_profile(&self, sb: &RunningSandbox) {
         let text = format!(
-            "[profile.default]\naccount_id = \"{}\"\nclient_id = \"{}\"\nclient_secret = \"{}\"\napi_url = \"{}\"\noauth_url = \"{}\"\naccount_name = \"Sandbox Org\"\n",
+            "[profile.default]\naccount_id = \"{}\"\nclient_id = \"{}\"\nclient_secret = \"{}\"\napi_url = \"{}\"\noauth_url = \"{}\"\naccount_name = \"Sandbox Org\"\nplan = \"business\"\n",
             sb.account_id(),
             sb.client_id(),
             sb.client_secret(),
