@@ -217,14 +217,13 @@ fn evaluate_with(
         };
         let baseline = stored.as_ref().map(|s| &s.keys).or(from_previous.as_ref());
         let (fired, new_matches) = decide(rule.trigger, &m, baseline);
-        let was_fired = match (&stored, &from_previous) {
-            (Some(s), _) => s.fired,
-            (None, Some(prev_keys)) => match rule.trigger {
-                Trigger::New => false,
-                t => t.count_fires(prev_keys.len() as u64),
-            },
-            (None, None) => false,
-        };
+        // Whether this alert was already reported: only a stored evaluation
+        // says so. Without one (the rule was never evaluated by `check` or
+        // `watch`), a rule that fires is news even if the previous snapshot
+        // matched too: nobody has been told yet, so a first `watch` round
+        // reports the standing alerts once. (`new` rules still compare with
+        // the previous snapshot through the baseline above.)
+        let was_fired = stored.as_ref().is_some_and(|s| s.fired);
         let newly_fired = fired && (!was_fired || !new_matches.is_empty());
         let keys: HashSet<String> = m.keys.iter().cloned().collect();
         if let Some(s) = recorded {

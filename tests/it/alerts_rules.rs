@@ -592,3 +592,25 @@ fn check_report_json_and_exit_decision() {
     assert!(text.contains("[MEDIUM] any-inactive"), "{text}");
     assert!(text.contains("a@acme.io"), "{text}");
 }
+
+#[test]
+fn a_standing_alert_never_reported_is_news_once() {
+    // The account already had an inactive user before the first `watch`
+    // round: the previous snapshot matched too, but no evaluation was ever
+    // stored, so nobody has been told. The first evaluation with state
+    // reports it; the next one does not.
+    let rules = custom_rules(TRIGGERS);
+    let (_dir, conn) = db();
+    let state = AlertState::open(&conn, "p").unwrap();
+    let mut a = user("a");
+    a.status = "inactive";
+    let g = org(&[a, user("b")], &[]);
+    let first = alerts::evaluate(&g, &rules, Some(&state), opts(Some(&g))).unwrap();
+    let inactive = by_name(&first, "any-inactive");
+    assert!(inactive.fired() && inactive.newly_fired, "{inactive:?}");
+    let again = alerts::evaluate(&g, &rules, Some(&state), opts(Some(&g))).unwrap();
+    assert!(by_name(&again, "any-inactive").fired());
+    assert!(!by_name(&again, "any-inactive").newly_fired);
+    // `new` rules still compare with the previous snapshot: nothing new.
+    assert!(!by_name(&first, "new-admin").newly_fired);
+}
