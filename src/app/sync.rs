@@ -6,8 +6,11 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::{AppError, Context, SyncOutcome, SyncReport};
+use crate::graph::RelType;
 use crate::store::SnapshotWrite;
-use crate::sync::{EarlierRaw, FetchedUserSettings, SyncError, SyncEvent, SyncOptions};
+use crate::sync::{
+    EarlierMembers, EarlierRaw, FetchedUserSettings, SyncError, SyncEvent, SyncOptions,
+};
 
 impl Context {
     /// Syncs the profile's account and stores a snapshot unless the sync
@@ -58,6 +61,9 @@ impl Context {
         }
         if opts.earlier_raw.is_none() {
             opts.earlier_raw = Some(self.earlier_raw());
+        }
+        if opts.earlier_members.is_none() {
+            opts.earlier_members = Some(self.earlier_members());
         }
         let client = self.client()?;
         let started_at = chrono::Utc::now();
@@ -120,6 +126,58 @@ impl Context {
                     Ok(None) => {}
                     Err(e) => tracing::warn!(%key, error = %e, "stored raw JSON unreadable"),
                 }
+            }
+            out
+        }))
+    }
+
+    /// Reads the stored members of the groups or roles whose member listing
+    /// failed this time (rare: the latest snapshot is loaded only then). A
+    /// store that cannot be read keeps nothing; the sync goes on.
+    fn earlier_members(&self) -> EarlierMembers {
+        let store_file = self.paths().store_file.clone();
+        let profile = self.profile_name().to_string();
+        EarlierMembers(Arc::new(move |rel: RelType, ids: &[String]| {
+            let latest = crate::store::Store::open(&store_file).and_then(|s| s.latest(&profile));
+            let graph = match latest {
+                Ok(Some(s)) => s.graph,
+                Ok(None) => return HashMap::new(),
+                Err(e) => {
+                    tracing::warn!(error = %e, "store unreadable; earlier members not kept");
+                    return HashMap::new();
+                }
+            };
+            let mut out = HashMap::new();
+            for id in ids {
+                // Group → user for memberships; user → group or role for
+                // admins and role assignments.
+                let (container, outgoing) = match rel {
+                    RelType::UserAssignedRole => (crate::graph::role_key(id), false),
+                    RelType::UserManagesGroup => (crate::graph::group_key(id), false),
+                    _ => (crate::graph::group_key(id), true),
+                };
+                let Some(c) = graph.id_of(&container) else {
+                    continue;
+                };
+                let rels = if outgoing {
+                    graph.outgoing(c)
+                } else {
+                    graph.incoming(c)
+                };
+                let members: Vec<String> = rels
+                    .iter()
+                    .map(|r| graph.relationship(*r))
+                    .filter(|r| r.rtype == rel)
+                    .map(|r| if outgoing { r.to } else { r.from })
+                    .filter_map(|u| {
+                        graph
+                            .entity(u)
+                            .key
+                            .strip_prefix("zoom_user:")
+                            .map(str::to_string)
+                    })
+                    .collect();
+                out.insert(id.clone(), members);
             }
             out
         }))

@@ -22,7 +22,7 @@ pub(crate) mod user_props;
 
 pub use build::{Built, GraphBuilder};
 pub use keys::{account_key, group_key, role_key, user_key};
-pub use user_props::{USER_BASE_PROPS, is_user_setting_prop};
+pub use user_props::{CUSTOM_ATTRIBUTE_PREFIX, USER_BASE_PROPS, is_user_setting_prop};
 
 use std::collections::HashMap;
 use std::fmt;
@@ -122,6 +122,8 @@ pub enum RelClass {
     Assigned,
     #[serde(rename = "IS")]
     Is,
+    #[serde(rename = "MANAGES")]
+    Manages,
 }
 
 impl RelClass {
@@ -131,6 +133,7 @@ impl RelClass {
             RelClass::Has => "HAS",
             RelClass::Assigned => "ASSIGNED",
             RelClass::Is => "IS",
+            RelClass::Manages => "MANAGES",
         }
     }
 
@@ -140,6 +143,7 @@ impl RelClass {
             RelClass::Has => "has",
             RelClass::Assigned => "assigned",
             RelClass::Is => "is",
+            RelClass::Manages => "manages",
         }
     }
 }
@@ -160,16 +164,20 @@ pub enum RelType {
     /// A Zoom user IS an employee (roster Person), from employee mapping.
     #[serde(rename = "zoom_user_is_employee")]
     UserIsEmployee,
+    /// A Zoom user administers a group (`GET /groups/{id}/admins`).
+    #[serde(rename = "zoom_user_manages_group")]
+    UserManagesGroup,
 }
 
 impl RelType {
-    pub const ALL: [RelType; 6] = [
+    pub const ALL: [RelType; 7] = [
         RelType::AccountHasUser,
         RelType::AccountHasGroup,
         RelType::AccountHasRole,
         RelType::GroupHasUser,
         RelType::UserAssignedRole,
         RelType::UserIsEmployee,
+        RelType::UserManagesGroup,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -180,6 +188,7 @@ impl RelType {
             RelType::GroupHasUser => "zoom_group_has_user",
             RelType::UserAssignedRole => "zoom_user_assigned_role",
             RelType::UserIsEmployee => "zoom_user_is_employee",
+            RelType::UserManagesGroup => "zoom_user_manages_group",
         }
     }
 
@@ -191,6 +200,7 @@ impl RelType {
         match self {
             RelType::UserAssignedRole => RelClass::Assigned,
             RelType::UserIsEmployee => RelClass::Is,
+            RelType::UserManagesGroup => RelClass::Manages,
             _ => RelClass::Has,
         }
     }
@@ -204,6 +214,7 @@ impl RelType {
             RelType::GroupHasUser => (EntityType::Group, EntityType::User),
             RelType::UserAssignedRole => (EntityType::User, EntityType::Role),
             RelType::UserIsEmployee => (EntityType::User, EntityType::Employee),
+            RelType::UserManagesGroup => (EntityType::User, EntityType::Group),
         }
     }
 }

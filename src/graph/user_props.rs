@@ -22,7 +22,6 @@ pub const USER_BASE_PROPS: &[&str] = &[
     "lastLoginTime",
     "lastName",
     "location",
-    "loginTypes",
     "name",
     "phoneNumber",
     "picUrl",
@@ -39,9 +38,16 @@ pub const USER_BASE_PROPS: &[&str] = &[
     "verified",
 ];
 
-/// Whether a `zoom_user` property is a flattened setting (not a base property).
+/// Prefix of the properties made from a user's `custom_attributes` (part of
+/// the user record, like the base properties).
+pub const CUSTOM_ATTRIBUTE_PREFIX: &str = "customAttribute.";
+
+/// Whether a `zoom_user` property is a flattened setting (not a base
+/// property). `loginTypes` counts as one: it comes from `GET /users/{id}`
+/// with the settings (`sync --user-settings`), not from the listing, so the
+/// store carries it over with them.
 pub fn is_user_setting_prop(name: &str) -> bool {
-    USER_BASE_PROPS.binary_search(&name).is_err()
+    !name.starts_with(CUSTOM_ATTRIBUTE_PREFIX) && USER_BASE_PROPS.binary_search(&name).is_err()
 }
 
 #[cfg(test)]

@@ -27,6 +27,7 @@ pub enum Verb {
     Has,
     Assigned,
     Is,
+    Manages,
     /// `RELATES TO`: any relationship class.
     RelatesTo,
 }

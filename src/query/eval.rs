@@ -195,6 +195,7 @@ struct VerbSet {
     has: bool,
     assigned: bool,
     is: bool,
+    manages: bool,
 }
 
 impl VerbSet {
@@ -204,6 +205,7 @@ impl VerbSet {
             has: verbs.contains(&Verb::Has),
             assigned: verbs.contains(&Verb::Assigned),
             is: verbs.contains(&Verb::Is),
+            manages: verbs.contains(&Verb::Manages),
         }
     }
 
@@ -214,6 +216,7 @@ impl VerbSet {
                 RelClass::Has => self.has,
                 RelClass::Assigned => self.assigned,
                 RelClass::Is => self.is,
+                RelClass::Manages => self.manages,
             }
     }
 }

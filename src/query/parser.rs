@@ -389,12 +389,13 @@ impl<'a> Parser<'a> {
     }
 
     fn verb(&mut self) -> Result<Verb, ParseError> {
-        const WANT: &str = "a relationship verb (HAS, ASSIGNED, IS or RELATES TO)";
+        const WANT: &str = "a relationship verb (HAS, ASSIGNED, IS, MANAGES or RELATES TO)";
         let v = match &self.peek().tok {
             Tok::Ident(s) => match s.to_ascii_uppercase().as_str() {
                 "HAS" => Verb::Has,
                 "ASSIGNED" => Verb::Assigned,
                 "IS" => Verb::Is,
+                "MANAGES" => Verb::Manages,
                 "RELATES" => {
                     self.bump();
                     self.expect_kw("TO")?;

@@ -49,14 +49,20 @@ pub enum Endpoint {
     AccountSettings,
     AccountLockSettings,
     ManagedDomains,
+    GroupAdmins,
+    TrustedDomains,
+    UserPermissions,
 }
 
 impl Endpoint {
     pub fn category(self) -> Category {
         match self {
-            Self::GetUser | Self::GetGroup | Self::GetRole | Self::ManagedDomains => {
-                Category::Light
-            }
+            Self::GetUser
+            | Self::GetGroup
+            | Self::GetRole
+            | Self::ManagedDomains
+            | Self::TrustedDomains
+            | Self::UserPermissions => Category::Light,
             Self::ListUsers
             | Self::UserSettings
             | Self::UsersSummary
@@ -64,6 +70,7 @@ impl Endpoint {
             | Self::GroupMembers
             | Self::ListRoles
             | Self::RoleMembers
+            | Self::GroupAdmins
             | Self::AccountSettings
             | Self::AccountLockSettings => Category::Medium,
         }
@@ -82,6 +89,13 @@ impl Endpoint {
         const ACCOUNT: &[&str] = &["account:read:admin"];
         match self {
             Self::ListUsers | Self::UserSettings | Self::UsersSummary => USER,
+            Self::UserPermissions => &[
+                "user:read",
+                "user:write",
+                "user:read:admin",
+                "user:write:admin",
+                "user_profile",
+            ],
             Self::GetUser => &[
                 "user:read",
                 "user:write",
@@ -90,9 +104,12 @@ impl Endpoint {
                 "user_profile",
                 "user_info:read",
             ],
-            Self::ListGroups | Self::GetGroup | Self::GroupMembers => GROUP,
+            Self::ListGroups | Self::GetGroup | Self::GroupMembers | Self::GroupAdmins => GROUP,
             Self::ListRoles | Self::GetRole | Self::RoleMembers => ROLE,
-            Self::AccountSettings | Self::AccountLockSettings | Self::ManagedDomains => ACCOUNT,
+            Self::AccountSettings
+            | Self::AccountLockSettings
+            | Self::ManagedDomains
+            | Self::TrustedDomains => ACCOUNT,
         }
     }
 
@@ -115,6 +132,12 @@ impl Endpoint {
             ],
             Self::AccountLockSettings => &["account:read:lock_settings:master"],
             Self::ManagedDomains => &["account:read:managed_domains:master"],
+            Self::GroupAdmins => &["group:read:administrator:admin"],
+            Self::TrustedDomains => &["account:read:trusted_domains:master"],
+            Self::UserPermissions => &[
+                "user:read:list_permissions",
+                "user:read:list_permissions:admin",
+            ],
         }
     }
 
@@ -168,13 +191,13 @@ impl Endpoint {
     /// answered "No permission." on a real account).
     pub fn paid_only(self) -> Option<&'static str> {
         match self {
-            Self::ListGroups | Self::GetGroup | Self::GroupMembers => {
+            Self::ListGroups | Self::GetGroup | Self::GroupMembers | Self::GroupAdmins => {
                 Some("Only available for Paid account.")
             }
             Self::AccountSettings | Self::AccountLockSettings => {
                 Some("Only available for paid accounts.")
             }
-            Self::ManagedDomains => Some("No permission."),
+            Self::ManagedDomains | Self::TrustedDomains => Some("No permission."),
             _ => None,
         }
     }
@@ -219,6 +242,9 @@ pub const GRANULAR_READ_SCOPES: &[&str] = &[
     "account:read:settings:admin",
     "account:read:lock_settings:master",
     "account:read:managed_domains:master",
+    "group:read:administrator:admin",
+    "account:read:trusted_domains:master",
+    "user:read:list_permissions:admin",
 ];
 
 /// The default grant: every read scope, classic and granular.
@@ -250,6 +276,9 @@ mod tests {
             Endpoint::AccountSettings,
             Endpoint::AccountLockSettings,
             Endpoint::ManagedDomains,
+            Endpoint::GroupAdmins,
+            Endpoint::TrustedDomains,
+            Endpoint::UserPermissions,
         ];
         for e in all {
             assert!(e.allowed_by(GRANULAR_READ_SCOPES), "{e:?}");

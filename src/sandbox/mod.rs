@@ -33,6 +33,7 @@ pub(crate) mod ratelimit;
 mod render;
 mod rng;
 pub(crate) mod roster;
+mod security;
 mod server;
 mod settings;
 

@@ -29,6 +29,7 @@ use super::ratelimit::{Limited, RateLimiter, RetryAfterStyle};
 use super::render::{self, IncludeFields};
 use super::rng::Rng;
 use super::roster::RosterRow;
+use super::security;
 use super::settings::{self, SettingsOption};
 
 /// Counters for tests and the CLI.
@@ -59,7 +60,7 @@ pub struct Counters {
     pub changes: AtomicU64,
 }
 
-pub const ENDPOINTS: [Endpoint; 13] = [
+pub const ENDPOINTS: [Endpoint; 16] = [
     Endpoint::ListUsers,
     Endpoint::GetUser,
     Endpoint::UserSettings,
@@ -73,6 +74,9 @@ pub const ENDPOINTS: [Endpoint; 13] = [
     Endpoint::AccountSettings,
     Endpoint::AccountLockSettings,
     Endpoint::ManagedDomains,
+    Endpoint::GroupAdmins,
+    Endpoint::TrustedDomains,
+    Endpoint::UserPermissions,
 ];
 
 pub fn endpoint_slot(e: Endpoint) -> usize {
@@ -339,6 +343,10 @@ enum Route {
     AccountSettings(String),
     AccountLockSettings(String),
     ManagedDomains(String),
+    /// Security review data: see `security.rs`.
+    GroupAdmins(String),
+    TrustedDomains(String),
+    UserPermissions(String),
 }
 
 impl Route {
@@ -357,6 +365,9 @@ impl Route {
             Self::AccountSettings(_) => Endpoint::AccountSettings,
             Self::AccountLockSettings(_) => Endpoint::AccountLockSettings,
             Self::ManagedDomains(_) => Endpoint::ManagedDomains,
+            Self::GroupAdmins(_) => Endpoint::GroupAdmins,
+            Self::TrustedDomains(_) => Endpoint::TrustedDomains,
+            Self::UserPermissions(_) => Endpoint::UserPermissions,
         }
     }
 
@@ -373,15 +384,18 @@ impl Route {
             ["users", "summary"] => Self::UsersSummary,
             ["users", id] => Self::GetUser((*id).to_string()),
             ["users", id, "settings"] => Self::UserSettings((*id).to_string()),
+            ["users", id, "permissions"] => Self::UserPermissions((*id).to_string()),
             ["groups"] => Self::ListGroups,
             ["groups", id] => Self::GetGroup((*id).to_string()),
             ["groups", id, "members"] => Self::GroupMembers((*id).to_string()),
+            ["groups", id, "admins"] => Self::GroupAdmins((*id).to_string()),
             ["roles"] => Self::ListRoles,
             ["roles", id] => Self::GetRole((*id).to_string()),
             ["roles", id, "members"] => Self::RoleMembers((*id).to_string()),
             ["accounts", a, "settings"] => Self::AccountSettings((*a).to_string()),
             ["accounts", a, "lock_settings"] => Self::AccountLockSettings((*a).to_string()),
             ["accounts", a, "managed_domains"] => Self::ManagedDomains((*a).to_string()),
+            ["accounts", a, "trusted_domains"] => Self::TrustedDomains((*a).to_string()),
             _ => return None,
         })
     }
@@ -725,16 +739,16 @@ fn handle(s: &Shared, route: &Route, q: &HashMap<String, String>) -> (StatusCode
         }
         Route::ListRoles => {
             if get("type") == Some("iq") {
-                return (
-                    StatusCode::OK,
-                    render::list_body::<Value>(0, "roles", Vec::new()),
-                );
+                return (StatusCode::OK, security::iq_roles_list(&org, &s.cfg));
             }
             (StatusCode::OK, render::roles_list(&org))
         }
         Route::GetRole(rid) => match org.org.roles.iter().find(|r| &r.id == rid) {
             Some(r) => ok_value(&render::role_detail(&org, r)),
-            None => role_not_found(),
+            None => match security::iq_role_detail(&org, &s.cfg, rid) {
+                Some(v) => ok_value(&v),
+                None => role_not_found(),
+            },
         },
         Route::RoleMembers(rid) => {
             let Some(members) = org.role_members.get(rid) else {
@@ -779,6 +793,30 @@ fn handle(s: &Shared, route: &Route, q: &HashMap<String, String>) -> (StatusCode
             }
             (StatusCode::OK, render::managed_domains(&org.org.account))
         }
+        Route::TrustedDomains(a) => {
+            if !account_ok(&org, a) {
+                return account_not_found(a);
+            }
+            ok_value(&security::trusted_domains(&org, &s.cfg))
+        }
+        Route::GroupAdmins(gid) => {
+            let Some(k) = org.group_by_id.get(gid).copied() else {
+                return group_not_found(gid);
+            };
+            let admins = security::group_admins(&org, &s.cfg, k);
+            let listing = format!("group_admins|{gid}");
+            match paging::resolve_page(&s.pages, quirks, &listing, q, admins.len(), 300) {
+                Ok(page) => (StatusCode::OK, security::group_admins_page(&admins, &page)),
+                Err(e) => page_error(s, e),
+            }
+        }
+        Route::UserPermissions(key) => match org
+            .find_user(key)
+            .and_then(|p| org.org.users.get(p as usize))
+        {
+            Some(u) => ok_value(&security::user_permissions(&org, u)),
+            None => user_not_found(key),
+        },
     }
 }
 

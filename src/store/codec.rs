@@ -239,6 +239,7 @@ pub(super) fn rtype_code(t: RelType) -> i64 {
         RelType::GroupHasUser => 4,
         RelType::UserAssignedRole => 5,
         RelType::UserIsEmployee => 6,
+        RelType::UserManagesGroup => 7,
     }
 }
 

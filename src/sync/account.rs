@@ -1,4 +1,4 @@
-//! The account entity's parts, each its own step so that a missing scope
+//! The account entity's parts (trusted domains included), each its own step so that a missing scope
 //! (lock settings and managed domains often need more than the rest) skips
 //! only that part.
 
@@ -13,6 +13,7 @@ pub(crate) struct AccountData {
     pub security_settings: StepResult<Settings>,
     pub lock_settings: StepResult<Settings>,
     pub managed_domains: StepResult<Vec<ManagedDomain>>,
+    pub trusted_domains: StepResult<Vec<String>>,
 }
 
 /// Runs the six account steps concurrently. Their requests yield their
@@ -23,7 +24,15 @@ pub(crate) async fn fetch_account(client: &ZoomClient, log: &StepLog) -> Account
 }
 
 async fn fetch_account_parts(client: &ZoomClient, log: &StepLog) -> AccountData {
-    let (owner, summary, settings, security_settings, lock_settings, managed_domains) = tokio::join!(
+    let (
+        owner,
+        summary,
+        settings,
+        security_settings,
+        lock_settings,
+        managed_domains,
+        trusted_domains,
+    ) = tokio::join!(
         log.run(names::ACCOUNT_OWNER, owner(client, log)),
         log.run(names::USERS_SUMMARY, async {
             Ok(Done::new(client.users_summary().await?, 1))
@@ -45,6 +54,11 @@ async fn fetch_account_parts(client: &ZoomClient, log: &StepLog) -> AccountData 
             let n = d.len();
             Ok(Done::new(d, n))
         }),
+        log.run(names::TRUSTED_DOMAINS, async {
+            let d = client.trusted_domains().await?;
+            let n = d.len();
+            Ok(Done::new(d, n))
+        }),
     );
     AccountData {
         owner,
@@ -53,6 +67,7 @@ async fn fetch_account_parts(client: &ZoomClient, log: &StepLog) -> AccountData 
         security_settings,
         lock_settings,
         managed_domains,
+        trusted_domains,
     }
 }
 

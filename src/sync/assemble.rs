@@ -57,6 +57,7 @@ pub(crate) fn build(f: Fetched, opts: &SyncOptions) -> Built {
         security_settings: earlier.or_earlier(a.security_settings, "security_settings"),
         lock_settings: earlier.or_earlier(a.lock_settings, "lock_settings"),
         managed_domains: earlier.domains_or_earlier(a.managed_domains),
+        trusted_domains: earlier.strings_or_earlier(a.trusted_domains, "trusted_domains"),
     });
     if let Ok(groups) = f.groups {
         b.groups(groups);
@@ -79,6 +80,12 @@ pub(crate) fn build(f: Fetched, opts: &SyncOptions) -> Built {
     }
     for (rid, members) in f.role_members.unwrap_or_default() {
         b.role_members(&rid, members);
+    }
+    for (gid, admins) in f.group_admins.unwrap_or_default() {
+        b.group_admins(&gid, admins);
+    }
+    if let Some(Ok(settings)) = &f.user_settings {
+        login_types(&mut b, f.login_types, settings, &unreadable, opts);
     }
     if let Some(Ok(settings)) = f.user_settings {
         for (id, bodies) in settings.bodies {
@@ -107,6 +114,42 @@ pub(crate) fn build(f: Fetched, opts: &SyncOptions) -> Built {
         }
     }
     b.finish()
+}
+
+/// Users' login types, part of the user-settings part (the store replaces
+/// or carries them over with the settings): the fresh ones, and for every
+/// user not read this time (the step skipped or failed, or that user's
+/// request failed) the ones stored under `_login_types`.
+fn login_types(
+    b: &mut Converter,
+    fetched: Option<super::step::StepResult<super::user_settings::FetchedLoginTypes>>,
+    settings: &super::user_settings::FetchedSettings,
+    unreadable: &[String],
+    opts: &SyncOptions,
+) {
+    let (fresh, mut unread) = match fetched {
+        Some(Ok(l)) => (l.users, l.unread),
+        // Not read at all: every user with settings keeps what was stored.
+        _ => (
+            Vec::new(),
+            settings.bodies.iter().map(|(id, _)| id.clone()).collect(),
+        ),
+    };
+    unread.extend(unreadable.iter().cloned());
+    unread.extend(settings.unread.iter().cloned());
+    for (id, codes) in fresh {
+        b.user_login_types(&format!("zoom_user:{id}"), codes);
+    }
+    let keys: Vec<String> = unread.iter().map(|id| format!("zoom_user:{id}")).collect();
+    if let Some(earlier) = &opts.earlier_raw
+        && !keys.is_empty()
+    {
+        for (key, raw) in earlier.read(&keys) {
+            if let Some(codes) = super::convert::login_types::stored_login_types(&raw) {
+                b.user_login_types(&key, codes);
+            }
+        }
+    }
 }
 
 /// The role's detail as last stored, when it had privileges (a role stored

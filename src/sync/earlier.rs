@@ -49,6 +49,22 @@ impl EarlierAccount<'_> {
         }
     }
 
+    /// As [`Self::or_earlier`] for a list of strings (trusted domains).
+    pub fn strings_or_earlier(&self, r: StepResult<Vec<String>>, key: &str) -> Option<Vec<String>> {
+        match r {
+            Ok(v) => Some(v),
+            Err(_) => match self.body(key)? {
+                Value::Array(items) => Some(
+                    items
+                        .iter()
+                        .filter_map(|d| d.as_str().map(str::to_string))
+                        .collect(),
+                ),
+                _ => None,
+            },
+        }
+    }
+
     fn body(&self, key: &str) -> Option<&Value> {
         self.0?.get(key).filter(|v| !v.is_null())
     }

@@ -255,9 +255,59 @@ pub(crate) async fn groups(
     }
 }
 
-/// `fetch-roles`: the (unpaged) role list. A garbled body (see `shape.rs`)
-/// is read again once, then rejected, so no phantom role is stored.
+/// `fetch-roles`: the (unpaged) role lists, every `type` Zoom has: the
+/// common roles, then the Zoom IQ ones ([`iq_roles`]). A garbled body (see
+/// `shape.rs`) is read again once, then rejected, so no phantom role is
+/// stored.
 pub(crate) async fn roles(client: &ZoomClient) -> Result<Done<Vec<Role>>, StepError> {
+    let mut done = common_roles(client).await?;
+    let iq = iq_roles(client).await?;
+    let known: std::collections::HashSet<String> =
+        done.value.iter().map(|r| r.id.clone()).collect();
+    done.value
+        .extend(iq.into_iter().filter(|r| !known.contains(&r.id)));
+    done.count = done.value.len();
+    Ok(done)
+}
+
+/// `GET /roles?type=iq`: Zoom IQ Sales roles, which an account has only
+/// with Zoom IQ. An account without them (Zoom answers an API error, or the
+/// part is unavailable) has none; a garbled body, read twice, or an error
+/// that would hold for every request (scope, credentials, daily limit)
+/// fails the step as the common list's would.
+async fn iq_roles(client: &ZoomClient) -> Result<Vec<Role>, StepError> {
+    let mut again = true;
+    loop {
+        let res = client
+            .list_roles_of_type(Some("iq"))
+            .await
+            .and_then(|roles| {
+                match roles
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, r)| shape::role_problem(&r.raw).map(|p| (i, p)))
+                {
+                    Some((i, p)) => Err(malformed("GET /roles?type=iq", i, &p)),
+                    None => Ok(roles),
+                }
+            });
+        match res {
+            Ok(roles) => return Ok(roles),
+            Err(ZoomError::Malformed { .. }) if again => again = false,
+            Err(e) if holds_for_all(&e) && e.unavailable_message().is_none() => {
+                return Err(e.into());
+            }
+            Err(e @ ZoomError::Malformed { .. }) => return Err(e.into()),
+            Err(e) => {
+                tracing::info!(error = %e, "no Zoom IQ roles on this account");
+                return Ok(Vec::new());
+            }
+        }
+    }
+}
+
+/// The common roles (`GET /roles`).
+async fn common_roles(client: &ZoomClient) -> Result<Done<Vec<Role>>, StepError> {
     let mut again = true;
     loop {
         let res = client.list_roles().await;

@@ -21,7 +21,7 @@ mod plan;
 mod run;
 mod shape;
 mod step;
-mod user_settings;
+pub(crate) mod user_settings;
 
 use serde::{Deserialize, Serialize};
 
@@ -62,6 +62,39 @@ pub struct SyncOptions {
     /// `_key`, for the few items a sync could not read this time (one
     /// user's settings): they keep what was stored. `None`: nothing kept.
     pub earlier_raw: Option<EarlierRaw>,
+    /// Reads the members stored for groups and roles (the profile's latest
+    /// snapshot), for the few whose member listing could not be read this
+    /// time: they keep their earlier memberships. `None`: nothing kept.
+    pub earlier_members: Option<EarlierMembers>,
+}
+
+/// Stored memberships by group or role id (see
+/// [`SyncOptions::earlier_members`]). Called on a blocking thread with the
+/// relationship type (`zoom_group_has_user` or `zoom_user_assigned_role`)
+/// and the group or role ids wanted; returns id → member user ids, leaving
+/// out ids with nothing stored.
+#[derive(Clone)]
+pub struct EarlierMembers(pub std::sync::Arc<ReadMembers>);
+
+/// Relationship type and container ids in, id → member user ids out.
+pub type ReadMembers = dyn Fn(crate::graph::RelType, &[String]) -> std::collections::HashMap<String, Vec<String>>
+    + Send
+    + Sync;
+
+impl EarlierMembers {
+    pub fn read(
+        &self,
+        rel: crate::graph::RelType,
+        ids: &[String],
+    ) -> std::collections::HashMap<String, Vec<String>> {
+        (self.0)(rel, ids)
+    }
+}
+
+impl std::fmt::Debug for EarlierMembers {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EarlierMembers(..)")
+    }
 }
 
 /// Stored raw JSON by entity `_key` (see [`SyncOptions::earlier_raw`]).

@@ -19,13 +19,15 @@ pub(crate) fn refreshed(f: &Fetched) -> Parts {
         && not_failed(&a.settings)
         && not_failed(&a.security_settings)
         && not_failed(&a.lock_settings)
-        && not_failed(&a.managed_domains);
+        && not_failed(&a.managed_domains)
+        && not_failed(&a.trusted_domains);
     let any_completed = completed(&a.owner)
         || completed(&a.summary)
         || completed(&a.settings)
         || completed(&a.security_settings)
         || completed(&a.lock_settings)
-        || completed(&a.managed_domains);
+        || completed(&a.managed_domains)
+        || completed(&a.trusted_domains);
     let account = none_failed || any_completed;
     let users = completed(&f.users);
     let groups = completed(&f.groups);
@@ -58,6 +60,10 @@ pub(crate) fn refreshed(f: &Fetched) -> Parts {
         RelType::UserAssignedRole,
         users && roles && completed(&f.role_members),
     );
+    rel(
+        RelType::UserManagesGroup,
+        users && groups && completed(&f.group_admins),
+    );
     p.user_settings = matches!(f.user_settings, Some(Ok(_)));
     p
 }
@@ -87,6 +93,7 @@ mod tests {
                 security_settings: skipped(),
                 lock_settings: skipped(),
                 managed_domains: skipped(),
+                trusted_domains: skipped(),
             },
             users: Ok(Default::default()),
             groups: skipped(),
@@ -95,6 +102,8 @@ mod tests {
             group_members: skipped(),
             role_members: skipped(),
             user_settings: None,
+            group_admins: skipped(),
+            login_types: None,
         }
     }
 

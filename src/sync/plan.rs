@@ -27,7 +27,9 @@ use super::account::{AccountData, fetch_account};
 use super::listings::ListedUsers;
 use super::members;
 use super::step::{StepLog, StepResult, names};
-use super::user_settings::{self, DEFAULT_SETTINGS_CONCURRENCY, FetchedSettings};
+use super::user_settings::{
+    self, DEFAULT_SETTINGS_CONCURRENCY, FetchedLoginTypes, FetchedSettings,
+};
 use super::{StepOutcome, SyncOptions};
 use crate::zoom::{Group, GroupMember, Role, RoleDetail, RoleMember, ZoomClient};
 
@@ -43,6 +45,10 @@ pub(crate) struct Fetched {
     pub role_members: StepResult<Vec<(String, Vec<RoleMember>)>>,
     /// `None` when `--user-settings` was not asked for.
     pub user_settings: Option<StepResult<FetchedSettings>>,
+    /// Group id → its admins (e-mails, or user ids kept from before).
+    pub group_admins: StepResult<Vec<(String, Vec<String>)>>,
+    /// `None` when `--user-settings` was not asked for.
+    pub login_types: Option<StepResult<FetchedLoginTypes>>,
 }
 
 type Shared<T> = Arc<StepResult<T>>;
@@ -109,7 +115,7 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
                     }
                     log.run(
                         names::GROUP_MEMBERS,
-                        members::group_members(client, &ids, log),
+                        members::group_members(client, &ids, opts.earlier_members.as_ref(), log),
                     )
                     .await
                 }
@@ -136,13 +142,54 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
                     }
                     log.run(
                         names::ROLE_MEMBERS,
-                        members::role_members(client, &ids, log),
+                        members::role_members(client, &ids, opts.earlier_members.as_ref(), log),
                     )
                     .await
                 }
                 (Err(o), _) => log.not_run(names::ROLE_MEMBERS, names::USERS, o),
                 (_, Err(o)) => log.not_run(names::ROLE_MEMBERS, names::ROLES, o),
             }
+        }
+    };
+
+    // Who administers each group: a security review's question, one
+    // listing per group (Medium), beside the member listings.
+    let group_admins = {
+        let groups = groups.clone();
+        async move {
+            let groups: Shared<Vec<Group>> = groups.await;
+            match groups.as_ref() {
+                Ok(g) => {
+                    log.run(
+                        names::GROUP_ADMINS,
+                        members::group_admins(client, g, opts.earlier_members.as_ref(), log),
+                    )
+                    .await
+                }
+                Err(o) => log.not_run(names::GROUP_ADMINS, names::GROUPS, o),
+            }
+        }
+    };
+
+    // Sign-in methods are on `GET /users/{id}` only: one Light request per
+    // user, so only with `--user-settings`, like the settings.
+    let login_types = {
+        let users = users.clone();
+        async move {
+            if !opts.user_settings {
+                return None;
+            }
+            let users: Shared<ListedUsers> = users.await;
+            Some(match users.as_ref() {
+                Ok(u) => {
+                    log.run(
+                        names::USER_LOGIN_TYPES,
+                        user_settings::login_types(client, &u.converter, log),
+                    )
+                    .await
+                }
+                Err(o) => log.not_run(names::USER_LOGIN_TYPES, names::USERS, o),
+            })
         }
     };
 
@@ -184,24 +231,41 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
     // Polled in this order, so at the start, when a dozen requests of the
     // same rate category queue for the limiter's slots, the users listing
     // (normally the longest page chain) reserves first.
-    let (users_r, groups_r, roles_r, account, role_details, group_members, role_members, settings) = tokio::join!(
-        users.clone(),
-        groups.clone(),
-        roles.clone(),
-        fetch_account(client, log),
+    let announced = DailyLimitsAnnounced::default();
+    let all = async {
+        tokio::join!(
+            users.clone(),
+            groups.clone(),
+            roles.clone(),
+            fetch_account(client, log),
+            role_details,
+            group_members,
+            role_members,
+            settings,
+            group_admins,
+            login_types,
+        )
+    };
+    // A daily limit closed a category: only its parts stop. Said the moment
+    // it happens (the CLI prints notices, the TUI toasts them), not when
+    // the other parts are done hours of requests later.
+    let (
+        users_r,
+        groups_r,
+        roles_r,
+        account,
         role_details,
         group_members,
         role_members,
         settings,
-    );
-    // A daily limit closed a category: only its parts stopped; say until when.
-    for (category, reset) in client.daily_limits_reached() {
-        log.notice(format!(
-            "Zoom's daily limit for {category:?} requests was reached: they resume at {} \
-             (00:00 UTC); the other parts finished",
-            reset.format("%Y-%m-%d %H:%M UTC")
-        ));
-    }
+        group_admins,
+        login_types,
+    ) = tokio::select! {
+        r = all => r,
+        never = announced.watch(client, log) => match never {},
+    };
+    // One that closed in the last instant.
+    announced.announce_new(client, log);
     // Every other holder of the shared results is finished and dropped, so
     // unwrapping the Arcs moves (not copies) 100,000 users.
     drop((users, groups, roles));
@@ -214,6 +278,44 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
         group_members,
         role_members,
         user_settings: settings,
+        group_admins,
+        login_types,
+    }
+}
+
+/// The categories whose daily limit has been announced in this sync.
+#[derive(Default)]
+struct DailyLimitsAnnounced(std::sync::Mutex<Vec<crate::zoom::RateCategory>>);
+
+impl DailyLimitsAnnounced {
+    /// How often the client's closed categories are looked at: "at once"
+    /// for a person, nothing for the CPU.
+    const POLL: std::time::Duration = std::time::Duration::from_millis(200);
+
+    /// Announces each newly closed category until cancelled.
+    async fn watch(&self, client: &ZoomClient, log: &StepLog) -> std::convert::Infallible {
+        loop {
+            self.announce_new(client, log);
+            tokio::time::sleep(Self::POLL).await;
+        }
+    }
+
+    /// A notice for each category closed since the last call, saying until when.
+    fn announce_new(&self, client: &ZoomClient, log: &StepLog) {
+        let Ok(mut seen) = self.0.lock() else {
+            return;
+        };
+        for (category, reset) in client.daily_limits_reached() {
+            if seen.contains(&category) {
+                continue;
+            }
+            seen.push(category);
+            log.notice(format!(
+                "Zoom's daily limit for {category:?} requests was reached: they resume at {} \
+                 (00:00 UTC); the other parts go on",
+                reset.format("%Y-%m-%d %H:%M UTC")
+            ));
+        }
     }
 }
 

@@ -96,7 +96,8 @@ pub struct FetchedUserSettings {
     pub raw: String,
 }
 
-/// Fetches one user's four settings bodies (for the TUI's detail view).
+/// Fetches one user's four settings bodies, sign-in methods and permissions
+/// (for the TUI's detail view; a cache, never history).
 /// `user` is a user id or a `zoom_user:<id>` key. `Ok(None)`: no such user.
 pub async fn fetch_user_settings(
     client: &ZoomClient,
@@ -107,9 +108,9 @@ pub async fn fetch_user_settings(
         // Pending users have no id and no settings yet.
         return Ok(None);
     }
-    let Some(bodies) = super::user_settings::fetch_bodies(client, id).await? else {
+    let Some(data) = super::user_settings::fetch_lazy(client, id).await? else {
         return Ok(None);
     };
-    let (props, raw) = super::convert::settings::lazy_user_settings(&bodies);
+    let (props, raw) = super::convert::settings::lazy_user_data(&data);
     Ok(Some(FetchedUserSettings { props, raw }))
 }

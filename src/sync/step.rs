@@ -27,6 +27,9 @@ pub mod names {
     pub const GROUP_MEMBERS: &str = "fetch-group-members";
     pub const ROLE_MEMBERS: &str = "fetch-role-members";
     pub const USER_SETTINGS: &str = "fetch-user-settings";
+    pub const USER_LOGIN_TYPES: &str = "fetch-user-login-types";
+    pub const GROUP_ADMINS: &str = "fetch-group-admins";
+    pub const TRUSTED_DOMAINS: &str = "fetch-trusted-domains";
     /// Not a fetch: turning what was fetched into the graph.
     pub const BUILD_GRAPH: &str = "build-graph";
 }

@@ -11,6 +11,10 @@ use super::listings::{holds_for_all, is_gone};
 use super::step::{Done, StepError, StepLog, names};
 use crate::zoom::{Settings, UserSettingsOption, ZoomClient, ZoomError};
 
+/// Users whose `GET /users/{id}` (for `login_types`) are read at once: a
+/// Light request each, so a few more than the settings' Medium ones.
+const LOGIN_TYPES_CONCURRENCY: usize = 16;
+
 /// Users whose settings are fetched at once in bulk (×4 requests each).
 /// Enough in flight to keep the Medium limiter's tokens spent even with
 /// 50–100 ms of latency at 60 requests/s; the limiter, not this bound,
@@ -119,5 +123,114 @@ pub(crate) async fn all(
         )));
     }
     let n = out.bodies.len();
+    Ok(Done::new(out, n).with_skipped(skipped))
+}
+
+/// What the explorer fetches for the user it shows: the settings bodies,
+/// and (each `None` when it cannot be read: a missing scope, a plan without
+/// it) the user's sign-in methods and permissions. A cache, never history.
+#[derive(Debug, Clone, Default)]
+pub struct LazyUserData {
+    pub bodies: UserSettingsBundle,
+    pub login_types: Option<Vec<i64>>,
+    pub permissions: Option<Vec<String>>,
+}
+
+/// The explorer's on-demand fetch for one user. `Ok(None)`: no such user.
+/// The settings decide (their errors are the fetch's); the login types and
+/// permissions are extras that are left out when they cannot be read.
+pub async fn fetch_lazy(
+    client: &ZoomClient,
+    user_id: &str,
+) -> Result<Option<LazyUserData>, ZoomError> {
+    let (bodies, user, permissions) = tokio::join!(
+        fetch_bodies(client, user_id),
+        client.get_user(user_id),
+        client.user_permissions(user_id),
+    );
+    let Some(bodies) = bodies? else {
+        return Ok(None);
+    };
+    let extra = |what: &str, e: &ZoomError| {
+        tracing::info!(user = %user_id, error = %e, "{what} not read for the detail view");
+    };
+    let login_types = match user {
+        Ok(u) => Some(u.login_types),
+        Err(e) => {
+            extra("login types", &e);
+            None
+        }
+    };
+    let permissions = match permissions {
+        Ok(p) => Some(p),
+        Err(e) => {
+            extra("permissions", &e);
+            None
+        }
+    };
+    Ok(Some(LazyUserData {
+        bodies,
+        login_types,
+        permissions,
+    }))
+}
+
+/// What `fetch-user-login-types` hands on: (user id, `login_types` codes)
+/// for every user read, and the users that could not be read this time
+/// (they keep their earlier login types).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FetchedLoginTypes {
+    pub users: Vec<(String, Vec<i64>)>,
+    pub unread: Vec<String>,
+}
+
+/// `fetch-user-login-types` (with `--user-settings`): `GET /users/{id}` for
+/// every user with an id, for `login_types` (the listing does not carry
+/// them). Per-user isolation as for settings: one user's error costs that
+/// user only; an error that holds for every user ends the step.
+pub(crate) async fn login_types(
+    client: &ZoomClient,
+    users: &Converter,
+    log: &StepLog,
+) -> Result<Done<FetchedLoginTypes>, StepError> {
+    let mut ids: Vec<String> = users
+        .listed_users()
+        .filter_map(|u| u.id.map(str::to_string))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let total = ids.len() as u64;
+    let mut stream = futures::stream::iter(ids.into_iter().map(|id| async move {
+        let res = client.get_user(&id).await;
+        (id, res)
+    }))
+    .buffer_unordered(LOGIN_TYPES_CONCURRENCY);
+    let mut out = FetchedLoginTypes::default();
+    let mut skipped = ItemSkips::default();
+    let mut first_failure = None;
+    let mut seen = 0usize;
+    while let Some((id, res)) = stream.next().await {
+        seen += 1;
+        match res {
+            Ok(u) => out.users.push((id, u.login_types)),
+            Err(e) if is_gone(&e) => {}
+            Err(e) if holds_for_all(&e) => return Err(e.into()),
+            Err(e) => {
+                tracing::warn!(user = %id, error = %e, "login types skipped");
+                skipped.add(format_args!("user {id}"), &e);
+                out.unread.push(id);
+                first_failure.get_or_insert(e);
+            }
+        }
+        if seen.is_multiple_of(25) || seen as u64 == total {
+            log.progress(names::USER_LOGIN_TYPES, seen, Some(total));
+        }
+    }
+    if out.users.is_empty()
+        && let Some(e) = first_failure
+    {
+        return Err(e.into());
+    }
+    let n = out.users.len();
     Ok(Done::new(out, n).with_skipped(skipped))
 }

@@ -128,6 +128,36 @@ fn key_of_group_member(m: &GroupMember) -> String {
 fn key_of_role_member(m: &RoleMember) -> String {
     m.id.clone()
 }
+fn key_of_group_admin(a: &GroupAdmin) -> String {
+    a.email.to_lowercase()
+}
+
+/// A body's list of strings under `key` (`{"trusted_domains": [...]}`,
+/// `{"permissions": [...]}`): a body of another shape is `Malformed`, a
+/// non-string item is left out.
+fn string_list(endpoint: &str, v: &Value, key: &str) -> Result<Vec<String>, ZoomError> {
+    let malformed = |detail: String| ZoomError::Malformed {
+        endpoint: endpoint.to_string(),
+        detail,
+    };
+    let Value::Object(o) = v else {
+        return Err(malformed(format!(
+            "the body is {}, not an object",
+            lenient::kind(v)
+        )));
+    };
+    match o.get(key) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => Ok(items
+            .iter()
+            .filter_map(|i| i.as_str().map(str::to_string))
+            .collect()),
+        Some(other) => Err(malformed(format!(
+            "`{key}` is {}, not a list",
+            lenient::kind(other)
+        ))),
+    }
+}
 
 /// One JSON body as a model, or `Malformed` naming the endpoint.
 fn model<T: FromJson>(endpoint: &str, v: Value) -> Result<T, ZoomError> {
@@ -333,7 +363,12 @@ impl ZoomClient {
             Listing {
                 endpoint: Endpoint::ListUsers,
                 segments: &["users"],
-                query: &[("status", status.as_str())],
+                // Custom attributes ride along at no extra cost (they help
+                // match users to employees).
+                query: &[
+                    ("status", status.as_str()),
+                    ("include_fields", "custom_attributes"),
+                ],
                 list_key: "users",
                 key_of: key_of_user,
             },
@@ -424,12 +459,22 @@ impl ZoomClient {
 
     /// `GET /roles` (type `common`; the endpoint is not paged).
     pub async fn list_roles(&self) -> Result<Vec<Role>, ZoomError> {
+        self.list_roles_of_type(None).await
+    }
+
+    /// `GET /roles?type=…` (`common` when `None`, or `iq`: Zoom IQ Sales
+    /// roles); not paged.
+    pub async fn list_roles_of_type(
+        &self,
+        role_type: Option<&str>,
+    ) -> Result<Vec<Role>, ZoomError> {
         let segments = ["roles"];
+        let query: Vec<(&str, &str)> = role_type.map(|t| ("type", t)).into_iter().collect();
         let v = self
             .inner
-            .get_json(Endpoint::ListRoles, &segments, &[])
+            .get_json(Endpoint::ListRoles, &segments, &query)
             .await?;
-        let mut roles: Vec<Role> = model_list(&super::http::label(&segments, &[]), v, "roles")?;
+        let mut roles: Vec<Role> = model_list(&super::http::label(&segments, &query), v, "roles")?;
         let mut seen = std::collections::HashSet::new();
         roles.retain(|r| seen.insert(r.id.clone()));
         Ok(roles)
@@ -502,5 +547,44 @@ impl ZoomClient {
             .get_json(Endpoint::ManagedDomains, &segments, &[])
             .await?;
         model_list(&super::http::label(&segments, &[]), v, "domains")
+    }
+
+    /// `GET /groups/{groupId}/admins`, all pages.
+    pub async fn list_group_admins(&self, group_id: &str) -> Result<Vec<GroupAdmin>, ZoomError> {
+        let id = non_empty("group id", group_id)?;
+        list_all(
+            &self.inner,
+            Listing {
+                endpoint: Endpoint::ListGroupAdmins,
+                segments: &["groups", id, "admins"],
+                query: &[],
+                list_key: "admins",
+                key_of: key_of_group_admin,
+            },
+            &no_progress,
+        )
+        .await
+    }
+
+    /// `GET /accounts/me/trusted_domains`: `{"trusted_domains": [...]}`.
+    pub async fn trusted_domains(&self) -> Result<Vec<String>, ZoomError> {
+        let segments = ["accounts", "me", "trusted_domains"];
+        let v = self
+            .inner
+            .get_json(Endpoint::TrustedDomains, &segments, &[])
+            .await?;
+        string_list(&super::http::label(&segments, &[]), &v, "trusted_domains")
+    }
+
+    /// `GET /users/{userId}/permissions`: the privileges the user's role
+    /// grants (`{"permissions": ["User:Read", …]}`).
+    pub async fn user_permissions(&self, user_id: &str) -> Result<Vec<String>, ZoomError> {
+        let id = non_empty("user id", user_id)?;
+        let segments = ["users", id, "permissions"];
+        let v = self
+            .inner
+            .get_json(Endpoint::UserPermissions, &segments, &[])
+            .await?;
+        string_list(&super::http::label(&segments, &[]), &v, "permissions")
     }
 }

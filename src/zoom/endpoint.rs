@@ -25,11 +25,17 @@ pub enum Endpoint {
     AccountSettings,
     AccountLockSettings,
     ManagedDomains,
+    /// `GET /groups/{groupId}/admins`.
+    ListGroupAdmins,
+    /// `GET /accounts/{accountId}/trusted_domains`.
+    TrustedDomains,
+    /// `GET /users/{userId}/permissions`.
+    UserPermissions,
 }
 
 impl Endpoint {
     #[cfg(test)]
-    pub(crate) const ALL: [Endpoint; 12] = [
+    pub(crate) const ALL: [Endpoint; 15] = [
         Endpoint::ListUsers,
         Endpoint::GetUser,
         Endpoint::UserSettings,
@@ -42,12 +48,19 @@ impl Endpoint {
         Endpoint::AccountSettings,
         Endpoint::AccountLockSettings,
         Endpoint::ManagedDomains,
+        Endpoint::ListGroupAdmins,
+        Endpoint::TrustedDomains,
+        Endpoint::UserPermissions,
     ];
 
     /// "Rate Limit Label" from the API reference (`docs/zoom-contract.md#rate-limits`).
     pub fn category(self) -> RateCategory {
         match self {
-            Endpoint::GetUser | Endpoint::GetRole | Endpoint::ManagedDomains => RateCategory::Light,
+            Endpoint::GetUser
+            | Endpoint::GetRole
+            | Endpoint::ManagedDomains
+            | Endpoint::TrustedDomains
+            | Endpoint::UserPermissions => RateCategory::Light,
             Endpoint::ListUsers
             | Endpoint::UserSettings
             | Endpoint::UsersSummary
@@ -55,6 +68,7 @@ impl Endpoint {
             | Endpoint::ListGroupMembers
             | Endpoint::ListRoles
             | Endpoint::ListRoleMembers
+            | Endpoint::ListGroupAdmins
             | Endpoint::AccountSettings
             | Endpoint::AccountLockSettings => RateCategory::Medium,
         }
@@ -66,6 +80,8 @@ impl Endpoint {
         match self {
             Endpoint::ListUsers | Endpoint::ListGroupMembers => Some(2000),
             Endpoint::ListGroups | Endpoint::ListRoleMembers => Some(300),
+            // The spec gives no maximum; 300 is what its sibling listings take.
+            Endpoint::ListGroupAdmins => Some(300),
             _ => None,
         }
     }
@@ -83,6 +99,13 @@ impl Endpoint {
         const ACCOUNT: &[&str] = &["account:read:admin"];
         match self {
             Endpoint::ListUsers | Endpoint::UserSettings | Endpoint::UsersSummary => USER,
+            Endpoint::UserPermissions => &[
+                "user:read:admin",
+                "user:write:admin",
+                "user:read",
+                "user:write",
+                "user_profile",
+            ],
             Endpoint::GetUser => &[
                 "user:read:admin",
                 "user:write:admin",
@@ -92,11 +115,12 @@ impl Endpoint {
                 // The spec accepts it only for `me`; the server decides the rest.
                 "user_info:read",
             ],
-            Endpoint::ListGroups | Endpoint::ListGroupMembers => GROUP,
+            Endpoint::ListGroups | Endpoint::ListGroupMembers | Endpoint::ListGroupAdmins => GROUP,
             Endpoint::ListRoles | Endpoint::GetRole | Endpoint::ListRoleMembers => ROLE,
             Endpoint::AccountSettings
             | Endpoint::AccountLockSettings
-            | Endpoint::ManagedDomains => ACCOUNT,
+            | Endpoint::ManagedDomains
+            | Endpoint::TrustedDomains => ACCOUNT,
         }
     }
 
@@ -131,6 +155,16 @@ impl Endpoint {
             Endpoint::ManagedDomains => &[
                 "account:read:managed_domains:admin",
                 "account:read:managed_domains:master",
+            ],
+            Endpoint::ListGroupAdmins => &["group:read:administrator:admin"],
+            Endpoint::UserPermissions => &[
+                "user:read:list_permissions:admin",
+                "user:read:list_permissions",
+            ],
+            // As for managed domains: the spec lists only `:master`.
+            Endpoint::TrustedDomains => &[
+                "account:read:trusted_domains:admin",
+                "account:read:trusted_domains:master",
             ],
         }
     }

@@ -112,8 +112,41 @@ pub struct User {
     pub location: Option<String>,
     pub manager: Option<String>,
     pub cluster: Option<String>,
+    /// `custom_attributes[]`, only with `include_fields=custom_attributes`
+    /// (items without a name are left out).
+    pub custom_attributes: Vec<CustomAttribute>,
     /// The whole JSON object as received.
     pub raw: RawJson,
+}
+
+/// One of a user's `custom_attributes` (`{key, name, value}`), an attribute
+/// the account's admins defined.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomAttribute {
+    pub key: Option<String>,
+    pub name: String,
+    pub value: Option<String>,
+}
+
+/// `custom_attributes[]`, leniently: items that are not objects or have no
+/// name (key as a fallback) are skipped.
+fn custom_attributes<F: Fields + ?Sized>(o: &F) -> Vec<CustomAttribute> {
+    let Some(Value::Array(items)) = o.field("custom_attributes") else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter_map(|v| {
+            let a = v.as_object()?;
+            let key = lenient::string(a, "key");
+            let name = lenient::string(a, "name").or_else(|| key.clone())?;
+            Some(CustomAttribute {
+                key,
+                name,
+                value: lenient::string(a, "value"),
+            })
+        })
+        .collect()
 }
 
 /// A model's JSON object as received: the parsed tree, or (for users read
@@ -216,6 +249,14 @@ pub struct UsersSummary {
     pub pending_users_count: Option<u64>,
     pub join_only_users_count: Option<u64>,
     pub total_users_count: Option<u64>,
+    pub raw: Value,
+}
+
+/// One item of `GET /groups/{groupId}/admins` (`{email, name}`: no user id).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupAdmin {
+    pub email: String,
+    pub name: Option<String>,
     pub raw: Value,
 }
 
@@ -375,13 +416,14 @@ impl User {
             location: s("location"),
             manager: s("manager"),
             cluster: s("cluster"),
+            custom_attributes: custom_attributes(o),
             raw: RawJson::default(),
         })
     }
 }
 
 /// The JSON keys [`User::from_fields`] reads, in [`UserFields`] slot order.
-const USER_KEYS: [&str; 31] = [
+const USER_KEYS: [&str; 32] = [
     "id",
     "email",
     "first_name",
@@ -413,6 +455,7 @@ const USER_KEYS: [&str; 31] = [
     "location",
     "manager",
     "cluster",
+    "custom_attributes",
 ];
 
 /// A key's slot in [`UserFields`].
@@ -513,6 +556,20 @@ impl FromJson for GroupMember {
             last_name: lenient::string(o, "last_name"),
             user_type: lenient::int(o, "type").map(UserType::from_code),
             primary_group: lenient::boolean(o, "primary_group"),
+            raw: Value::Null,
+        })
+    }
+    fn set_raw(&mut self, raw: Value) {
+        self.raw = raw;
+    }
+}
+
+impl FromJson for GroupAdmin {
+    const WHAT: &'static str = "group admin";
+    fn from_object(o: &Object) -> Result<Self, String> {
+        Ok(GroupAdmin {
+            email: required_text(o, "email", Self::WHAT)?,
+            name: lenient::string(o, "name"),
             raw: Value::Null,
         })
     }
@@ -627,7 +684,7 @@ mod tests {
         for (i, k) in USER_KEYS.iter().enumerate() {
             assert_eq!(user_slot(k), Some(i), "{k}");
         }
-        assert_eq!(user_slot("custom_attributes"), None);
+        assert_eq!(user_slot("host_key"), None);
     }
 
     fn raw(text: &str) -> Box<RawValue> {

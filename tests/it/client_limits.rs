@@ -279,3 +279,55 @@ async fn the_free_plan_refuses_paid_endpoints_with_zooms_message_and_tracking_id
     assert!(c.users_summary().await.is_ok());
     sb.shutdown().await;
 }
+
+/// Issue 12 item 8 (the daily-limit notice): said when the limit is hit,
+/// not after the other parts finish. Light closes after two requests while
+/// every user's settings (Medium, slowed by latency) are still being read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_daily_limit_notice_comes_when_the_limit_is_hit() {
+    let sb = start(SandboxConfig {
+        users: 120,
+        rate_limits: RateLimitConfig {
+            daily: [Some(2), None, None],
+            ..RateLimitConfig::default()
+        },
+        faults: zoomscope::sandbox::Faults {
+            latency: Duration::from_millis(30),
+            ..Default::default()
+        },
+        ..SandboxConfig::default()
+    })
+    .await;
+    let c = client(&sb, Some(Plan::Business));
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let opts = SyncOptions {
+        account_id: sb.account_id().to_string(),
+        user_settings: true,
+        ..SyncOptions::default()
+    };
+    zoomscope::sync::run(&c, &opts, tx)
+        .await
+        .expect("the sync completes");
+    let mut events = Vec::new();
+    while let Ok(e) = rx.try_recv() {
+        events.push(e);
+    }
+    let notice = events
+        .iter()
+        .position(|e| matches!(e, SyncEvent::Notice(n) if n.contains("daily limit for Light")))
+        .expect("a notice about the daily limit");
+    let settings_done = events
+        .iter()
+        .position(|e| matches!(e, SyncEvent::StepFinished(r) if r.step == "fetch-user-settings"))
+        .expect("the user settings step finished");
+    assert!(
+        notice < settings_done,
+        "the notice (event {notice}) came after the user settings ended (event {settings_done})"
+    );
+    let n = events
+        .iter()
+        .filter(|e| matches!(e, SyncEvent::Notice(n) if n.contains("daily limit for Light")))
+        .count();
+    assert_eq!(n, 1, "announced once");
+    sb.shutdown().await;
+}

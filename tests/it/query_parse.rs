@@ -25,7 +25,7 @@ fn missing_operator() {
 fn error_on_second_line() {
     assert_eq!(
         err("FIND zoom_user\nTHAT OWNS zoom_role"),
-        "line 2, column 6: expected a relationship verb (HAS, ASSIGNED, IS or RELATES TO), found `OWNS`\n\
+        "line 2, column 6: expected a relationship verb (HAS, ASSIGNED, IS, MANAGES or RELATES TO), found `OWNS`\n\
          THAT OWNS zoom_role\n\
          \x20    ^^^^"
     );
@@ -45,7 +45,7 @@ fn empty_and_truncated_queries() {
     );
     assert_eq!(
         err("FIND zoom_user THAT"),
-        "line 1, column 20: expected a relationship verb (HAS, ASSIGNED, IS or RELATES TO), found the end of the query\n\
+        "line 1, column 20: expected a relationship verb (HAS, ASSIGNED, IS, MANAGES or RELATES TO), found the end of the query\n\
          FIND zoom_user THAT\n\
          \x20                  ^"
     );

@@ -23,6 +23,8 @@ pub struct AccountInput {
     /// `GET /accounts/me/lock_settings`.
     pub lock_settings: Option<Settings>,
     pub managed_domains: Option<Vec<ManagedDomain>>,
+    /// `GET /accounts/me/trusted_domains`.
+    pub trusted_domains: Option<Vec<String>>,
 }
 
 /// The account entity's parts, before the converter inserts it.
@@ -46,7 +48,8 @@ pub(super) struct AccountEntity {
 /// security settings likewise (an unwrapped body gets the `security`
 /// prefix), lock settings with the `lockSettings` prefix
 /// (`lockSettingsScheduleMeetingJoinBeforeHost`), and `managedDomains`
-/// (domain names) with `managedDomainsStatus` (parallel statuses).
+/// (domain names) with `managedDomainsStatus` (parallel statuses), and
+/// `trustedDomains`.
 /// `None` when the account id is blank.
 pub(super) fn account_entity(
     a: &AccountInput,
@@ -98,6 +101,11 @@ pub(super) fn account_entity(
             "managed_domains".into(),
             Value::Array(d.iter().map(|d| d.raw.clone()).collect()),
         );
+    }
+    if let Some(d) = &a.trusted_domains {
+        let list = Value::Array(d.iter().map(|d| Value::from(d.as_str())).collect());
+        flat.push(("trustedDomains".into(), list.clone()));
+        raw.insert("trusted_domains".into(), list);
     }
     let mut base: Vec<(&str, Value)> =
         vec![("id", id.clone().into()), ("accountId", id.clone().into())];

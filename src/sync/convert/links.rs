@@ -174,6 +174,55 @@ fn link_member_list(
     }
 }
 
+/// `zoom_user_manages_group`: each group's admins, matched to users by
+/// lower-cased e-mail (the admins endpoint names no user id), or by user id
+/// for admins kept from the previous snapshot (an entry without `@`: Zoom's
+/// ids never hold one). An admin who is not in the users list cannot be
+/// linked and is named in a warning.
+pub(super) fn link_group_admins(b: &mut GraphBuilder, admins: &[(String, Vec<String>)]) {
+    if admins.is_empty() {
+        return;
+    }
+    let mut by_email: FastMap<String, EntityId> = FastMap::default();
+    for &id in b.graph().of_type(EntityType::User) {
+        if let Some(e) = b
+            .graph()
+            .entity(id)
+            .props
+            .get("email")
+            .and_then(|v| v.as_str())
+        {
+            by_email.insert(e.to_lowercase(), id);
+        }
+    }
+    let mut missing = Vec::new();
+    for (gid, emails) in admins {
+        let Some(g) = b.graph().id_of(&group_key(gid)) else {
+            b.warn(format!(
+                "admins of group {gid} given, but group {gid} is not in the groups list"
+            ));
+            continue;
+        };
+        for e in emails {
+            let user = if e.contains('@') {
+                by_email.get(&e.to_lowercase()).copied()
+            } else {
+                b.graph().id_of(&format!("zoom_user:{e}"))
+            };
+            match user.as_ref() {
+                Some(u) => b.relate(RelType::UserManagesGroup, *u, g),
+                None => missing.push(format!("{e} (group {gid})")),
+            }
+        }
+    }
+    if !missing.is_empty() {
+        b.warn(sample_warning(
+            "group admins who are not in the users list (not linked)",
+            &missing,
+        ));
+    }
+}
+
 /// `"<what>: <count>: a, b, c, …"`.
 pub(super) fn sample_warning(what: &str, items: &[String]) -> String {
     let shown: Vec<&str> = items.iter().take(WARN_SAMPLE).map(String::as_str).collect();

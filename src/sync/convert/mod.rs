@@ -26,6 +26,7 @@
 pub(crate) mod account;
 mod group;
 mod links;
+pub mod login_types;
 mod role;
 pub mod settings;
 pub(crate) mod user;
@@ -77,6 +78,10 @@ pub struct Converter {
     group_members: Vec<(String, Vec<String>)>,
     role_members: Vec<(String, Vec<String>)>,
     user_settings: Vec<PendingSettings>,
+    /// (user `_key`, `login_types` codes), applied in `finish`.
+    login_types: Vec<(String, Vec<i64>)>,
+    /// (group id, admins' e-mails) from `GET /groups/{id}/admins`.
+    group_admins: Vec<(String, Vec<String>)>,
 }
 
 /// One user's flattened settings and redacted bodies, applied in `finish`.
@@ -326,6 +331,20 @@ impl Converter {
         });
     }
 
+    /// One user's sign-in methods (`GET /users/{id}` `login_types`): the
+    /// `loginTypes` property (names, see [`login_types`]), the codes in the
+    /// user's raw JSON under `_login_types`. Like settings, they are carried
+    /// over by the store when a sync does not fetch them.
+    pub fn user_login_types(&mut self, user_key: &str, codes: Vec<i64>) {
+        self.login_types.push((user_key.to_string(), codes));
+    }
+
+    /// A group's admins (`GET /groups/{id}/admins`, e-mails): each one in the
+    /// users list gets `zoom_user_manages_group` to the group.
+    pub fn group_admins(&mut self, group_id: &str, admin_emails: Vec<String>) {
+        self.group_admins.push((group_id.to_string(), admin_emails));
+    }
+
     /// Makes the relationships and returns the graph, raw JSON and warnings.
     pub fn finish(mut self) -> Built {
         if self.duplicate_users > 0 {
@@ -337,6 +356,7 @@ impl Converter {
         self.apply_role_names();
         self.apply_known_role_names();
         self.apply_user_settings();
+        self.apply_login_types();
         // Account → every entity, plus each user's groups and role.
         let from_users: usize = self
             .user_links
@@ -353,6 +373,7 @@ impl Converter {
             self.roles_given,
         );
         links::link_members(&mut self.b, &self.group_members, &self.role_members);
+        links::link_group_admins(&mut self.b, &self.group_admins);
         self.b.finish()
     }
 
@@ -406,6 +427,31 @@ impl Converter {
                 self.b
                     .set_prop(u.id, role_name.clone(), Value::from(name.as_str()));
             }
+        }
+    }
+
+    fn apply_login_types(&mut self) {
+        let name = self.b.name("loginTypes");
+        let mut unknown = Vec::new();
+        for (key, codes) in std::mem::take(&mut self.login_types) {
+            let Some(id) = self.b.graph().id_of(&key) else {
+                unknown.push(key);
+                continue;
+            };
+            let v = login_types::login_types_value(&codes);
+            self.b.set_prop(id, name.clone(), v);
+            if let Some(r) = self.b.raw_mut(&key)
+                && let Ok(Value::Object(mut m)) = serde_json::from_str::<Value>(r)
+            {
+                m.insert("_login_types".into(), Value::from(codes));
+                *r = Value::Object(m).to_string();
+            }
+        }
+        if !unknown.is_empty() {
+            self.b.warn(links::sample_warning(
+                "login types for users not in the users list were left out",
+                &unknown,
+            ));
         }
     }
 

@@ -222,6 +222,33 @@ pub fn lazy_user_settings(b: &UserSettingsBundle) -> (Vec<(String, Value)>, Stri
     (flatten_user_settings(b), raw.to_string())
 }
 
+/// [`lazy_user_settings`] plus what the explorer fetches beside the
+/// settings: `loginTypes` (names) and `permissions`, in the properties and
+/// as `login_types` / `permissions` in the raw JSON (left out when not read).
+pub fn lazy_user_data(
+    d: &crate::sync::user_settings::LazyUserData,
+) -> (Vec<(String, Value)>, String) {
+    let (mut props, raw) = lazy_user_settings(&d.bodies);
+    let mut raw: Value =
+        serde_json::from_str(&raw).unwrap_or_else(|_| Value::Object(Default::default()));
+    if let Some(codes) = &d.login_types {
+        props.push((
+            "loginTypes".into(),
+            super::login_types::login_types_value(codes),
+        ));
+        raw["login_types"] = Value::from(codes.clone());
+    }
+    if let Some(p) = &d.permissions {
+        props.push((
+            "permissions".into(),
+            Value::Array(p.iter().map(|s| Value::from(s.as_str())).collect()),
+        ));
+        raw["permissions"] = Value::from(p.clone());
+    }
+    props.sort_by(|a, b| a.0.cmp(&b.0));
+    (props, raw.to_string())
+}
+
 #[cfg(test)]
 mod appendix_a;
 

@@ -47,6 +47,11 @@ fn user(id: Option<&str>, email: &str, status: &str, groups: &[&str], role: &str
         location: None,
         manager: None,
         cluster: None,
+        custom_attributes: vec![crate::zoom::models::CustomAttribute {
+            key: Some("cbf_cost_center".into()),
+            name: "Cost center".into(),
+            value: Some("CC-1".into()),
+        }],
         raw: raw.into(),
     }
 }
@@ -238,7 +243,7 @@ fn users_of_all_statuses_with_jupiterone_keys_and_properties() {
         ("dept", json!("Eng")),
         ("groupIds", json!(["g1"])),
         ("employeeUniqueId", json!("E42")),
-        ("loginTypes", json!([100])),
+        ("customAttribute.costCenter", json!("CC-1")),
         ("planUnitedType", json!("1")),
         ("id", json!("u1")),
         ("tag.AccountName", json!("Acme")),
@@ -413,6 +418,7 @@ fn account_entity_has_real_account_data() {
             status: Some("verified".into()),
             raw: json!({"domain": "x.io"}),
         }]),
+        trusted_domains: Some(vec!["x.io".into(), "partner.example".into()]),
     });
     let built = b.finish();
     let a = built.graph.get("zoom_account:N0oCh").unwrap().to_json();
@@ -436,6 +442,7 @@ fn account_entity_has_real_account_data() {
     assert_eq!(a["meetingSecurityPasswordForPmi"], MASK);
     assert_eq!(a["lockSettingsScheduleMeetingJoinBeforeHost"], true);
     assert_eq!(a["managedDomains"], json!(["x.io"]));
+    assert_eq!(a["trustedDomains"], json!(["x.io", "partner.example"]));
     assert_eq!(a["managedDomainsStatus"], json!(["verified"]));
     let raw = &built.raw["zoom_account:N0oCh"];
     assert!(!raw.contains("DEF-5511") && !raw.contains("P-8181"));

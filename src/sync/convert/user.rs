@@ -75,9 +75,13 @@ static USER_PROP_NAMES: std::sync::LazyLock<Vec<PropName>> =
 /// `phoneNumber`, `status`, `active` (status == "active"), `roleId`,
 /// `dept`, `groupIds`, `id`; and `displayName`, `userCreatedAt`,
 /// `roleName` (the user's own `role_name`; the converter replaces it with
-/// the role's name), `employeeUniqueId`, `loginTypes`, `planUnitedType`,
-/// `jobTitle`, `location`, `imGroupIds`. `tag.AccountName` is added by the
-/// converter.
+/// the role's name), `employeeUniqueId`, `planUnitedType`, `jobTitle`,
+/// `location`, `imGroupIds`; and one `customAttribute.<name>` per custom
+/// attribute (`include_fields=custom_attributes`; the attribute's name
+/// camel-cased: "Cost center" → `customAttribute.costCenter`), which help
+/// match users to employees. `tag.AccountName` is added by the converter.
+/// `loginTypes` is not read from a listing (Zoom sends it on
+/// `GET /users/{id}` only): see [`super::Converter::user_login_types`].
 pub fn prepare_user(mut u: User) -> PreparedUser {
     let key = user_key(&u);
     let mut slots: [Option<Value>; N_USER_PROPS] = [const { None }; N_USER_PROPS];
@@ -146,12 +150,6 @@ pub fn prepare_user(mut u: User) -> PreparedUser {
             Value::Array(ids.into_iter().map(Value::from).collect()),
         );
     }
-    if !u.login_types.is_empty() {
-        set(
-            slot("loginTypes"),
-            Value::Array(u.login_types.iter().map(|t| Value::from(*t)).collect()),
-        );
-    }
     set(slot("email"), Value::from(std::mem::take(&mut u.email)));
     // Slots are in sorted name order, so each insert lands at the end.
     let filled = slots.iter().filter(|s| s.is_some()).count();
@@ -159,6 +157,18 @@ pub fn prepare_user(mut u: User) -> PreparedUser {
     for (name, v) in USER_PROP_NAMES.iter().zip(slots) {
         if let Some(v) = v {
             props.insert(name.clone(), v);
+        }
+    }
+    for a in std::mem::take(&mut u.custom_attributes) {
+        let name = super::settings::camel_lower(&a.name);
+        if name.is_empty() {
+            continue;
+        }
+        if let Some(v) = a.value {
+            props.insert(
+                PropName::from(format!("{}{name}", crate::graph::CUSTOM_ATTRIBUTE_PREFIX)),
+                Value::from(v),
+            );
         }
     }
     let raw = match std::mem::take(&mut u.raw) {

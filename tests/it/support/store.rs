@@ -133,6 +133,7 @@ pub fn user(i: usize, n_groups: usize) -> User {
         location: None,
         manager: None,
         cluster: None,
+        custom_attributes: vec![],
         raw: raw.into(),
     }
 }
@@ -240,6 +241,7 @@ pub fn org(n: usize) -> Org {
             status: Some("verified".into()),
             raw: json!({"domain": "example.com", "status": "verified"}),
         }]),
+        trusted_domains: None,
     };
     Org {
         account,
