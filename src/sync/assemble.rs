@@ -119,7 +119,7 @@ pub(crate) fn build(f: Fetched, opts: &SyncOptions) -> Built {
 /// Users' login types, part of the user-settings part (the store replaces
 /// or carries them over with the settings): the fresh ones, and for every
 /// user not read this time (the step skipped or failed, or that user's
-/// request failed) the ones stored under `_login_types`.
+/// request failed) the ones stored under `_settings.login_types`.
 fn login_types(
     b: &mut Converter,
     fetched: Option<super::step::StepResult<super::user_settings::FetchedLoginTypes>>,

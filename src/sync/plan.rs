@@ -2,11 +2,12 @@
 //! as soon as the steps it needs have finished:
 //!
 //! ```text
-//! fetch-account-* (6 steps) ─────────────────────────────────────────┐
+//! fetch-account-* (7 steps, trusted domains incl.) ───────────────────┐
 //! fetch-users ──┬─ fetch-user-settings (--user-settings) ────────────┤
+//!               ├─ fetch-user-login-types (--user-settings) ─────────┤
 //!               ├─ fetch-group-members (mismatched groups) ─┐        ├─ build
-//! fetch-groups ─┘                                           │        │
-//! fetch-roles ──┬─ fetch-role-details                       │        │
+//! fetch-groups ─┴─ fetch-group-admins ──────────────────────┤        │
+//! fetch-roles ──┬─ fetch-role-details   (common and iq)     │        │
 //!               └─ fetch-role-members (mismatched roles) ───┴────────┘
 //!    (fetch-users also feeds fetch-role-members, and takes the roles list
 //!     from fetch-roles to name users' roles as it inserts them)

@@ -662,3 +662,238 @@ async fn an_unreadable_user_is_skipped_and_named_and_the_listing_goes_on() {
         text.stdout
     );
 }
+
+// ------------------------------------------- item 5: member listings
+
+/// `(from, to)` of every relationship of one `_type` in an export.
+fn rels(export: &Value, t: &str) -> std::collections::BTreeSet<(String, String)> {
+    export["relationships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["_type"] == t)
+        .map(|r| {
+            (
+                r["_fromEntityKey"].as_str().unwrap().to_string(),
+                r["_toEntityKey"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A one-page `GET /groups/{id}/members` body naming `ids`.
+fn members_body(ids: &[String]) -> Value {
+    let members: Vec<Value> = ids
+        .iter()
+        .map(|id| json!({"id": id, "email": format!("{id}@x.example"), "type": 2}))
+        .collect();
+    json!({"next_page_token": "", "page_count": 1, "page_number": 1, "page_size": 2000,
+           "total_records": ids.len(), "members": members})
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_groups_member_listing_failing_costs_that_group_only_and_keeps_its_members() {
+    let home = Home::new();
+    let sb = sandbox(None, Faults::default()).await;
+    home.write_profile(&sb);
+    let org = sb.org();
+    let with_id: Vec<&zoomscope::sandbox::model::User> =
+        org.users.iter().filter(|u| u.id.is_some()).collect();
+    let members_of = |gid: &str| -> Vec<String> {
+        with_id
+            .iter()
+            .filter(|u| u.group_ids.iter().any(|g| g == gid))
+            .map(|u| u.id.clone().unwrap())
+            .collect()
+    };
+    let outsider_of = |gid: &str| -> String {
+        with_id
+            .iter()
+            .find(|u| !u.group_ids.iter().any(|g| g == gid))
+            .and_then(|u| u.id.clone())
+            .unwrap()
+    };
+    let (victim, garbled, fresh) = (
+        org.groups[0].id.clone(),
+        org.groups[1].id.clone(),
+        org.groups[2].id.clone(),
+    );
+    // First sync: the victim's member listing names one user whose
+    // group_ids do not (only the listing says so).
+    let x = outsider_of(&victim);
+    let mut first = members_of(&victim);
+    first.push(x.clone());
+    let first_body = members_body(&first);
+    let victim_path = format!("/v2/groups/{victim}/members");
+    let api = proxy(
+        &sb,
+        Arc::new(move |p: &str| match p {
+            "/v2/groups" => Some(Fault::Rewrite(|v| one_member_more("groups", v))),
+            p if p == victim_path => Some(Fault::Answer(200, first_body.clone())),
+            _ => None,
+        }),
+    )
+    .await;
+    sync(&home, &sb, &api, &["--json"]).await.assert_code(0);
+    let before = export(&home).await;
+    let victim_key = format!("zoom_group:{victim}");
+    let x_key = format!("zoom_user:{x}");
+    assert!(rels(&before, "zoom_group_has_user").contains(&(victim_key.clone(), x_key.clone())));
+
+    // Second sync: the victim's listing fails after the client's retries
+    // (502), another group's body is garbled, and a third names a new
+    // member only its listing knows.
+    let y = outsider_of(&fresh);
+    let mut fresh_members = members_of(&fresh);
+    fresh_members.push(y.clone());
+    let fresh_body = members_body(&fresh_members);
+    let (victim_path, garbled_path, fresh_path) = (
+        format!("/v2/groups/{victim}/members"),
+        format!("/v2/groups/{garbled}/members"),
+        format!("/v2/groups/{fresh}/members"),
+    );
+    let api = proxy(
+        &sb,
+        Arc::new(move |p: &str| match p {
+            "/v2/groups" => Some(Fault::Rewrite(|v| one_member_more("groups", v))),
+            p if p == victim_path => Some(Fault::Answer(502, json!({}))),
+            p if p == garbled_path => Some(Fault::Answer(200, json!({"members": 5}))),
+            p if p == fresh_path => Some(Fault::Answer(200, fresh_body.clone())),
+            _ => None,
+        }),
+    )
+    .await;
+    let run = sync(&home, &sb, &api, &["--json"]).await;
+    run.assert_code(0);
+    let s = run.json();
+    let step = step(&s, "fetch-group-members");
+    assert_eq!(step["outcome"], "ok", "{s:#}");
+    assert_eq!(step["skipped"]["count"], 2, "{s:#}");
+    let sample = step["skipped"]["sample"].to_string();
+    assert!(
+        sample.contains(&format!("group {victim}")) && sample.contains(&format!("group {garbled}")),
+        "the outcome names both groups: {s:#}"
+    );
+    let after = export(&home).await;
+    let memberships = rels(&after, "zoom_group_has_user");
+    // The other groups' memberships were stored…
+    assert!(
+        memberships.contains(&(format!("zoom_group:{fresh}"), format!("zoom_user:{y}"))),
+        "a membership only this sync's listing names is stored"
+    );
+    // …and the failed group kept the ones stored for it.
+    assert!(
+        memberships.contains(&(victim_key, x_key)),
+        "the failed group's earlier membership is kept"
+    );
+}
+
+// ------------------------------------------- new parts: skipped means kept
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn group_admins_are_kept_when_skipped() {
+    let (before, after) = skip_for_scope(
+        "group:read:administrator:admin",
+        &["fetch-group-admins"],
+        None,
+    )
+    .await;
+    assert!(!rels(&before, "zoom_user_manages_group").is_empty());
+    assert_eq!(
+        rels(&after, "zoom_user_manages_group"),
+        rels(&before, "zoom_user_manages_group")
+    );
+    assert_same(&after, &before, "the stored data");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trusted_domains_are_kept_when_skipped() {
+    let (before, after) = skip_for_scope(
+        "account:read:trusted_domains:master",
+        &["fetch-trusted-domains"],
+        None,
+    )
+    .await;
+    let domains = &account(&before)["trustedDomains"];
+    assert!(!domains.as_array().unwrap().is_empty(), "{domains}");
+    assert_eq!(&account(&after)["trustedDomains"], domains);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_types_are_kept_when_skipped() {
+    let (before, after) =
+        skip_for_scope("user:read:user:admin", &["fetch-user-login-types"], None).await;
+    let (b, a) = (
+        entities(&before, "zoom_user"),
+        entities(&after, "zoom_user"),
+    );
+    let with_types = b.values().filter(|u| u["loginTypes"].is_array()).count();
+    assert!(with_types > 0);
+    for (k, u) in &b {
+        assert_eq!(a[k]["loginTypes"], u["loginTypes"], "{k}");
+    }
+}
+
+// ------------------------------------------- item 3: the Free plan, end to end
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_free_plan_sync_keeps_what_the_free_plan_cannot_fetch() {
+    let home = Home::new();
+    let (sb, before) = first_sync(&home).await;
+    let free = Sandbox::start(SandboxConfig {
+        users: USERS,
+        plan: "free".into(),
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        free.org().users,
+        sb.org().users,
+        "the same org, on the Free plan"
+    );
+    let text = sync(&home, &free, &free.api_url(), &[]).await;
+    text.assert_code(0);
+    // Each paid-only part is said to be skipped, with Zoom's message.
+    for (part, message) in [
+        ("fetch-groups", "Only available for Paid account."),
+        (
+            "fetch-account-settings",
+            "Only available for paid accounts.",
+        ),
+        ("fetch-managed-domains", "No permission."),
+        ("fetch-trusted-domains", "No permission."),
+    ] {
+        let line = text
+            .stdout
+            .lines()
+            .chain(text.stderr.lines())
+            .find(|l| l.contains(&format!("{part}:")))
+            .unwrap_or_else(|| panic!("{part} not mentioned:\n{}\n{}", text.stdout, text.stderr));
+        assert!(line.contains(message), "{part}: {line}");
+    }
+    let after = export(&home).await;
+    // What the Free plan cannot fetch is the Business-plan sync's.
+    assert_eq!(
+        entities(&after, "zoom_group"),
+        entities(&before, "zoom_group")
+    );
+    assert_eq!(
+        rels(&after, "zoom_group_has_user"),
+        rels(&before, "zoom_group_has_user")
+    );
+    assert_eq!(
+        rels(&after, "zoom_user_manages_group"),
+        rels(&before, "zoom_user_manages_group")
+    );
+    for prefix in [
+        "inMeeting",
+        "lockSettings",
+        "managedDomains",
+        "trustedDomains",
+    ] {
+        let was = props_with(account(&before), prefix);
+        assert!(!was.is_empty(), "{prefix}");
+        assert_eq!(props_with(account(&after), prefix), was, "{prefix}");
+    }
+}

@@ -37,10 +37,10 @@ pub fn login_types_value(codes: &[i64]) -> Value {
     Value::Array(names.into_iter().map(Value::from).collect())
 }
 
-/// The codes kept in a stored user's raw JSON under `_login_types`.
+/// The codes kept in a stored user's raw JSON under `_settings.login_types`.
 pub fn stored_login_types(raw: &str) -> Option<Vec<i64>> {
     let v: Value = serde_json::from_str(raw).ok()?;
-    let items = v.get("_login_types")?.as_array()?;
+    let items = v.get("_settings")?.get("login_types")?.as_array()?;
     Some(items.iter().filter_map(Value::as_i64).collect())
 }
 
@@ -67,7 +67,7 @@ mod tests {
             ])
         );
         assert_eq!(
-            stored_login_types(r#"{"id": "u", "_login_types": [101, "x", 100]}"#),
+            stored_login_types(r#"{"id": "u", "_settings": {"login_types": [101, "x", 100]}}"#),
             Some(vec![101, 100])
         );
         assert_eq!(stored_login_types(r#"{"id": "u"}"#), None);

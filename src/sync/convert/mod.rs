@@ -333,7 +333,7 @@ impl Converter {
 
     /// One user's sign-in methods (`GET /users/{id}` `login_types`): the
     /// `loginTypes` property (names, see [`login_types`]), the codes in the
-    /// user's raw JSON under `_login_types`. Like settings, they are carried
+    /// user's raw JSON under `_settings.login_types`. Like settings, they are carried
     /// over by the store when a sync does not fetch them.
     pub fn user_login_types(&mut self, user_key: &str, codes: Vec<i64>) {
         self.login_types.push((user_key.to_string(), codes));
@@ -440,10 +440,17 @@ impl Converter {
             };
             let v = login_types::login_types_value(&codes);
             self.b.set_prop(id, name.clone(), v);
+            // Beside the settings bodies, which the store carries over
+            // with the settings properties when a sync does not fetch them.
             if let Some(r) = self.b.raw_mut(&key)
                 && let Ok(Value::Object(mut m)) = serde_json::from_str::<Value>(r)
             {
-                m.insert("_login_types".into(), Value::from(codes));
+                let settings = m
+                    .entry("_settings")
+                    .or_insert_with(|| Value::Object(Default::default()));
+                if let Value::Object(s) = settings {
+                    s.insert("login_types".into(), Value::from(codes));
+                }
                 *r = Value::Object(m).to_string();
             }
         }
