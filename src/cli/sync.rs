@@ -26,7 +26,8 @@ use crate::util::sanitize::for_terminal;
 2 usage or config error, 3 authentication failed, 4 a part failed (its earlier data is kept) or nothing was fetched (no snapshot is stored)."
 )]
 pub struct SyncArgs {
-    /// Also fetch every user's settings (4 Medium-rate requests per user).
+    /// Also fetch every user's settings and sign-in methods (`loginTypes`): 4 Medium-rate
+    /// and 1 Light-rate request per user.
     #[arg(long)]
     pub user_settings: bool,
     /// Print the result as JSON on standard output (no progress bar).

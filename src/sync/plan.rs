@@ -82,7 +82,7 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
         )
     }
     .shared();
-    let role_details = {
+    let role_details = Box::pin({
         let roles = roles.clone();
         async move {
             let roles: Shared<Vec<Role>> = roles.await;
@@ -97,9 +97,9 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
                 Err(o) => log.not_run(names::ROLE_DETAILS, names::ROLES, o),
             }
         }
-    };
+    });
 
-    let group_members = {
+    let group_members = Box::pin({
         let (users, groups) = (users.clone(), groups.clone());
         async move {
             let (users, groups): (Shared<ListedUsers>, Shared<Vec<Group>>) =
@@ -124,9 +124,9 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
                 (_, Err(o)) => log.not_run(names::GROUP_MEMBERS, names::GROUPS, o),
             }
         }
-    };
+    });
 
-    let role_members = {
+    let role_members = Box::pin({
         let (users, roles) = (users.clone(), roles.clone());
         async move {
             let (users, roles): (Shared<ListedUsers>, Shared<Vec<Role>>) =
@@ -151,11 +151,11 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
                 (_, Err(o)) => log.not_run(names::ROLE_MEMBERS, names::ROLES, o),
             }
         }
-    };
+    });
 
     // Who administers each group: a security review's question, one
     // listing per group (Medium), beside the member listings.
-    let group_admins = {
+    let group_admins = Box::pin({
         let groups = groups.clone();
         async move {
             let groups: Shared<Vec<Group>> = groups.await;
@@ -170,11 +170,11 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
                 Err(o) => log.not_run(names::GROUP_ADMINS, names::GROUPS, o),
             }
         }
-    };
+    });
 
     // Sign-in methods are on `GET /users/{id}` only: one Light request per
     // user, so only with `--user-settings`, like the settings.
-    let login_types = {
+    let login_types = Box::pin({
         let users = users.clone();
         async move {
             if !opts.user_settings {
@@ -192,9 +192,9 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
                 Err(o) => log.not_run(names::USER_LOGIN_TYPES, names::USERS, o),
             })
         }
-    };
+    });
 
-    let settings = {
+    let settings = Box::pin({
         let users = users.clone();
         let concurrency = if opts.settings_concurrency == 0 {
             DEFAULT_SETTINGS_CONCURRENCY
@@ -227,18 +227,21 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
                 Err(o) => log.not_run(names::USER_SETTINGS, names::USERS, o),
             })
         }
-    };
+    });
 
     // Polled in this order, so at the start, when a dozen requests of the
     // same rate category queue for the limiter's slots, the users listing
     // (normally the longest page chain) reserves first.
     let announced = DailyLimitsAnnounced::default();
-    let all = async {
+    // Each step's future lives on the heap: joined inline, a dozen of them
+    // make a future large enough to overflow a 2 MiB thread stack in debug
+    // builds (the explorer and the tests poll the sync on such threads).
+    let all = Box::pin(async {
         tokio::join!(
             users.clone(),
             groups.clone(),
             roles.clone(),
-            fetch_account(client, log),
+            Box::pin(fetch_account(client, log)),
             role_details,
             group_members,
             role_members,
@@ -246,7 +249,7 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
             group_admins,
             login_types,
         )
-    };
+    });
     // A daily limit closed a category: only its parts stop. Said the moment
     // it happens (the CLI prints notices, the TUI toasts them), not when
     // the other parts are done hours of requests later.
