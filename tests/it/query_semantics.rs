@@ -170,9 +170,9 @@ fn array_properties_match_any_element() {
         who("FIND zoom_user WITH groupIds != 'g1'"),
         ["carol", "dan", "erin", "frank"]
     );
-    assert_eq!(who("FIND zoom_user WITH loginTypes = 101"), ["alice"]);
+    assert_eq!(who("FIND zoom_user WITH loginTypes = 'sso'"), ["alice"]);
     assert_eq!(
-        who("FIND zoom_user WITH loginTypes != 101"),
+        who("FIND zoom_user WITH loginTypes != 'sso'"),
         ["bob", "carol", "dan", "erin", "frank"]
     );
     assert_eq!(

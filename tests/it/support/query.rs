@@ -79,7 +79,7 @@ pub fn graph() -> Graph {
                 "type": 2, "roleId": "0", "groupIds": ["g1"], "lastLoginTime": ago(10),
                 "createdAt": "2020-01-01T00:00:00Z", "inMeetingE2eEncryption": true,
                 "meetingSecurityRequirePasswordForScheduledMeeting": true,
-                "meetingSecurityWaitingRoom": true, "loginTypes": [100, 101],
+                "meetingSecurityWaitingRoom": true, "loginTypes": ["work_email", "sso"],
                 "tag.AccountName": "Acme"}),
         ),
         (
@@ -89,7 +89,7 @@ pub fn graph() -> Graph {
                 "type": 2, "roleId": "1", "groupIds": ["g1", "g2"], "lastLoginTime": ago(200),
                 "createdAt": "2021-06-01T00:00:00Z", "inMeetingE2eEncryption": false,
                 "meetingSecurityRequirePasswordForScheduledMeeting": false,
-                "meetingSecurityWaitingRoom": false, "loginTypes": [100],
+                "meetingSecurityWaitingRoom": false, "loginTypes": ["work_email"],
                 "tag.AccountName": "Acme"}),
         ),
         (
