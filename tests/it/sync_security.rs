@@ -245,3 +245,76 @@ async fn trusted_domains_iq_roles_and_custom_attributes_are_synced() {
             .any(|x| x["_key"] == someone.key().as_str())
     );
 }
+
+/// The explorer's lazy fetch for the user it shows brings the user's
+/// sign-in methods and permissions too: into the cache beside history,
+/// never into a snapshot.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_detail_views_login_types_and_permissions_are_a_cache_not_history() {
+    use zoomscope::app::{Context, Options};
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = Context::new(Options {
+        demo: true,
+        demo_users: 40,
+        config_file: Some(dir.path().join("config.toml")),
+        data_dir: Some(dir.path().join("data")),
+        ..Options::default()
+    })
+    .await
+    .unwrap();
+    let (events, _progress) = tokio::sync::mpsc::unbounded_channel();
+    ctx.sync_and_store(zoomscope::sync::SyncOptions::default(), events)
+        .await
+        .unwrap();
+    // The owner, and the privileges its role's detail gave (read by the sync).
+    let synced = ctx.latest_graph().await.unwrap().unwrap();
+    let (_, owner) = synced
+        .graph
+        .entities()
+        .find(|(_, e)| {
+            e.key.starts_with("zoom_user:")
+                && e.props.get("roleId") == Some(&serde_json::json!("0"))
+        })
+        .unwrap();
+    let key = owner.key.clone();
+    let privileges = synced
+        .graph
+        .get("zoom_role:0")
+        .and_then(|r| r.props.get("privileges"))
+        .cloned()
+        .unwrap();
+    let fetched = ctx.fetch_user_settings(&key).await.unwrap().unwrap();
+    let prop = |name: &str| {
+        fetched
+            .props
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| panic!("no {name} in the lazy fetch"))
+    };
+    let known: Vec<String> = [0, 1, 24, 27, 97, 98, 99, 100, 101]
+        .into_iter()
+        .map(login_type_name)
+        .collect();
+    let types = prop("loginTypes");
+    let types = types.as_array().unwrap();
+    assert!(!types.is_empty());
+    assert!(
+        types.iter().all(|t| known.iter().any(|k| t == k.as_str())),
+        "{types:?}"
+    );
+    assert_eq!(prop("permissions"), privileges);
+    // Cached for the detail view…
+    let k = key.clone();
+    let cached = ctx
+        .with_store(move |store, profile| Ok(store.cached_user_settings(profile, &k)?))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(cached.props.iter().any(|(k, _)| k == "permissions"));
+    // …and not in the snapshot.
+    let latest = ctx.latest_graph().await.unwrap().unwrap();
+    let e = latest.graph.get(&key).unwrap();
+    assert!(e.props.get("permissions").is_none());
+    assert!(e.props.get("loginTypes").is_none());
+}
