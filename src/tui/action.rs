@@ -198,7 +198,9 @@ impl Action {
             Action::ClearOrBack => "clear marks, else filter, else back",
             Action::BackOrQuit => "back; quit at the root",
             Action::Quit => "quit",
-            Action::Search => "search (fuzzy; status: role: dept: type: group:, ! negates)",
+            Action::Search => {
+                "filter: text, 'exact, field:value (role:=Admin group:\"Sales EMEA\"), ! negates"
+            }
             Action::Command => "command (:users :groups :roles :account …)",
             Action::Help => "this help",
             Action::Details => "details of the selected item",
