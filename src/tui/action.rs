@@ -51,6 +51,20 @@ pub enum Action {
     Link,
     /// Employees pane: unlink the row's user and employee (asks y/n).
     Unlink,
+    /// Mark or unmark the row (tables); show or hide the column (chooser).
+    Mark,
+    /// All columns at full width, scrolled sideways.
+    Wide,
+    /// The column chooser.
+    Columns,
+    /// Move the selected column one place left (up in the chooser).
+    ColumnEarlier,
+    /// Move the selected column one place right (down in the chooser).
+    ColumnLater,
+    /// Detail views: the next link.
+    NextLink,
+    /// Detail views: the previous link.
+    PrevLink,
     // prompt editing
     Accept,
     Cancel,
@@ -96,6 +110,13 @@ impl Action {
             Action::OtherSide,
             Action::Link,
             Action::Unlink,
+            Action::Mark,
+            Action::Wide,
+            Action::Columns,
+            Action::ColumnEarlier,
+            Action::ColumnLater,
+            Action::NextLink,
+            Action::PrevLink,
             Action::Accept,
             Action::Cancel,
             Action::Complete,
@@ -139,6 +160,13 @@ impl Action {
             Action::OtherSide => "other_side",
             Action::Link => "link",
             Action::Unlink => "unlink",
+            Action::Mark => "mark",
+            Action::Wide => "wide",
+            Action::Columns => "columns",
+            Action::ColumnEarlier => "column_earlier",
+            Action::ColumnLater => "column_later",
+            Action::NextLink => "next_link",
+            Action::PrevLink => "prev_link",
             Action::Accept => "accept (search: open the selected match)",
             Action::Cancel => "cancel",
             Action::Complete => "complete",
@@ -167,16 +195,18 @@ impl Action {
             Action::ColumnRight => "select next column",
             Action::Sort => "sort by selected column (again: reverse)",
             Action::Open => "open / drill down",
-            Action::ClearOrBack => "clear filter, else back",
+            Action::ClearOrBack => "clear marks, else filter, else back",
             Action::BackOrQuit => "back; quit at the root",
             Action::Quit => "quit",
-            Action::Search => "search (fuzzy; status: role: dept: type: group:, ! negates)",
+            Action::Search => {
+                "filter: text, 'exact, field:value (role:=Admin group:\"Sales EMEA\"), ! negates"
+            }
             Action::Command => "command (:users :groups :roles :account …)",
             Action::Help => "this help",
             Action::Details => "details of the selected item",
-            Action::Raw => "raw JSON of the selected item",
-            Action::Copy => "copy (email / name / JSON)",
-            Action::ExportCsv => "save the filtered, sorted view as CSV",
+            Action::Raw => "raw JSON of the selected item (rows marked: copy them)",
+            Action::Copy => "copy (email / name / JSON; rows marked: theirs)",
+            Action::ExportCsv => "save the filtered, sorted view as CSV (rows marked: those)",
             Action::SyncNow => "sync now",
             Action::NextPane => "next pane",
             Action::PrevPane => "previous pane",
@@ -186,6 +216,13 @@ impl Action {
             Action::OtherSide => "employees: open the other side (roster row / Zoom user)",
             Action::Link => "employees: link the row's Zoom user and employee",
             Action::Unlink => "employees: unlink the row's Zoom user and employee",
+            Action::Mark => "mark / unmark the row (columns: show / hide)",
+            Action::Wide => "wide: every column, scroll sideways with h/l",
+            Action::Columns => "choose columns (hide, reorder; saved in the config)",
+            Action::ColumnEarlier => "move the selected column left (columns: up)",
+            Action::ColumnLater => "move the selected column right (columns: down)",
+            Action::NextLink => "next link",
+            Action::PrevLink => "previous link",
             Action::Accept => "accept (search: open the selected match)",
             Action::Cancel => "cancel (search: clear)",
             Action::Complete => "complete command (search: keep filter, back to the list)",

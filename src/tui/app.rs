@@ -23,7 +23,7 @@ use crate::sync::SyncEvent;
 use super::action::{Action, Event, ToastLevel};
 use super::alerts_pane::{self, AlertsPane};
 use super::changes_pane::ChangesPane;
-use super::columns::TableKind;
+use super::columns::{ColumnPrefs, TableKind};
 use super::component::{Component, Ctx, DrawCtx, Notice, Outcome, Shared, Toasts};
 use super::detail::SettingsState;
 use super::employees_pane::EmployeesPane;
@@ -54,6 +54,8 @@ pub enum Effect {
     Export(Box<ExportJob>),
     /// Run a J1QL query in the background (answered by `Event::Query`).
     Query(Box<super::query_pane::QueryJob>),
+    /// Save the column chooser's choice to the config file.
+    SaveColumns(Box<super::config::ColumnsSave>),
     Quit,
 }
 
@@ -70,6 +72,10 @@ pub struct AppOptions {
     pub profile: String,
     pub export_dir: PathBuf,
     pub providers: Vec<Box<dyn PaneProvider>>,
+    /// The columns tables show (the config's `[tui.columns]`).
+    pub columns: ColumnPrefs,
+    /// Where a new column choice is saved (`None`: kept for the session only).
+    pub config_file: Option<PathBuf>,
 }
 
 impl Default for AppOptions {
@@ -80,6 +86,8 @@ impl Default for AppOptions {
             profile: "default".into(),
             export_dir: std::env::temp_dir(),
             providers: Vec::new(),
+            columns: ColumnPrefs::default(),
+            config_file: None,
         }
     }
 }
@@ -112,6 +120,8 @@ pub struct App {
 
 impl App {
     pub fn new(opts: AppOptions) -> App {
+        let mut shared = Shared::new(opts.export_dir);
+        shared.set_columns(opts.columns, opts.config_file);
         App {
             keymap: opts.keymap,
             theme: opts.theme,
@@ -127,7 +137,7 @@ impl App {
             should_quit: false,
             sync: SyncStatus::default(),
             spinner: 0,
-            shared: Shared::new(opts.export_dir),
+            shared,
             toasts: Toasts::default(),
         }
     }
@@ -241,6 +251,10 @@ impl App {
             Mode::Help
         } else if matches!(self.view(), Some(View::Raw(_))) {
             Mode::Raw
+        } else if self.depth() > 0 && matches!(self.view(), Some(View::Detail(_))) {
+            // A detail opened from a list: Tab walks its links (at a pane's
+            // root, as in Account, Tab still changes panes).
+            Mode::Detail
         } else {
             Mode::Normal
         }
@@ -275,6 +289,7 @@ impl App {
             data: self.data.as_ref()?,
             monitor: self.monitor(),
             prompt: self.shared.prompt(),
+            columns: self.shared.columns(),
             spinner: self.spinner(),
         })
     }
@@ -379,7 +394,7 @@ impl App {
         match self.mode() {
             Mode::Help => self.update_help(action),
             Mode::Prompt => self.update_prompt(action),
-            Mode::Raw | Mode::Normal => self.update_view(action),
+            Mode::Raw | Mode::Normal | Mode::Detail => self.update_view(action),
         }
         self.take_effects()
     }
@@ -436,7 +451,10 @@ impl App {
             Action::Accept => {
                 self.shared.set_prompt(None);
                 match p.kind {
-                    PromptKind::Command => self.run_command(&p.text),
+                    PromptKind::Command => {
+                        self.shared.history.push(&p.text);
+                        self.run_command(&p.text)
+                    }
                     PromptKind::Query => {}
                     // Enter opens the best match (the selected row), as in
                     // fuzzy finders; Tab keeps the filter and stays on the list.
@@ -475,6 +493,17 @@ impl App {
             }
             Action::ClearLine => self.set_prompt_text(String::new()),
             Action::Quit => self.quit(),
+            // Up and Down browse the commands run before.
+            Action::MoveUp if p.kind == PromptKind::Command => {
+                if let Some(t) = self.shared.history.older(&p.text) {
+                    self.set_prompt_text(t);
+                }
+            }
+            Action::MoveDown if p.kind == PromptKind::Command => {
+                if let Some(t) = self.shared.history.newer() {
+                    self.set_prompt_text(t);
+                }
+            }
             // Arrows move the selection while the search line is open.
             Action::MoveDown | Action::MoveUp if p.kind == PromptKind::Search => {
                 self.update_view(action)
@@ -595,10 +624,13 @@ impl App {
                     text,
                 }));
             }
-            Action::Command => self.shared.set_prompt(Some(Prompt {
-                kind: PromptKind::Command,
-                text: String::new(),
-            })),
+            Action::Command => {
+                self.shared.history.reset();
+                self.shared.set_prompt(Some(Prompt {
+                    kind: PromptKind::Command,
+                    text: String::new(),
+                }))
+            }
             Action::Help => self.help = Some(Help::default()),
             Action::NextPane | Action::PrevPane => {
                 let n = self.panes.len();

@@ -1,6 +1,8 @@
 //! Column sets of the entity tables: titles, widths, cell text and sort keys.
 //! A new entity pane (Employees, say) adds a [`TableKind`] and its columns here.
 
+use std::collections::BTreeMap;
+
 use serde_json::Value;
 
 use crate::graph::{EntityId, EntityType, Graph};
@@ -8,7 +10,7 @@ use crate::graph::{EntityId, EntityType, Graph};
 use super::model;
 
 /// Which column set a table shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TableKind {
     Users,
     Groups,
@@ -24,6 +26,27 @@ impl TableKind {
             TableKind::Roles => EntityType::Role,
             TableKind::Employees => EntityType::Employee,
         }
+    }
+
+    pub const ALL: [TableKind; 4] = [
+        TableKind::Users,
+        TableKind::Groups,
+        TableKind::Roles,
+        TableKind::Employees,
+    ];
+
+    /// The name in the config file's `[tui.columns]` table.
+    pub fn name(self) -> &'static str {
+        match self {
+            TableKind::Users => "users",
+            TableKind::Groups => "groups",
+            TableKind::Roles => "roles",
+            TableKind::Employees => "employees",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<TableKind> {
+        TableKind::ALL.into_iter().find(|k| k.name() == name)
     }
 
     pub fn columns(self) -> &'static [Column] {
@@ -172,8 +195,118 @@ pub fn member_count(g: &Graph, id: EntityId) -> usize {
         .unwrap_or(0)
 }
 
+/// Which columns each kind of table shows and in what order: the column
+/// chooser's choice, remembered in the config's `[tui.columns]` table by
+/// column title (`users = ["Name", "Email", "Status"]`). A kind without an
+/// entry shows every column in the built-in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ColumnPrefs {
+    shown: BTreeMap<TableKind, Vec<usize>>,
+}
+
+impl ColumnPrefs {
+    /// Column indices shown, in order (never empty).
+    pub fn shown(&self, kind: TableKind) -> Vec<usize> {
+        match self.shown.get(&kind) {
+            Some(v) if !v.is_empty() => v.clone(),
+            _ => (0..kind.columns().len()).collect(),
+        }
+    }
+
+    /// Every column of `kind`: the shown ones in order (true), then the hidden ones.
+    pub fn layout(&self, kind: TableKind) -> Vec<(usize, bool)> {
+        let shown = self.shown(kind);
+        let hidden = (0..kind.columns().len()).filter(|i| !shown.contains(i));
+        shown
+            .iter()
+            .map(|i| (*i, true))
+            .chain(hidden.map(|i| (i, false)))
+            .collect()
+    }
+
+    /// Takes a chooser's layout; one column at least stays shown.
+    pub fn set_layout(&mut self, kind: TableKind, layout: &[(usize, bool)]) {
+        let shown: Vec<usize> = layout.iter().filter(|(_, s)| *s).map(|(i, _)| *i).collect();
+        if shown.is_empty() {
+            return;
+        }
+        if shown == (0..kind.columns().len()).collect::<Vec<_>>() {
+            self.shown.remove(&kind);
+        } else {
+            self.shown.insert(kind, shown);
+        }
+    }
+
+    /// Reads `[tui.columns]` (kind → column titles); returns what it could
+    /// not read, naming the kind and the title.
+    pub fn from_names(names: &BTreeMap<String, Vec<String>>) -> (ColumnPrefs, Vec<String>) {
+        let mut prefs = ColumnPrefs::default();
+        let mut problems = Vec::new();
+        for (kind_name, titles) in names {
+            let Some(kind) = TableKind::from_name(kind_name) else {
+                problems.push(format!(
+                    "[tui.columns] `{kind_name}`: not a table (use users, groups, roles or employees)"
+                ));
+                continue;
+            };
+            let mut shown = Vec::new();
+            for t in titles {
+                match kind
+                    .columns()
+                    .iter()
+                    .position(|c| c.title.eq_ignore_ascii_case(t.trim()))
+                {
+                    Some(i) if !shown.contains(&i) => shown.push(i),
+                    Some(_) => {}
+                    None => problems.push(format!(
+                        "[tui.columns] {kind_name}: no column `{t}` (columns: {})",
+                        kind.columns()
+                            .iter()
+                            .map(|c| c.title)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                }
+            }
+            if !shown.is_empty() {
+                prefs.shown.insert(kind, shown);
+            }
+        }
+        (prefs, problems)
+    }
+
+    /// What `[tui.columns]` holds: kinds with a choice, columns by title.
+    pub fn to_names(&self) -> BTreeMap<String, Vec<String>> {
+        self.shown
+            .iter()
+            .map(|(k, v)| {
+                let titles = v
+                    .iter()
+                    .filter_map(|i| k.columns().get(*i).map(|c| c.title.to_string()))
+                    .collect();
+                (k.name().to_string(), titles)
+            })
+            .collect()
+    }
+}
+
+/// Sorts `rows` by `field`; empty cells go last whichever the direction
+/// (an empty department is not "before A" or "after Z": it is unknown).
+/// Stable, so equal keys keep their order in both directions.
+pub fn sort_rows(g: &Graph, rows: &mut [EntityId], field: Field, descending: bool) {
+    if descending {
+        rows.sort_by_cached_key(|id| {
+            let k = sort_key(g, *id, field);
+            (k == SortKey::Empty, std::cmp::Reverse(k))
+        });
+    } else {
+        rows.sort_by_cached_key(|id| sort_key(g, *id, field));
+    }
+}
+
 /// A sort key: numbers sort numerically, text case-insensitively, and
-/// empty cells last in ascending order.
+/// empty cells last in ascending order ([`sort_rows`] keeps them last in
+/// descending order too).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum SortKey {
     Num(i64),

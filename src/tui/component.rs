@@ -25,7 +25,10 @@ use crate::graph::Graph;
 
 use super::action::{Action, ToastLevel};
 use super::app::Effect;
+use super::columns::{ColumnPrefs, TableKind};
+use super::config::ColumnsSave;
 use super::detail::SettingsState;
+use super::history::CommandHistory;
 use super::keymap::Keymap;
 use super::model::{self, Data};
 use super::monitor::Monitor;
@@ -197,6 +200,12 @@ pub struct Shared {
     prompt: Option<Prompt>,
     next_req: u64,
     next_table: u64,
+    /// The column chooser's choices, and the config file they are saved to
+    /// (`None`: not saved, as in tests without a config).
+    columns: ColumnPrefs,
+    config_file: Option<PathBuf>,
+    /// Commands run at the `:` line, for Up/Down.
+    pub(super) history: CommandHistory,
 }
 
 impl Shared {
@@ -209,7 +218,20 @@ impl Shared {
             prompt: None,
             next_req: 1,
             next_table: 1,
+            columns: ColumnPrefs::default(),
+            config_file: None,
+            history: CommandHistory::default(),
         }
+    }
+
+    /// The columns read from the config file, and where to save new choices.
+    pub fn set_columns(&mut self, columns: ColumnPrefs, config_file: Option<PathBuf>) {
+        self.columns = columns;
+        self.config_file = config_file;
+    }
+
+    pub fn columns(&self) -> &ColumnPrefs {
+        &self.columns
     }
 
     pub fn monitor(&self) -> Option<&Arc<Monitor>> {
@@ -311,6 +333,24 @@ impl<'a> Ctx<'a> {
         self.shared.next_table
     }
 
+    /// Which columns tables show, in what order.
+    pub fn columns(&self) -> &ColumnPrefs {
+        &self.shared.columns
+    }
+
+    /// Takes a column layout for every table of `kind` and saves it to the
+    /// config file (in the background; a toast tells how it went).
+    pub fn set_columns(&mut self, kind: TableKind, layout: &[(usize, bool)]) {
+        self.shared.columns.set_layout(kind, layout);
+        if let Some(path) = &self.shared.config_file {
+            let job = ColumnsSave {
+                path: path.clone(),
+                columns: self.shared.columns.to_names(),
+            };
+            self.shared.effect(Effect::SaveColumns(Box::new(job)));
+        }
+    }
+
     /// A user's settings as far as known; asks the data source when unknown.
     pub fn settings_for(&mut self, key: &str) -> SettingsState {
         match self.shared.settings.get(key) {
@@ -345,6 +385,7 @@ pub struct DrawCtx<'a> {
     pub data: &'a Data,
     pub monitor: Option<&'a Monitor>,
     pub prompt: Option<&'a Prompt>,
+    pub columns: &'a ColumnPrefs,
     /// This frame's spinner symbol.
     pub spinner: &'static str,
 }

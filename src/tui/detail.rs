@@ -9,6 +9,7 @@ use serde_json::Value;
 use crate::graph::{EntityId, EntityType, Graph};
 use crate::sync::{SkipKind, StepOutcome};
 
+use super::filter::{Cell, Filter};
 use super::model::{self, Data, thousands};
 use super::scroll::Scroll;
 
@@ -84,6 +85,18 @@ impl DLine {
             link: Some(e.key.clone()),
         }
     }
+    /// The line as the filter sees it: a labelled line is the field
+    /// `label: value`, any other line one unnamed cell.
+    fn cells(&self) -> Vec<Cell> {
+        match self.spans.as_slice() {
+            [(Tone::Label, label), rest @ ..] if !rest.is_empty() => {
+                let value: String = rest.iter().map(|(_, s)| s.as_str()).collect();
+                vec![Cell::labelled(label.trim(), value)]
+            }
+            _ => vec![Cell::new("", self.text_content())],
+        }
+    }
+
     pub fn text_content(&self) -> String {
         self.spans.iter().map(|(_, s)| s.as_str()).collect()
     }
@@ -158,16 +171,18 @@ impl DetailView {
         self.scroll.clamp(len);
     }
 
-    /// Lines passing the filter (all when no filter).
+    /// Lines passing the filter (all when no filter), in their order. The
+    /// grammar is the lists' (`/`): free text, `'exact`, `!not`, and
+    /// `field:value` against a labelled line (`/status:active`,
+    /// `/last_login:2026*`).
     pub fn visible(&self) -> Vec<&DLine> {
         if self.filter.is_empty() {
             return self.lines.iter().collect();
         }
-        let f = self.filter.to_lowercase();
-        self.lines
-            .iter()
-            .filter(|l| l.text_content().to_lowercase().contains(&f))
-            .collect()
+        let f = Filter::parse(&self.filter);
+        let cells: Vec<Vec<Cell>> = self.lines.iter().map(DLine::cells).collect();
+        let keep = f.select(&cells, false);
+        keep.into_iter().filter_map(|i| self.lines.get(i)).collect()
     }
 
     pub fn visible_len(&self) -> usize {
@@ -176,6 +191,43 @@ impl DetailView {
         } else {
             self.visible().len()
         }
+    }
+
+    /// Tab / Shift-Tab: the cursor to the next (previous) line with a
+    /// link, around the end.
+    pub fn jump_link(&mut self, forward: bool) {
+        let links: Vec<usize> = self
+            .visible()
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.link.is_some())
+            .map(|(i, _)| i)
+            .collect();
+        let cur = self.scroll.cursor();
+        let next = if forward {
+            links.iter().find(|i| **i > cur).or(links.first())
+        } else {
+            links.iter().rev().find(|i| **i < cur).or(links.last())
+        };
+        if let Some(&i) = next {
+            let n = self.visible_len();
+            self.scroll.move_to(i, n);
+        }
+    }
+
+    /// The link under the cursor as (its number, counting from 1, and how
+    /// many links there are); number 0 when the cursor is on no link.
+    pub fn link_position(&self) -> (usize, usize) {
+        let visible = self.visible();
+        let total = visible.iter().filter(|l| l.link.is_some()).count();
+        let cur = self.scroll.cursor();
+        let at = match visible.get(cur) {
+            Some(l) if l.link.is_some() => {
+                visible[..cur].iter().filter(|l| l.link.is_some()).count() + 1
+            }
+            _ => 0,
+        };
+        (at, total)
     }
 
     pub fn selected_link(&self) -> Option<String> {

@@ -23,6 +23,12 @@
 //!
 //! A leading `!` negates a term (`!status:active`, `!contractor`); a negated
 //! free-text term excludes rows containing the text anywhere.
+//!
+//! The entity tables match through the search index (`search::rank`); every
+//! other list (Employees, Changes, Alerts, query results, saved questions,
+//! detail lines, help) through [`Filter::select`] on its cells, with the
+//! same grammar and the same tiers: a column's header is its field name
+//! (`state:fired`, `severity:high`), `*` widens, quotes and `=` are whole.
 
 use super::search::fold::fold;
 
@@ -90,7 +96,117 @@ impl ValueMatch {
     }
 }
 
+/// One cell of a row for [`Filter::select`]: the field name a term names
+/// it by, and its text, both folded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    field: String,
+    text: String,
+    /// The field's name is part of the row's text (a detail line's label).
+    label_searched: bool,
+}
+
+impl Cell {
+    /// A cell under the column `header` (`Last login` is field `last_login`).
+    pub fn new(header: &str, text: impl AsRef<str>) -> Cell {
+        Cell {
+            field: field_name(header),
+            text: fold(text.as_ref()),
+            label_searched: false,
+        }
+    }
+
+    /// A labelled value whose label free text finds too (`waiting` finds
+    /// the setting `waitingRoom`).
+    pub fn labelled(label: &str, text: impl AsRef<str>) -> Cell {
+        Cell {
+            label_searched: true,
+            ..Cell::new(label, text)
+        }
+    }
+}
+
+/// A header or label as a field name of the grammar: folded, spaces as
+/// `_`, aliases as the grammar folds them (a "State" column answers `status:`).
+pub fn field_name(header: &str) -> String {
+    let name = fold(header.trim()).replace(' ', "_");
+    canonical_field(&name).to_string()
+}
+
+/// Score tiers of a free-text term in a row's cells (as `search::rank`).
+const EXACT: u32 = 8;
+const PREFIX: u32 = 6;
+const SUBSTRING: u32 = 4;
+const IN_ORDER: u32 = 2;
+const SCATTERED: u32 = 1;
+
 impl Filter {
+    /// The rows (as cells) this filter keeps, as indices. Free text ranks
+    /// them best first when `rank` (ties keep their order); default-mode
+    /// terms match letters in order only when no row matches literally, so
+    /// the count shown is the rows the text actually names.
+    pub fn select(&self, rows: &[Vec<Cell>], rank: bool) -> Vec<usize> {
+        let score = |fuzzy: bool| -> Vec<(u32, usize)> {
+            rows.iter()
+                .enumerate()
+                .filter_map(|(i, r)| self.row_score(r, fuzzy).map(|s| (s, i)))
+                .collect()
+        };
+        let mut kept = score(false);
+        if kept.is_empty() && self.text.iter().any(|t| t.mode == TextMode::Smart) {
+            kept = score(true);
+        }
+        if rank && !self.text.is_empty() {
+            kept.sort_by_key(|&(s, i)| (std::cmp::Reverse(s), i));
+        }
+        kept.into_iter().map(|(_, i)| i).collect()
+    }
+
+    /// The row's score when it holds every term, else `None`.
+    fn row_score(&self, cells: &[Cell], fuzzy: bool) -> Option<u32> {
+        let hay: String = cells
+            .iter()
+            .flat_map(|c| {
+                let label = if c.label_searched {
+                    c.field.as_str()
+                } else {
+                    ""
+                };
+                [label, " ", c.text.as_str(), "  "]
+            })
+            .collect();
+        if self.not_text.iter().any(|t| hay.contains(t.as_str())) {
+            return None;
+        }
+        for term in &self.fields {
+            let hit = cells
+                .iter()
+                .filter(|c| c.field == term.field)
+                .chain(
+                    // A field names its column in full or by a prefix (`sev:`).
+                    cells.iter().filter(|c| {
+                        c.field != term.field
+                            && c.field.starts_with(&term.field)
+                            && !cells.iter().any(|o| o.field == term.field)
+                    }),
+                )
+                .any(|c| {
+                    // A list cell ("Sales EMEA, Legal") matches when one item does.
+                    term.how.test(&c.text, &term.value)
+                        || (c.text.contains(", ")
+                            && c.text.split(", ").any(|v| term.how.test(v, &term.value)))
+                });
+            if hit == term.negate {
+                return None;
+            }
+        }
+        let mut total = 0;
+        for t in &self.text {
+            total += text_score(t, &hay, fuzzy)?;
+        }
+        Some(total)
+    }
+
     pub fn parse(input: &str) -> Filter {
         let mut f = Filter::default();
         for tok in tokens(input) {
@@ -219,6 +335,41 @@ fn tokens(input: &str) -> Vec<Token> {
     out
 }
 
+/// How well one free-text term matches `hay` (folded cells).
+fn text_score(t: &TextTerm, hay: &str, fuzzy: bool) -> Option<u32> {
+    let words = || {
+        hay.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+    };
+    let whole = || hay.split("  ").any(|cell| cell.trim() == t.text);
+    if words().any(|w| w == t.text) || whole() {
+        return Some(EXACT);
+    }
+    if t.mode == TextMode::Exact {
+        return None;
+    }
+    if words().any(|w| w.starts_with(&t.text)) {
+        return Some(PREFIX);
+    }
+    if hay.contains(&t.text) {
+        return Some(SUBSTRING);
+    }
+    match t.mode {
+        TextMode::Fuzzy if in_order(hay, &t.text) => Some(SCATTERED),
+        TextMode::Smart if fuzzy && in_order(hay, &t.text) => Some(IN_ORDER),
+        _ => None,
+    }
+}
+
+/// Whether the characters of `needle` occur in `hay` in order.
+fn in_order(hay: &str, needle: &str) -> bool {
+    let mut it = hay.chars();
+    needle
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .all(|n| it.any(|h| h == n))
+}
+
 fn canonical_field(f: &str) -> &str {
     match f {
         "department" | "dep" => "dept",
@@ -336,6 +487,48 @@ mod tests {
         assert_eq!(f.fuzzy, vec!["jill", "smth", "a b"]);
         // a quoted marker is text
         assert_eq!(Filter::parse("\"~x\"").text[0].mode, TextMode::Smart);
+    }
+
+    fn rows() -> Vec<Vec<Cell>> {
+        let row = |rule: &str, sev: &str, state: &str, groups: &str| {
+            vec![
+                Cell::new("Rule", rule),
+                Cell::new("Severity", sev),
+                Cell::new("State", state),
+                Cell::new("Groups", groups),
+            ]
+        };
+        vec![
+            row("new-admin", "high", "fired", "Sales EMEA, Legal"),
+            row("billing-admin-changes", "low", "quiet", "Sales"),
+            row("users-without-mfa", "medium", "fired", ""),
+        ]
+    }
+
+    #[test]
+    fn cells_take_the_same_grammar_as_the_tables() {
+        let sel = |q: &str| Filter::parse(q).select(&rows(), true);
+        // whole values by default, `*` widens, `=` and quotes are whole
+        assert_eq!(sel("state:fired"), [0, 2]);
+        assert_eq!(sel("status:fired"), [0, 2], "aliases fold as in the tables");
+        assert_eq!(sel("sev:hi"), Vec::<usize>::new());
+        assert_eq!(sel("sev:hi*"), [0]);
+        assert_eq!(sel("rule:=new-admin"), [0]);
+        assert_eq!(sel("rule:admin"), Vec::<usize>::new());
+        assert_eq!(sel("rule:*admin*"), [0, 1]);
+        // a list cell matches when one of its items does
+        assert_eq!(sel(r#"groups:"Sales EMEA""#), [0]);
+        assert_eq!(sel("groups:sales"), [1]);
+        assert_eq!(sel("!state:fired"), [1]);
+        // free text: exact words rank first, `'` keeps exact words only
+        assert_eq!(sel("admin"), [0, 1]);
+        assert_eq!(sel("'mfa"), [2]);
+        assert_eq!(sel("'adm"), Vec::<usize>::new());
+        assert_eq!(sel("!admin"), [2]);
+        // letters in order only when nothing matches literally
+        assert_eq!(sel("nwadm"), [0]);
+        assert_eq!(sel("~nwadm"), [0]);
+        assert_eq!(sel("zzz"), Vec::<usize>::new());
     }
 
     #[test]

@@ -116,6 +116,17 @@ impl Harness {
                     let fx = self.app.handle(Event::Query(done));
                     self.perform(fx);
                 }
+                Effect::SaveColumns(job) => {
+                    let ev = match super::config::save_columns(&job) {
+                        Ok(()) => Event::Toast(
+                            format!("columns saved to {}", job.path.display()),
+                            super::action::ToastLevel::Info,
+                        ),
+                        Err(e) => Event::Toast(e.to_string(), super::action::ToastLevel::Error),
+                    };
+                    let fx = self.app.handle(ev);
+                    self.perform(fx);
+                }
                 Effect::Quit => self.quit = true,
             }
         }

@@ -1,13 +1,10 @@
 //! The help overlay's state and lines: every mode's keys, narrowed by `/`
-//! with the same grammar as the lists (free text fuzzily against an
-//! entry's keys and description, `!` excluding), scrolled as a viewport
+//! with the same grammar as the lists (free text against an entry's keys
+//! and description, `key:` and `action:` fields, `!` excluding), scrolled as a viewport
 //! (`g`/`G` jump to the ends).
 
-use fuzzy_matcher::FuzzyMatcher;
-use fuzzy_matcher::skim::SkimMatcherV2;
-
 use super::action::Action;
-use super::filter::Filter;
+use super::filter::{Cell, Filter};
 use super::keymap::{Keymap, Mode};
 use super::pane::PaneKind;
 use super::scroll::Scroll;
@@ -50,27 +47,30 @@ impl Help {
 /// narrowed by `filter` (a mode none of whose entries match is left out).
 pub fn lines(keymap: &Keymap, panes: &[PaneKind], filter: &str) -> Vec<HelpLine> {
     let f = Filter::parse(filter);
-    let matcher = SkimMatcherV2::default();
-    let keep = |keys: &str, desc: &str| {
-        if f.is_empty() {
-            return true;
-        }
-        let hay = format!("{keys}  {desc}").to_lowercase();
-        f.fuzzy
-            .iter()
-            .all(|t| matcher.fuzzy_match(&hay, t).is_some())
-            && !f.not_text.iter().any(|t| hay.contains(t.as_str()))
-            && f.fields.is_empty()
-    };
     let mut out = Vec::new();
     for mode in Mode::ALL {
-        let entries: Vec<HelpLine> = keymap
+        let all: Vec<(String, String)> = keymap
             .help_entries(mode)
             .into_iter()
             // keys for panes this session does not have are not worth listing
             .filter(|(action, _, _)| !matches!(action, Action::Pane(k) if !panes.contains(k)))
-            .filter(|(_, keys, desc)| keep(keys, desc))
-            .map(|(_, keys, desc)| HelpLine::Entry { keys, desc })
+            .map(|(_, keys, desc)| (keys, desc))
+            .collect();
+        let keep: Vec<usize> = if f.is_empty() {
+            (0..all.len()).collect()
+        } else {
+            let cells: Vec<Vec<Cell>> = all
+                .iter()
+                .map(|(k, d)| vec![Cell::new("key", k), Cell::new("action", d)])
+                .collect();
+            let mut keep = f.select(&cells, false);
+            keep.sort_unstable();
+            keep
+        };
+        let entries: Vec<HelpLine> = keep
+            .into_iter()
+            .filter_map(|i| all.get(i).cloned())
+            .map(|(keys, desc)| HelpLine::Entry { keys, desc })
             .collect();
         if entries.is_empty() && !f.is_empty() {
             continue;

@@ -20,6 +20,8 @@ use super::pane::PaneKind;
 pub enum Mode {
     /// Tables, detail views and the account overview.
     Normal,
+    /// A detail view opened from a list (the keys of tables and details, plus these).
+    Detail,
     /// The raw JSON viewer.
     Raw,
     /// The help overlay.
@@ -29,11 +31,18 @@ pub enum Mode {
 }
 
 impl Mode {
-    pub const ALL: [Mode; 4] = [Mode::Normal, Mode::Raw, Mode::Help, Mode::Prompt];
+    pub const ALL: [Mode; 5] = [
+        Mode::Normal,
+        Mode::Detail,
+        Mode::Raw,
+        Mode::Help,
+        Mode::Prompt,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
             Mode::Normal => "Tables and details",
+            Mode::Detail => "Detail views",
             Mode::Raw => "Raw JSON",
             Mode::Help => "Help",
             Mode::Prompt => "Search and command line",
@@ -209,6 +218,13 @@ fn defaults() -> Vec<(Mode, Action, &'static [&'static str])> {
         (M::Normal, OtherSide, &["o"]),
         (M::Normal, Link, &["L"]),
         (M::Normal, Unlink, &["U"]),
+        (M::Normal, Mark, &["space"]),
+        (M::Normal, Wide, &["w"]),
+        (M::Normal, Columns, &["C"]),
+        (M::Normal, ColumnEarlier, &["<"]),
+        (M::Normal, ColumnLater, &[">"]),
+        (M::Detail, NextLink, &["tab"]),
+        (M::Detail, PrevLink, &["shift-tab"]),
         (M::Raw, MoveDown, &["j", "down"]),
         (M::Raw, MoveUp, &["k", "up"]),
         (M::Raw, PageDown, &["pgdn", "ctrl-f", "space"]),
@@ -344,16 +360,27 @@ impl Keymap {
         (Keymap { bindings, lookup }, problems)
     }
 
+    /// A detail view has its own keys and every key of the tables.
     pub fn action(&self, mode: Mode, key: Key) -> Option<Action> {
-        self.lookup.get(&(mode, key)).copied()
+        self.lookup
+            .get(&(mode, key))
+            .copied()
+            .or_else(|| match mode {
+                Mode::Detail => self.lookup.get(&(Mode::Normal, key)).copied(),
+                _ => None,
+            })
     }
 
     /// The keys of an action in a mode, for hints ("/ search").
     pub fn keys(&self, mode: Mode, action: Action) -> &[Key] {
-        self.bindings
-            .get(&mode)
-            .and_then(|l| l.iter().find(|(a, _)| *a == action))
-            .map(|(_, k)| k.as_slice())
+        let find = |mode: Mode| {
+            self.bindings
+                .get(&mode)
+                .and_then(|l| l.iter().find(|(a, _)| *a == action))
+                .map(|(_, k)| k.as_slice())
+        };
+        find(mode)
+            .or_else(|| (mode == Mode::Detail).then(|| find(Mode::Normal)).flatten())
             .unwrap_or(&[])
     }
 

@@ -24,10 +24,11 @@ pub mod action;
 pub(crate) mod alerts_pane;
 pub mod app;
 pub(crate) mod changes_pane;
+pub(crate) mod chooser;
 pub(crate) mod clipboard;
 pub(crate) mod columns;
 pub(crate) mod component;
-pub(crate) mod config;
+pub mod config;
 pub(crate) mod context_source;
 pub mod detail;
 pub mod employees_pane;
@@ -36,6 +37,7 @@ pub(crate) mod export;
 pub(crate) mod filter;
 pub mod harness;
 pub mod help;
+pub(crate) mod history;
 pub mod keymap;
 pub mod model;
 pub mod monitor;
@@ -82,10 +84,7 @@ pub async fn run(ctx: Arc<Context>, ui: UiOptions) -> anyhow::Result<ExitCode> {
         );
     }
     let config_file = ctx.paths().config_file.clone();
-    let (cfg, mut problems) = match std::fs::read_to_string(&config_file) {
-        Ok(text) => config::parse(&text),
-        Err(_) => (config::TuiConfig::default(), Vec::new()),
-    };
+    let (cfg, mut problems) = config::load(&config_file);
     let (keymap, key_problems) = Keymap::new(&cfg.keys);
     problems.extend(key_problems);
     let src = Arc::new(ContextSource::new(ctx));
@@ -95,6 +94,8 @@ pub async fn run(ctx: Arc<Context>, ui: UiOptions) -> anyhow::Result<ExitCode> {
         profile: src.profile(),
         export_dir: src.export_dir(),
         providers: Vec::new(),
+        columns: cfg.columns.clone(),
+        config_file: Some(config_file),
     });
     for p in problems {
         app.handle(Event::Toast(p, ToastLevel::Warn));

@@ -3,17 +3,16 @@
 //! builds from the graph. A row that names an entity is enterable.
 //!
 //! `/` filters them with the same grammar as the entity tables
-//! ([`Filter`]): free text matched fuzzily against the row's cells,
-//! `column:value` against the cell under that header, `!` negating. The
-//! filter is shown in the title as in the entity tables. Free text ranks the rows
-//! best first, as it does there; without it the rows keep their order.
-
-use fuzzy_matcher::FuzzyMatcher;
-use fuzzy_matcher::skim::SkimMatcherV2;
+//! ([`Filter::select`]): free text against the row's cells (exact words,
+//! then word starts, then anywhere; letters in order only when nothing
+//! matches literally), `column:value` against the cell under that header
+//! (whole value; `*` widens), `!` negating. The filter is shown in the
+//! title as in the entity tables. Free text ranks the rows best first, as
+//! it does there; without it the rows keep their order.
 
 use crate::graph::{EntityId, Graph};
 
-use super::filter::Filter;
+use super::filter::{Cell, Filter};
 use super::pane::PaneKind;
 use super::scroll::Scroll;
 
@@ -112,20 +111,23 @@ impl ProvidedView {
             self.shown = (0..self.table.rows.len()).collect();
             return;
         }
-        let headers: Vec<String> = self.table.columns.iter().map(|c| header_field(c)).collect();
-        let matcher = SkimMatcherV2::default();
-        let mut scored: Vec<(i64, usize)> = self
+        let cells: Vec<Vec<Cell>> = self
             .table
             .rows
             .iter()
-            .enumerate()
-            .filter_map(|(i, r)| row_score(&filter, &headers, r, &matcher).map(|s| (s, i)))
+            .map(|r| {
+                self.table
+                    .columns
+                    .iter()
+                    .zip(&r.cells)
+                    .map(|(h, c)| Cell::new(h, c))
+                    .collect()
+            })
             .collect();
         // Free text ranks the rows, best first, as in the entity tables (so
         // Enter opens the best match); ties and field-only filters keep the
         // table's order.
-        scored.sort_by_key(|&(score, i)| (std::cmp::Reverse(score), i));
-        self.shown = scored.into_iter().map(|(_, i)| i).collect();
+        self.shown = filter.select(&cells, true);
     }
 
     /// The entity of the row under the cursor.
@@ -134,46 +136,6 @@ impl ProvidedView {
             .and_then(|i| self.table.rows.get(i))
             .and_then(|r| r.entity)
     }
-}
-
-/// A column header as a field name of the `/` grammar: lower case, spaces
-/// as `_` (`zoom_user:alice`), and folded as the grammar folds field
-/// aliases (a "State" column answers `status:`).
-fn header_field(header: &str) -> String {
-    let name = header.trim().to_lowercase().replace(' ', "_");
-    Filter::parse(&format!("{name}:x"))
-        .fields
-        .into_iter()
-        .next()
-        .map(|t| t.field)
-        .unwrap_or(name)
-}
-
-/// The row's score when it holds every term of `f` (the sum of its fuzzy
-/// scores; 0 without free text), else `None`. A field term looks at the
-/// column whose header ([`header_field`]) is the field or starts with it
-/// (`sev:high` for a Severity column); a row without such a column does not
-/// match it.
-fn row_score(f: &Filter, headers: &[String], row: &ProvidedRow, m: &SkimMatcherV2) -> Option<i64> {
-    let hay = row.cells.join("  ").to_lowercase();
-    let mut score = 0;
-    for t in &f.fuzzy {
-        score += m.fuzzy_match(&hay, t)?;
-    }
-    if f.not_text.iter().any(|t| hay.contains(t.as_str())) {
-        return None;
-    }
-    let fields_hold = f.fields.iter().all(|term| {
-        let column = headers
-            .iter()
-            .position(|h| *h == term.field)
-            .or_else(|| headers.iter().position(|h| h.starts_with(&term.field)));
-        let hit = column
-            .and_then(|i| row.cells.get(i))
-            .is_some_and(|c| c.to_lowercase().contains(&term.value));
-        hit != term.negate
-    });
-    fields_hold.then_some(score)
 }
 
 #[cfg(test)]
@@ -210,7 +172,7 @@ mod tests {
             v.shown().map(|r| r.cells[0].as_str()).collect::<Vec<_>>(),
             ["cis-e2e-encryption"]
         );
-        v.set_filter("sev:hi");
+        v.set_filter("sev:hi*");
         assert_eq!(v.selected(), Some(0));
         v.set_filter("nothing-like-this");
         assert_eq!(v.selected(), None);

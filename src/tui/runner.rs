@@ -206,6 +206,19 @@ fn perform(
                     let _ = tx.send(Msg::App(Event::Query(done)));
                 });
             }
+            Effect::SaveColumns(job) => {
+                let tx = tx.clone();
+                std::thread::spawn(move || {
+                    let ev = match super::config::save_columns(&job) {
+                        Ok(()) => Event::Toast(
+                            format!("columns saved to {}", job.path.display()),
+                            ToastLevel::Info,
+                        ),
+                        Err(e) => Event::Toast(e.to_string(), ToastLevel::Error),
+                    };
+                    let _ = tx.send(Msg::App(ev));
+                });
+            }
             Effect::Quit => {}
         }
     }

@@ -47,10 +47,7 @@ pub fn sorted(
     if let Some(s) = sort
         && let Some(c) = kind.columns().get(s.column)
     {
-        rows.sort_by_cached_key(|id| columns::sort_key(g, *id, c.field));
-        if s.descending {
-            rows.reverse();
-        }
+        columns::sort_rows(g, &mut rows, c.field, s.descending);
     }
     rows
 }

@@ -7,6 +7,7 @@ use crate::graph::{EntityId, EntityType, Graph, RelType};
 
 use super::action::{Action, ToastLevel};
 use super::app::Effect;
+use super::chooser::{self, ColumnChooser};
 use super::columns::TableKind;
 use super::component::{Ctx, Notice, Outcome};
 use super::detail::{DetailKind, DetailView, SettingsState};
@@ -25,6 +26,8 @@ pub enum View {
     Detail(DetailView),
     Raw(RawView),
     Provided(ProvidedView),
+    /// The column chooser, over the table it was opened from.
+    Columns(ColumnChooser),
 }
 
 impl View {
@@ -44,7 +47,7 @@ impl View {
             View::Table(t) => t.pending.is_some(),
             View::Detail(d) => d.settings == SettingsState::Loading,
             View::Raw(r) => r.lines.is_none(),
-            View::Provided(_) => false,
+            View::Provided(_) | View::Columns(_) => false,
         }
     }
 
@@ -55,6 +58,7 @@ impl View {
             View::Detail(d) => d.scroll.page(),
             View::Raw(r) => r.scroll.page(),
             View::Provided(p) => p.scroll.page(),
+            View::Columns(c) => c.scroll.page(),
         }
     }
 
@@ -73,6 +77,7 @@ impl View {
                 let n = p.shown_len();
                 p.scroll.move_by(delta, n)
             }
+            View::Columns(c) => c.scroll.move_by(delta, c.layout.len()),
         }
     }
 
@@ -91,6 +96,7 @@ impl View {
                 let n = p.shown_len();
                 p.scroll.move_to(pos, n)
             }
+            View::Columns(c) => c.scroll.move_to(pos, c.layout.len()),
         }
     }
 
@@ -100,6 +106,7 @@ impl View {
             View::Detail(d) => d.filter.clone(),
             View::Raw(r) => r.search.clone(),
             View::Provided(p) => p.filter().to_string(),
+            View::Columns(_) => String::new(),
         }
     }
 }
@@ -204,6 +211,7 @@ impl ViewStack {
             }
             View::Raw(r) => r.set_search(text),
             View::Provided(p) => p.set_filter(text),
+            View::Columns(_) => {}
         }
     }
 
@@ -218,12 +226,16 @@ impl ViewStack {
             },
             View::Raw(r) => g.id_of(&r.key),
             View::Provided(p) => p.selected_entity(),
+            View::Columns(_) => None,
         }
     }
 
     /// What every level does with an action; `Ignored` for the app's own
     /// (prompts, panes, help, sync, quit) and for going back at the root.
     pub fn handle_action(&mut self, action: Action, kind: PaneKind, ctx: &mut Ctx) -> Outcome {
+        if let View::Columns(_) = self.top() {
+            return self.chooser_action(action, ctx);
+        }
         let page = self.top().page().max(1) as isize;
         match action {
             Action::MoveDown => self.top_mut().move_by(1),
@@ -235,15 +247,67 @@ impl ViewStack {
             Action::Top => self.top_mut().move_to(0),
             Action::Bottom => self.top_mut().move_to(usize::MAX),
             Action::ColumnLeft | Action::ColumnRight => {
+                let prefs = ctx.columns().clone();
                 if let View::Table(t) = self.top_mut() {
-                    let n = t.kind.columns().len();
-                    t.column = if action == Action::ColumnLeft {
-                        (t.column + n - 1) % n
+                    // Among the columns on show: all of them when wide.
+                    let order: Vec<usize> = if t.wide {
+                        prefs.layout(t.kind).into_iter().map(|(i, _)| i).collect()
                     } else {
-                        (t.column + 1) % n
+                        prefs.shown(t.kind)
+                    };
+                    let n = order.len().max(1);
+                    t.column = match order.iter().position(|i| *i == t.column) {
+                        Some(p) if action == Action::ColumnLeft => order[(p + n - 1) % n],
+                        Some(p) => order[(p + 1) % n],
+                        None => order.first().copied().unwrap_or(0),
                     };
                 }
             }
+            Action::ColumnEarlier | Action::ColumnLater => {
+                if let View::Table(t) = self.top() {
+                    let delta = if action == Action::ColumnEarlier {
+                        -1
+                    } else {
+                        1
+                    };
+                    let (kind, column) = (t.kind, t.column);
+                    if let Some(l) = chooser::shift_column(ctx.columns(), kind, column, delta) {
+                        ctx.set_columns(kind, &l);
+                    }
+                }
+            }
+            Action::Columns => {
+                if let View::Table(t) = self.top() {
+                    let c = ColumnChooser::new(t.kind, ctx.columns(), t.column);
+                    self.push(View::Columns(c));
+                } else {
+                    ctx.toast("C chooses the columns of a table", ToastLevel::Info);
+                }
+            }
+            Action::Wide => match self.top_mut() {
+                View::Table(t) => t.wide = !t.wide,
+                _ => ctx.toast("w widens tables; open a table first", ToastLevel::Info),
+            },
+            Action::Mark => {
+                let g = &ctx.data().graph;
+                match self.top_mut() {
+                    View::Table(t) => {
+                        t.toggle_mark(g);
+                        t.scroll.move_by(1, t.rows.len());
+                    }
+                    _ => ctx.toast(
+                        "Space marks rows of Users, Groups and Roles",
+                        ToastLevel::Info,
+                    ),
+                }
+            }
+            Action::NextLink | Action::PrevLink => {
+                if let View::Detail(d) = self.top_mut() {
+                    d.jump_link(action == Action::NextLink);
+                }
+            }
+            // With rows marked, `y` yanks them as `c` does.
+            Action::Raw if self.has_marks() => self.copy(ctx),
             Action::Sort => self.sort(ctx),
             Action::Open => self.open(ctx),
             Action::Details => self.details(ctx),
@@ -257,7 +321,11 @@ impl ViewStack {
                 }
             }
             Action::ClearOrBack => {
-                if !self.filter().is_empty() {
+                if let View::Table(t) = self.top_mut()
+                    && !t.marks.is_empty()
+                {
+                    t.marks.clear();
+                } else if !self.filter().is_empty() {
                     self.set_filter("", ctx);
                 } else if !self.pop() {
                     return Outcome::Ignored;
@@ -335,7 +403,7 @@ impl ViewStack {
                             jobs.push(t);
                         }
                         View::Detail(d) => d.rebuild(data),
-                        View::Raw(_) | View::Provided(_) => {}
+                        View::Raw(_) | View::Provided(_) | View::Columns(_) => {}
                     }
                 }
                 for t in jobs {
@@ -350,6 +418,65 @@ impl ViewStack {
             | Notice::SyncDiff { .. } => {}
         }
         Outcome::Ignored
+    }
+
+    /// Whether the view on screen is a table with marked rows.
+    fn has_marks(&self) -> bool {
+        matches!(self.top(), View::Table(t) if !t.marks.is_empty())
+    }
+
+    /// Keys of the column chooser. Every change is applied (and saved) at
+    /// once, so leaving it any way keeps what was chosen.
+    fn chooser_action(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
+        let View::Columns(c) = self.top_mut() else {
+            return Outcome::Ignored;
+        };
+        let n = c.layout.len();
+        let changed = match action {
+            Action::MoveDown => {
+                c.scroll.move_by(1, n);
+                false
+            }
+            Action::MoveUp => {
+                c.scroll.move_by(-1, n);
+                false
+            }
+            Action::Top => {
+                c.scroll.move_to(0, n);
+                false
+            }
+            Action::Bottom => {
+                c.scroll.move_to(usize::MAX, n);
+                false
+            }
+            Action::Mark => {
+                let hid_last = !c.toggle();
+                if hid_last {
+                    ctx.toast("one column at least stays shown", ToastLevel::Info);
+                }
+                !hid_last
+            }
+            Action::ColumnEarlier => c.move_by(-1),
+            Action::ColumnLater => c.move_by(1),
+            Action::ClearOrBack | Action::BackOrQuit | Action::Open | Action::Columns => {
+                self.pop();
+                return Outcome::Consumed;
+            }
+            // The app's own keys (quit, help, panes, sync) still work.
+            Action::Quit
+            | Action::Help
+            | Action::SyncNow
+            | Action::NextPane
+            | Action::PrevPane
+            | Action::Pane(_)
+            | Action::Command => return Outcome::Ignored,
+            _ => false,
+        };
+        if changed {
+            let (kind, layout) = (c.kind, c.layout.clone());
+            ctx.set_columns(kind, &layout);
+        }
+        Outcome::Consumed
     }
 
     fn sort(&mut self, ctx: &mut Ctx) {
@@ -454,6 +581,14 @@ impl ViewStack {
         let g = &ctx.data().graph;
         let text = match self.top() {
             View::Raw(r) => Some(r.text.clone()),
+            // Marked rows: one e-mail (or key) a line.
+            View::Table(t) if !t.marks.is_empty() => Some(
+                t.marked_rows(g)
+                    .into_iter()
+                    .map(|id| copy_text(g, id))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
             _ => self.selected_entity(g).map(|id| {
                 let e = g.entity(id);
                 e.props
@@ -464,7 +599,9 @@ impl ViewStack {
             }),
         };
         if let Some(t) = text.filter(|t| !t.is_empty()) {
-            let shown = if t.lines().count() > 1 {
+            let shown = if self.has_marks() {
+                format!("{} marked rows", t.lines().count())
+            } else if t.lines().count() > 1 {
                 format!("{} lines of JSON", t.lines().count())
             } else {
                 t.chars().take(60).collect()
@@ -483,17 +620,34 @@ impl ViewStack {
                     Some(_) => format!("zoomscope-{pane}-members-{stamp}.csv"),
                     None => format!("zoomscope-{pane}-{stamp}.csv"),
                 };
+                // Marked rows when there are any, else the whole filtered table.
+                let rows = if t.marks.is_empty() {
+                    t.rows.clone()
+                } else {
+                    std::sync::Arc::new(t.marked_rows(&ctx.data().graph))
+                };
                 let job = ExportJob {
                     path: ctx.export_dir().join(name),
                     graph: ctx.data().graph.clone(),
                     kind: t.kind,
-                    rows: t.rows.clone(),
+                    rows,
                 };
                 ctx.effect(Effect::Export(Box::new(job)));
             }
             _ => ctx.toast("Ctrl-s saves tables; open a table first", ToastLevel::Info),
         }
     }
+}
+
+/// What copying a row gives: its e-mail, else its `_key` (a key names the
+/// entity for `zoomscope` commands and J1QL where a label may not).
+fn copy_text(g: &Graph, id: EntityId) -> String {
+    let e = g.entity(id);
+    e.props
+        .str("email")
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .unwrap_or_else(|| e.key.clone())
 }
 
 fn member_table(source: RowSource, ctx: &mut Ctx) -> TableView {
@@ -522,5 +676,6 @@ pub fn view_title(v: &View, data: Option<&Data>) -> String {
         },
         View::Raw(r) => format!("{} (JSON)", r.title),
         View::Provided(p) => p.title.clone().unwrap_or_else(|| "results".into()),
+        View::Columns(_) => "Columns".into(),
     }
 }

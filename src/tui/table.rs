@@ -2,6 +2,7 @@
 //! arrives), cursor, sort and filter. Only the rows on screen are ever turned
 //! into cells, so 100,000 rows cost nothing per frame.
 
+use std::collections::{BTreeSet, HashSet};
 use std::sync::Arc;
 
 use crate::graph::{EntityId, EntityType, Graph};
@@ -64,6 +65,10 @@ pub struct TableView {
     pub pending: Option<u64>,
     /// Re-select this entity when the next result arrives (new graph, new sort).
     pub restore_key: Option<String>,
+    /// Rows marked with Space, by `_key` (kept across a new graph and filter).
+    pub marks: BTreeSet<String>,
+    /// Wide mode: every column at full width, scrolled sideways.
+    pub wide: bool,
 }
 
 impl TableView {
@@ -86,7 +91,45 @@ impl TableView {
             scroll: Scroll::default(),
             pending: None,
             restore_key: None,
+            marks: BTreeSet::new(),
+            wide: false,
         }
+    }
+
+    /// Whether the rows are ranked by how well they match the free text
+    /// (best first), not in the sort column's order.
+    pub fn ranked_by_match(&self) -> bool {
+        !self.filter.text.is_empty() && !self.sort_pinned
+    }
+
+    /// Marks the row under the cursor, or unmarks it when marked.
+    pub fn toggle_mark(&mut self, g: &Graph) {
+        if let Some(id) = self.selected() {
+            let key = g.entity(id).key.clone();
+            if !self.marks.remove(&key) {
+                self.marks.insert(key);
+            }
+        }
+    }
+
+    /// Marked rows in this graph: those shown first, in table order, then
+    /// marked rows the filter hides.
+    pub fn marked_rows(&self, g: &Graph) -> Vec<EntityId> {
+        if self.marks.is_empty() {
+            return Vec::new();
+        }
+        let mut seen = HashSet::new();
+        self.rows
+            .iter()
+            .chain(self.base.iter())
+            .copied()
+            .filter(|id| self.marks.contains(&g.entity(*id).key) && seen.insert(*id))
+            .collect()
+    }
+
+    /// How many marked rows this graph holds.
+    pub fn marked_count(&self, g: &Graph) -> usize {
+        self.marks.iter().filter(|k| g.id_of(k).is_some()).count()
     }
 
     pub fn selected(&self) -> Option<EntityId> {

@@ -60,5 +60,7 @@ mod tui_panes_monitor;
 mod tui_panes_query;
 mod tui_search_rank;
 mod tui_snapshots;
+mod tui_tables;
+mod tui_tables_e2e;
 mod tui_trust;
 mod tui_trust_e2e;

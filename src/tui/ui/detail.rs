@@ -34,6 +34,12 @@ pub(super) fn draw(d: &DetailView, f: &mut Frame, area: Rect, dc: &DrawCtx) {
             th.warn,
         ));
     }
+    // Where Tab has got to among the links (Enter opens the one selected).
+    match d.link_position() {
+        (0, 0) => {}
+        (0, n) => title.push(Span::styled(format!("{n} links "), th.dim)),
+        (at, n) => title.push(Span::styled(format!("link {at}/{n} "), th.dim)),
+    }
     if d.settings == SettingsState::Loading {
         title.push(Span::styled(
             format!("{} loading settings ", dc.spinner),

@@ -5,6 +5,7 @@
 //! [`Component::draw`](super::component::Component::draw), which by default
 //! draws the view on top of its stack with [`draw_view`].
 
+mod chooser;
 mod detail;
 mod footer;
 mod header;
@@ -73,6 +74,7 @@ pub fn draw_view(v: &View, kind: PaneKind, f: &mut Frame, area: Rect, dc: &DrawC
         View::Detail(d) => detail::draw(d, f, area, dc),
         View::Raw(r) => raw::draw(r, f, area, dc),
         View::Provided(p) => provided::draw(p, kind, f, area, dc),
+        View::Columns(c) => chooser::draw(c, f, area, dc),
     }
 }
 

@@ -10,41 +10,133 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
 use crate::graph::{EntityId, Graph};
 use crate::tui::columns::{self, Column};
 use crate::tui::component::DrawCtx;
 use crate::tui::model::{self, thousands};
 use crate::tui::table::{RowSource, TableView};
 
-/// Columns that fit in `width`, with their widths; higher priority kept first.
-pub fn fit_columns(cols: &[Column], width: u16) -> Vec<(usize, u16)> {
-    let mut order: Vec<usize> = (0..cols.len()).collect();
-    order.sort_by_key(|i| std::cmp::Reverse(cols.get(*i).map(|c| c.priority).unwrap_or(0)));
-    let mut chosen: Vec<usize> = Vec::new();
-    let mut used: u16 = 0;
-    for i in order {
-        let Some(c) = cols.get(i) else { continue };
-        let need = c.min + u16::from(!chosen.is_empty());
-        if used.saturating_add(need) <= width || chosen.is_empty() {
-            chosen.push(i);
-            used = used.saturating_add(need);
+/// Widest a column grows to fit its content (an e-mail or a group list
+/// longer than this is cut with `…`).
+const MAX_WIDTH: u16 = 48;
+
+/// The display width of `s` in terminal cells.
+pub(crate) fn text_width(s: &str) -> u16 {
+    u16::try_from(UnicodeWidthStr::width(s)).unwrap_or(u16::MAX)
+}
+
+/// `s` cut to `width` cells, with `…` where text was cut.
+pub(crate) fn truncate(s: &str, width: u16) -> String {
+    let width = usize::from(width);
+    if UnicodeWidthStr::width(s) <= width {
+        return s.to_string();
+    }
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// Fits `wanted` columns (indices into `cols`, in display order, each with
+/// the width its content needs) into `width` cells with one space between
+/// columns: lower-priority columns are dropped while even their narrowest
+/// form does not fit, then the widest columns give up cells down to their
+/// minimum (their text is cut with `…`). Columns never grow past their
+/// content; the space left stays at the right.
+pub fn fit_columns(cols: &[Column], wanted: &[(usize, u16)], width: u16) -> Vec<(usize, u16)> {
+    // (column, width, narrowest it may get)
+    let mut chosen: Vec<(usize, u16, u16)> = wanted
+        .iter()
+        .map(|&(i, w)| (i, w, cols.get(i).map(|c| c.min.min(w)).unwrap_or(w)))
+        .collect();
+    let total = |v: &[(usize, u16, u16)], narrowest: bool| -> u32 {
+        v.iter()
+            .map(|&(_, w, f)| u32::from(if narrowest { f } else { w }))
+            .sum::<u32>()
+            + v.len().saturating_sub(1) as u32
+    };
+    while chosen.len() > 1 && total(&chosen, true) > u32::from(width) {
+        // Drop the least important column (the rightmost of equals).
+        let drop = chosen
+            .iter()
+            .enumerate()
+            .min_by_key(|(pos, (i, _, _))| {
+                (
+                    cols.get(*i).map(|c| c.priority).unwrap_or(0),
+                    std::cmp::Reverse(*pos),
+                )
+            })
+            .map(|(pos, _)| pos);
+        if let Some(pos) = drop {
+            chosen.remove(pos);
         }
     }
-    chosen.sort();
-    let extra = width.saturating_sub(used);
-    let weights: u16 = chosen
-        .iter()
-        .filter_map(|i| cols.get(*i))
-        .map(|c| c.weight)
-        .sum::<u16>()
-        .max(1);
-    chosen
-        .iter()
-        .filter_map(|i| {
-            cols.get(*i)
-                .map(|c| (*i, c.min + extra * c.weight / weights))
-        })
-        .collect()
+    let mut over = total(&chosen, false).saturating_sub(u32::from(width));
+    while over > 0 {
+        // The widest column that may still shrink gives up one cell.
+        match chosen
+            .iter_mut()
+            .filter(|(_, w, f)| w > f)
+            .max_by_key(|(_, w, _)| *w)
+        {
+            Some((_, w, _)) => {
+                *w -= 1;
+                over -= 1;
+            }
+            None => break,
+        }
+    }
+    let mut out: Vec<(usize, u16)> = chosen.into_iter().map(|(i, w, _)| (i, w)).collect();
+    // One column alone never overflows the screen.
+    if let [(_, w)] = out.as_mut_slice() {
+        *w = (*w).min(width);
+    }
+    out
+}
+
+/// Wide mode: every column at its content's width, scrolled so that the
+/// selected column is on screen. Returns the columns shown and whether
+/// some are off screen to the left and to the right.
+fn scroll_columns(
+    all: &[(usize, u16)],
+    selected: usize,
+    width: u16,
+) -> (Vec<(usize, u16)>, bool, bool) {
+    let sel = all.iter().position(|(i, _)| *i == selected).unwrap_or(0);
+    // The first column shown: as far left as still keeps the selection on screen.
+    let fits = |from: usize| {
+        let used: u32 = all[from..=sel].iter().map(|(_, w)| u32::from(*w) + 1).sum();
+        used <= u32::from(width) + 1
+    };
+    let start = (0..=sel).find(|s| fits(*s)).unwrap_or(sel);
+    let mut shown = Vec::new();
+    let mut used: u32 = 0;
+    for (i, w) in &all[start..] {
+        let need = u32::from(*w) + u32::from(!shown.is_empty());
+        if used + need > u32::from(width) {
+            if shown.is_empty() {
+                shown.push((*i, width));
+            }
+            break;
+        }
+        used += need;
+        shown.push((*i, *w));
+    }
+    let right = start + shown.len() < all.len();
+    (shown, start > 0, right)
 }
 
 pub(super) fn draw(t: &TableView, f: &mut Frame, area: Rect, dc: &DrawCtx) {
@@ -97,10 +189,11 @@ pub(super) fn draw(t: &TableView, f: &mut Frame, area: Rect, dc: &DrawCtx) {
         }
         _ => title_name,
     };
+    let len = t.rows.len();
     let mut title = vec![Span::styled(
         format!(
             " {title_name} [{}/{}] ",
-            thousands(t.rows.len()),
+            thousands(len),
             thousands(t.base.len())
         ),
         th.title,
@@ -111,83 +204,190 @@ pub(super) fn draw(t: &TableView, f: &mut Frame, area: Rect, dc: &DrawCtx) {
             th.warn,
         ));
     }
+    if len > 0 {
+        title.push(Span::styled(
+            format!(
+                "row {}/{} ",
+                thousands(t.scroll.cursor() + 1),
+                thousands(len)
+            ),
+            th.dim,
+        ));
+    }
+    // Ranked rows are not in column order; the header shows no arrow then.
+    if t.ranked_by_match() {
+        title.push(Span::styled("sorted by match ", th.dim));
+    }
+    let marked = t.marked_count(g);
+    if marked > 0 {
+        title.push(Span::styled(
+            format!("{} marked ", thousands(marked)),
+            th.matched,
+        ));
+    }
     if t.pending.is_some() {
         title.push(Span::styled(format!("{} ", dc.spinner), th.warn));
     }
+    let inner = Block::default().borders(Borders::ALL).inner(area);
+    if inner.height == 0 || inner.width == 0 {
+        f.render_widget(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(th.border)
+                .title(Line::from(title)),
+            area,
+        );
+        return;
+    }
+    let cols = t.kind.columns();
+    let order: Vec<usize> = if t.wide {
+        dc.columns
+            .layout(t.kind)
+            .into_iter()
+            .map(|(i, _)| i)
+            .collect()
+    } else {
+        dc.columns.shown(t.kind)
+    };
+    let body_h = inner.height.saturating_sub(1) as usize;
+    let off = t.scroll.window(body_h, len);
+    let end = (off + body_h).min(len);
+    let on_screen: &[EntityId] = t.rows.get(off..end).unwrap_or(&[]);
+    // Cell texts of the rows on screen, measured to fit the columns.
+    let texts: Vec<Vec<String>> = on_screen
+        .iter()
+        .map(|id| {
+            // Rows the last sync added or changed carry a marker (+ ~ •).
+            let marker = dc.change_marker(&g.entity(*id).key);
+            order
+                .iter()
+                .enumerate()
+                .map(|(n, i)| {
+                    let text = cols
+                        .get(*i)
+                        .map(|c| columns::cell(g, *id, c.field))
+                        .unwrap_or_default();
+                    match marker {
+                        Some(m) if n == 0 => format!("{m} {text}"),
+                        _ => text,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    let ranked = t.ranked_by_match();
+    let indicator = |i: usize| match t.sort {
+        Some(s) if s.column == i && !ranked => {
+            if s.descending {
+                " ▼"
+            } else {
+                " ▲"
+            }
+        }
+        _ => "",
+    };
+    let wanted: Vec<(usize, u16)> = order
+        .iter()
+        .enumerate()
+        .filter_map(|(n, i)| {
+            let c = cols.get(*i)?;
+            let head = text_width(c.title) + text_width(indicator(*i));
+            let body = texts
+                .iter()
+                .filter_map(|r| r.get(n))
+                .map(|s| text_width(s))
+                .max()
+                .unwrap_or(0);
+            Some((*i, head.max(body).clamp(1, MAX_WIDTH)))
+        })
+        .collect();
+    // Marked rows get a one-cell mark column at the left.
+    let mark_col = !t.marks.is_empty();
+    let avail = inner.width.saturating_sub(if mark_col { 2 } else { 0 });
+    let fitted = if t.wide {
+        let (shown, more_left, more_right) = scroll_columns(&wanted, t.column, avail);
+        let arrows = match (more_left, more_right) {
+            (true, true) => " ←→",
+            (true, false) => " ←",
+            (false, true) => " →",
+            (false, false) => "",
+        };
+        title.push(Span::styled(format!("wide{arrows} "), th.dim));
+        shown
+    } else {
+        fit_columns(cols, &wanted, avail)
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(th.border)
         .title(Line::from(title));
-    let inner = block.inner(area);
     f.render_widget(block, area);
-    if inner.height == 0 || inner.width == 0 {
-        return;
+    let position = |i: usize| order.iter().position(|o| *o == i);
+    let mut header_cells: Vec<Cell> = Vec::new();
+    if mark_col {
+        header_cells.push(Cell::from(""));
     }
-    let cols = t.kind.columns();
-    let fitted = fit_columns(cols, inner.width);
-    let header = Row::new(fitted.iter().map(|(i, _)| {
-        let c = &cols[*i];
-        let ind = match t.sort {
-            Some(s) if s.column == *i => {
-                if s.descending {
-                    " ▼"
-                } else {
-                    " ▲"
-                }
-            }
-            _ => "",
-        };
+    header_cells.extend(fitted.iter().map(|(i, w)| {
+        let title = cols.get(*i).map(|c| c.title).unwrap_or("");
         let style = if *i == t.column {
             th.selected_column
         } else {
             th.header
         };
-        Cell::from(Span::styled(format!("{}{ind}", c.title), style))
+        Cell::from(Span::styled(
+            truncate(&format!("{title}{}", indicator(*i)), *w),
+            style,
+        ))
     }));
-    let body_h = inner.height.saturating_sub(1) as usize;
-    let off = t.scroll.window(body_h, t.rows.len());
-    let end = (off + body_h).min(t.rows.len());
+    let header = Row::new(header_cells);
     let matcher = SkimMatcherV2::default().ignore_case();
-    let rows: Vec<Row> = t
-        .rows
-        .get(off..end)
-        .unwrap_or(&[])
+    let rows: Vec<Row> = on_screen
         .iter()
-        .map(|id| {
-            // Rows the last sync added or changed carry a marker (+ ~ •).
-            let marker = dc.change_marker(&g.entity(*id).key);
-            let first = fitted.first().map(|(i, _)| *i);
-            let row = Row::new(fitted.iter().map(|(i, _)| {
-                let c = &cols[*i];
-                let mut text = columns::cell(g, *id, c.field);
-                if let Some(m) = marker
-                    && Some(*i) == first
-                {
-                    text = format!("{m} {text}");
-                }
-                if c.searched && !t.filter.fuzzy.is_empty() {
+        .zip(&texts)
+        .map(|(id, cells)| {
+            let key = &g.entity(*id).key;
+            let marked = t.marks.contains(key);
+            let mut out: Vec<Cell> = Vec::new();
+            if mark_col {
+                out.push(Cell::from(if marked { "●" } else { " " }));
+            }
+            out.extend(fitted.iter().map(|(i, w)| {
+                let text = position(*i)
+                    .and_then(|n| cells.get(n))
+                    .map(|s| truncate(s, *w))
+                    .unwrap_or_default();
+                let searched = cols.get(*i).is_some_and(|c| c.searched);
+                if searched && !t.filter.fuzzy.is_empty() {
                     Cell::from(highlight(&text, &t.filter.fuzzy, &matcher, th.matched))
                 } else {
                     Cell::from(text)
                 }
             }));
-            match marker {
-                Some(_) => row.style(th.warn),
-                None => row,
+            let row = Row::new(out);
+            if marked {
+                row.style(th.matched)
+            } else if dc.change_marker(key).is_some() {
+                row.style(th.warn)
+            } else {
+                row
             }
         })
         .collect();
-    let widths: Vec<Constraint> = fitted.iter().map(|(_, w)| Constraint::Length(*w)).collect();
+    let mut widths: Vec<Constraint> = Vec::new();
+    if mark_col {
+        widths.push(Constraint::Length(1));
+    }
+    widths.extend(fitted.iter().map(|(_, w)| Constraint::Length(*w)));
     let table = Table::new(rows, widths)
         .header(header)
         .column_spacing(1)
         .row_highlight_style(th.selected);
     let mut state = TableState::default();
-    if !t.rows.is_empty() {
+    if len > 0 {
         state.select(Some(t.scroll.cursor().saturating_sub(off)));
     }
     f.render_stateful_widget(table, inner, &mut state);
-    if t.rows.is_empty() && inner.height >= 2 {
+    if len == 0 && inner.height >= 2 {
         let msg = if t.pending.is_some() {
             "searching…"
         } else if t.base.is_empty() {
