@@ -1,12 +1,14 @@
-//! The Alerts pane: every enabled rule with severity, state and count; on
-//! Enter, the entities it matched (enterable).
+//! The Alerts pane: every enabled rule with severity, state and count,
+//! worst severity first then by name (the order [`Monitor`] keeps; the
+//! severity is coloured by the theme); on Enter, the entities it matched
+//! (enterable).
 
 use std::any::Any;
 
-use crate::alerts::RuleResult;
+use crate::alerts::{RuleResult, Severity};
 use crate::graph::Graph;
 
-use super::action::Action;
+use super::action::{Action, ToastLevel};
 use super::component::{Component, Ctx, Notice, Outcome};
 use super::model;
 use super::monitor::{Monitor, state_word};
@@ -90,12 +92,22 @@ impl Component for AlertsPane {
     }
 }
 
-/// A toast for each rule that fired since the last evaluation and was not
-/// already announced by `shown` (the monitor shown before this one), with
-/// the count the Alerts list shows for it.
-pub fn fired_toasts(m: &Monitor, shown: Option<&Monitor>) -> Vec<String> {
-    m.newly_fired_since(shown)
-        .map(|r| {
+/// One toast for the rules that fired since the last evaluation and were
+/// not already announced by `shown` (the monitor shown before this one):
+/// one rule by name with the count the Alerts list shows for it, several as
+/// counts per severity, worst first ("2 critical, 1 high firing"), with the
+/// key that opens the Alerts pane (`alerts_key`, empty when unbound). A
+/// pile of toasts at start would cover the table; one line says enough.
+/// Error level when a critical rule is among them.
+pub fn fired_summary(
+    m: &Monitor,
+    shown: Option<&Monitor>,
+    alerts_key: &str,
+) -> Option<(String, ToastLevel)> {
+    let fired: Vec<&RuleResult> = m.newly_fired_since(shown).collect();
+    let text = match fired.as_slice() {
+        [] => return None,
+        [r] => {
             let n = r.alert_count().unwrap_or_default();
             format!(
                 "alert: {} ({}, {} match{})",
@@ -104,8 +116,30 @@ pub fn fired_toasts(m: &Monitor, shown: Option<&Monitor>) -> Vec<String> {
                 n,
                 if n == 1 { "" } else { "es" }
             )
-        })
-        .collect()
+        }
+        many => {
+            let counts: Vec<String> = Severity::ALL
+                .iter()
+                .rev()
+                .filter_map(|s| {
+                    let n = many.iter().filter(|r| r.severity == *s).count();
+                    (n > 0).then(|| format!("{n} {s}"))
+                })
+                .collect();
+            format!("{} firing", counts.join(", "))
+        }
+    };
+    let text = if alerts_key.is_empty() {
+        text
+    } else {
+        format!("{text} — {alerts_key}: Alerts")
+    };
+    let level = if fired.iter().any(|r| r.severity == Severity::Critical) {
+        ToastLevel::Error
+    } else {
+        ToastLevel::Warn
+    };
+    Some((text, level))
 }
 
 pub fn rules_table(m: &Monitor) -> ProvidedTable {

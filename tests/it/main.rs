@@ -22,6 +22,7 @@ mod alerts_watch;
 mod cli_config;
 mod cli_hostile;
 mod cli_sync;
+mod cli_views;
 mod client_http;
 mod client_limits;
 mod client_models;
