@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::result::{QueryResult, ResultKind};
-use crate::graph::{EntityType, Graph};
+use crate::graph::{EntityType, Graph, RelType};
 
 /// A column: its label and the properties read for it, first present wins.
 struct Column {
@@ -52,6 +52,15 @@ fn columns_of(t: EntityType) -> Option<&'static [Column]> {
     }
 }
 
+/// How many users the graph links to a group or holds a role.
+fn members_in_graph(graph: &Graph, t: EntityType, id: crate::graph::EntityId) -> usize {
+    match t {
+        EntityType::Group => graph.targets(id, RelType::GroupHasUser).count(),
+        EntityType::Role => graph.sources(id, RelType::UserAssignedRole).count(),
+        _ => 0,
+    }
+}
+
 /// Column labels and one row of values per result row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Display {
@@ -89,14 +98,20 @@ pub fn display(result: &QueryResult, graph: &Graph) -> Display {
             let props = r.entity.map(|id| &graph.entity(id).props);
             cols.iter()
                 .map(|c| {
-                    props
-                        .and_then(|p| {
-                            c.props
-                                .iter()
-                                .find_map(|k| p.get(k).filter(|v| !v.is_null()))
-                        })
-                        .cloned()
-                        .unwrap_or(Value::Null)
+                    let v = props.and_then(|p| {
+                        c.props
+                            .iter()
+                            .find_map(|k| p.get(k).filter(|v| !v.is_null()))
+                    });
+                    match (v, r.entity) {
+                        (Some(v), _) => v.clone(),
+                        // Zoom's total when it sent one, else the members
+                        // the graph holds.
+                        (None, Some(id)) if c.label == MEMBERS.label => {
+                            Value::from(members_in_graph(graph, t, id))
+                        }
+                        _ => Value::Null,
+                    }
                 })
                 .collect()
         })

@@ -467,10 +467,11 @@ impl QueryPane {
         // in the error style, above the rows they explain.
         let err_lines: Vec<String> = match st.error.as_deref() {
             Some(e) => e.lines().map(|l| model::clean(l).into_owned()).collect(),
+            // Wrapped: the suggestion at the end is the point of a warning.
             None => st
                 .warnings
                 .iter()
-                .map(|w| format!("warning: {}", model::clean(w)))
+                .flat_map(|w| wrap(&format!("warning: {}", model::clean(w)), area.width))
                 .collect(),
         };
         let err_h = (err_lines.len() as u16).min(area.height / 3);
@@ -516,4 +517,35 @@ impl QueryPane {
         }
         super::ui::provided::draw(p, PaneKind::Query, f, table_area, dc);
     }
+}
+
+/// `s` cut into lines of at most `width` columns, between words where it
+/// can be (a parse error's caret line is never wrapped; this is for
+/// warnings).
+fn wrap(s: &str, width: u16) -> Vec<String> {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let width = usize::from(width.max(1));
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in s.split(' ') {
+        let Some(line) = lines.last_mut() else { break };
+        let need = word.width() + usize::from(!line.is_empty());
+        if line.width() + need <= width {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+            continue;
+        }
+        // A new line; a word wider than the line is cut by columns.
+        let mut cur = String::new();
+        for c in word.chars() {
+            if cur.width() + c.width().unwrap_or(0) > width {
+                lines.push(std::mem::take(&mut cur));
+            }
+            cur.push(c);
+        }
+        lines.push(cur);
+    }
+    lines.retain(|l| !l.is_empty());
+    lines
 }

@@ -62,3 +62,4 @@ mod tui_search_rank;
 mod tui_snapshots;
 mod tui_trust;
 mod tui_trust_e2e;
+mod tui_views;
