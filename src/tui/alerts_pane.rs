@@ -7,6 +7,7 @@ use std::any::Any;
 
 use crate::alerts::{RuleResult, Severity};
 use crate::graph::Graph;
+use crate::util::human;
 
 use super::action::{Action, ToastLevel};
 use super::component::{Component, Ctx, Notice, Outcome};
@@ -157,7 +158,7 @@ pub fn rules_table(m: &Monitor) -> ProvidedTable {
                 state_word(r).into(),
                 // blank when quiet: the count of a rule that did not fire
                 // would read as matches
-                r.alert_count().map(|n| n.to_string()).unwrap_or_default(),
+                r.alert_count().map(human::thousands).unwrap_or_default(),
                 r.description.clone(),
             ],
         })
@@ -215,4 +216,81 @@ pub fn matches_table(r: &RuleResult, g: &Graph) -> ProvidedTable {
         });
     }
     ProvidedTable { columns, rows }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alerts::{RuleStatus, Trigger};
+
+    fn fired(rule: &str, severity: Severity, count: u64) -> RuleResult {
+        RuleResult {
+            rule: rule.into(),
+            description: String::new(),
+            severity,
+            trigger: Trigger::Any,
+            status: RuleStatus::Fired,
+            count,
+            matches: Vec::new(),
+            new_matches: Vec::new(),
+            newly_fired: true,
+        }
+    }
+
+    #[test]
+    fn rules_are_listed_worst_first_then_by_name() {
+        let m = Monitor::new(
+            Vec::new(),
+            vec![
+                fired("b-low", Severity::Low, 1),
+                fired("z-crit", Severity::Critical, 1),
+                fired("a-info", Severity::Info, 1),
+                fired("a-crit", Severity::Critical, 1),
+                fired("m-high", Severity::High, 1234),
+            ],
+        );
+        let t = rules_table(&m);
+        let order: Vec<(&str, &str)> = t
+            .rows
+            .iter()
+            .map(|r| (r.cells[0].as_str(), r.cells[1].as_str()))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("a-crit", "critical"),
+                ("z-crit", "critical"),
+                ("m-high", "high"),
+                ("b-low", "low"),
+                ("a-info", "info"),
+            ]
+        );
+        assert_eq!(t.rows[2].cells[3], "1,234");
+    }
+
+    #[test]
+    fn one_summary_toast_worst_first() {
+        let m = Monitor::new(
+            Vec::new(),
+            vec![
+                fired("x", Severity::High, 1),
+                fired("y", Severity::Critical, 1),
+                fired("z", Severity::Critical, 3),
+            ],
+        );
+        assert_eq!(
+            fired_summary(&m, None, "a"),
+            Some((
+                "2 critical, 1 high firing — a: Alerts".to_string(),
+                ToastLevel::Error
+            ))
+        );
+        // already announced: nothing new to say
+        assert_eq!(fired_summary(&m, Some(&m), "a"), None);
+        let one = Monitor::new(Vec::new(), vec![fired("x", Severity::High, 2)]);
+        assert_eq!(
+            fired_summary(&one, None, ""),
+            Some(("alert: x (high, 2 matches)".to_string(), ToastLevel::Warn))
+        );
+    }
 }

@@ -188,11 +188,16 @@ pub fn timeline_table(m: &Monitor) -> ProvidedTable {
                 ],
                 (Some(d), false) => {
                     let n = d.summary();
+                    let k = |n: usize| human::thousands(n as u64);
                     [
-                        n.entities_added.to_string(),
-                        n.entities_removed.to_string(),
-                        n.entities_changed.to_string(),
-                        format!("+{} −{}", n.relationships_added, n.relationships_removed),
+                        k(n.entities_added),
+                        k(n.entities_removed),
+                        k(n.entities_changed),
+                        format!(
+                            "+{} −{}",
+                            k(n.relationships_added),
+                            k(n.relationships_removed)
+                        ),
                     ]
                 }
                 (None, false) => ["…".into(), "…".into(), "…".into(), "…".into()],
