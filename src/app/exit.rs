@@ -5,6 +5,8 @@
 pub const OK: u8 = 0;
 /// `check`: a rule at or above `--min-severity` fired.
 pub const ALERT: u8 = 1;
+/// `diff --exit-code`: the snapshots differ (as `git diff --exit-code`).
+pub const CHANGES: u8 = 1;
 /// Usage, config or query errors.
 pub const USAGE: u8 = 2;
 /// Authentication failed.

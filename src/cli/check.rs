@@ -14,6 +14,11 @@ use crate::app::services;
 use crate::util::sanitize::{for_terminal, json_text};
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Exit status: 0 nothing at or above --min-severity fired; 1 a rule at or above it fired; \
+                  2 a rule could not be evaluated, or a usage, config or store error (no snapshot with \
+                  --offline); 3 authentication failed; 4 the sync failed or fetched nothing."
+)]
 pub struct CheckArgs {
     /// Print `{"fired": [{"rule", "severity", "count", "entities"}], "evaluated": N}`.
     #[arg(long)]
@@ -80,7 +85,7 @@ pub async fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<ExitCode> {
     };
     let graph = inputs.graph;
     let state = AlertState::open(store.conn(), ctx.profile_name())?;
-    let results = alerts::evaluate(
+    let mut results = alerts::evaluate(
         &graph,
         &rules,
         Some(&state),
@@ -89,6 +94,12 @@ pub async fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<ExitCode> {
             previous: inputs.previous.as_ref(),
         },
     )?;
+    // Worst first, then by name, as the TUI's Alerts pane lists them.
+    results.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.rule.cmp(&b.rule))
+    });
     // Through util::stdout: a closed pipe (`check --json | head`) ends quietly.
     let text = if args.json {
         format!(

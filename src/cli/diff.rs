@@ -11,6 +11,10 @@ use crate::diff::select::{Selection, select};
 use crate::store::SnapshotId;
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Exit status: 0 printed (with --exit-code: no changes); 1 with --exit-code, there are \
+                  changes; 2 usage error (unknown snapshot id, --since too long, no snapshots to compare)."
+)]
 pub struct DiffArgs {
     /// Compare the state as of this long ago (e.g. `7d`, `12h`) with the latest snapshot.
     #[arg(long, value_name = "DURATION", conflicts_with_all = ["from", "to"], value_parser = humantime::parse_duration)]
@@ -24,6 +28,9 @@ pub struct DiffArgs {
     /// Print `{"from", "to", "entities": {"added", "removed", "changed"}, "relationships": {"added", "removed"}}`.
     #[arg(long)]
     pub json: bool,
+    /// Exit 1 when there are changes and 0 when there are none, as `git diff --exit-code`.
+    #[arg(long)]
+    pub exit_code: bool,
 }
 
 pub async fn run(ctx: &Context, args: DiffArgs) -> anyhow::Result<ExitCode> {
@@ -71,5 +78,9 @@ pub async fn run(ctx: &Context, args: DiffArgs) -> anyhow::Result<ExitCode> {
         crate::diff::render_text(&d, &from.to_string(), &to.to_string())
     };
     crate::util::stdout::print(&text)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(if args.exit_code && !d.is_empty() {
+        ExitCode::from(super::exit::CHANGES)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -23,12 +23,29 @@ use crate::util::sanitize::{for_terminal, json_text};
 #[derive(Debug, Subcommand)]
 pub enum EmployeesCommand {
     /// Import an HR roster (CSV or JSON); it replaces the current roster (history is kept).
+    #[command(
+        after_help = "Exit status: 0 a roster was stored (bad rows, if any, are listed); 2 nothing was \
+                      stored (unreadable or oversized file, --strict with bad rows, no valid row) or a \
+                      usage or config error."
+    )]
     Import(ImportArgs),
     /// Report the mapping: counts and rows per category, the offboarding gap first.
+    #[command(
+        after_help = "Exit status: 0 printed (whatever the categories hold); 2 no snapshot or no roster \
+                      yet, or a usage, config or store error."
+    )]
     Report(ReportArgs),
     /// Record that a Zoom user IS an employee (wins over automatic matching).
+    #[command(
+        after_help = "Exit status: 0 recorded; 2 the user or employee is unknown, or a usage, config or \
+                      store error."
+    )]
     Link(DecisionArgs),
     /// Record that a Zoom user is NOT an employee (never matched automatically).
+    #[command(
+        after_help = "Exit status: 0 recorded; 2 the user or employee is unknown, or a usage, config or \
+                      store error."
+    )]
     Unlink(DecisionArgs),
 }
 

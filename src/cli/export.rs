@@ -23,14 +23,17 @@ pub enum Format {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  zoomscope export --out graph.json\n  zoomscope export --format csv --type zoom_user --out users.csv\n  zoomscope export --format csv --type zoom_group_has_user"
+    after_help = "Examples:\n  zoomscope export --out graph.json\n  zoomscope export --format csv --out users.csv      (CSV without --type: the users)\n  zoomscope export --format csv --type zoom_group_has_user\n\n\
+                  Exit status: 0 exported; 2 usage error (unknown --type, no snapshot yet, --out naming \
+                  zoomscope's own store or log) or a file that cannot be written."
 )]
 pub struct ExportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Json)]
     pub format: Format,
     /// Only this entity `_type` (zoom_user, zoom_group, zoom_role, zoom_account,
-    /// employee) or relationship `_type` (zoom_group_has_user, …). Required for CSV.
+    /// employee) or relationship `_type` (zoom_group_has_user, …). CSV holds
+    /// one type: without --type it exports zoom_user.
     #[arg(long = "type", value_name = "TYPE")]
     pub type_: Option<String>,
     /// Write to FILE instead of standard output.
@@ -77,14 +80,11 @@ pub async fn run(ctx: &Context, args: ExportArgs) -> anyhow::Result<ExitCode> {
         return usage(&msg);
     }
     let selection = match Selection::parse(args.type_.as_deref()) {
+        // CSV holds one type; the users are what an admin exports most.
+        Ok(Selection::All) if args.format == Format::Csv => Selection::Entities(EntityType::User),
         Ok(s) => s,
         Err(e) => return usage(&e),
     };
-    if args.format == Format::Csv && selection == Selection::All {
-        return usage(
-            "CSV holds one type at a time: pass --type (e.g. --type zoom_user or --type zoom_group_has_user)",
-        );
-    }
     let Some(snapshot) = ctx.latest_graph().await? else {
         return usage(&format!(
             "no snapshot for profile `{}` yet: run `zoomscope sync` first",

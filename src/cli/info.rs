@@ -16,6 +16,7 @@ use crate::sync::StepOutcome;
 use crate::util::sanitize::for_terminal;
 
 #[derive(Debug, Args)]
+#[command(after_help = "Exit status: 0 printed; 2 usage, config or store error.")]
 pub struct InfoArgs {
     /// Print as JSON.
     #[arg(long)]

@@ -27,7 +27,16 @@ pub(crate) use crate::app::exit;
 /// With no command it opens the terminal explorer. `--demo` runs everything
 /// against a local Zoom-compatible sandbox with a generated org.
 #[derive(Debug, Parser)]
-#[command(name = "zoomscope", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "zoomscope",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    after_help = "Exit status (each command's --help has its own): 0 success; 1 `check` found an alert, \
+                  `diff --exit-code` found changes; 2 usage, config, query or store error; \
+                  3 authentication failed; 4 a sync part failed or nothing was fetched."
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -49,9 +58,9 @@ pub struct GlobalArgs {
     /// Run against an in-process sandbox with a generated org (profile `demo`).
     #[arg(long, global = true)]
     pub demo: bool,
-    /// Number of users in the `--demo` org.
-    #[arg(long, global = true, default_value_t = 2000, value_name = "N")]
-    pub demo_users: usize,
+    /// Number of users in the `--demo` org (default 2000; only with --demo).
+    #[arg(long, global = true, value_name = "N")]
+    pub demo_users: Option<usize>,
     /// Config file (default: zoomscope/config.toml in the user config directory).
     #[arg(long, global = true, env = "ZOOMSCOPE_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -63,19 +72,30 @@ pub struct GlobalArgs {
     pub no_color: bool,
 }
 
+/// The size of the `--demo` org when `--demo-users` is not given.
+const DEMO_USERS: usize = 2000;
+
 impl GlobalArgs {
+    /// `--demo-users` without `--demo` would be silently ignored: say so.
+    fn misplaced_demo_option(&self) -> Option<&'static str> {
+        (self.demo_users.is_some() && !self.demo)
+            .then_some("--demo-users sets the size of the --demo org; give it with --demo")
+    }
+
     /// The app layer's options (everything but the UI's `--no-color`).
     pub fn app_options(&self) -> crate::app::Options {
         crate::app::Options {
             profile: self.profile.clone(),
             demo: self.demo,
-            demo_users: self.demo_users,
+            demo_users: self.demo_users.unwrap_or(DEMO_USERS),
             config_file: self.config.clone(),
             data_dir: self.data_dir.clone(),
         }
     }
 }
 
+// Parsed once per run: the size of the sandbox's many options costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Fetch the account from Zoom and store a snapshot.
@@ -98,17 +118,53 @@ pub enum Command {
     /// Run the local Zoom-compatible API sandbox.
     Sandbox(sandbox::SandboxArgs),
     /// Print shell completions.
+    #[command(after_help = "Exit status: 0 printed; 2 usage error.")]
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
+        #[command(flatten)]
+        no_demo: NoDemo,
     },
+}
+
+/// `--demo` and `--demo-users` mean nothing to `sandbox` (it is what
+/// `--demo` runs, sized with its own `--users`) nor to `completions`. These
+/// hidden arguments take their ids there, so clap neither lists the global
+/// ones in those commands' help nor propagates them; given, they are refused.
+#[derive(Debug, Clone, Args)]
+pub struct NoDemo {
+    #[arg(long, hide = true)]
+    demo: bool,
+    #[arg(long, hide = true, value_name = "N")]
+    demo_users: Option<usize>,
+}
+
+impl NoDemo {
+    /// The complaint when either was given to `command` (or before it).
+    pub(crate) fn refused(&self, global: &GlobalArgs, command: &str) -> Option<String> {
+        (self.demo || self.demo_users.is_some() || global.demo || global.demo_users.is_some())
+            .then(|| format!("--demo and --demo-users mean nothing to `zoomscope {command}`"))
+    }
 }
 
 /// Parses arguments and runs the chosen command (or the TUI).
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let Cli { global, command } = cli;
+    // (`sandbox` and `completions` refuse both options themselves.)
+    if !matches!(
+        command,
+        Some(Command::Sandbox(_) | Command::Completions { .. })
+    ) && let Some(msg) = global.misplaced_demo_option()
+    {
+        eprintln!("zoomscope: {msg}");
+        return Ok(ExitCode::from(exit::USAGE));
+    }
     match command {
-        Some(Command::Completions { shell }) => {
+        Some(Command::Completions { shell, no_demo }) => {
+            if let Some(msg) = no_demo.refused(&global, "completions") {
+                eprintln!("zoomscope: {msg}");
+                return Ok(ExitCode::from(exit::USAGE));
+            }
             use clap::CommandFactory;
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "zoomscope", &mut std::io::stdout());

@@ -20,7 +20,10 @@ use crate::util::stdout;
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Examples:\n  zoomscope query \"FIND zoom_user WITH status = 'active' AND lastLoginTime < date.now - 90 days\"\n  zoomscope query --saved admins-and-owners --json\n  zoomscope query --list-saved\n\nThe grammar is in src/query/GRAMMAR.md (linked from the README)."
+    after_help = "Examples:\n  zoomscope query \"FIND zoom_user WITH status = 'active' AND lastLoginTime < date.now - 90 days\"\n  zoomscope query --saved admins-and-owners --json\n  zoomscope query --list-saved\n\nThe grammar is in src/query/GRAMMAR.md (linked from the README).\n\n\
+                  Exit status: 0 ran (also with no rows; an unknown type or property is a warning on stderr); \
+                  2 the query does not parse or cannot run, no saved question of that name, no snapshot yet, \
+                  or another usage error."
 )]
 pub struct QueryArgs {
     /// The J1QL query, e.g. "FIND zoom_user THAT ASSIGNED zoom_role WITH admin = true".
@@ -182,25 +185,24 @@ pub fn render(result: &QueryResult, graph: &Graph, format: Format) -> anyhow::Re
             s.push('\n');
             Ok(s)
         }
+        // Entity rows in their type's useful columns (`query::display`).
         Format::Csv => {
+            let shown = query::display::display(result, graph);
             let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(result.columns.iter().map(|c| csv_cell(c).into_owned()))?;
-            for row in &result.rows {
-                w.write_record(
-                    row.values
-                        .iter()
-                        .map(|v| csv_cell(&cell_text(v)).into_owned()),
-                )?;
+            w.write_record(shown.columns.iter().map(|c| csv_cell(c).into_owned()))?;
+            for row in &shown.rows {
+                w.write_record(row.iter().map(|v| csv_cell(&cell_text(v)).into_owned()))?;
             }
             Ok(String::from_utf8(w.into_inner()?)?)
         }
         Format::Table => {
-            let cells: Vec<Vec<String>> = result
+            let shown = query::display::display(result, graph);
+            let cells: Vec<Vec<String>> = shown
                 .rows
                 .iter()
-                .map(|r| r.values.iter().map(cell_text).collect())
+                .map(|r| r.iter().map(cell_text).collect())
                 .collect();
-            let mut out = table(&result.columns, &cells);
+            let mut out = table(&shown.columns, &cells);
             let n = result.rows.len();
             let _ = writeln!(out, "({n} row{})", if n == 1 { "" } else { "s" });
             Ok(out)

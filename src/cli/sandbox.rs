@@ -69,7 +69,13 @@ pub enum RetryAfter {
 /// zoomscope uses under /v2 on 127.0.0.1, until Ctrl-C. Everything is
 /// deterministic under --seed.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Exit status: 0 stopped with Ctrl-C (or SIGTERM); 2 usage error (including --demo, \
+                  which means nothing here) or the port cannot be bound."
+)]
 pub struct SandboxArgs {
+    #[command(flatten)]
+    pub no_demo: super::NoDemo,
     /// Port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 8765)]
     pub port: u16,
@@ -345,7 +351,11 @@ pub fn startup_json(sb: &RunningSandbox, roster: Option<&PathBuf>) -> serde_json
     })
 }
 
-pub async fn run(_global: &GlobalArgs, args: SandboxArgs) -> anyhow::Result<ExitCode> {
+pub async fn run(global: &GlobalArgs, args: SandboxArgs) -> anyhow::Result<ExitCode> {
+    if let Some(msg) = args.no_demo.refused(global, "sandbox") {
+        eprintln!("zoomscope: {msg}");
+        return Ok(ExitCode::from(super::exit::USAGE));
+    }
     let cfg = args.to_config();
     let sb = Sandbox::start(cfg).await.context("starting the sandbox")?;
     if args.json {

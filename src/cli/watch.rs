@@ -18,6 +18,11 @@ use crate::alerts::webhook::Webhook;
 use crate::config::PollingInterval;
 
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Exit status: runs until stopped (a failed sync is reported as a JSON line and retried \
+                  next round); 0 after the single round when polling is DISABLED; 2 usage, config, rule \
+                  or webhook URL error."
+)]
 pub struct WatchArgs {
     /// Time between rounds (e.g. `30s`, `15m`; at least 10 s). Default: the
     /// profile's polling_interval (one round when it is DISABLED).

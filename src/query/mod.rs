@@ -21,6 +21,7 @@
 #![doc = include_str!("GRAMMAR.md")]
 
 pub mod ast;
+pub mod display;
 pub mod error;
 pub mod eval;
 pub mod lexer;

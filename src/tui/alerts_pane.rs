@@ -1,12 +1,15 @@
-//! The Alerts pane: every enabled rule with severity, state and count; on
-//! Enter, the entities it matched (enterable).
+//! The Alerts pane: every enabled rule with severity, state and count,
+//! worst severity first then by name (the order [`Monitor`] keeps; the
+//! severity is coloured by the theme); on Enter, the entities it matched
+//! (enterable).
 
 use std::any::Any;
 
-use crate::alerts::RuleResult;
+use crate::alerts::{RuleResult, Severity};
 use crate::graph::Graph;
+use crate::util::human;
 
-use super::action::Action;
+use super::action::{Action, ToastLevel};
 use super::component::{Component, Ctx, Notice, Outcome};
 use super::model;
 use super::monitor::{Monitor, state_word};
@@ -90,12 +93,22 @@ impl Component for AlertsPane {
     }
 }
 
-/// A toast for each rule that fired since the last evaluation and was not
-/// already announced by `shown` (the monitor shown before this one), with
-/// the count the Alerts list shows for it.
-pub fn fired_toasts(m: &Monitor, shown: Option<&Monitor>) -> Vec<String> {
-    m.newly_fired_since(shown)
-        .map(|r| {
+/// One toast for the rules that fired since the last evaluation and were
+/// not already announced by `shown` (the monitor shown before this one):
+/// one rule by name with the count the Alerts list shows for it, several as
+/// counts per severity, worst first ("2 critical, 1 high firing"), with the
+/// key that opens the Alerts pane (`alerts_key`, empty when unbound). A
+/// pile of toasts at start would cover the table; one line says enough.
+/// Error level when a critical rule is among them.
+pub fn fired_summary(
+    m: &Monitor,
+    shown: Option<&Monitor>,
+    alerts_key: &str,
+) -> Option<(String, ToastLevel)> {
+    let fired: Vec<&RuleResult> = m.newly_fired_since(shown).collect();
+    let text = match fired.as_slice() {
+        [] => return None,
+        [r] => {
             let n = r.alert_count().unwrap_or_default();
             format!(
                 "alert: {} ({}, {} match{})",
@@ -104,8 +117,30 @@ pub fn fired_toasts(m: &Monitor, shown: Option<&Monitor>) -> Vec<String> {
                 n,
                 if n == 1 { "" } else { "es" }
             )
-        })
-        .collect()
+        }
+        many => {
+            let counts: Vec<String> = Severity::ALL
+                .iter()
+                .rev()
+                .filter_map(|s| {
+                    let n = many.iter().filter(|r| r.severity == *s).count();
+                    (n > 0).then(|| format!("{n} {s}"))
+                })
+                .collect();
+            format!("{} firing", counts.join(", "))
+        }
+    };
+    let text = if alerts_key.is_empty() {
+        text
+    } else {
+        format!("{text} — {alerts_key}: Alerts")
+    };
+    let level = if fired.iter().any(|r| r.severity == Severity::Critical) {
+        ToastLevel::Error
+    } else {
+        ToastLevel::Warn
+    };
+    Some((text, level))
 }
 
 pub fn rules_table(m: &Monitor) -> ProvidedTable {
@@ -123,7 +158,7 @@ pub fn rules_table(m: &Monitor) -> ProvidedTable {
                 state_word(r).into(),
                 // blank when quiet: the count of a rule that did not fire
                 // would read as matches
-                r.alert_count().map(|n| n.to_string()).unwrap_or_default(),
+                r.alert_count().map(human::thousands).unwrap_or_default(),
                 r.description.clone(),
             ],
         })
@@ -181,4 +216,81 @@ pub fn matches_table(r: &RuleResult, g: &Graph) -> ProvidedTable {
         });
     }
     ProvidedTable { columns, rows }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alerts::{RuleStatus, Trigger};
+
+    fn fired(rule: &str, severity: Severity, count: u64) -> RuleResult {
+        RuleResult {
+            rule: rule.into(),
+            description: String::new(),
+            severity,
+            trigger: Trigger::Any,
+            status: RuleStatus::Fired,
+            count,
+            matches: Vec::new(),
+            new_matches: Vec::new(),
+            newly_fired: true,
+        }
+    }
+
+    #[test]
+    fn rules_are_listed_worst_first_then_by_name() {
+        let m = Monitor::new(
+            Vec::new(),
+            vec![
+                fired("b-low", Severity::Low, 1),
+                fired("z-crit", Severity::Critical, 1),
+                fired("a-info", Severity::Info, 1),
+                fired("a-crit", Severity::Critical, 1),
+                fired("m-high", Severity::High, 1234),
+            ],
+        );
+        let t = rules_table(&m);
+        let order: Vec<(&str, &str)> = t
+            .rows
+            .iter()
+            .map(|r| (r.cells[0].as_str(), r.cells[1].as_str()))
+            .collect();
+        assert_eq!(
+            order,
+            [
+                ("a-crit", "critical"),
+                ("z-crit", "critical"),
+                ("m-high", "high"),
+                ("b-low", "low"),
+                ("a-info", "info"),
+            ]
+        );
+        assert_eq!(t.rows[2].cells[3], "1,234");
+    }
+
+    #[test]
+    fn one_summary_toast_worst_first() {
+        let m = Monitor::new(
+            Vec::new(),
+            vec![
+                fired("x", Severity::High, 1),
+                fired("y", Severity::Critical, 1),
+                fired("z", Severity::Critical, 3),
+            ],
+        );
+        assert_eq!(
+            fired_summary(&m, None, "a"),
+            Some((
+                "2 critical, 1 high firing — a: Alerts".to_string(),
+                ToastLevel::Error
+            ))
+        );
+        // already announced: nothing new to say
+        assert_eq!(fired_summary(&m, Some(&m), "a"), None);
+        let one = Monitor::new(Vec::new(), vec![fired("x", Severity::High, 2)]);
+        assert_eq!(
+            fired_summary(&one, None, ""),
+            Some(("alert: x (high, 2 matches)".to_string(), ToastLevel::Warn))
+        );
+    }
 }

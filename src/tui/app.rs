@@ -749,7 +749,10 @@ impl App {
     /// New monitor data: the Changes and Alerts panes (made if missing)
     /// rebuild, and new alerts raise toasts.
     fn set_monitor(&mut self, m: Monitor) {
-        let fired = alerts_pane::fired_toasts(&m, self.monitor());
+        let alerts_key = self
+            .keymap
+            .first_key(Mode::Normal, Action::Pane(PaneKind::Alerts));
+        let fired = alerts_pane::fired_summary(&m, self.monitor(), &alerts_key);
         self.shared.set_monitor(m);
         if self.data.is_some() {
             for kind in [PaneKind::Changes, PaneKind::Alerts] {
@@ -761,8 +764,8 @@ impl App {
                 self.tell(kind, Notice::Monitor);
             }
         }
-        for text in fired {
-            self.toasts.push(text, ToastLevel::Warn);
+        if let Some((text, level)) = fired {
+            self.toasts.push(text, level);
         }
     }
 

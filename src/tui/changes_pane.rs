@@ -7,7 +7,8 @@ use std::any::Any;
 use serde_json::Value;
 
 use crate::diff::GraphDiff;
-use crate::graph::Graph;
+use crate::graph::{EntityType, Graph};
+use crate::util::human;
 
 use super::action::{Action, ToastLevel};
 use super::component::{Component, Ctx, Notice, Outcome};
@@ -170,6 +171,7 @@ pub fn timeline_table(m: &Monitor) -> ProvidedTable {
         "Removed",
         "Changed",
         "Relationships ±",
+        "Sync",
     ]
     .map(String::from)
     .to_vec();
@@ -186,17 +188,27 @@ pub fn timeline_table(m: &Monitor) -> ProvidedTable {
                 ],
                 (Some(d), false) => {
                     let n = d.summary();
+                    let k = |n: usize| human::thousands(n as u64);
                     [
-                        n.entities_added.to_string(),
-                        n.entities_removed.to_string(),
-                        n.entities_changed.to_string(),
-                        format!("+{} −{}", n.relationships_added, n.relationships_removed),
+                        k(n.entities_added),
+                        k(n.entities_removed),
+                        k(n.entities_changed),
+                        format!(
+                            "+{} −{}",
+                            k(n.relationships_added),
+                            k(n.relationships_removed)
+                        ),
                     ]
                 }
                 (None, false) => ["…".into(), "…".into(), "…".into(), "…".into()],
             };
             let mut cells = vec![format!("#{}", s.snapshot), s.finished_at.clone()];
             cells.extend(counts);
+            // A partial sync's counts compare carried-over parts: say so.
+            cells.push(match s.failed_steps.as_slice() {
+                [] => "complete".into(),
+                failed => format!("✗ partial: {} failed", failed.join(", ")),
+            });
             ProvidedRow {
                 entity: None,
                 cells,
@@ -206,10 +218,38 @@ pub fn timeline_table(m: &Monitor) -> ProvidedTable {
     ProvidedTable { columns, rows }
 }
 
-fn value(v: &Option<Value>) -> String {
-    match v {
-        None => "∅".into(),
-        Some(v) => model::value_text(v),
+/// A changed property's value as a person reads it: ids of groups and
+/// roles by their names in `g` (the id itself when the graph no longer has
+/// it), flags and Zoom's enum numbers as words (`util::human`).
+fn value(g: &Graph, prop: &str, v: &Option<Value>) -> String {
+    let Some(v) = v else { return "∅".into() };
+    let id_type = match prop {
+        "groupIds" | "groupId" | "imGroupIds" => Some(EntityType::Group),
+        "roleId" => Some(EntityType::Role),
+        _ => None,
+    };
+    let text = match (id_type, v) {
+        (Some(t), Value::Array(ids)) => ids
+            .iter()
+            .map(|id| name_of(g, t, id))
+            .collect::<Vec<_>>()
+            .join(", "),
+        (Some(t), id) => name_of(g, t, id),
+        (None, v) => human::prop(prop, v),
+    };
+    model::clean(&text).into_owned()
+}
+
+/// The name of the entity of type `t` whose id is `id`, else the id.
+fn name_of(g: &Graph, t: EntityType, id: &Value) -> String {
+    let id = human::value(id);
+    let key = match t {
+        EntityType::Role => crate::graph::keys::role_key(&id),
+        _ => crate::graph::keys::group_key(&id),
+    };
+    match g.id_of(&key) {
+        Some(e) => model::label(g, e),
+        None => id,
     }
 }
 
@@ -253,7 +293,11 @@ pub fn sync_table(d: &GraphDiff, g: &Graph) -> ProvidedTable {
                     c.etype.class().into(),
                     c.label.clone(),
                     p.name.clone(),
-                    format!("{} → {}", value(&p.old), value(&p.new)),
+                    format!(
+                        "{} → {}",
+                        value(g, &p.name, &p.old),
+                        value(g, &p.name, &p.new)
+                    ),
                 ],
             });
         }
@@ -292,4 +336,67 @@ pub fn sync_table(d: &GraphDiff, g: &Graph) -> ProvidedTable {
         });
     }
     ProvidedTable { columns, rows }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::diff::{EntityChange, PropChange};
+    use crate::graph::Entity;
+
+    #[test]
+    fn ids_read_as_names_and_flags_as_words() {
+        let mut g = Graph::new();
+        for (t, key, name) in [
+            (EntityType::Group, "zoom_group:g1", "Sales"),
+            (EntityType::Group, "zoom_group:g2", "Legal"),
+            (EntityType::Role, "zoom_role:1", "Admin"),
+            (EntityType::Role, "zoom_role:2", "Member"),
+        ] {
+            let mut e = Entity::new(t, key.into());
+            e.props.insert(Arc::from("name"), json!(name));
+            e.props.insert(Arc::from("displayName"), json!(name));
+            g.add_entity(e).unwrap();
+        }
+        let change = |name: &str, old: Value, new: Value| PropChange {
+            name: name.into(),
+            old: Some(old),
+            new: Some(new),
+        };
+        let d = GraphDiff {
+            entities_changed: vec![EntityChange {
+                key: "zoom_user:u1".into(),
+                etype: EntityType::User,
+                label: "Jill".into(),
+                changes: vec![
+                    change("groupIds", json!(["g1"]), json!(["g1", "g2", "gone"])),
+                    change("roleId", json!("2"), json!("1")),
+                    change("verified", json!(0), json!(1)),
+                    change("type", json!(1), json!(2)),
+                    change("active", json!(true), json!(false)),
+                ],
+            }],
+            ..GraphDiff::default()
+        };
+        let t = sync_table(&d, &g);
+        let shown: Vec<(&str, &str)> = t
+            .rows
+            .iter()
+            .map(|r| (r.cells[3].as_str(), r.cells[4].as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("groupIds", "Sales → Sales, Legal, gone"),
+                ("roleId", "Member → Admin"),
+                ("verified", "no → yes"),
+                ("type", "Basic → Licensed"),
+                ("active", "yes → no"),
+            ]
+        );
+    }
 }

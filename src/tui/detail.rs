@@ -9,6 +9,8 @@ use serde_json::Value;
 use crate::graph::{EntityId, EntityType, Graph};
 use crate::sync::{SkipKind, StepOutcome};
 
+use crate::util::human;
+
 use super::filter::{Cell, Filter};
 use super::model::{self, Data, thousands};
 use super::scroll::Scroll;
@@ -260,7 +262,13 @@ fn user_lines(g: &Graph, id: EntityId, settings: &SettingsState) -> Vec<DLine> {
     out.push(DLine::field("Name", model::user_name(g, id)));
     out.push(DLine::field("Type", model::user_type(g, id).into_owned()));
     for (label, prop) in PROFILE_FIELDS {
-        let v = model::prop_text(g, id, prop);
+        // As a person reads it: `Verified yes`, not `1` (util::human).
+        let v = g
+            .entity(id)
+            .props
+            .get(prop)
+            .map(|v| model::clean(&human::prop(prop, v)).into_owned())
+            .unwrap_or_default();
         if !v.is_empty() {
             out.push(DLine::field(label, v));
         }
@@ -370,7 +378,7 @@ fn entity_lines(g: &Graph, id: EntityId) -> Vec<DLine> {
     for (k, v) in e.props.iter() {
         out.push(DLine::field_w(
             &model::clean(k),
-            model::value_text(v),
+            model::clean(&human::prop(k, v)).into_owned(),
             width,
         ));
     }

@@ -9,7 +9,9 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use crate::employees::{Category, Report, ReportRow};
+use serde_json::Value;
+
+use crate::employees::{Category, EmployeeStatus, Report, ReportRow};
 use crate::graph::{EntityId, Graph};
 
 use super::action::{Action, ToastLevel};
@@ -78,24 +80,33 @@ pub fn categories_table(report: Option<&Report>) -> ProvidedTable {
 /// Ambiguous rows share e-mails by nature, so they show what tells the
 /// candidates apart instead: the group, the Zoom user's id and the
 /// employee id and name.
+///
+/// A list that holds a leaver (the offboarding gap, `terminated_but_active`,
+/// always) also shows the termination date and the Zoom user's last login:
+/// what an admin needs to judge the gap.
 pub fn rows_table(report: &Report, c: Category, g: &Graph) -> ProvidedTable {
     if c == Category::Ambiguous {
         return ambiguous_table(report, g);
     }
+    let leavers = c == Category::TerminatedButActive || report.rows(c).iter().any(is_leaver);
+    let mut columns: Vec<String> = vec![
+        "zoom user".into(),
+        "zoom status".into(),
+        "employee".into(),
+        "employee status".into(),
+        "matched by".into(),
+    ];
+    if leavers {
+        columns.extend(["terminated".into(), "last login".into()]);
+    }
     ProvidedTable {
-        columns: vec![
-            "zoom user".into(),
-            "zoom status".into(),
-            "employee".into(),
-            "employee status".into(),
-            "matched by".into(),
-        ],
+        columns,
         rows: report
             .rows(c)
             .iter()
             .map(|r| ProvidedRow {
                 entity: main_entity(r, g),
-                cells: vec![
+                cells: [
                     user_email(r),
                     r.user
                         .as_ref()
@@ -110,9 +121,48 @@ pub fn rows_table(report: &Report, c: Category, g: &Graph) -> ProvidedTable {
                         .map(|e| e.status.as_str().to_string())
                         .unwrap_or_default(),
                     matched_by(r),
-                ],
+                ]
+                .into_iter()
+                .chain(
+                    leavers
+                        .then(|| [termination(r), last_login(r, g)])
+                        .into_iter()
+                        .flatten(),
+                )
+                .collect(),
             })
             .collect(),
+    }
+}
+
+/// A row whose roster person has left.
+fn is_leaver(r: &ReportRow) -> bool {
+    r.employee
+        .as_ref()
+        .is_some_and(|e| e.status == EmployeeStatus::Terminated)
+}
+
+/// The roster's termination date, empty when there is none.
+fn termination(r: &ReportRow) -> String {
+    r.employee
+        .as_ref()
+        .and_then(|e| e.termination_date)
+        .map(|d| d.to_string())
+        .unwrap_or_default()
+}
+
+/// The Zoom user's last login as a date (`never` when Zoom has none; empty
+/// without a Zoom user).
+fn last_login(r: &ReportRow, g: &Graph) -> String {
+    let Some(id) = user_entity(r, g) else {
+        return String::new();
+    };
+    match g.entity(id).props.get("lastLoginTime") {
+        Some(Value::String(s)) => chrono::DateTime::parse_from_rfc3339(s)
+            .map(|t| t.date_naive().to_string())
+            .unwrap_or_else(|_| model::clean(s).into_owned()),
+        Some(v) if !v.is_null() => model::value_text(v),
+        _ => "never".into(),
     }
 }
 
@@ -125,6 +175,8 @@ fn ambiguous_table(report: &Report, g: &Graph) -> ProvidedTable {
             "employee".into(),
             "employee id · name".into(),
             "matched by".into(),
+            "terminated".into(),
+            "last login".into(),
         ],
         rows: report
             .rows(Category::Ambiguous)
@@ -143,6 +195,8 @@ fn ambiguous_table(report: &Report, g: &Graph) -> ProvidedTable {
                         .unwrap_or_default(),
                     employee_label(r),
                     matched_by(r),
+                    termination(r),
+                    last_login(r, g),
                 ],
             })
             .collect(),

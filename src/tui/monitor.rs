@@ -25,6 +25,9 @@ pub struct SyncChanges {
     /// has an empty diff.
     pub diff: Option<GraphDiff>,
     pub first: bool,
+    /// The steps of this sync that failed (their parts kept the earlier
+    /// data): a partial sync is marked as such in the timeline.
+    pub failed_steps: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -41,7 +44,10 @@ pub struct Monitor {
 impl Monitor {
     /// Builds the view from already computed parts (used by tests and by
     /// [`compute`]).
-    pub fn new(syncs: Vec<SyncChanges>, alerts: Vec<RuleResult>) -> Monitor {
+    /// The alerts are kept worst severity first, then by rule name: the
+    /// order the Alerts pane lists them in (its rows index this list).
+    pub fn new(syncs: Vec<SyncChanges>, mut alerts: Vec<RuleResult>) -> Monitor {
+        sort_by_severity(&mut alerts);
         let changed = syncs
             .first()
             .and_then(|s| s.diff.as_ref())
@@ -105,6 +111,15 @@ impl Monitor {
     }
 }
 
+/// Worst severity first (critical, high, medium, low, info), then by name.
+pub fn sort_by_severity(alerts: &mut [RuleResult]) {
+    alerts.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.rule.cmp(&b.rule))
+    });
+}
+
 /// The state word of a rule's result.
 pub fn state_word(r: &RuleResult) -> &'static str {
     match r.status {
@@ -163,6 +178,13 @@ pub fn compute(
                 .to_string(),
             diff,
             first: entry.previous.is_none(),
+            failed_steps: entry
+                .snapshot
+                .steps
+                .iter()
+                .filter(|s| matches!(s.outcome, crate::sync::StepOutcome::Failed { .. }))
+                .map(|s| s.step.clone())
+                .collect(),
         });
     }
     let (results, error) = match rules {

@@ -15,6 +15,7 @@ use serde_json::Value;
 
 use crate::graph::Graph;
 use crate::query::{self, QueryError, QueryResult};
+use crate::util::human;
 
 use super::action::{Action, ToastLevel};
 use super::app::Effect;
@@ -51,6 +52,9 @@ struct QueryState {
     pending: Option<u64>,
     /// The last query's error (a parse error includes line, column and caret).
     error: Option<String>,
+    /// The shown result's warnings (unknown type or property, "did you
+    /// mean …"): a typo matches nothing, and must not look like an empty answer.
+    warnings: Vec<String>,
     shows: QueryShows,
     /// The query whose rows are shown, for the title.
     shown_query: Option<String>,
@@ -110,16 +114,21 @@ impl std::fmt::Debug for QueryJob {
 pub struct QueryDone {
     pub req: u64,
     pub result: Result<ProvidedTable, String>,
+    /// [`QueryResult::warnings`]: unknown types or properties, with the
+    /// nearest known word.
+    pub warnings: Vec<String>,
 }
 
 /// Runs a job (on whatever thread calls it).
 pub fn run_job(job: &QueryJob) -> QueryDone {
-    let result = query::run(&job.graph, &job.text)
-        .map(|r| results_table(&r))
-        .map_err(|e| error_text(&e));
+    let (result, warnings) = match query::run(&job.graph, &job.text) {
+        Ok(r) => (Ok(results_table(&r, &job.graph)), r.warnings),
+        Err(e) => (Err(error_text(&e)), Vec::new()),
+    };
     QueryDone {
         req: job.req,
         result,
+        warnings,
     }
 }
 
@@ -127,28 +136,42 @@ fn error_text(e: &QueryError) -> String {
     e.to_string()
 }
 
-/// A query result as pane rows (a row's entity makes it enterable).
-pub fn results_table(r: &QueryResult) -> ProvidedTable {
+/// A query result as pane rows (a row's entity makes it enterable): entity
+/// rows in their type's useful columns, values as a person reads them.
+pub fn results_table(r: &QueryResult, graph: &Graph) -> ProvidedTable {
+    let shown = query::display::display(r, graph);
+    let cells = |values: &[Value]| -> Vec<String> {
+        shown
+            .columns
+            .iter()
+            .zip(values)
+            .map(|(c, v)| cell(c, v))
+            .collect()
+    };
     ProvidedTable {
-        columns: r.columns.clone(),
         rows: r
             .rows
             .iter()
-            .map(|row| ProvidedRow {
+            .zip(&shown.rows)
+            .map(|(row, values)| ProvidedRow {
                 entity: row.entity,
-                cells: row.values.iter().map(cell).collect(),
+                cells: cells(values),
             })
             .collect(),
+        columns: shown.columns,
     }
 }
 
-fn cell(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        Value::Array(a) => a.iter().map(cell).collect::<Vec<_>>().join(", "),
-        other => other.to_string(),
-    }
+/// A cell under `column`: a RETURN label's property (`u.verified`) or a
+/// display column (`members`) named as a person reads it.
+fn cell(column: &str, v: &Value) -> String {
+    let prop = column.rsplit('.').next().unwrap_or(column);
+    let prop = if prop == "members" {
+        "totalMembers"
+    } else {
+        prop
+    };
+    human::prop(prop, v)
 }
 
 /// The saved questions as pane rows (row i is `questions()[i]`).
@@ -216,6 +239,11 @@ impl QueryPane {
         self.state.error.as_deref()
     }
 
+    /// The shown result's warnings.
+    pub fn warnings(&self) -> &[String] {
+        &self.state.warnings
+    }
+
     pub fn shows(&self) -> QueryShows {
         self.state.shows
     }
@@ -237,6 +265,7 @@ impl QueryPane {
     fn show_saved(&mut self) {
         self.state.shows = QueryShows::Saved;
         self.state.error = None;
+        self.state.warnings.clear();
         self.state.shown_query = None;
         self.set_table(saved_table());
     }
@@ -255,13 +284,17 @@ impl QueryPane {
         match done.result {
             Ok(table) => {
                 self.state.error = None;
+                self.state.warnings = done.warnings;
                 self.state.shows = QueryShows::Results;
                 self.state.shown_query = Some(self.state.input.clone());
                 let n = table.rows.len();
                 self.set_table(table);
                 ctx.toast(format!("{n} row(s)"), ToastLevel::Info);
             }
-            Err(e) => self.state.error = Some(e),
+            Err(e) => {
+                self.state.error = Some(e);
+                self.state.warnings.clear();
+            }
         }
     }
 
@@ -430,11 +463,17 @@ impl QueryPane {
     fn draw_root(&self, f: &mut Frame, area: Rect, dc: &DrawCtx, p: &ProvidedView) {
         let th = dc.theme;
         let st = &self.state;
-        let err_lines: Vec<String> = st
-            .error
-            .as_deref()
-            .map(|e| e.lines().map(|l| model::clean(l).into_owned()).collect())
-            .unwrap_or_default();
+        // The error, else the warnings ("warning: unknown type …"): both
+        // in the error style, above the rows they explain.
+        let err_lines: Vec<String> = match st.error.as_deref() {
+            Some(e) => e.lines().map(|l| model::clean(l).into_owned()).collect(),
+            // Wrapped: the suggestion at the end is the point of a warning.
+            None => st
+                .warnings
+                .iter()
+                .flat_map(|w| wrap(&format!("warning: {}", model::clean(w)), area.width))
+                .collect(),
+        };
         let err_h = (err_lines.len() as u16).min(area.height / 3);
         let [input_area, err_area, table_area] = Layout::vertical([
             Constraint::Length(1),
@@ -465,12 +504,48 @@ impl QueryPane {
         }
         f.render_widget(Paragraph::new(Line::from(spans)), input_area);
         if err_h > 0 {
+            let tone = if st.error.is_some() {
+                th.error
+            } else {
+                th.warn
+            };
             let lines: Vec<Line> = err_lines
                 .into_iter()
-                .map(|l| Line::from(Span::styled(l, th.error)))
+                .map(|l| Line::from(Span::styled(l, tone)))
                 .collect();
             f.render_widget(Paragraph::new(lines), err_area);
         }
         super::ui::provided::draw(p, PaneKind::Query, f, table_area, dc);
     }
+}
+
+/// `s` cut into lines of at most `width` columns, between words where it
+/// can be (a parse error's caret line is never wrapped; this is for
+/// warnings).
+fn wrap(s: &str, width: u16) -> Vec<String> {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let width = usize::from(width.max(1));
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in s.split(' ') {
+        let Some(line) = lines.last_mut() else { break };
+        let need = word.width() + usize::from(!line.is_empty());
+        if line.width() + need <= width {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+            continue;
+        }
+        // A new line; a word wider than the line is cut by columns.
+        let mut cur = String::new();
+        for c in word.chars() {
+            if cur.width() + c.width().unwrap_or(0) > width {
+                lines.push(std::mem::take(&mut cur));
+            }
+            cur.push(c);
+        }
+        lines.push(cur);
+    }
+    lines.retain(|l| !l.is_empty());
+    lines
 }

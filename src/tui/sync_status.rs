@@ -1,6 +1,8 @@
 //! The sync as the header shows it: the step running, its progress, and how
 //! the last sync ended.
 
+use chrono::{DateTime, Utc};
+
 use crate::sync::{StepOutcome, SyncEvent};
 
 use super::source::SyncFailure;
@@ -85,5 +87,45 @@ impl SyncStatus {
                 SyncEnd::Failed(msg)
             }
         }
+    }
+}
+
+/// How long ago a sync finished, for the status bar: "just now",
+/// "4 min ago", "3 h ago", "2 days ago".
+pub fn age_text(finished: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (now - finished).num_seconds().max(0);
+    match secs {
+        0..60 => "just now".into(),
+        60..3_600 => format!("{} min ago", secs / 60),
+        3_600..172_800 => format!("{} h ago", secs / 3_600),
+        _ => format!("{} days ago", secs / 86_400),
+    }
+}
+
+/// The snapshot's finish time as `SnapshotMeta::finished_at` carries it
+/// (`2026-11-30 08:15:00 UTC`, written by `tui::context_source`).
+pub fn parse_finished(s: &str) -> Option<DateTime<Utc>> {
+    chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S UTC")
+        .ok()
+        .map(|t| t.and_utc())
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn ages_read_in_the_largest_whole_unit() {
+        let t = Utc.with_ymd_and_hms(2026, 11, 30, 8, 0, 0).unwrap();
+        let at = |s: i64| age_text(t, t + chrono::Duration::seconds(s));
+        assert_eq!(at(-5), "just now");
+        assert_eq!(at(59), "just now");
+        assert_eq!(at(4 * 60 + 30), "4 min ago");
+        assert_eq!(at(3 * 3_600), "3 h ago");
+        assert_eq!(at(3 * 86_400), "3 days ago");
+        assert_eq!(parse_finished("2026-11-30 08:00:00 UTC"), Some(t));
+        assert_eq!(parse_finished("yesterday"), None);
     }
 }

@@ -4,6 +4,8 @@
 
 use ratatui::style::{Color, Modifier, Style};
 
+use crate::alerts::Severity;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ThemeName {
     Dark,
@@ -41,6 +43,8 @@ pub struct Theme {
     pub ok: Style,
     pub warn: Style,
     pub error: Style,
+    /// An alert's severity, by [`Severity`] from info to critical.
+    severities: [Style; 5],
 }
 
 impl Theme {
@@ -72,6 +76,13 @@ impl Theme {
                 ok: Style::new().fg(Color::Green),
                 warn: Style::new().fg(Color::Yellow),
                 error: Style::new().fg(Color::LightRed).add_modifier(b),
+                severities: [
+                    Style::new().fg(Color::DarkGray),
+                    Style::new().fg(Color::LightBlue),
+                    Style::new().fg(Color::Yellow),
+                    Style::new().fg(Color::LightRed),
+                    Style::new().fg(Color::White).bg(Color::Red).add_modifier(b),
+                ],
             },
             ThemeName::Light => Theme {
                 base: Style::new().fg(Color::Black).bg(Color::White),
@@ -97,6 +108,13 @@ impl Theme {
                 ok: Style::new().fg(Color::Green),
                 warn: Style::new().fg(Color::Rgb(160, 100, 0)),
                 error: Style::new().fg(Color::Red).add_modifier(b),
+                severities: [
+                    Style::new().fg(Color::DarkGray),
+                    Style::new().fg(Color::Blue),
+                    Style::new().fg(Color::Rgb(160, 100, 0)),
+                    Style::new().fg(Color::Red),
+                    Style::new().fg(Color::White).bg(Color::Red).add_modifier(b),
+                ],
             },
             // The terminal's own background and foreground; only accents.
             ThemeName::Terminal => Theme {
@@ -116,6 +134,15 @@ impl Theme {
                 ok: Style::new().fg(Color::Green),
                 warn: Style::new().fg(Color::Yellow),
                 error: Style::new().fg(Color::Red).add_modifier(b),
+                severities: [
+                    Style::new().add_modifier(Modifier::DIM),
+                    Style::new().fg(Color::Blue),
+                    Style::new().fg(Color::Yellow),
+                    Style::new().fg(Color::Red),
+                    Style::new()
+                        .fg(Color::Red)
+                        .add_modifier(b | Modifier::REVERSED),
+                ],
             },
         }
     }
@@ -139,6 +166,30 @@ impl Theme {
             ok: Style::new(),
             warn: Style::new().add_modifier(b),
             error: Style::new().add_modifier(b),
+            // Without colour the word carries the severity; the two worst
+            // are bold so they still stand out.
+            severities: [
+                Style::new(),
+                Style::new(),
+                Style::new(),
+                Style::new().add_modifier(b),
+                Style::new().add_modifier(b | Modifier::REVERSED),
+            ],
+        }
+    }
+
+    /// The style of an alert severity.
+    pub fn severity(&self, s: Severity) -> Style {
+        let i = Severity::ALL.iter().position(|x| *x == s).unwrap_or(0);
+        self.severities.get(i).copied().unwrap_or(self.base)
+    }
+
+    /// The style of a provided table's cell: a severity word under a
+    /// `Severity` header gets its colour; everything else the row's style.
+    pub fn cell(&self, column: &str, text: &str) -> Style {
+        match text.parse::<Severity>() {
+            Ok(s) if column == "Severity" => self.severity(s),
+            _ => Style::new(),
         }
     }
 }

@@ -11,7 +11,7 @@ use std::process::{Command, Output};
 
 use chrono::Utc;
 use serde_json::{Value, json};
-use zoomscope::alerts::{self, AlertState, AlertsConfig, EvalOptions, Rule, RuleStatus};
+use zoomscope::alerts::{self, AlertState, AlertsConfig, EvalOptions, Rule, RuleStatus, Severity};
 use zoomscope::graph::{Graph, RelType};
 use zoomscope::store::Store;
 use zoomscope::tui::action::{Action, Event};
@@ -166,15 +166,24 @@ fn a_rule_shows_one_count_in_check_the_alerts_list_and_the_toast() {
         .collect();
     assert!(!quiet.is_empty());
 
+    // Several rules fire: one summary toast, by severity, worst first
+    // (#14), counting what fired anew.
+    let newly: Vec<Severity> = m.newly_fired().map(|r| r.severity).collect();
+    assert!(newly.len() >= 2, "{newly:?}");
+    let expected: Vec<String> = Severity::ALL
+        .iter()
+        .rev()
+        .map(|s| (s, newly.iter().filter(|n| *n == s).count()))
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, n)| format!("{n} {s}"))
+        .collect();
     let mut h = Harness::new(Default::default());
     h.load(after.clone(), SnapshotMeta::default());
     h.event(Event::Monitor(Box::new(m)));
     let toasts: Vec<String> = h.app.toasts().iter().map(|t| t.text.clone()).collect();
-    assert!(
-        toasts
-            .iter()
-            .any(|t| t.starts_with("alert: new-admin (high, 1 match)")),
-        "{toasts:?}"
+    assert_eq!(
+        toasts,
+        vec![format!("{} firing — 7: Alerts", expected.join(", "))]
     );
     h.action(Action::Pane(PaneKind::Alerts));
     let rows: Vec<Vec<String>> = match h.app.view() {

@@ -284,6 +284,35 @@ fn employees_pane_snapshots() {
     }
 }
 
+/// #14: the offboarding list shows when the person left and when the Zoom
+/// user last logged in.
+#[test]
+fn offboarding_list_shows_termination_date_and_last_login() {
+    let s = setup();
+    let mut h = harness(&s);
+    h.key("5");
+    h.key("enter"); // terminated_but_active
+    let cols = match h.app.view() {
+        Some(View::Provided(p)) => p.table().columns.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(&cols[5..], ["terminated", "last login"]);
+    let report = employees::report_from_store(&s.base, &s.conn, PROFILE, &opts())
+        .unwrap()
+        .unwrap();
+    let row = &report.rows(Category::TerminatedButActive)[0];
+    let user = s.base.get(&row.user.as_ref().unwrap().key).unwrap();
+    let login = match user.props.str("lastLoginTime") {
+        Some(t) => t.get(..10).unwrap().to_string(),
+        None => "never".to_string(),
+    };
+    let c = &cells(&h)[0];
+    assert_eq!(&c[5..], [String::from("2026-01-01"), login]);
+    for (w, hh) in [(80, 24), (200, 50)] {
+        insta::assert_snapshot!(format!("employees_offboarding_{w}x{hh}"), h.render(w, hh));
+    }
+}
+
 #[test]
 fn link_across_categories_with_mark_and_confirmation() {
     let s = setup();

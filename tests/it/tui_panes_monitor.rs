@@ -108,8 +108,8 @@ fn changes_pane_lists_the_sync_with_old_and_new_values() {
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert_eq!(rows[0][0], "#2");
     assert_eq!(rows[0][1], "2026-11-30 08:15:00");
-    // 0 added, 0 removed, 1 changed, one relationship added
-    assert_eq!(&rows[0][2..], &["0", "0", "1", "+1 −0"]);
+    // 0 added, 0 removed, 1 changed, one relationship added; every step ok
+    assert_eq!(&rows[0][2..], &["0", "0", "1", "+1 −0", "complete"]);
     assert_eq!(rows[1][2], "first snapshot");
 
     h.key("enter");
@@ -546,6 +546,7 @@ fn timeline(n: i64) -> Monitor {
             finished_at: "2026-01-01 00:00".into(),
             diff: None,
             first: false,
+            failed_steps: Vec::new(),
         })
         .collect();
     Monitor::new(syncs, Vec::new())

@@ -10,6 +10,7 @@ use crate::tui::action::Action;
 use crate::tui::app::{App, PromptKind, View};
 use crate::tui::keymap::Mode;
 use crate::tui::model::{self, thousands};
+use crate::tui::pane::PaneKind;
 
 pub(super) fn draw(app: &App, f: &mut Frame, area: Rect) {
     let th = app.theme();
@@ -45,13 +46,45 @@ pub(super) fn draw(app: &App, f: &mut Frame, area: Rect) {
         return;
     }
     let mode = app.mode();
-    let wanted: &[(Action, &str)] = match mode {
-        Mode::Raw => &[
+    let at_root = app.depth() == 0;
+    let wanted: &[(Action, &str)] = match (mode, app.active_kind()) {
+        (Mode::Raw, _) => &[
             (Action::Search, "search"),
             (Action::NextMatch, "next"),
             (Action::Copy, "copy"),
             (Action::BackOrQuit, "back"),
             (Action::Help, "help"),
+        ],
+        // A pane's own most useful keys at its root list (#14); drill-downs
+        // and the entity panes keep the general list below.
+        (_, Some(PaneKind::Employees)) if at_root => &[
+            (Action::Search, "filter"),
+            (Action::Open, "open"),
+            (Action::OtherSide, "other side"),
+            (Action::Link, "link"),
+            (Action::Unlink, "unlink"),
+            (Action::ExportCsv, "csv"),
+        ],
+        (_, Some(PaneKind::Changes)) if at_root => &[
+            (Action::Search, "filter"),
+            (Action::Open, "what changed"),
+            (Action::Copy, "copy"),
+            (Action::ExportCsv, "csv"),
+            (Action::SyncNow, "sync"),
+        ],
+        (_, Some(PaneKind::Alerts)) if at_root => &[
+            (Action::Search, "filter"),
+            (Action::Open, "matches"),
+            (Action::Copy, "copy"),
+            (Action::ExportCsv, "csv"),
+            (Action::SyncNow, "sync"),
+        ],
+        (_, Some(PaneKind::Query)) if at_root => &[
+            (Action::Search, "J1QL"),
+            (Action::Open, "run / open"),
+            (Action::ClearOrBack, "saved questions"),
+            (Action::Copy, "copy"),
+            (Action::ExportCsv, "csv"),
         ],
         _ => &[
             (Action::Search, "search"),
@@ -71,7 +104,14 @@ pub(super) fn draw(app: &App, f: &mut Frame, area: Rect) {
         ],
     };
     let mut spans = Vec::new();
-    for (a, label) in wanted {
+    let always: &[(Action, &str)] = match (mode, app.active_kind()) {
+        (
+            Mode::Normal,
+            Some(PaneKind::Employees | PaneKind::Changes | PaneKind::Alerts | PaneKind::Query),
+        ) if at_root => &[(Action::Help, "help"), (Action::BackOrQuit, "quit")],
+        _ => &[],
+    };
+    for (a, label) in wanted.iter().chain(always) {
         let k = app.keymap().first_key(
             if mode == Mode::Raw {
                 Mode::Raw

@@ -9,6 +9,7 @@ use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::keymap::Mode;
 use crate::tui::model::{self, thousands};
+use crate::tui::sync_status;
 
 pub(super) fn draw(app: &App, f: &mut Frame, area: Rect) {
     let th = app.theme();
@@ -48,11 +49,57 @@ fn sync_status(app: &App) -> Line<'static> {
         ]);
     }
     let profile = model::clean(app.profile()).into_owned();
-    match &s.last {
-        Some(l) if l == "synced" => {
+    // The age of the data on screen, and whether the sync that made it
+    // failed in part (its failed parts kept older data).
+    let meta = app.data().map(|d| &d.meta);
+    let age = meta
+        .and_then(|m| m.finished_at.as_deref())
+        .and_then(sync_status::parse_finished)
+        .map(|t| sync_status::age_text(t, chrono::Utc::now()));
+    let partial = meta.is_some_and(|m| {
+        m.steps
+            .iter()
+            .any(|s| matches!(s.outcome, crate::sync::StepOutcome::Failed { .. }))
+    });
+    match (&s.last, age) {
+        (Some(l), Some(age)) if l == "synced" && !partial => Line::from(vec![Span::styled(
+            format!("✓ synced {age} · {profile} "),
+            th.ok,
+        )]),
+        (None, Some(age)) if !partial => Line::from(vec![Span::styled(
+            format!("synced {age} · {profile} "),
+            th.dim,
+        )]),
+        (Some(l), _) if l == "synced" && !partial => {
             Line::from(vec![Span::styled(format!("✓ synced · {profile} "), th.ok)])
         }
-        Some(l) => Line::from(vec![Span::styled(format!("! {l} · {profile} "), th.warn)]),
-        None => Line::from(vec![Span::styled(format!("{profile} "), th.dim)]),
+        (Some(l), age) if l == "synced" || l.starts_with("synced,") => {
+            let word = if l == "synced" {
+                "partial sync".to_string()
+            } else {
+                l.clone()
+            };
+            let age = age.map(|a| format!(" {a}")).unwrap_or_default();
+            Line::from(vec![Span::styled(
+                format!("! {word}{age} · {profile} "),
+                th.warn,
+            )])
+        }
+        (None, age) if partial => {
+            let age = age.map(|a| format!(" {a}")).unwrap_or_default();
+            Line::from(vec![Span::styled(
+                format!("! partial sync{age} · {profile} "),
+                th.warn,
+            )])
+        }
+        // The last sync failed: what is shown is older.
+        (Some(l), age) => {
+            let age = age.map(|a| format!(" · data from {a}")).unwrap_or_default();
+            Line::from(vec![Span::styled(
+                format!("✗ {l}{age} · {profile} "),
+                th.error,
+            )])
+        }
+        (None, _) => Line::from(vec![Span::styled(format!("{profile} "), th.dim)]),
     }
 }

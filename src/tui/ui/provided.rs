@@ -56,11 +56,9 @@ pub fn draw(p: &ProvidedView, kind: PaneKind, f: &mut Frame, area: Rect, dc: &Dr
         .skip(off)
         .take(h)
         .map(|r| {
-            Row::new(
-                r.cells
-                    .iter()
-                    .map(|c| Cell::from(model::clean(c).into_owned())),
-            )
+            Row::new(r.cells.iter().zip(&p.table().columns).map(|(c, col)| {
+                Cell::from(Span::styled(model::clean(c).into_owned(), th.cell(col, c)))
+            }))
         })
         .collect();
     let widths: Vec<Constraint> = (0..n).map(|_| Constraint::Ratio(1, n)).collect();
