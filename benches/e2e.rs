@@ -2,8 +2,8 @@
 //! its own process, `zoomscope sync` as a process, and the real TUI in a
 //! pseudo-terminal, all against one generated org.
 //!
-//! It measures what `../shared/checks/scale-100k.sh` measures from outside,
-//! the same way, so both say the same: the sandbox with `--seed 11
+//! It measures what the outside 100,000-user scale check measures, the same
+//! way, so both say the same: the sandbox with `--seed 11
 //! --latency-ms 50`, the same credentials and an isolated environment
 //! (`ZOOM_*`, `ZOOMSCOPE_DATA_DIR`, `ZOOMSCOPE_CONFIG` naming no file, the
 //! `XDG_*` directories in a scratch directory); a 150×45 terminal.
