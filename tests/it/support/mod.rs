@@ -16,6 +16,8 @@ pub mod cli;
 pub mod employees;
 /// Local HTTP peers on ephemeral ports.
 pub mod local;
+/// A program in a real pseudo-terminal, its screens timestamped as they arrive.
+pub mod pty;
 /// The small hand-built graph whose query answers are worked out by hand.
 pub mod query;
 /// A generated org with user settings, for the JupiterOne queries and the query bench.
