@@ -66,6 +66,9 @@ impl Context {
             opts.earlier_members = Some(self.earlier_members());
         }
         let client = self.client()?;
+        // What the write compares against (100,000 users' open versions and
+        // hashes) is read beside the fetch, not after its last page.
+        let base = self.read_write_base();
         let started_at = chrono::Utc::now();
         let result = match crate::sync::run(&client, &opts, events).await {
             Ok(r) => r,
@@ -84,10 +87,20 @@ impl Context {
             tracing::warn!("sync fetched nothing; no snapshot stored");
             return Ok(nothing);
         }
+        let base = match base.await {
+            Ok(Ok(b)) => Some(b),
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "store not read ahead; the write reads it");
+                None
+            }
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(_) => None,
+        };
         let account_id = profile.account_id.clone();
         let report = self
             .with_store(move |store, profile| {
-                let snapshot = store.save_snapshot(&SnapshotWrite {
+                let mut result = result;
+                let w = SnapshotWrite {
                     profile,
                     account_id: &account_id,
                     started_at,
@@ -96,11 +109,31 @@ impl Context {
                     raw: &result.raw,
                     steps: &result.steps,
                     refreshed: &result.refreshed,
-                })?;
+                };
+                let snapshot = match base {
+                    Some(base) => store.save_snapshot_with(&w, base)?,
+                    None => store.save_snapshot(&w)?,
+                };
+                // The raw JSON is stored and nobody reads it from the
+                // report: freeing 100,000 strings is left to a thread of
+                // its own (a process that exits first never waits for it).
+                crate::util::aside::drop_aside(std::mem::take(&mut result.raw));
                 Ok(SyncReport { result, snapshot })
             })
             .await?;
         Ok(SyncOutcome::of_stored(report))
+    }
+
+    /// Starts reading the store's [`WriteBase`] on the blocking pool, with a
+    /// connection of its own.
+    fn read_write_base(
+        &self,
+    ) -> tokio::task::JoinHandle<Result<crate::store::WriteBase, crate::store::StoreError>> {
+        let store_file = self.paths().store_file.clone();
+        let profile = self.profile_name().to_string();
+        tokio::task::spawn_blocking(move || {
+            crate::store::Store::open(&store_file)?.read_write_base(&profile)
+        })
     }
 
     /// Reads stored raw JSON by key for the sync's few unread items (one

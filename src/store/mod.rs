@@ -54,6 +54,7 @@ use crate::graph::{EntityType, Graph, RelType};
 use crate::sync::StepRecord;
 
 pub use schema::{SCHEMA_VERSION, migrate};
+pub use write::WriteBase;
 
 /// Errors from the store.
 #[derive(Debug, thiserror::Error)]
@@ -217,7 +218,25 @@ impl Store {
 
     /// Saves a snapshot in one transaction; writes only what changed.
     pub fn save_snapshot(&self, w: &SnapshotWrite<'_>) -> Result<SnapshotInfo, StoreError> {
-        write::save_snapshot(&self.conn, w)
+        write::save_snapshot(&self.conn, w, None)
+    }
+
+    /// Reads what the next snapshot write of `profile` compares against
+    /// (open versions, hashes, relationships, dictionary), so a sync can
+    /// read it while it is still fetching and pass it to
+    /// [`Store::save_snapshot_with`].
+    pub fn read_write_base(&self, profile: &str) -> Result<WriteBase, StoreError> {
+        write::read_base(&self.conn, profile)
+    }
+
+    /// As [`Store::save_snapshot`], comparing against `base` read earlier
+    /// (read again when a snapshot of the profile was written since).
+    pub fn save_snapshot_with(
+        &self,
+        w: &SnapshotWrite<'_>,
+        base: WriteBase,
+    ) -> Result<SnapshotInfo, StoreError> {
+        write::save_snapshot(&self.conn, w, Some(base))
     }
 
     /// The latest snapshot of a profile, or None when it has none.

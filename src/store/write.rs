@@ -2,7 +2,9 @@
 //!
 //! Steps of [`save_snapshot`]:
 //! 1. read the open (current) versions of the profile's entities and
-//!    relationships — keys, hashes and row ids, not the properties;
+//!    relationships — keys, hashes and row ids, not the properties — or
+//!    take them from a [`WriteBase`] read while the sync was fetching, when
+//!    no snapshot of the profile was written since;
 //! 2. for each entity of a refreshed type: unchanged hash → nothing;
 //!    changed → close the old version at this snapshot and insert a new
 //!    one; new key → insert. Open versions of refreshed types absent from
@@ -57,12 +59,99 @@ struct OpenRel {
     keep: bool,
 }
 
+/// What a snapshot write compares against, read from the store while the
+/// sync is still fetching ([`read_base`]) so that a 100,000-user write does
+/// not start by reading 300,000 rows after the last page: the open versions'
+/// keys, hashes and row ids, the raw JSON hashes, the open relationships and
+/// the compression dictionary. Valid only while no other snapshot of the
+/// profile is written; [`save_snapshot`] checks that and reads again if not.
+pub struct WriteBase {
+    profile: String,
+    /// The profile's latest snapshot id when this was read (`None`: none).
+    latest: Option<i64>,
+    open: HashMap<String, OpenEntity>,
+    raw_hashes: HashMap<i64, i64>,
+    open_rels: HashMap<(i64, i64, i64), OpenRel>,
+    dict: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for WriteBase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WriteBase")
+            .field("profile", &self.profile)
+            .field("latest", &self.latest)
+            .field("open", &self.open.len())
+            .field("open_rels", &self.open_rels.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reads a [`WriteBase`] for `profile` in one read transaction (a
+/// consistent view beside concurrent writers, WAL).
+pub(super) fn read_base(conn: &Connection, profile: &str) -> Result<WriteBase, StoreError> {
+    let tx = Transaction::new_unchecked(conn, TransactionBehavior::Deferred)?;
+    let pid: Option<i64> = tx
+        .query_row(
+            "SELECT id FROM profiles WHERE name = ?1",
+            params![profile],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let base = match pid {
+        None => WriteBase {
+            profile: profile.to_string(),
+            latest: None,
+            open: HashMap::new(),
+            raw_hashes: HashMap::new(),
+            open_rels: HashMap::new(),
+            dict: None,
+        },
+        Some(pid) => WriteBase {
+            profile: profile.to_string(),
+            latest: latest_snapshot(&tx, pid)?,
+            open: open_entities(&tx, pid)?,
+            raw_hashes: raw_hashes(&tx, pid)?,
+            open_rels: open_relationships(&tx, pid)?,
+            dict: profile_dict(&tx, pid)?,
+        },
+    };
+    tx.commit()?;
+    Ok(base)
+}
+
+fn latest_snapshot(tx: &Transaction<'_>, pid: i64) -> Result<Option<i64>, StoreError> {
+    Ok(tx.query_row(
+        "SELECT max(id) FROM snapshots WHERE profile_id = ?1",
+        params![pid],
+        |r| r.get(0),
+    )?)
+}
+
 pub(super) fn save_snapshot(
     conn: &Connection,
     w: &SnapshotWrite<'_>,
+    base: Option<WriteBase>,
 ) -> Result<SnapshotInfo, StoreError> {
+    // Statement journals (UPDATE … of the open versions) in memory rather
+    // than in temporary files.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
     let pid = profile_id_or_insert(&tx, w.profile)?;
+    // The base read ahead is what the store holds now unless a snapshot of
+    // this profile was written since (only snapshot writes change open
+    // versions, raw JSON and relationships).
+    let latest = latest_snapshot(&tx, pid)?;
+    let base = match base {
+        Some(b) if b.profile == w.profile && b.latest == latest => b,
+        _ => WriteBase {
+            profile: w.profile.to_string(),
+            latest,
+            open: open_entities(&tx, pid)?,
+            raw_hashes: raw_hashes(&tx, pid)?,
+            open_rels: open_relationships(&tx, pid)?,
+            dict: profile_dict(&tx, pid)?,
+        },
+    };
     let refreshed_json =
         serde_json::to_string(w.refreshed).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let steps_json =
@@ -81,9 +170,17 @@ pub(super) fn save_snapshot(
     )?;
     let sid = tx.last_insert_rowid();
 
-    let mut open = open_entities(&tx, pid)?;
-    let raw_hashes = raw_hashes(&tx, pid)?;
-    let dict = dictionary(&tx, pid, w)?;
+    let WriteBase {
+        mut open,
+        raw_hashes,
+        mut open_rels,
+        dict,
+        ..
+    } = base;
+    let dict = match dict {
+        Some(d) => Some(d),
+        None => dictionary(&tx, pid, w)?,
+    };
     let enc = dict.as_deref().map(encoder_dict);
     let dec = dict.as_deref().map(decoder_dict);
     let mut packer = Packer::new(enc.as_ref())?;
@@ -124,15 +221,17 @@ pub(super) fn save_snapshot(
             }
             let previous = open.get_mut(&e.key);
             let carried = carried_settings.get(&e.key);
-            let (props, flags) = entity_state(e, carried);
+            let props = entity_props(e, carried);
             // Compared by a hash of the properties as they are: an
-            // unchanged entity is neither encoded nor compressed.
+            // unchanged entity is neither encoded nor compressed, nor are
+            // its flags worked out.
             let hash = props_hash(e.etype, &props);
             let eid = match previous {
                 Some(o) => {
                     o.seen = true;
                     if o.hash != hash {
                         let blob = encode_packed(&props, &mut buf, &mut packer)?;
+                        let flags = flags_of(e.etype, &props);
                         close.execute(params![sid, o.row])?;
                         insert.execute(params![o.eid, pid, sid, hash, flags, blob])?;
                     }
@@ -142,6 +241,7 @@ pub(super) fn save_snapshot(
                     let eid: i64 = new_entity
                         .query_row(params![pid, e.key, etype_code(e.etype)], |r| r.get(0))?;
                     let blob = encode_packed(&props, &mut buf, &mut packer)?;
+                    let flags = flags_of(e.etype, &props);
                     insert.execute(params![eid, pid, sid, hash, flags, blob])?;
                     eid
                 }
@@ -175,7 +275,6 @@ pub(super) fn save_snapshot(
     }
 
     // Relationships.
-    let mut open_rels = open_relationships(&tx, pid)?;
     {
         let mut close =
             tx.prepare_cached("UPDATE rel_versions SET valid_to = ?1 WHERE rowid = ?2")?;
@@ -259,6 +358,8 @@ pub(super) fn save_snapshot(
         params![counts_json, sid],
     )?;
     tx.commit()?;
+    // The maps of 100,000 keys are freed beside the caller's next steps.
+    crate::util::aside::drop_aside((open, open_rels, live, live_types, eid_of, raw_hashes));
     Ok(SnapshotInfo {
         id: SnapshotId(sid),
         profile: w.profile.to_string(),
@@ -277,13 +378,13 @@ struct CarriedSettings {
     raw: Option<Value>,
 }
 
-/// An entity's properties as stored (merged with carried settings) and the
-/// version's flags. Borrowed unless settings are merged in.
-fn entity_state<'e>(
+/// An entity's properties as stored (merged with carried settings).
+/// Borrowed unless settings are merged in.
+fn entity_props<'e>(
     e: &'e Entity,
     carried: Option<&CarriedSettings>,
-) -> (std::borrow::Cow<'e, Props>, i64) {
-    let props = match carried.filter(|c| e.etype == EntityType::User && !c.props.is_empty()) {
+) -> std::borrow::Cow<'e, Props> {
+    match carried.filter(|c| e.etype == EntityType::User && !c.props.is_empty()) {
         None => std::borrow::Cow::Borrowed(&e.props),
         Some(carried) => {
             let mut props = e.props.clone();
@@ -294,10 +395,14 @@ fn entity_state<'e>(
             }
             std::borrow::Cow::Owned(props)
         }
-    };
+    }
+}
+
+/// A new version's flags.
+fn flags_of(etype: EntityType, props: &Props) -> i64 {
     let has_settings =
-        e.etype == EntityType::User && props.iter().any(|(k, _)| is_user_setting_prop(k));
-    (props, if has_settings { FLAG_HAS_SETTINGS } else { 0 })
+        etype == EntityType::User && props.iter().any(|(k, _)| is_user_setting_prop(k));
+    if has_settings { FLAG_HAS_SETTINGS } else { 0 }
 }
 
 /// Encodes properties into `buf` (reused) and compresses them.
@@ -311,16 +416,13 @@ fn encode_packed(
     packer.pack(buf)
 }
 
-/// The profile's compression dictionary: the stored one, else one trained
+/// A compression dictionary for a profile that has none yet, trained
 /// now on a sample of this graph's entities when it has enough of them.
 fn dictionary(
     tx: &Transaction<'_>,
     pid: i64,
     w: &SnapshotWrite<'_>,
 ) -> Result<Option<Vec<u8>>, StoreError> {
-    if let Some(d) = profile_dict(tx, pid)? {
-        return Ok(Some(d));
-    }
     let n = w.graph.entity_count();
     if n < TRAIN_FROM {
         return Ok(None);

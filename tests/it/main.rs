@@ -51,6 +51,7 @@ mod store_compact;
 mod store_crash;
 mod store_migrate;
 mod store_snapshots;
+mod store_write_base;
 mod sync_security;
 mod sync_skips;
 mod trust_history;
