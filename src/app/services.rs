@@ -8,11 +8,12 @@
 
 use chrono::Utc;
 
-use super::{AppError, Context};
+use super::{AppError, Context, SyncReport};
 use crate::alerts::{self, AlertsConfig, Rule};
 use crate::employees::{EmployeesConfig, MatchOptions};
-use crate::graph::Graph;
+use crate::graph::{EntityType, Graph, RelType};
 use crate::store::{Snapshot, SnapshotId, Store};
+use crate::sync::SyncResult;
 
 /// Adds the profile's employee roster to `graph` (`employee` entities and
 /// IS relationships), so every reader sees the same graph. No roster: no
@@ -38,6 +39,55 @@ pub(crate) fn latest(
     };
     overlay(store, profile, &mut snapshot.graph, opts)?;
     Ok(Some(snapshot))
+}
+
+/// The snapshot a sync just stored, overlaid, as [`latest`] would load it,
+/// without loading it when it can be helped: when the sync refreshed every
+/// stored part and no settings were carried over, the store holds exactly
+/// the sync's graph, so that graph is handed on (its raw JSON dropped
+/// first) instead of a second copy being read back while the first is still
+/// in memory. Otherwise (a part carried over, settings kept) it is read back.
+pub(crate) fn stored_by_sync(
+    store: &Store,
+    profile: &str,
+    report: SyncReport,
+    opts: &MatchOptions,
+) -> Result<Option<Snapshot>, AppError> {
+    let SyncReport { result, snapshot } = report;
+    let SyncResult {
+        mut graph,
+        raw,
+        refreshed,
+        ..
+    } = result;
+    drop(raw);
+    let every_part = [
+        EntityType::Account,
+        EntityType::User,
+        EntityType::Group,
+        EntityType::Role,
+    ]
+    .into_iter()
+    .all(|t| refreshed.has_entity(t))
+        && RelType::ALL
+            .into_iter()
+            .filter(|t| *t != RelType::UserIsEmployee)
+            .all(|t| refreshed.has_relationship(t));
+    let as_stored = every_part
+        && (refreshed.user_settings || !store.latest_has_user_settings(profile)?)
+        && store
+            .latest_info(profile)?
+            .is_some_and(|latest| latest.id == snapshot.id);
+    if !as_stored {
+        drop(graph);
+        return latest(store, profile, opts);
+    }
+    graph.shrink_to_fit();
+    overlay(store, profile, &mut graph, opts)?;
+    Ok(Some(Snapshot {
+        info: snapshot,
+        graph,
+    }))
 }
 
 /// Snapshot `id` of `profile`, overlaid.

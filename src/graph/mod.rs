@@ -316,6 +316,11 @@ impl Props {
         self.0.is_empty()
     }
 
+    /// Gives back the room a built-up (rather than decoded) list keeps.
+    pub fn shrink_to_fit(&mut self) {
+        self.0.shrink_to_fit();
+    }
+
     /// String value of a property, if it is a string.
     pub fn str(&self, name: &str) -> Option<&str> {
         self.get(name).and_then(Value::as_str)
@@ -622,6 +627,26 @@ impl Graph {
             m.insert(k.to_string(), v.clone());
         }
         Value::Object(m)
+    }
+
+    /// Gives back the spare room of a graph built up entity by entity (a
+    /// sync's), so that it costs what the same graph loaded from the store
+    /// costs once it is kept.
+    pub fn shrink_to_fit(&mut self) {
+        self.entities.shrink_to_fit();
+        for e in &mut self.entities {
+            e.key.shrink_to_fit();
+            e.props.shrink_to_fit();
+        }
+        self.relationships.shrink_to_fit();
+        for edges in self.out_edges.iter_mut().chain(self.in_edges.iter_mut()) {
+            edges.shrink_to_fit();
+        }
+        self.out_edges.shrink_to_fit();
+        self.in_edges.shrink_to_fit();
+        self.by_key.shrink_to_fit();
+        self.by_email.shrink_to_fit();
+        self.rel_keys.shrink_to_fit();
     }
 
     /// Mutable access to an entity's properties (e.g. to merge lazily fetched

@@ -250,6 +250,28 @@ impl Store {
         read::load(&self.conn, pid, profile, id, true).map(Some)
     }
 
+    /// The latest snapshot's description (its counts, steps, times) without
+    /// its graph: one row, read in a millisecond at any size, so a front end
+    /// can show the account's size while the graph loads.
+    pub fn latest_info(&self, profile: &str) -> Result<Option<SnapshotInfo>, StoreError> {
+        let Some(pid) = self.profile_id(profile)? else {
+            return Ok(None);
+        };
+        let Some(id) = self.latest_id(pid)? else {
+            return Ok(None);
+        };
+        read::snapshot_info(&self.conn, pid, profile, id)
+    }
+
+    /// Whether a user of the latest snapshot has settings properties (from
+    /// `sync --user-settings`, carried by later syncs that do not fetch them).
+    pub fn latest_has_user_settings(&self, profile: &str) -> Result<bool, StoreError> {
+        match self.profile_id(profile)? {
+            Some(pid) => read::latest_has_user_settings(&self.conn, pid),
+            None => Ok(false),
+        }
+    }
+
     /// A given snapshot of a profile.
     pub fn load(&self, profile: &str, id: SnapshotId) -> Result<Snapshot, StoreError> {
         let unknown = || StoreError::UnknownSnapshot {

@@ -217,7 +217,7 @@ fn decode_entities(
     Ok(out)
 }
 
-fn snapshot_info(
+pub(super) fn snapshot_info(
     conn: &Connection,
     pid: i64,
     profile: &str,
@@ -293,6 +293,19 @@ impl RawInfo {
                 .map_err(|e| corrupt("refreshed", &e))?,
         })
     }
+}
+
+/// Whether a user of the profile's latest snapshot holds settings
+/// properties (`entity_versions.flags` bit 0, see `schema.rs`): a sync that
+/// does not fetch settings carries those over, so its graph is not what was
+/// stored.
+pub(super) fn latest_has_user_settings(conn: &Connection, pid: i64) -> Result<bool, StoreError> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM entity_versions \
+         WHERE profile_id = ?1 AND valid_to IS NULL AND (flags & 1) != 0)",
+        params![pid],
+        |r| r.get::<_, bool>(0),
+    )?)
 }
 
 /// Role id → name of the profile's open role versions.

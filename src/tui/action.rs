@@ -246,8 +246,16 @@ pub enum Event {
     Query(super::query_pane::QueryDone),
     /// The employee report (None: no roster imported).
     EmployeesReport(Result<Option<crate::employees::Report>, String>),
+    /// The latest snapshot's stored counts, read before its graph loads.
+    Summary(super::model::SnapshotSummary),
     /// A snapshot to show (at start, or after a sync).
     Loaded(Box<Loaded>),
+    /// The same, its graph already shared with the job that computes its
+    /// monitor data (how the I/O edge delivers a load).
+    Shown {
+        graph: std::sync::Arc<crate::graph::Graph>,
+        meta: super::model::SnapshotMeta,
+    },
     /// Nothing stored and no way to sync: what to configure.
     NoData(String),
     Sync(SyncEvent),

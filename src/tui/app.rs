@@ -104,6 +104,8 @@ pub struct App {
     data: Option<Data>,
     /// Shown instead of panes when there is nothing to show.
     no_data: Option<String>,
+    /// The stored counts of the snapshot being loaded (the loading screen).
+    summary: Option<super::model::SnapshotSummary>,
     panes: Vec<Box<dyn Component>>,
     active: usize,
     /// The help overlay while it is open.
@@ -130,6 +132,7 @@ impl App {
             providers: opts.providers,
             data: None,
             no_data: None,
+            summary: None,
             panes: Vec::new(),
             active: 0,
             help: None,
@@ -164,6 +167,11 @@ impl App {
     /// Why nothing is shown, when nothing is.
     pub fn no_data(&self) -> Option<&str> {
         self.no_data.as_deref()
+    }
+
+    /// The stored counts of the snapshot being loaded, once read.
+    pub fn summary(&self) -> Option<&super::model::SnapshotSummary> {
+        self.summary.as_ref()
     }
 
     pub fn prompt(&self) -> Option<&Prompt> {
@@ -667,7 +675,9 @@ impl App {
             Event::Search(done) => self.broadcast(|| Notice::Search(&done)),
             Event::Query(done) => self.tell(PaneKind::Query, Notice::Query(done)),
             Event::EmployeesReport(r) => self.tell(PaneKind::Employees, Notice::EmployeesReport(r)),
-            Event::Loaded(loaded) => self.load(loaded.graph, loaded.meta),
+            Event::Summary(s) => self.summary = Some(s),
+            Event::Loaded(loaded) => self.load(Arc::new(loaded.graph), loaded.meta),
+            Event::Shown { graph, meta } => self.load(graph, meta),
             Event::NoData(why) => {
                 if self.data.is_none() {
                     self.no_data = Some(why);
@@ -806,11 +816,11 @@ impl App {
     }
 
     /// Shows a new graph, keeping every pane's cursor, filter and drill-down path.
-    fn load(&mut self, graph: Graph, meta: super::model::SnapshotMeta) {
+    fn load(&mut self, graph: Arc<Graph>, meta: super::model::SnapshotMeta) {
         let generation = self.data.as_ref().map(|d| d.generation + 1).unwrap_or(1);
         let old = self.data.take().map(|d| d.graph);
         self.data = Some(Data {
-            graph: Arc::new(graph),
+            graph,
             meta,
             generation,
         });

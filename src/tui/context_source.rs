@@ -10,20 +10,27 @@ use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
 
 use crate::app::{AppError, Context, SyncOutcome, services};
+use crate::graph::Graph;
 use crate::store::Snapshot;
 use crate::sync::{SyncEvent, SyncOptions};
 
-use super::model::SnapshotMeta;
+use super::model::{SnapshotMeta, SnapshotSummary};
 use super::monitor::{self, Monitor};
 use super::source::{DataSource, Loaded, SyncFailure, nothing_configured};
 
 pub struct ContextSource {
     ctx: Arc<Context>,
+    /// The Changes pane's diffs of earlier monitor rounds (stored snapshots
+    /// never change): a round after a sync diffs only the new snapshot.
+    diffs: Arc<std::sync::Mutex<monitor::DiffCache>>,
 }
 
 impl ContextSource {
     pub fn new(ctx: Arc<Context>) -> Self {
-        ContextSource { ctx }
+        ContextSource {
+            ctx,
+            diffs: Arc::default(),
+        }
     }
 }
 
@@ -32,14 +39,14 @@ fn loaded(s: Snapshot) -> Loaded {
         graph: s.graph,
         meta: SnapshotMeta {
             steps: s.info.steps,
-            finished_at: Some(
-                s.info
-                    .finished_at
-                    .format("%Y-%m-%d %H:%M:%S UTC")
-                    .to_string(),
-            ),
+            finished_at: Some(finished_text(&s.info.finished_at)),
         },
     }
+}
+
+/// A snapshot's end as the status line shows it.
+fn finished_text(t: &chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S UTC").to_string()
 }
 
 /// An app error as the one line the UI shows.
@@ -50,6 +57,18 @@ fn text(e: AppError) -> String {
 impl DataSource for ContextSource {
     fn profile(&self) -> String {
         self.ctx.profile_name().to_string()
+    }
+
+    async fn summary(&self) -> Result<Option<SnapshotSummary>, String> {
+        let info = self
+            .ctx
+            .with_store(|store, profile| Ok(store.latest_info(profile)?))
+            .await
+            .map_err(text)?;
+        Ok(info.map(|i| SnapshotSummary {
+            counts: i.counts,
+            finished_at: Some(finished_text(&i.finished_at)),
+        }))
     }
 
     async fn latest(&self) -> Result<Option<Loaded>, String> {
@@ -72,18 +91,29 @@ impl DataSource for ContextSource {
             .sync_and_store(SyncOptions::default(), events)
             .await
             .map_err(|e| SyncFailure::Other(text(e)))?;
-        match &outcome {
-            SyncOutcome::AuthFailed(message) => return Err(SyncFailure::Auth(message.clone())),
-            SyncOutcome::NothingFetched { .. } => {
-                return Err(SyncFailure::Other(outcome.failure().unwrap_or_default()));
+        let report = match outcome {
+            SyncOutcome::AuthFailed(message) => return Err(SyncFailure::Auth(message)),
+            nothing @ SyncOutcome::NothingFetched { .. } => {
+                return Err(SyncFailure::Other(nothing.failure().unwrap_or_default()));
             }
             // A partial sync stored what it fetched; its failed steps show
             // in the account pane's step list.
-            SyncOutcome::Complete(_) | SyncOutcome::Partial { .. } => {}
-        }
-        // Reload through the store so carried-over parts and the employee
-        // overlay are shown exactly as every other view sees them.
-        match self.ctx.latest_graph().await {
+            SyncOutcome::Complete(report) | SyncOutcome::Partial { report, .. } => report,
+        };
+        // Carried-over parts and the employee overlay are shown exactly as
+        // every other view sees them; the sync's own graph is handed on when
+        // it is what was stored (no second copy while the first is alive).
+        let opts = self
+            .ctx
+            .match_options()
+            .map_err(|e| SyncFailure::Other(text(e)))?;
+        match self
+            .ctx
+            .with_store(move |store, profile| {
+                services::stored_by_sync(store, profile, report, &opts)
+            })
+            .await
+        {
             Ok(Some(s)) => Ok(loaded(s)),
             Ok(None) => Err(SyncFailure::Other("the sync saved no snapshot".into())),
             Err(e) => Err(SyncFailure::Other(text(e))),
@@ -169,22 +199,57 @@ impl DataSource for ContextSource {
     }
 
     async fn monitor(&self) -> Result<Option<Monitor>, String> {
-        // The rules and the graph they see are the ones `check` sees.
+        match self.latest().await? {
+            Some(loaded) => self.monitor_for(Arc::new(loaded.graph)).await,
+            None => Ok(None),
+        }
+    }
+
+    async fn monitor_for(&self, shown: Arc<Graph>) -> Result<Option<Monitor>, String> {
+        // The rules and the graph they see are the ones `check` sees: the
+        // latest snapshot overlaid, which is what is on screen.
         let rules = self.ctx.load_rules().map_err(text);
         let opts = self.ctx.match_options().map_err(text)?;
+        let diffs = self.diffs.clone();
         let computed = self
             .ctx
             .with_store(move |store, profile| {
-                let Some(inputs) = services::rule_inputs(store, profile, &opts)? else {
+                let mut snaps = store.snapshots(profile)?;
+                if snaps.pop().is_none() {
                     return Ok(None);
+                }
+                // The diffs first (earlier rounds' from the cache; two
+                // snapshots at a time), then the one graph the rules compare
+                // with: the latest's previous, kept from its diff if loaded.
+                let mut cache = diffs
+                    .lock()
+                    .map(|mut c| std::mem::take(&mut *c))
+                    .unwrap_or_default();
+                let changes = monitor::sync_changes_cached(store, profile, &mut cache);
+                if let Ok(mut c) = diffs.lock() {
+                    *c = cache;
+                }
+                let changes = match changes {
+                    Ok(c) => c,
+                    Err(e) => return Ok(Some(Err(e))),
                 };
-                Ok(Some(monitor::compute(
+                let previous = match (changes.latest_previous, snaps.last()) {
+                    (Some((id, mut g)), Some(p)) if id == p.id => {
+                        services::overlay(store, profile, &mut g, &opts)?;
+                        Some(g)
+                    }
+                    (_, Some(p)) => Some(services::graph_at(store, profile, p.id, &opts)?),
+                    (_, None) => None,
+                };
+                let syncs = changes.syncs;
+                Ok(Some(Ok(monitor::with_alerts(
                     store,
                     profile,
-                    &inputs.graph,
-                    inputs.previous.as_ref(),
+                    syncs,
+                    &shown,
+                    previous.as_ref(),
                     rules,
-                )))
+                ))))
             })
             .await
             .map_err(text)?;
@@ -245,6 +310,28 @@ mod tests {
             "{account_key} in the synced graph"
         );
         assert!(progress.try_recv().is_ok(), "the sync reported progress");
+        // The sync's graph was handed on (every part refreshed): it is what
+        // the store holds, overlay included, as a reload would show it.
+        let reloaded = src.latest().await.unwrap().expect("a stored snapshot");
+        assert_eq!(loaded.meta, reloaded.meta);
+        let reloaded = reloaded.graph;
+        assert_eq!(loaded.graph.entity_count(), reloaded.entity_count());
+        assert_eq!(
+            loaded.graph.relationship_count(),
+            reloaded.relationship_count()
+        );
+        for (_, e) in loaded.graph.entities() {
+            assert_eq!(reloaded.get(&e.key), Some(e), "{}", e.key);
+        }
+        let rel_keys = |g: &Graph| {
+            let mut k: Vec<String> = g
+                .relationships()
+                .map(|(id, _)| g.relationship_key(id))
+                .collect();
+            k.sort();
+            k
+        };
+        assert_eq!(rel_keys(&loaded.graph), rel_keys(&reloaded));
 
         let raw = tokio::spawn({
             let src = src.clone();

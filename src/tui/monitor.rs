@@ -143,6 +143,41 @@ pub fn compute(
     previous: Option<&Graph>,
     rules: Result<Vec<Rule>, String>,
 ) -> Result<Monitor, String> {
+    let syncs = sync_changes(store, profile)?;
+    Ok(with_alerts(store, profile, syncs, graph, previous, rules))
+}
+
+/// The timeline half of [`compute`]: the newest [`DIFFED_SYNCS`] syncs
+/// diffed. Holds at most two snapshots at a time and none when it returns,
+/// so a caller can load the alert rules' graphs after it rather than beside it.
+pub fn sync_changes(store: &Store, profile: &str) -> Result<Vec<SyncChanges>, String> {
+    let mut no_cache = DiffCache::default();
+    let mut changes = sync_changes_cached(store, profile, &mut no_cache)?;
+    changes.latest_previous = None;
+    Ok(changes.syncs)
+}
+
+/// Diffs already computed, by (snapshot, the snapshot it is compared
+/// with). A stored snapshot never changes, so neither does its diff: after
+/// a sync only the newest one is new.
+pub type DiffCache = std::collections::HashMap<(i64, i64), GraphDiff>;
+
+/// The timeline, and the graph the alert rules compare with when it was
+/// loaded anyway.
+pub struct Changes {
+    pub syncs: Vec<SyncChanges>,
+    /// The snapshot the latest is compared with, and its graph as stored
+    /// (no overlay), when that diff had to be computed.
+    pub latest_previous: Option<(crate::store::SnapshotId, Graph)>,
+}
+
+/// As [`sync_changes`], taking diffs from `cache` and leaving in it those of
+/// this timeline.
+pub fn sync_changes_cached(
+    store: &Store,
+    profile: &str,
+    cache: &mut DiffCache,
+) -> Result<Changes, String> {
     let timeline = diff::timeline(store, profile).map_err(|e| e.to_string())?;
     let load = |id| {
         store
@@ -151,20 +186,46 @@ pub fn compute(
             .map_err(|e| e.to_string())
     };
     let mut syncs = Vec::with_capacity(timeline.len());
+    let mut kept = DiffCache::default();
     // Newest first: the older side of one diff is the newer side of the
     // next, so each snapshot is loaded once.
     let mut newer: Option<Graph> = None;
+    let mut latest_previous: Option<(crate::store::SnapshotId, Graph)> = None;
     for (i, entry) in timeline.iter().enumerate() {
         let diff = match entry.previous {
             None => Some(GraphDiff::default()),
             Some(prev) if i < DIFFED_SYNCS => {
-                let new = match newer.take() {
-                    Some(g) => g,
-                    None => load(entry.snapshot.id)?,
+                let pair = (entry.snapshot.id.0, prev.0);
+                let d = match cache.remove(&pair) {
+                    Some(d) => {
+                        newer = None;
+                        d
+                    }
+                    None => {
+                        let owned;
+                        let new: &Graph = match (newer.take(), latest_previous.as_ref()) {
+                            (Some(g), _) => {
+                                owned = g;
+                                &owned
+                            }
+                            // The latest's previous is this entry's snapshot.
+                            (None, Some((id, g))) if i == 1 && *id == entry.snapshot.id => g,
+                            _ => {
+                                owned = load(entry.snapshot.id)?;
+                                &owned
+                            }
+                        };
+                        let old = load(prev)?;
+                        let d = diff::diff(&old, new);
+                        if i == 0 {
+                            latest_previous = Some((prev, old));
+                        } else {
+                            newer = Some(old);
+                        }
+                        d
+                    }
                 };
-                let old = load(prev)?;
-                let d = diff::diff(&old, &new);
-                newer = Some(old);
+                kept.insert(pair, d.clone());
                 Some(d)
             }
             Some(_) => None,
@@ -187,6 +248,23 @@ pub fn compute(
                 .collect(),
         });
     }
+    *cache = kept;
+    Ok(Changes {
+        syncs,
+        latest_previous,
+    })
+}
+
+/// The alerts half of [`compute`]: `rules` evaluated on `graph` (and
+/// `previous`, for `changed` triggers), beside the timeline `syncs`.
+pub fn with_alerts(
+    store: &Store,
+    profile: &str,
+    syncs: Vec<SyncChanges>,
+    graph: &Graph,
+    previous: Option<&Graph>,
+    rules: Result<Vec<Rule>, String>,
+) -> Monitor {
     let (results, error) = match rules {
         Ok(rules) => match evaluate(store, profile, graph, previous, &rules) {
             Ok(r) => (r, None),
@@ -196,7 +274,7 @@ pub fn compute(
     };
     let mut m = Monitor::new(syncs, results);
     m.alerts_error = error;
-    Ok(m)
+    m
 }
 
 fn evaluate(

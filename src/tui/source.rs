@@ -20,7 +20,7 @@ use crate::graph::Graph;
 use crate::sync::SyncEvent;
 
 use super::action::{Event, ToastLevel};
-use super::model::SnapshotMeta;
+use super::model::{SnapshotMeta, SnapshotSummary};
 use super::monitor::Monitor;
 
 /// A graph ready to show.
@@ -66,6 +66,11 @@ pub enum Request {
 /// not block the executor (run blocking work with `spawn_blocking`).
 pub trait DataSource: Send + Sync + 'static {
     fn profile(&self) -> String;
+    /// The last stored snapshot's counts, read before its graph (`None`:
+    /// nothing stored, or this source cannot tell before loading).
+    fn summary(&self) -> impl Future<Output = Result<Option<SnapshotSummary>, String>> + Send {
+        async { Ok(None) }
+    }
     /// The last stored snapshot, if any.
     fn latest(&self) -> impl Future<Output = Result<Option<Loaded>, String>> + Send;
     /// `Err(what to configure)` when a sync cannot even start (no credentials).
@@ -99,6 +104,17 @@ pub trait DataSource: Send + Sync + 'static {
     /// this source has no history).
     fn monitor(&self) -> impl Future<Output = Result<Option<Monitor>, String>> + Send {
         async { Ok(None) }
+    }
+    /// As [`DataSource::monitor`], for the snapshot `shown` on screen: a
+    /// source that can evaluate the rules on it saves reading a second copy.
+    fn monitor_for(
+        &self,
+        shown: Arc<Graph>,
+    ) -> impl Future<Output = Result<Option<Monitor>, String>> + Send {
+        async move {
+            drop(shown);
+            self.monitor().await
+        }
     }
     /// What the sync that stored `snapshot` changed.
     fn sync_diff(
@@ -154,15 +170,15 @@ impl Jobs {
         self.sync = Some(id);
     }
 
-    fn spawn_monitor<S: DataSource>(&mut self, src: &Arc<S>) {
+    fn spawn_monitor<S: DataSource>(&mut self, src: &Arc<S>, shown: Arc<Graph>) {
         let src = src.clone();
-        self.spawn(async move { monitor_events(&*src).await });
+        self.spawn(async move { monitor_events(&*src, shown).await });
     }
 
-    /// The next finished job's events. A job that panicked is reported as
-    /// an error toast (and, for the sync, as a failed sync) instead of
-    /// taking the edge down with it.
-    async fn next(&mut self) -> Option<Vec<Event>> {
+    /// The next finished job and its events. A job that panicked is
+    /// reported as an error toast (and, for the sync, as a failed sync)
+    /// instead of taking the edge down with it.
+    async fn next(&mut self) -> Option<(Id, Vec<Event>)> {
         let done = self.set.join_next_with_id().await?;
         let (id, events) = match done {
             Ok((id, events)) => (id, events),
@@ -189,13 +205,16 @@ impl Jobs {
         if self.sync == Some(id) {
             self.sync = None;
         }
-        Some(events)
+        Some((id, events))
     }
 }
 
-/// Serves the UI until `requests` closes: loads the latest snapshot, starts
-/// a background sync when credentials exist, then answers requests, each
-/// as its own task (a second sync while one runs is ignored).
+/// Serves the UI until `requests` closes. At once: the latest snapshot's
+/// load and, when credentials exist, a background sync, side by side (the
+/// sync never waits for the load, the monitor data or the alerts); then the
+/// snapshot's stored counts, so the account's size is on screen before its
+/// graph. Then answers requests, each as its own task (a second sync while
+/// one runs is ignored).
 pub async fn serve<S: DataSource>(
     src: Arc<S>,
     mut requests: UnboundedReceiver<Request>,
@@ -208,23 +227,34 @@ pub async fn serve<S: DataSource>(
     let (sync_tx, mut sync_rx) = unbounded_channel::<SyncEvent>();
 
     let ready = src.sync_ready();
-    match src.latest().await {
-        Ok(Some(loaded)) => {
-            deliver(Event::Loaded(Box::new(loaded)));
-            jobs.spawn_monitor(&src);
-        }
-        Ok(None) => {
-            if let Err(why) = &ready {
-                deliver(Event::NoData(why.clone()));
+    // The start-up load, until it ends; a snapshot shown by anything else
+    // meanwhile is newer than it.
+    let mut newer_shown = false;
+    let mut initial_load = Some(jobs.spawn({
+        let src = src.clone();
+        let ready = ready.clone();
+        async move {
+            match src.latest().await {
+                Ok(Some(loaded)) => vec![Event::Loaded(Box::new(loaded))],
+                Ok(None) => match ready {
+                    Err(why) => vec![Event::NoData(why)],
+                    Ok(()) => Vec::new(),
+                },
+                Err(e) => vec![Event::Toast(
+                    format!("cannot read the stored snapshot: {e}"),
+                    ToastLevel::Error,
+                )],
             }
         }
-        Err(e) => deliver(Event::Toast(
-            format!("cannot read the stored snapshot: {e}"),
-            ToastLevel::Error,
-        )),
-    }
+    }));
     if ready.is_ok() {
         jobs.spawn_sync(&src, sync_tx.clone());
+    }
+    // Delivered before the loop, hence before the load's graph.
+    match src.summary().await {
+        Ok(Some(s)) => deliver(Event::Summary(s)),
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = %e, "stored snapshot counts unreadable"),
     }
 
     let mut poll = src
@@ -261,13 +291,33 @@ pub async fn serve<S: DataSource>(
                 }
             }
             Some(ev) = sync_rx.recv() => deliver(Event::Sync(ev)),
-            Some(events) = jobs.next(), if !jobs.set.is_empty() => {
+            Some((id, events)) = jobs.next(), if !jobs.set.is_empty() => {
+                let from_start = initial_load == Some(id);
+                if from_start {
+                    initial_load = None;
+                }
                 for ev in events {
-                    // A new snapshot on screen: its diff and alerts follow
-                    // as their own job, so showing it does not wait for them.
                     if matches!(ev, Event::Loaded(_)) {
-                        jobs.spawn_monitor(&src);
+                        if from_start && newer_shown {
+                            // A sync (or a decision) showed a newer snapshot
+                            // before the start-up load ended: keep it.
+                            continue;
+                        }
+                        newer_shown |= !from_start;
                     }
+                    let ev = match ev {
+                        // A new snapshot on screen: its diff and alerts follow
+                        // as their own job, so showing it does not wait for
+                        // them, and they read the graph on screen rather than
+                        // another copy.
+                        Event::Loaded(loaded) => {
+                            let Loaded { graph, meta } = *loaded;
+                            let graph = Arc::new(graph);
+                            jobs.spawn_monitor(&src, graph.clone());
+                            Event::Shown { graph, meta }
+                        }
+                        other => other,
+                    };
                     if matches!(ev, Event::SyncFinished(_)) {
                         // progress events sent before the end are delivered first
                         while let Ok(p) = sync_rx.try_recv() {
@@ -324,8 +374,8 @@ async fn answer<S: DataSource>(src: Arc<S>, req: Request) -> Vec<Event> {
 
 /// The monitor data as events: nothing when the source has none, a toast
 /// when it cannot be computed.
-async fn monitor_events<S: DataSource>(src: &S) -> Vec<Event> {
-    match src.monitor().await {
+async fn monitor_events<S: DataSource>(src: &S, shown: Arc<Graph>) -> Vec<Event> {
+    match src.monitor_for(shown).await {
         Ok(Some(m)) => vec![Event::Monitor(Box::new(m))],
         Ok(None) => Vec::new(),
         Err(e) => vec![Event::Toast(
@@ -377,6 +427,105 @@ mod tests {
         fn export_dir(&self) -> PathBuf {
             std::env::temp_dir()
         }
+    }
+
+    /// A stored snapshot that takes 300 ms to load (a large account), and a
+    /// sync that reports progress at once and stores a newer one in 100 ms.
+    struct SlowLoad;
+
+    fn one_user(key: &str) -> Graph {
+        let mut g = Graph::new();
+        let _ = g.add_entity(crate::graph::Entity::new(
+            crate::graph::EntityType::User,
+            key.into(),
+        ));
+        g
+    }
+
+    fn shown_keys(events: &[Event]) -> Vec<Vec<String>> {
+        events
+            .iter()
+            .filter_map(|e| match e {
+                Event::Shown { graph, .. } => {
+                    Some(graph.entities().map(|(_, e)| e.key.clone()).collect())
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    impl DataSource for SlowLoad {
+        fn profile(&self) -> String {
+            "default".into()
+        }
+        async fn summary(&self) -> Result<Option<SnapshotSummary>, String> {
+            Ok(Some(SnapshotSummary {
+                counts: [("zoom_user".to_string(), 100_000)].into_iter().collect(),
+                finished_at: None,
+            }))
+        }
+        async fn latest(&self) -> Result<Option<Loaded>, String> {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            Ok(Some(Loaded {
+                graph: one_user("zoom_user:stored"),
+                meta: SnapshotMeta::default(),
+            }))
+        }
+        fn sync_ready(&self) -> Result<(), String> {
+            Ok(())
+        }
+        async fn sync(&self, events: UnboundedSender<SyncEvent>) -> Result<Loaded, SyncFailure> {
+            let _ = events.send(SyncEvent::StepProgress {
+                step: "fetch-users".into(),
+                done: 0,
+                total: None,
+            });
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            Ok(Loaded {
+                graph: one_user("zoom_user:synced"),
+                meta: SnapshotMeta::default(),
+            })
+        }
+        async fn user_settings(&self, _key: &str) -> Result<Vec<(String, Value)>, String> {
+            Err("none".into())
+        }
+        async fn raw_json(&self, _key: &str) -> Result<Option<String>, String> {
+            Ok(None)
+        }
+        fn export_dir(&self) -> PathBuf {
+            std::env::temp_dir()
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn counts_come_first_and_the_sync_starts_before_the_load_ends() {
+        let (_tx, rx) = unbounded_channel();
+        let events = RefCell::new(Vec::new());
+        let deliver = |ev| events.borrow_mut().push(ev);
+        let _ = tokio::time::timeout(
+            Duration::from_millis(600),
+            serve(Arc::new(SlowLoad), rx, deliver),
+        )
+        .await;
+        let events = events.into_inner();
+        assert!(
+            matches!(events.first(), Some(Event::Summary(s)) if s.counts_text().starts_with("100,000 users")),
+            "{events:?}"
+        );
+        let progress = events
+            .iter()
+            .position(|e| matches!(e, Event::Sync(SyncEvent::StepProgress { .. })));
+        let shown = events.iter().position(|e| matches!(e, Event::Shown { .. }));
+        assert!(
+            matches!((progress, shown), (Some(p), Some(s)) if p < s),
+            "the sync ran while the snapshot loaded: {events:?}"
+        );
+        // The sync's snapshot is newer than the one the start-up load read
+        // before it: that one, arriving later, is not shown over it.
+        assert_eq!(
+            shown_keys(&events),
+            vec![vec!["zoom_user:synced".to_string()]]
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -82,7 +82,18 @@ fn draw_empty(app: &App, f: &mut Frame, area: Rect) {
     let th = app.theme();
     let text = match app.no_data() {
         Some(msg) => msg.to_string(),
-        None => format!("{} Loading the last snapshot…", app.spinner()),
+        None => match app.summary() {
+            Some(s) => format!(
+                "{} Loading the last snapshot{}: {}",
+                app.spinner(),
+                s.finished_at
+                    .as_deref()
+                    .map(|t| format!(" ({t})"))
+                    .unwrap_or_default(),
+                s.counts_text()
+            ),
+            None => format!("{} Loading the last snapshot…", app.spinner()),
+        },
     };
     let block = Block::default()
         .borders(Borders::ALL)
