@@ -6,6 +6,7 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::{AppError, Context, SyncOutcome, SyncReport};
+use crate::activity::Source;
 use crate::store::SnapshotWrite;
 use crate::sync::{EarlierRaw, FetchedUserSettings, SyncError, SyncEvent, SyncOptions};
 
@@ -56,6 +57,15 @@ impl Context {
                 .filter_map(|(id, r)| stored_json("zoom_role", &r).map(|v| (id, v)))
                 .collect();
         }
+        // The logs are fetched from the last day the store holds completely.
+        opts.activity_cursor = self
+            .with_store(|store, profile| {
+                Ok(crate::sync::ActivityCursor {
+                    operation: store.activity_fetched_to(profile, Source::Operation)?,
+                    sign_in: store.activity_fetched_to(profile, Source::SignIn)?,
+                })
+            })
+            .await?;
         if opts.earlier_raw.is_none() {
             opts.earlier_raw = Some(self.earlier_raw());
         }
@@ -91,6 +101,16 @@ impl Context {
                     steps: &result.steps,
                     refreshed: &result.refreshed,
                 })?;
+                // Append-only beside the snapshot: a log not fetched this
+                // time keeps its cursor, so the next sync fetches it again.
+                for part in &result.activity {
+                    store.append_activity(
+                        profile,
+                        part.source,
+                        &part.events,
+                        Some(part.fetched_to),
+                    )?;
+                }
                 Ok(SyncReport { result, snapshot })
             })
             .await?;

@@ -11,6 +11,7 @@
 //! - A [`GraphDiff`] owns its data (it clones only what changed), so the TUI
 //!   can keep a timeline of diffs without keeping every snapshot's graph.
 
+pub mod attribution;
 mod changed;
 pub(crate) mod history;
 mod render;
@@ -22,6 +23,7 @@ use serde_json::{Map, Value};
 
 use crate::graph::{Entity, EntityId, EntityType, Graph, RelType, relationship_key};
 
+pub use attribution::{Attribution, By};
 pub use changed::{ChangeKind, ChangedSet};
 pub use history::{TimelineEntry, diff_snapshots, last_sync, timeline};
 pub use render::render_text;

@@ -49,6 +49,8 @@ pub enum Endpoint {
     AccountSettings,
     AccountLockSettings,
     ManagedDomains,
+    OperationLogs,
+    SignInActivities,
 }
 
 impl Endpoint {
@@ -66,6 +68,7 @@ impl Endpoint {
             | Self::RoleMembers
             | Self::AccountSettings
             | Self::AccountLockSettings => Category::Medium,
+            Self::OperationLogs | Self::SignInActivities => Category::Heavy,
         }
     }
 
@@ -93,6 +96,7 @@ impl Endpoint {
             Self::ListGroups | Self::GetGroup | Self::GroupMembers => GROUP,
             Self::ListRoles | Self::GetRole | Self::RoleMembers => ROLE,
             Self::AccountSettings | Self::AccountLockSettings | Self::ManagedDomains => ACCOUNT,
+            Self::OperationLogs | Self::SignInActivities => &["report:read:admin"],
         }
     }
 
@@ -115,6 +119,8 @@ impl Endpoint {
             ],
             Self::AccountLockSettings => &["account:read:lock_settings:master"],
             Self::ManagedDomains => &["account:read:managed_domains:master"],
+            Self::OperationLogs => &["report:read:operation_logs:admin"],
+            Self::SignInActivities => &["report:read:user_activities:admin"],
         }
     }
 
@@ -175,6 +181,10 @@ impl Endpoint {
                 Some("Only available for paid accounts.")
             }
             Self::ManagedDomains => Some("No permission."),
+            // Reports need Pro or higher (`docs/zoom-contract.md#operation-logs-and-sign-in-activity`).
+            Self::OperationLogs | Self::SignInActivities => {
+                Some("Only available for Paid account.")
+            }
             _ => None,
         }
     }
@@ -202,6 +212,7 @@ pub const CLASSIC_READ_SCOPES: &[&str] = &[
     "group:read:admin",
     "role:read:admin",
     "account:read:admin",
+    "report:read:admin",
 ];
 
 /// Granular read scopes an S2S app would pick for these endpoints.
@@ -219,6 +230,8 @@ pub const GRANULAR_READ_SCOPES: &[&str] = &[
     "account:read:settings:admin",
     "account:read:lock_settings:master",
     "account:read:managed_domains:master",
+    "report:read:operation_logs:admin",
+    "report:read:user_activities:admin",
 ];
 
 /// The default grant: every read scope, classic and granular.
@@ -250,6 +263,8 @@ mod tests {
             Endpoint::AccountSettings,
             Endpoint::AccountLockSettings,
             Endpoint::ManagedDomains,
+            Endpoint::OperationLogs,
+            Endpoint::SignInActivities,
         ];
         for e in all {
             assert!(e.allowed_by(GRANULAR_READ_SCOPES), "{e:?}");

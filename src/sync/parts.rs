@@ -95,6 +95,7 @@ mod tests {
             group_members: skipped(),
             role_members: skipped(),
             user_settings: None,
+            activity: Vec::new(),
         }
     }
 

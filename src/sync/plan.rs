@@ -10,6 +10,7 @@
 //!               └─ fetch-role-members (mismatched roles) ───┴────────┘
 //!    (fetch-users also feeds fetch-role-members, and takes the roles list
 //!     from fetch-roles to name users' roles as it inserts them)
+//! fetch-operation-logs, fetch-sign-in-activity (Heavy; beside the graph)
 //! ```
 //!
 //! All of it runs under the client's per-category limiter, which decides
@@ -43,6 +44,8 @@ pub(crate) struct Fetched {
     pub role_members: StepResult<Vec<(String, Vec<RoleMember>)>>,
     /// `None` when `--user-settings` was not asked for.
     pub user_settings: Option<StepResult<FetchedSettings>>,
+    /// The operation log and sign-in activity (kept apart from the graph).
+    pub activity: Vec<StepResult<super::ActivityPart>>,
 }
 
 type Shared<T> = Arc<StepResult<T>>;
@@ -184,7 +187,17 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
     // Polled in this order, so at the start, when a dozen requests of the
     // same rate category queue for the limiter's slots, the users listing
     // (normally the longest page chain) reserves first.
-    let (users_r, groups_r, roles_r, account, role_details, group_members, role_members, settings) = tokio::join!(
+    let (
+        users_r,
+        groups_r,
+        roles_r,
+        account,
+        role_details,
+        group_members,
+        role_members,
+        settings,
+        (operations, sign_ins),
+    ) = tokio::join!(
         users.clone(),
         groups.clone(),
         roles.clone(),
@@ -193,6 +206,8 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
         group_members,
         role_members,
         settings,
+        // Heavy requests: their own limiter, so they cost the listings nothing.
+        super::activity::fetch_activity(client, opts, log),
     );
     // A daily limit closed a category: only its parts stopped; say until when.
     for (category, reset) in client.daily_limits_reached() {
@@ -214,6 +229,7 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
         group_members,
         role_members,
         user_settings: settings,
+        activity: vec![operations, sign_ins],
     }
 }
 

@@ -27,6 +27,8 @@ pub mod names {
     pub const GROUP_MEMBERS: &str = "fetch-group-members";
     pub const ROLE_MEMBERS: &str = "fetch-role-members";
     pub const USER_SETTINGS: &str = "fetch-user-settings";
+    pub const OPERATION_LOGS: &str = "fetch-operation-logs";
+    pub const SIGN_IN_ACTIVITY: &str = "fetch-sign-in-activity";
     /// Not a fetch: turning what was fetched into the graph.
     pub const BUILD_GRAPH: &str = "build-graph";
 }

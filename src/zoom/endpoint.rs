@@ -25,11 +25,15 @@ pub enum Endpoint {
     AccountSettings,
     AccountLockSettings,
     ManagedDomains,
+    /// `GET /report/operationlogs` (the admin change log).
+    OperationLogs,
+    /// `GET /report/activities` (sign-in and sign-out activity).
+    SignInActivities,
 }
 
 impl Endpoint {
     #[cfg(test)]
-    pub(crate) const ALL: [Endpoint; 12] = [
+    pub(crate) const ALL: [Endpoint; 14] = [
         Endpoint::ListUsers,
         Endpoint::GetUser,
         Endpoint::UserSettings,
@@ -42,6 +46,8 @@ impl Endpoint {
         Endpoint::AccountSettings,
         Endpoint::AccountLockSettings,
         Endpoint::ManagedDomains,
+        Endpoint::OperationLogs,
+        Endpoint::SignInActivities,
     ];
 
     /// "Rate Limit Label" from the API reference (`docs/zoom-contract.md#rate-limits`).
@@ -57,6 +63,7 @@ impl Endpoint {
             | Endpoint::ListRoleMembers
             | Endpoint::AccountSettings
             | Endpoint::AccountLockSettings => RateCategory::Medium,
+            Endpoint::OperationLogs | Endpoint::SignInActivities => RateCategory::Heavy,
         }
     }
 
@@ -66,6 +73,7 @@ impl Endpoint {
         match self {
             Endpoint::ListUsers | Endpoint::ListGroupMembers => Some(2000),
             Endpoint::ListGroups | Endpoint::ListRoleMembers => Some(300),
+            Endpoint::OperationLogs | Endpoint::SignInActivities => Some(300),
             _ => None,
         }
     }
@@ -97,6 +105,7 @@ impl Endpoint {
             Endpoint::AccountSettings
             | Endpoint::AccountLockSettings
             | Endpoint::ManagedDomains => ACCOUNT,
+            Endpoint::OperationLogs | Endpoint::SignInActivities => &["report:read:admin"],
         }
     }
 
@@ -132,6 +141,8 @@ impl Endpoint {
                 "account:read:managed_domains:admin",
                 "account:read:managed_domains:master",
             ],
+            Endpoint::OperationLogs => &["report:read:operation_logs:admin"],
+            Endpoint::SignInActivities => &["report:read:user_activities:admin"],
         }
     }
 
@@ -204,7 +215,7 @@ mod tests {
     #[test]
     fn classic_token_authorises_every_endpoint() {
         let g = GrantedScopes::parse(
-            "user:read:admin account:read:admin group:read:admin role:read:admin",
+            "user:read:admin account:read:admin group:read:admin role:read:admin report:read:admin",
         );
         for e in Endpoint::ALL {
             assert_eq!(e.missing_scopes(&g), None, "{e:?}");
