@@ -117,6 +117,9 @@ pub struct GraphDiff {
     pub entities_changed: Vec<EntityChange>,
     pub relationships_added: Vec<RelRef>,
     pub relationships_removed: Vec<RelRef>,
+    /// Who made the entities' changes, when the operation log was joined
+    /// ([`history::TimelineEntry::diff`]); empty otherwise.
+    pub attribution: Attribution,
 }
 
 impl GraphDiff {

@@ -213,6 +213,25 @@ fn value(v: &Option<Value>) -> String {
     }
 }
 
+/// `changed`, or `changed by olga@… at 14:30` when the operation log names
+/// who made the change (the latest entry about the entity).
+fn changed_by(d: &GraphDiff, key: &str) -> String {
+    match d.attribution.by(key).last() {
+        None => "changed".into(),
+        Some(b) => {
+            let who = b
+                .operator
+                .split_once('@')
+                .map_or(b.operator.as_str(), |(local, _)| local);
+            format!(
+                "changed by {}@… at {}",
+                crate::util::sanitize::for_terminal(who),
+                b.time.format("%H:%M")
+            )
+        }
+    }
+}
+
 /// What one sync changed: entities added, removed, changed (one row per
 /// property, old → new) and relationships added or removed.
 pub fn sync_table(d: &GraphDiff, g: &Graph) -> ProvidedTable {
@@ -245,11 +264,12 @@ pub fn sync_table(d: &GraphDiff, g: &Graph) -> ProvidedTable {
         });
     }
     for c in &d.entities_changed {
+        let change = changed_by(d, &c.key);
         for p in &c.changes {
             rows.push(ProvidedRow {
                 entity: g.id_of(&c.key),
                 cells: vec![
-                    "changed".into(),
+                    change.clone(),
                     c.etype.class().into(),
                     c.label.clone(),
                     p.name.clone(),

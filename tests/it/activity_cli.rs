@@ -68,6 +68,14 @@ async fn make_admin_is_attributed_to_its_operator() {
         format!("Update User {member}  - User Role: from Member to Admin")
     );
     assert_eq!(by[0]["action"], "Update");
+    // The Changes pane's diff of the last sync carries the same attribution.
+    {
+        let store = zoomscope::store::Store::open(&home.data.join("zoomscope.db")).unwrap();
+        let last = zoomscope::diff::last_sync(&store, "default").unwrap();
+        let by = last.attribution.by(&applied.user_key);
+        assert_eq!(by.len(), 1);
+        assert_eq!(by[0].operator, operator);
+    }
     // Every entity says whether a log entry explains it.
     for list in ["added", "removed", "changed"] {
         for e in d["entities"][list].as_array().unwrap() {

@@ -16,12 +16,21 @@ async fn get(
     token: &str,
     path_and_query: &str,
 ) -> (StatusCode, Value, String) {
-    let r = http()
-        .get(format!("{}{path_and_query}", sb.api_url()))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
+    // A per-second 429 is waited out and asked again, as a client must.
+    let mut tries = 0;
+    let r = loop {
+        let r = http()
+            .get(format!("{}{path_and_query}", sb.api_url()))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        tries += 1;
+        if r.status() != StatusCode::TOO_MANY_REQUESTS || tries > 10 {
+            break r;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    };
     let status = r.status();
     let category = r
         .headers()
