@@ -73,6 +73,16 @@ impl Attribution {
         Attribution { by_key }
     }
 
+    /// An attribution from known entries (for tests of what shows it).
+    #[cfg(test)]
+    pub(crate) fn from_entries(entries: Vec<(String, By)>) -> Self {
+        let mut by_key: HashMap<String, Vec<By>> = HashMap::new();
+        for (k, b) in entries {
+            by_key.entry(k).or_default().push(b);
+        }
+        Attribution { by_key }
+    }
+
     /// The entries that explain the change of `key` (empty: unexplained).
     pub fn by(&self, key: &str) -> &[By] {
         self.by_key.get(key).map_or(&[], Vec::as_slice)

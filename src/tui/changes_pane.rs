@@ -313,3 +313,32 @@ pub fn sync_table(d: &GraphDiff, g: &Graph) -> ProvidedTable {
     }
     ProvidedTable { columns, rows }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diff::{Attribution, By};
+    use chrono::TimeZone;
+
+    #[test]
+    fn a_change_names_its_operator_and_time_and_an_unexplained_one_does_not() {
+        let at = chrono::Utc
+            .with_ymd_and_hms(2026, 12, 7, 14, 30, 5)
+            .unwrap();
+        let d = GraphDiff {
+            attribution: Attribution::from_entries(vec![(
+                "zoom_user:u1".into(),
+                By {
+                    time: at,
+                    operator: "olga\u{202e}@northwind.example".into(),
+                    action: "Update".into(),
+                    detail: "Update User bart@northwind.example  - User Role: from Member to Admin"
+                        .into(),
+                },
+            )]),
+            ..GraphDiff::default()
+        };
+        assert_eq!(changed_by(&d, "zoom_user:u1"), "changed by olga@… at 14:30");
+        assert_eq!(changed_by(&d, "zoom_user:u2"), "changed");
+    }
+}
