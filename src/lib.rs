@@ -8,6 +8,7 @@
 //! other (`cli::run` is the entry point and dispatches to both).
 //! `sandbox` is a local Zoom-compatible API for `--demo`, tests and benches.
 
+pub mod activity;
 pub mod alerts;
 pub mod app;
 pub mod cli;

@@ -7,6 +7,7 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use super::{AppError, Context, SyncOutcome, SyncReport};
 use crate::graph::RelType;
+use crate::activity::Source;
 use crate::store::SnapshotWrite;
 use crate::sync::{
     EarlierMembers, EarlierRaw, FetchedUserSettings, SyncError, SyncEvent, SyncOptions,
@@ -59,6 +60,15 @@ impl Context {
                 .filter_map(|(id, r)| stored_json("zoom_role", &r).map(|v| (id, v)))
                 .collect();
         }
+        // The logs are fetched from the last day the store holds completely.
+        opts.activity_cursor = self
+            .with_store(|store, profile| {
+                Ok(crate::sync::ActivityCursor {
+                    operation: store.activity_fetched_to(profile, Source::Operation)?,
+                    sign_in: store.activity_fetched_to(profile, Source::SignIn)?,
+                })
+            })
+            .await?;
         if opts.earlier_raw.is_none() {
             opts.earlier_raw = Some(self.earlier_raw());
         }
@@ -118,6 +128,16 @@ impl Context {
                 // report: freeing 100,000 strings is left to a thread of
                 // its own (a process that exits first never waits for it).
                 crate::util::aside::drop_aside(std::mem::take(&mut result.raw));
+                // Append-only beside the snapshot: a log not fetched this
+                // time keeps its cursor, so the next sync fetches it again.
+                for part in &result.activity {
+                    store.append_activity(
+                        profile,
+                        part.source,
+                        &part.events,
+                        Some(part.fetched_to),
+                    )?;
+                }
                 Ok(SyncReport { result, snapshot })
             })
             .await?;

@@ -25,7 +25,9 @@ pub struct DiffArgs {
     /// The newer snapshot's id (default: the latest).
     #[arg(long, value_name = "ID")]
     pub to: Option<i64>,
-    /// Print `{"from", "to", "entities": {"added", "removed", "changed"}, "relationships": {"added", "removed"}}`.
+    /// Print `{"from", "to", "entities": {"added", "removed", "changed"}, "relationships": {"added", "removed"}}`;
+    /// each entity has `"by": [{"time", "operator", "action", "detail"}]` (the operation-log
+    /// entries about it between the two snapshots) and `"explained"` (false when none).
     #[arg(long)]
     pub json: bool,
     /// Exit 1 when there are changes and 0 when there are none, as `git diff --exit-code`.
@@ -36,11 +38,9 @@ pub struct DiffArgs {
 pub async fn run(ctx: &Context, args: DiffArgs) -> anyhow::Result<ExitCode> {
     let store = ctx.open_store()?;
     let profile = ctx.profile_name().to_string();
-    let snaps: Vec<(i64, chrono::DateTime<Utc>)> = store
-        .snapshots(&profile)?
-        .iter()
-        .map(|s| (s.id.0, s.finished_at))
-        .collect();
+    let infos = store.snapshots(&profile)?;
+    let snaps: Vec<(i64, chrono::DateTime<Utc>)> =
+        infos.iter().map(|s| (s.id.0, s.finished_at)).collect();
     let since = match args.since {
         Some(d) => match chrono::Duration::from_std(d)
             .ok()
@@ -70,10 +70,17 @@ pub async fn run(ctx: &Context, args: DiffArgs) -> anyhow::Result<ExitCode> {
     let new = store.load(&profile, SnapshotId(to))?.graph;
     let d = crate::diff::diff(&old, &new);
     let text = if args.json {
-        format!(
-            "{}\n",
-            crate::util::sanitize::json_text(&d.to_json(from, to).to_string())
-        )
+        // Entries logged from the older snapshot's start (a change made
+        // while it was fetched may not be in it) to the newer one's end.
+        let span = |id: i64| infos.iter().find(|s| s.id.0 == id);
+        let (start, end) = (
+            span(from).map(|s| s.started_at),
+            span(to).map(|s| s.finished_at),
+        );
+        let events = store.activity(&profile, start, end)?;
+        let mut json = d.to_json(from, to);
+        crate::diff::Attribution::of(&d, &old, &new, &events).annotate(&mut json);
+        format!("{}\n", crate::util::sanitize::json_text(&json.to_string()))
     } else {
         crate::diff::render_text(&d, &from.to_string(), &to.to_string())
     };

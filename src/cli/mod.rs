@@ -1,6 +1,7 @@
 //! Command-line interface: argument definitions and dispatch. Each command
 //! lives in its own module with `pub async fn run(ctx, args) -> anyhow::Result<ExitCode>`.
 
+pub(crate) mod activity;
 pub(crate) mod check;
 pub(crate) mod diff;
 pub mod employees;
@@ -111,6 +112,8 @@ pub enum Command {
     Employees(employees::EmployeesCommand),
     /// Show what changed between two snapshots.
     Diff(diff::DiffArgs),
+    /// Show who changed what: the stored operation log and sign-in activity.
+    Activity(activity::ActivityArgs),
     /// Evaluate alert rules once (for cron and CI); exit 1 when one fires.
     Check(check::CheckArgs),
     /// Sync, diff and evaluate alerts forever, printing JSON lines.
@@ -180,6 +183,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Command::Query(a) => query::run(&ctx, a).await,
                 Command::Employees(a) => employees::run(&ctx, a).await,
                 Command::Diff(a) => diff::run(&ctx, a).await,
+                Command::Activity(a) => activity::run(&ctx, a).await,
                 Command::Check(a) => check::run(&ctx, a).await,
                 Command::Watch(a) => watch::run(&ctx, a).await,
                 Command::Sandbox(_) | Command::Completions { .. } => unreachable!("handled above"),

@@ -16,12 +16,25 @@ pub struct TimelineEntry {
 }
 
 impl TimelineEntry {
-    /// What this sync changed (empty for the first snapshot).
+    /// What this sync changed (empty for the first snapshot), with the
+    /// operation-log entries logged from the previous snapshot's start to
+    /// this one's end joined to its entities ([`GraphDiff::attribution`]).
     pub fn diff(&self, store: &Store) -> Result<GraphDiff, StoreError> {
-        match self.previous {
-            None => Ok(GraphDiff::default()),
-            Some(prev) => diff_snapshots(store, &self.snapshot.profile, prev, self.snapshot.id),
-        }
+        let Some(prev) = self.previous else {
+            return Ok(GraphDiff::default());
+        };
+        let profile = &self.snapshot.profile;
+        let old = store.load(profile, prev)?.graph;
+        let new = store.load(profile, self.snapshot.id)?.graph;
+        let mut d = diff(&old, &new);
+        let start = store
+            .snapshots(profile)?
+            .into_iter()
+            .find(|s| s.id == prev)
+            .map(|s| s.started_at);
+        let events = store.activity(profile, start, Some(self.snapshot.finished_at))?;
+        d.attribution = super::Attribution::of(&d, &old, &new, &events);
+        Ok(d)
     }
 }
 

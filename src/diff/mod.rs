@@ -11,6 +11,7 @@
 //! - A [`GraphDiff`] owns its data (it clones only what changed), so the TUI
 //!   can keep a timeline of diffs without keeping every snapshot's graph.
 
+pub mod attribution;
 mod changed;
 pub(crate) mod history;
 mod render;
@@ -22,6 +23,7 @@ use serde_json::{Map, Value};
 
 use crate::graph::{Entity, EntityId, EntityType, Graph, RelType, relationship_key};
 
+pub use attribution::{Attribution, By};
 pub use changed::{ChangeKind, ChangedSet};
 pub use history::{TimelineEntry, diff_snapshots, last_sync, timeline};
 pub use render::render_text;
@@ -115,6 +117,9 @@ pub struct GraphDiff {
     pub entities_changed: Vec<EntityChange>,
     pub relationships_added: Vec<RelRef>,
     pub relationships_removed: Vec<RelRef>,
+    /// Who made the entities' changes, when the operation log was joined
+    /// ([`history::TimelineEntry::diff`]); empty otherwise.
+    pub attribution: Attribution,
 }
 
 impl GraphDiff {

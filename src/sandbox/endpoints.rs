@@ -52,6 +52,8 @@ pub enum Endpoint {
     GroupAdmins,
     TrustedDomains,
     UserPermissions,
+    OperationLogs,
+    SignInActivities,
 }
 
 impl Endpoint {
@@ -73,6 +75,7 @@ impl Endpoint {
             | Self::GroupAdmins
             | Self::AccountSettings
             | Self::AccountLockSettings => Category::Medium,
+            Self::OperationLogs | Self::SignInActivities => Category::Heavy,
         }
     }
 
@@ -110,6 +113,7 @@ impl Endpoint {
             | Self::AccountLockSettings
             | Self::ManagedDomains
             | Self::TrustedDomains => ACCOUNT,
+            Self::OperationLogs | Self::SignInActivities => &["report:read:admin"],
         }
     }
 
@@ -138,6 +142,8 @@ impl Endpoint {
                 "user:read:list_permissions",
                 "user:read:list_permissions:admin",
             ],
+            Self::OperationLogs => &["report:read:operation_logs:admin"],
+            Self::SignInActivities => &["report:read:user_activities:admin"],
         }
     }
 
@@ -198,6 +204,10 @@ impl Endpoint {
                 Some("Only available for paid accounts.")
             }
             Self::ManagedDomains | Self::TrustedDomains => Some("No permission."),
+            // Reports need Pro or higher (`docs/zoom-contract.md#operation-logs-and-sign-in-activity`).
+            Self::OperationLogs | Self::SignInActivities => {
+                Some("Only available for Paid account.")
+            }
             _ => None,
         }
     }
@@ -225,6 +235,7 @@ pub const CLASSIC_READ_SCOPES: &[&str] = &[
     "group:read:admin",
     "role:read:admin",
     "account:read:admin",
+    "report:read:admin",
 ];
 
 /// Granular read scopes an S2S app would pick for these endpoints.
@@ -245,6 +256,8 @@ pub const GRANULAR_READ_SCOPES: &[&str] = &[
     "group:read:administrator:admin",
     "account:read:trusted_domains:master",
     "user:read:list_permissions:admin",
+    "report:read:operation_logs:admin",
+    "report:read:user_activities:admin",
 ];
 
 /// The default grant: every read scope, classic and granular.
@@ -279,6 +292,8 @@ mod tests {
             Endpoint::GroupAdmins,
             Endpoint::TrustedDomains,
             Endpoint::UserPermissions,
+            Endpoint::OperationLogs,
+            Endpoint::SignInActivities,
         ];
         for e in all {
             assert!(e.allowed_by(GRANULAR_READ_SCOPES), "{e:?}");

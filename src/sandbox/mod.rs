@@ -17,7 +17,8 @@
 //! Modules: `generate` (the org, deterministic from the seed), `roster` (HR
 //! CSV and employee-mapping ground truth), `server` (routes and the request
 //! pipeline), `auth` (OAuth), `paging`, `ratelimit`, `faults`, `settings`,
-//! `render` (Zoom's JSON shapes), `changes` (mutations over time).
+//! `render` (Zoom's JSON shapes), `changes` (mutations over time), `oplog`
+//! (the operation log and sign-in activity, generated and of each change).
 
 mod auth;
 pub(crate) mod changes;
@@ -28,6 +29,7 @@ mod index;
 mod listener;
 pub mod model;
 mod names;
+pub(crate) mod oplog;
 pub(crate) mod paging;
 pub(crate) mod ratelimit;
 mod render;
@@ -277,12 +279,13 @@ impl Sandbox {
             .reference_time
             .unwrap_or_else(generate::default_reference_time);
         // Generation is CPU work: keep it off the async workers.
-        let (org, roster_rows) = tokio::task::spawn_blocking(move || {
+        let (org, roster_rows, audit) = tokio::task::spawn_blocking(move || {
             let mut org = generate::generate(users, seed, reference);
             org.account.account_id = account_id;
             org.account.plan = plan;
             let rows = roster::generate_roster(&org);
-            (org, rows)
+            let audit = oplog::AuditTrail::generate(&org, seed);
+            (org, rows, audit)
         })
         .await
         .map_err(|e| SandboxError::Generate(e.to_string()))?;
@@ -305,6 +308,7 @@ impl Sandbox {
             request_no: Default::default(),
             change_rng: Mutex::new(rng::Rng::stream(cfg.seed, "changes")),
             org: RwLock::new(index::IndexedOrg::new(org)),
+            audit: RwLock::new(audit),
             roster: roster_rows,
             base_url,
             cfg,

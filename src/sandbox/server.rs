@@ -24,6 +24,7 @@ use super::faults::{self, Decision};
 use super::index::IndexedOrg;
 use super::listener::ConnMeta;
 use super::model::UserStatus;
+use super::oplog::{self, AuditTrail};
 use super::paging::{self, PageTokens, TokenError};
 use super::ratelimit::{Limited, RateLimiter, RetryAfterStyle};
 use super::render::{self, IncludeFields};
@@ -60,7 +61,7 @@ pub struct Counters {
     pub changes: AtomicU64,
 }
 
-pub const ENDPOINTS: [Endpoint; 16] = [
+pub const ENDPOINTS: [Endpoint; 18] = [
     Endpoint::ListUsers,
     Endpoint::GetUser,
     Endpoint::UserSettings,
@@ -77,6 +78,8 @@ pub const ENDPOINTS: [Endpoint; 16] = [
     Endpoint::GroupAdmins,
     Endpoint::TrustedDomains,
     Endpoint::UserPermissions,
+    Endpoint::OperationLogs,
+    Endpoint::SignInActivities,
 ];
 
 pub fn endpoint_slot(e: Endpoint) -> usize {
@@ -100,6 +103,8 @@ pub struct Shared {
     pub counters: Counters,
     pub request_no: AtomicU64,
     pub change_rng: Mutex<Rng>,
+    /// The operation log and sign-in activity (`oplog.rs`).
+    pub audit: RwLock<AuditTrail>,
 }
 
 impl Shared {
@@ -116,8 +121,12 @@ impl Shared {
             .change_rng
             .lock()
             .map_err(|_| changes::ChangeError::NotApplicable("rng lock poisoned".into()))?;
-        let applied = changes::apply(&mut org.org, &mut rng, change, Utc::now())?;
+        let now = Utc::now();
+        let applied = changes::apply(&mut org.org, &mut rng, change, now)?;
         org.reindex();
+        if let Ok(mut audit) = self.audit.write() {
+            audit.record(&org.org, &applied, now);
+        }
         bump(&self.counters.changes);
         tracing::info!(change = applied.change.as_str(), user = %applied.user_key, field = %applied.field, "sandbox change applied");
         Ok(applied)
@@ -347,6 +356,8 @@ enum Route {
     GroupAdmins(String),
     TrustedDomains(String),
     UserPermissions(String),
+    OperationLogs,
+    SignInActivities,
 }
 
 impl Route {
@@ -368,6 +379,8 @@ impl Route {
             Self::GroupAdmins(_) => Endpoint::GroupAdmins,
             Self::TrustedDomains(_) => Endpoint::TrustedDomains,
             Self::UserPermissions(_) => Endpoint::UserPermissions,
+            Self::OperationLogs => Endpoint::OperationLogs,
+            Self::SignInActivities => Endpoint::SignInActivities,
         }
     }
 
@@ -396,6 +409,8 @@ impl Route {
             ["accounts", a, "lock_settings"] => Self::AccountLockSettings((*a).to_string()),
             ["accounts", a, "managed_domains"] => Self::ManagedDomains((*a).to_string()),
             ["accounts", a, "trusted_domains"] => Self::TrustedDomains((*a).to_string()),
+            ["report", "operationlogs"] => Self::OperationLogs,
+            ["report", "activities"] => Self::SignInActivities,
             _ => return None,
         })
     }
@@ -817,6 +832,79 @@ fn handle(s: &Shared, route: &Route, q: &HashMap<String, String>) -> (StatusCode
             Some(u) => ok_value(&security::user_permissions(&org, u)),
             None => user_not_found(key),
         },
+        Route::OperationLogs | Route::SignInActivities => {
+            drop(org);
+            report(s, route, q)
+        }
+    }
+}
+
+/// `GET /report/operationlogs` and `GET /report/activities`: the days
+/// `from`..=`to` (one month at most), newest first, paged.
+fn report(s: &Shared, route: &Route, q: &HashMap<String, String>) -> (StatusCode, Vec<u8>) {
+    let get = |k: &str| q.get(k).map(String::as_str);
+    let range = match oplog::date_range(get("from"), get("to"), Utc::now().date_naive()) {
+        Ok(r) => r,
+        Err(e) => return err(StatusCode::BAD_REQUEST, 300, e.message()),
+    };
+    let Ok(audit) = s.audit.read() else {
+        return err(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            500,
+            "Internal Server Error",
+        );
+    };
+    let (from, to) = (range.0.to_string(), range.1.to_string());
+    let (key, listing, items): (&str, String, Vec<Value>) = match route {
+        Route::OperationLogs => {
+            let at = oplog::newest_first_in(&audit.operations, |e| e.time, range);
+            let items = at
+                .iter()
+                .filter_map(|i| audit.operations.get(*i))
+                .map(|e| serde_json::to_value(e).unwrap_or_default())
+                .collect();
+            (
+                "operation_logs",
+                format!("operationlogs|{from}|{to}"),
+                items,
+            )
+        }
+        _ => {
+            let at = oplog::newest_first_in(&audit.sign_ins, |e| e.time, range);
+            let items = at
+                .iter()
+                .filter_map(|i| audit.sign_ins.get(*i))
+                .map(|e| serde_json::to_value(e).unwrap_or_default())
+                .collect();
+            ("activity_logs", format!("activities|{from}|{to}"), items)
+        }
+    };
+    drop(audit);
+    match paging::resolve_page(
+        &s.pages,
+        &s.cfg.faults.paging,
+        &listing,
+        q,
+        items.len(),
+        300,
+    ) {
+        Ok(page) => {
+            let slice: Vec<Value> = items
+                .get(page.start..page.end)
+                .map(<[Value]>::to_vec)
+                .unwrap_or_default();
+            let mut body = serde_json::Map::new();
+            body.insert("from".into(), json!(from));
+            body.insert("to".into(), json!(to));
+            body.insert("page_size".into(), json!(page.page_size));
+            body.insert(
+                "next_page_token".into(),
+                json!(page.next_page_token.unwrap_or_default()),
+            );
+            body.insert(key.into(), Value::Array(slice));
+            ok_value(&Value::Object(body))
+        }
+        Err(e) => page_error(s, e),
     }
 }
 

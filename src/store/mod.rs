@@ -36,6 +36,7 @@
 //! (`src/sync/convert/`) redacts every property and raw body before
 //! anything gets here, lazily fetched settings included.
 
+mod activity;
 mod codec;
 mod compress;
 mod read;

@@ -34,7 +34,38 @@ const MIGRATIONS: &[Migration] = &[
     // 3: compressed JSON (a per-profile zstd dictionary) and content hashes
     // computed without encoding.
     Migration::Code(compress_and_rehash),
+    // 4: the operation log and sign-in activity, append-only beside the
+    // snapshots (never rewritten by them), and how far each was fetched.
+    Migration::Sql(V4_ACTIVITY),
 ];
+
+/// Activity events keep every field Zoom sent; the UNIQUE constraint is
+/// the de-duplication of overlapping fetches (absent values are stored as
+/// '' so that they compare equal).
+const V4_ACTIVITY: &str = "
+    CREATE TABLE activity_events (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        profile     TEXT NOT NULL,
+        source      TEXT NOT NULL CHECK (source IN ('operation', 'sign_in')),
+        time        TEXT NOT NULL,  -- RFC 3339, UTC, seconds
+        actor       TEXT NOT NULL,
+        category    TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        detail      TEXT NOT NULL,
+        ip_address  TEXT NOT NULL,
+        client_type TEXT NOT NULL,
+        version     TEXT NOT NULL,
+        fetched_at  TEXT NOT NULL,
+        UNIQUE (profile, source, time, actor, category, action, detail, ip_address, client_type, version)
+    );
+    CREATE INDEX activity_events_by_time ON activity_events(profile, time);
+    CREATE TABLE activity_cursor (
+        profile    TEXT NOT NULL,
+        source     TEXT NOT NULL,
+        fetched_to TEXT NOT NULL,  -- the last day (yyyy-mm-dd) fetched completely
+        PRIMARY KEY (profile, source)
+    );
+";
 
 const V1: &str = r#"
     CREATE TABLE profiles (

@@ -11,6 +11,7 @@
 //! `pub async fn run(client, options, events) -> Result<SyncResult, SyncError>`.
 
 mod account;
+mod activity;
 mod assemble;
 pub mod convert;
 mod earlier;
@@ -66,6 +67,25 @@ pub struct SyncOptions {
     /// snapshot), for the few whose member listing could not be read this
     /// time: they keep their earlier memberships. `None`: nothing kept.
     pub earlier_members: Option<EarlierMembers>,
+    /// The last day of each log the store holds completely
+    /// (`Store::activity_fetched_to`); the logs are fetched from there.
+    pub activity_cursor: ActivityCursor,
+}
+
+/// The last day fetched completely, per log (`None`: never fetched).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ActivityCursor {
+    pub operation: Option<chrono::NaiveDate>,
+    pub sign_in: Option<chrono::NaiveDate>,
+}
+
+/// One log as a sync fetched it completely: its events (oldest window
+/// first) and the last day covered, for the store's cursor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityPart {
+    pub source: crate::activity::Source,
+    pub events: Vec<crate::activity::Event>,
+    pub fetched_to: chrono::NaiveDate,
 }
 
 /// Stored memberships by group or role id (see
@@ -272,6 +292,9 @@ pub struct SyncResult {
     /// other part over from the previous snapshot, so a step that was
     /// skipped or failed never replaces the last good data of that part.
     pub refreshed: Parts,
+    /// The logs fetched completely this time (append-only in the store,
+    /// beside the snapshot; a log whose step failed or was skipped is absent).
+    pub activity: Vec<ActivityPart>,
 }
 
 /// Why a sync produced nothing at all. Everything else (a missing scope, a

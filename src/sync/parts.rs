@@ -104,6 +104,7 @@ mod tests {
             user_settings: None,
             group_admins: skipped(),
             login_types: None,
+            activity: Vec::new(),
         }
     }
 

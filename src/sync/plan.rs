@@ -11,6 +11,7 @@
 //!               └─ fetch-role-members (mismatched roles) ───┴────────┘
 //!    (fetch-users also feeds fetch-role-members, and takes the roles list
 //!     from fetch-roles to name users' roles as it inserts them)
+//! fetch-operation-logs, fetch-sign-in-activity (Heavy; beside the graph)
 //! ```
 //!
 //! All of it runs under the client's per-category limiter, which decides
@@ -50,6 +51,8 @@ pub(crate) struct Fetched {
     pub group_admins: StepResult<Vec<(String, Vec<String>)>>,
     /// `None` when `--user-settings` was not asked for.
     pub login_types: Option<StepResult<FetchedLoginTypes>>,
+    /// The operation log and sign-in activity (kept apart from the graph).
+    pub activity: Vec<StepResult<super::ActivityPart>>,
 }
 
 type Shared<T> = Arc<StepResult<T>>;
@@ -248,6 +251,8 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
             settings,
             group_admins,
             login_types,
+            // Heavy requests: their own limiter, so they cost the listings nothing.
+            Box::pin(super::activity::fetch_activity(client, opts, log)),
         )
     });
     // A daily limit closed a category: only its parts stop. Said the moment
@@ -264,6 +269,7 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
         settings,
         group_admins,
         login_types,
+        (operations, sign_ins),
     ) = tokio::select! {
         r = all => r,
         never = announced.watch(client, log) => match never {},
@@ -284,6 +290,7 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
         user_settings: settings,
         group_admins,
         login_types,
+        activity: vec![operations, sign_ins],
     }
 }
 

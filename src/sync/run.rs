@@ -23,7 +23,7 @@ pub async fn run(
         }
         tracing::warn!(error = %e, "could not read granted scopes; steps will find out");
     }
-    let fetched = tokio::select! {
+    let mut fetched = tokio::select! {
         f = plan::fetch(client, opts, &log) => f,
         never = watch_client(client, &log) => match never {},
     };
@@ -31,6 +31,10 @@ pub async fn run(
         return Err(SyncError::Auth(e));
     }
     let refreshed = parts::refreshed(&fetched);
+    let activity = std::mem::take(&mut fetched.activity)
+        .into_iter()
+        .filter_map(Result::ok)
+        .collect();
     // Building 100,000 users takes a moment of CPU: keep it off the
     // runtime's worker so a TUI redrawing on the same runtime stays live.
     // Recorded as a step of its own so its cost shows next to the fetches.
@@ -54,6 +58,7 @@ pub async fn run(
         raw: built.raw,
         steps: log.into_records(),
         refreshed,
+        activity,
     })
 }
 

@@ -30,6 +30,8 @@ pub mod names {
     pub const USER_LOGIN_TYPES: &str = "fetch-user-login-types";
     pub const GROUP_ADMINS: &str = "fetch-group-admins";
     pub const TRUSTED_DOMAINS: &str = "fetch-trusted-domains";
+    pub const OPERATION_LOGS: &str = "fetch-operation-logs";
+    pub const SIGN_IN_ACTIVITY: &str = "fetch-sign-in-activity";
     /// Not a fetch: turning what was fetched into the graph.
     pub const BUILD_GRAPH: &str = "build-graph";
 }

@@ -253,6 +253,25 @@ fn name_of(g: &Graph, t: EntityType, id: &Value) -> String {
     }
 }
 
+/// `changed`, or `changed by olga@… at 14:30` when the operation log names
+/// who made the change (the latest entry about the entity).
+fn changed_by(d: &GraphDiff, key: &str) -> String {
+    match d.attribution.by(key).last() {
+        None => "changed".into(),
+        Some(b) => {
+            let who = b
+                .operator
+                .split_once('@')
+                .map_or(b.operator.as_str(), |(local, _)| local);
+            format!(
+                "changed by {}@… at {}",
+                crate::util::sanitize::for_terminal(who),
+                b.time.format("%H:%M")
+            )
+        }
+    }
+}
+
 /// What one sync changed: entities added, removed, changed (one row per
 /// property, old → new) and relationships added or removed.
 pub fn sync_table(d: &GraphDiff, g: &Graph) -> ProvidedTable {
@@ -285,11 +304,12 @@ pub fn sync_table(d: &GraphDiff, g: &Graph) -> ProvidedTable {
         });
     }
     for c in &d.entities_changed {
+        let change = changed_by(d, &c.key);
         for p in &c.changes {
             rows.push(ProvidedRow {
                 entity: g.id_of(&c.key),
                 cells: vec![
-                    "changed".into(),
+                    change.clone(),
                     c.etype.class().into(),
                     c.label.clone(),
                     p.name.clone(),
@@ -346,7 +366,9 @@ mod tests {
 
     use super::*;
     use crate::diff::{EntityChange, PropChange};
+    use crate::diff::{Attribution, By};
     use crate::graph::Entity;
+    use chrono::TimeZone;
 
     #[test]
     fn ids_read_as_names_and_flags_as_words() {
@@ -398,5 +420,27 @@ mod tests {
                 ("active", "yes → no"),
             ]
         );
+    }
+
+    #[test]
+    fn a_change_names_its_operator_and_time_and_an_unexplained_one_does_not() {
+        let at = chrono::Utc
+            .with_ymd_and_hms(2026, 12, 7, 14, 30, 5)
+            .unwrap();
+        let d = GraphDiff {
+            attribution: Attribution::from_entries(vec![(
+                "zoom_user:u1".into(),
+                By {
+                    time: at,
+                    operator: "olga\u{202e}@northwind.example".into(),
+                    action: "Update".into(),
+                    detail: "Update User bart@northwind.example  - User Role: from Member to Admin"
+                        .into(),
+                },
+            )]),
+            ..GraphDiff::default()
+        };
+        assert_eq!(changed_by(&d, "zoom_user:u1"), "changed by olga@… at 14:30");
+        assert_eq!(changed_by(&d, "zoom_user:u2"), "changed");
     }
 }

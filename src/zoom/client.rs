@@ -128,6 +128,14 @@ fn key_of_group_member(m: &GroupMember) -> String {
 fn key_of_role_member(m: &RoleMember) -> String {
     m.id.clone()
 }
+/// Log items have no id: the whole item is its identity (a page boundary
+/// that moves as new entries arrive repeats items; these drop them).
+fn key_of_operation_log(e: &OperationLog) -> String {
+    e.raw.to_string()
+}
+fn key_of_sign_in(e: &SignInActivity) -> String {
+    e.raw.to_string()
+}
 fn key_of_group_admin(a: &GroupAdmin) -> String {
     a.email.to_lowercase()
 }
@@ -586,5 +594,48 @@ impl ZoomClient {
             .get_json(Endpoint::UserPermissions, &segments, &[])
             .await?;
         string_list(&super::http::label(&segments, &[]), &v, "permissions")
+    }
+
+    /// `GET /report/operationlogs?from&to`, all pages. `from`/`to` are
+    /// `yyyy-mm-dd`, at most one month apart (Zoom refuses longer ranges).
+    pub async fn list_operation_logs(
+        &self,
+        from: &str,
+        to: &str,
+        on_page: OnPage<'_>,
+    ) -> Result<Vec<OperationLog>, ZoomError> {
+        list_all(
+            &self.inner,
+            Listing {
+                endpoint: Endpoint::OperationLogs,
+                segments: &["report", "operationlogs"],
+                query: &[("from", from), ("to", to)],
+                list_key: "operation_logs",
+                key_of: key_of_operation_log,
+            },
+            on_page,
+        )
+        .await
+    }
+
+    /// `GET /report/activities?from&to` (sign-in and sign-out), all pages.
+    pub async fn list_sign_in_activities(
+        &self,
+        from: &str,
+        to: &str,
+        on_page: OnPage<'_>,
+    ) -> Result<Vec<SignInActivity>, ZoomError> {
+        list_all(
+            &self.inner,
+            Listing {
+                endpoint: Endpoint::SignInActivities,
+                segments: &["report", "activities"],
+                query: &[("from", from), ("to", to)],
+                list_key: "activity_logs",
+                key_of: key_of_sign_in,
+            },
+            on_page,
+        )
+        .await
     }
 }

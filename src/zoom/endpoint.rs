@@ -31,11 +31,15 @@ pub enum Endpoint {
     TrustedDomains,
     /// `GET /users/{userId}/permissions`.
     UserPermissions,
+    /// `GET /report/operationlogs` (the admin change log).
+    OperationLogs,
+    /// `GET /report/activities` (sign-in and sign-out activity).
+    SignInActivities,
 }
 
 impl Endpoint {
     #[cfg(test)]
-    pub(crate) const ALL: [Endpoint; 15] = [
+    pub(crate) const ALL: [Endpoint; 17] = [
         Endpoint::ListUsers,
         Endpoint::GetUser,
         Endpoint::UserSettings,
@@ -51,6 +55,8 @@ impl Endpoint {
         Endpoint::ListGroupAdmins,
         Endpoint::TrustedDomains,
         Endpoint::UserPermissions,
+        Endpoint::OperationLogs,
+        Endpoint::SignInActivities,
     ];
 
     /// "Rate Limit Label" from the API reference (`docs/zoom-contract.md#rate-limits`).
@@ -71,6 +77,7 @@ impl Endpoint {
             | Endpoint::ListGroupAdmins
             | Endpoint::AccountSettings
             | Endpoint::AccountLockSettings => RateCategory::Medium,
+            Endpoint::OperationLogs | Endpoint::SignInActivities => RateCategory::Heavy,
         }
     }
 
@@ -82,6 +89,7 @@ impl Endpoint {
             Endpoint::ListGroups | Endpoint::ListRoleMembers => Some(300),
             // The spec gives no maximum; 300 is what its sibling listings take.
             Endpoint::ListGroupAdmins => Some(300),
+            Endpoint::OperationLogs | Endpoint::SignInActivities => Some(300),
             _ => None,
         }
     }
@@ -121,6 +129,7 @@ impl Endpoint {
             | Endpoint::AccountLockSettings
             | Endpoint::ManagedDomains
             | Endpoint::TrustedDomains => ACCOUNT,
+            Endpoint::OperationLogs | Endpoint::SignInActivities => &["report:read:admin"],
         }
     }
 
@@ -166,6 +175,8 @@ impl Endpoint {
                 "account:read:trusted_domains:admin",
                 "account:read:trusted_domains:master",
             ],
+            Endpoint::OperationLogs => &["report:read:operation_logs:admin"],
+            Endpoint::SignInActivities => &["report:read:user_activities:admin"],
         }
     }
 
@@ -238,7 +249,7 @@ mod tests {
     #[test]
     fn classic_token_authorises_every_endpoint() {
         let g = GrantedScopes::parse(
-            "user:read:admin account:read:admin group:read:admin role:read:admin",
+            "user:read:admin account:read:admin group:read:admin role:read:admin report:read:admin",
         );
         for e in Endpoint::ALL {
             assert_eq!(e.missing_scopes(&g), None, "{e:?}");

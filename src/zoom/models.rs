@@ -268,6 +268,32 @@ pub struct ManagedDomain {
     pub raw: Value,
 }
 
+/// One item of `GET /report/operationlogs` (`operation_logs`). `time` is
+/// kept as Zoom wrote it (ISO 8601, or `yyyy-mm-dd hh:mm:ss` as some
+/// collectors show it); `activity::parse_time` reads both.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationLog {
+    pub time: String,
+    pub operator: String,
+    pub category_type: String,
+    pub action: String,
+    pub operation_detail: String,
+    pub raw: Value,
+}
+
+/// One item of `GET /report/activities` (`activity_logs`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignInActivity {
+    pub email: String,
+    pub time: String,
+    /// `Sign in` or `Sign out`.
+    pub kind: String,
+    pub ip_address: Option<String>,
+    pub client_type: Option<String>,
+    pub version: Option<String>,
+    pub raw: Value,
+}
+
 /// The `option` query of `GET /users/{id}/settings`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum UserSettingsOption {
@@ -657,6 +683,41 @@ impl FromJson for ManagedDomain {
         Ok(ManagedDomain {
             domain: required(o, "domain", Self::WHAT)?,
             status: lenient::string(o, "status"),
+            raw: Value::Null,
+        })
+    }
+    fn set_raw(&mut self, raw: Value) {
+        self.raw = raw;
+    }
+}
+
+impl FromJson for OperationLog {
+    const WHAT: &'static str = "operation log entry";
+    fn from_object(o: &Object) -> Result<Self, String> {
+        Ok(OperationLog {
+            time: required_text(o, "time", Self::WHAT)?,
+            operator: lenient::string(o, "operator").unwrap_or_default(),
+            category_type: lenient::string(o, "category_type").unwrap_or_default(),
+            action: lenient::string(o, "action").unwrap_or_default(),
+            operation_detail: lenient::string(o, "operation_detail").unwrap_or_default(),
+            raw: Value::Null,
+        })
+    }
+    fn set_raw(&mut self, raw: Value) {
+        self.raw = raw;
+    }
+}
+
+impl FromJson for SignInActivity {
+    const WHAT: &'static str = "sign-in activity entry";
+    fn from_object(o: &Object) -> Result<Self, String> {
+        Ok(SignInActivity {
+            email: required_text(o, "email", Self::WHAT)?,
+            time: required_text(o, "time", Self::WHAT)?,
+            kind: lenient::string(o, "type").unwrap_or_default(),
+            ip_address: lenient::string(o, "ip_address"),
+            client_type: lenient::string(o, "client_type"),
+            version: lenient::string(o, "version"),
             raw: Value::Null,
         })
     }

@@ -12,6 +12,8 @@
 
 mod support;
 
+mod activity_cli;
+mod activity_sandbox;
 mod alerts_delivery;
 mod alerts_diff;
 mod alerts_e2e;

@@ -24,6 +24,7 @@
 //! Nothing downstream (graph, store) redacts again.
 
 pub(crate) mod account;
+pub mod activity;
 mod group;
 mod links;
 pub mod login_types;
