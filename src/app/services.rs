@@ -43,7 +43,7 @@ pub(crate) fn latest(
 
 /// The snapshot a sync just stored, overlaid, as [`latest`] would load it,
 /// without loading it when it can be helped: when the sync refreshed every
-/// stored part and no settings were carried over, the store holds exactly
+/// part the store holds and no settings were carried over, the store holds exactly
 /// the sync's graph, so that graph is handed on (its raw JSON dropped
 /// first) instead of a second copy being read back while the first is still
 /// in memory. Otherwise (a part carried over, settings kept) it is read back.
@@ -61,6 +61,14 @@ pub(crate) fn stored_by_sync(
         ..
     } = result;
     drop(raw);
+    let Some(stored) = store.latest_info(profile)? else {
+        drop(graph);
+        return latest(store, profile, opts);
+    };
+    // A part this sync did not refresh was carried over by the store: the
+    // sync's graph lacks it unless the store has none of it either (group
+    // admins, say, are fetched only with `--user-settings`).
+    let stored_none = |t: &str| stored.counts.get(t).is_none_or(|n| *n == 0);
     let every_part = [
         EntityType::Account,
         EntityType::User,
@@ -72,12 +80,10 @@ pub(crate) fn stored_by_sync(
         && RelType::ALL
             .into_iter()
             .filter(|t| *t != RelType::UserIsEmployee)
-            .all(|t| refreshed.has_relationship(t));
+            .all(|t| refreshed.has_relationship(t) || stored_none(t.as_str()));
     let as_stored = every_part
         && (refreshed.user_settings || !store.latest_has_user_settings(profile)?)
-        && store
-            .latest_info(profile)?
-            .is_some_and(|latest| latest.id == snapshot.id);
+        && stored.id == snapshot.id;
     if !as_stored {
         drop(graph);
         return latest(store, profile, opts);

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::{AppError, Context, SyncOutcome, SyncReport};
-use crate::graph::RelType;
 use crate::activity::Source;
+use crate::graph::RelType;
 use crate::store::SnapshotWrite;
 use crate::sync::{
     EarlierMembers, EarlierRaw, FetchedUserSettings, SyncError, SyncEvent, SyncOptions,

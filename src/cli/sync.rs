@@ -26,8 +26,9 @@ use crate::util::sanitize::for_terminal;
 2 usage or config error, 3 authentication failed, 4 a part failed (its earlier data is kept) or nothing was fetched (no snapshot is stored)."
 )]
 pub struct SyncArgs {
-    /// Also fetch every user's settings and sign-in methods (`loginTypes`): 4 Medium-rate
-    /// and 1 Light-rate request per user.
+    /// Also fetch the per-item details: every user's settings and sign-in methods
+    /// (`loginTypes`; 4 Medium-rate and 1 Light-rate request per user) and every group's
+    /// admins (1 Medium-rate request per group). Without it the details stored before are kept.
     #[arg(long)]
     pub user_settings: bool,
     /// Print the result as JSON on standard output (no progress bar).

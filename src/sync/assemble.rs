@@ -81,7 +81,7 @@ pub(crate) fn build(f: Fetched, opts: &SyncOptions) -> Built {
     for (rid, members) in f.role_members.unwrap_or_default() {
         b.role_members(&rid, members);
     }
-    for (gid, admins) in f.group_admins.unwrap_or_default() {
+    for (gid, admins) in f.group_admins.and_then(Result::ok).unwrap_or_default() {
         b.group_admins(&gid, admins);
     }
     if let Some(Ok(settings)) = &f.user_settings {

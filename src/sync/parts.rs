@@ -62,7 +62,7 @@ pub(crate) fn refreshed(f: &Fetched) -> Parts {
     );
     rel(
         RelType::UserManagesGroup,
-        users && groups && completed(&f.group_admins),
+        users && groups && f.group_admins.as_ref().is_some_and(completed),
     );
     p.user_settings = matches!(f.user_settings, Some(Ok(_)));
     p
@@ -102,7 +102,7 @@ mod tests {
             group_members: skipped(),
             role_members: skipped(),
             user_settings: None,
-            group_admins: skipped(),
+            group_admins: Some(skipped()),
             login_types: None,
             activity: Vec::new(),
         }

@@ -365,8 +365,8 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::diff::{EntityChange, PropChange};
     use crate::diff::{Attribution, By};
+    use crate::diff::{EntityChange, PropChange};
     use crate::graph::Entity;
     use chrono::TimeZone;
 

@@ -52,7 +52,22 @@ async fn group_admins_are_the_users_that_manage_groups_in_j1ql() {
     let home = Home::new();
     let sb = start(1).await;
     home.write_profile(&sb);
+    // A plain sync leaves the per-item details alone: no group admins yet.
     let s = home.run(&["sync", "--json"], &[]).await;
+    s.assert_code(0);
+    let none = home
+        .run(
+            &["query", "FIND zoom_user THAT MANAGES zoom_group", "--json"],
+            &[],
+        )
+        .await;
+    none.assert_code(0);
+    assert_eq!(
+        none.json().as_array().map_or(usize::MAX, Vec::len),
+        0,
+        "group admins are fetched only with --user-settings"
+    );
+    let s = home.run(&["sync", "--user-settings", "--json"], &[]).await;
     s.assert_code(0);
     // What Zoom (the sandbox) says, over HTTP through the client.
     let org = sb.org();
