@@ -49,7 +49,7 @@ pub(crate) struct Fetched {
     pub user_settings: Option<StepResult<FetchedSettings>>,
     /// Group id → its admins (e-mails, or user ids kept from before).
     /// `None` when `--user-settings` (the per-item details) was not asked for.
-    pub group_admins: Option<StepResult<Vec<(String, Vec<String>)>>>,
+    pub group_admins: Option<StepResult<GroupAdmins>>,
     /// `None` when `--user-settings` was not asked for.
     pub login_types: Option<StepResult<FetchedLoginTypes>>,
     /// The operation log and sign-in activity (kept apart from the graph).
@@ -57,6 +57,9 @@ pub(crate) struct Fetched {
 }
 
 type Shared<T> = Arc<StepResult<T>>;
+
+/// Group id → its admins' e-mails (or user ids kept from before).
+pub(crate) type GroupAdmins = Vec<(String, Vec<String>)>;
 
 /// Runs every step of the plan.
 pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog) -> Fetched {
