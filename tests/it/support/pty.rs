@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, anyhow};
-use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
 
 /// One screen as it stood after a chunk of output arrived.
 #[derive(Clone, Debug)]
@@ -175,14 +175,23 @@ impl PtyTerm {
 
     /// Waits up to `timeout` for the child to exit; true when it did.
     pub fn wait_exit(&mut self, timeout: Duration) -> bool {
+        self.exit_status(timeout).is_some()
+    }
+
+    /// The child's exit status once it exits within `timeout`, else `None`.
+    pub fn exit_status(&mut self, timeout: Duration) -> Option<ExitStatus> {
         let deadline = Instant::now() + timeout;
-        while self.running() {
+        loop {
+            match self.child.try_wait() {
+                Ok(Some(status)) => return Some(status),
+                Ok(None) => {}
+                Err(_) => return None,
+            }
             if Instant::now() > deadline {
-                return false;
+                return None;
             }
             std::thread::sleep(Duration::from_millis(20));
         }
-        true
     }
 
     /// Kills the child if it still runs.
