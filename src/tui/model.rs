@@ -198,15 +198,7 @@ pub fn account(g: &Graph) -> Option<EntityId> {
 
 /// `12345` → `12,345`.
 pub fn thousands(n: usize) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::util::human::thousands(n as u64)
 }
 
 /// As [`clean`], keeping line breaks (for our own multi-line messages that
