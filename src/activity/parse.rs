@@ -61,6 +61,7 @@ const VERBS: &[&str] = &[
     "Create",
     "Unlink",
     "Assign",
+    "Edit",
 ];
 
 /// Parses `operation_detail`. Never fails: an unknown shape gives an empty

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use super::engine::{self, Matches};
+use super::events::{EventMatch, SignInHistory};
 use super::rule::{Rule, Severity, Trigger};
 use super::state::{AlertState, Evaluation, StateError};
 use crate::graph::Graph;
@@ -42,6 +43,8 @@ pub struct RuleResult {
     /// Fired now, and did not fire last time or matched something new: what
     /// `watch` reports (so a standing alert is reported once, not every round).
     pub newly_fired: bool,
+    /// An event rule's matched events, oldest first (empty for a query rule).
+    pub events: Vec<EventMatch>,
 }
 
 impl RuleResult {
@@ -75,14 +78,26 @@ impl RuleResult {
     }
 
     /// `{"rule", "severity", "count", "entities"}` as `check --json` prints
-    /// fired rules; `count` is [`RuleResult::alert_count`].
+    /// fired rules; `count` is [`RuleResult::alert_count`] (for an event
+    /// rule, the events it matched).
+    /// An event rule's result also has `"events"`: each matched event with
+    /// its subject, operator, time, detail and evidence.
     pub fn to_json(&self) -> Value {
-        json!({
+        let mut v = json!({
             "rule": self.rule,
             "severity": self.severity.as_str(),
             "count": self.alert_count().unwrap_or_default(),
             "entities": self.alert_entities(),
-        })
+        });
+        if !self.events.is_empty()
+            && let Some(m) = v.as_object_mut()
+        {
+            m.insert(
+                "events".into(),
+                Value::Array(self.events.iter().map(EventMatch::to_json).collect()),
+            );
+        }
+        v
     }
 }
 
@@ -169,6 +184,10 @@ fn evaluate_with(
 ) -> Result<Vec<RuleResult>, EvalError> {
     let recorded = state.filter(|_| record == Record::Yes);
     let mut out = Vec::with_capacity(rules.len());
+    let mut activity = match state {
+        Some(s) => Some(Activity::read(s, rules)?),
+        None => None,
+    };
     for rule in rules {
         let base = RuleResult {
             rule: rule.name.clone(),
@@ -180,6 +199,7 @@ fn evaluate_with(
             matches: Vec::new(),
             new_matches: Vec::new(),
             newly_fired: false,
+            events: Vec::new(),
         };
         if let Some(t) = rule.requires
             && graph.of_type(t).is_empty()
@@ -190,6 +210,17 @@ fn evaluate_with(
                 },
                 ..base
             });
+            continue;
+        }
+        if rule.is_event_rule() {
+            out.push(evaluate_event_rule(
+                graph,
+                rule,
+                activity.as_mut(),
+                recorded,
+                opts,
+                base,
+            )?);
             continue;
         }
         let m = match engine::run_query(graph, &rule.query, opts.now) {
@@ -259,4 +290,115 @@ fn evaluate_with(
         s.retain(&names)?;
     }
     Ok(out)
+}
+
+/// The activity events the event rules have not all seen, read once per
+/// evaluation, with each rule's cursor.
+struct Activity<'s> {
+    /// (row id, event), oldest row first.
+    events: Vec<(i64, crate::activity::Event)>,
+    cursors: std::collections::HashMap<String, i64>,
+    history: super::events::StoredHistory<'s>,
+}
+
+impl<'s> Activity<'s> {
+    fn read(state: &'s AlertState<'_>, rules: &[Rule]) -> Result<Self, EvalError> {
+        let mut cursors = std::collections::HashMap::new();
+        for r in rules.iter().filter(|r| r.is_event_rule()) {
+            // Never evaluated: every stored event is new to it (the first
+            // `check` after the first sync sees what that sync brought).
+            cursors.insert(r.name.clone(), state.event_cursor(&r.name)?.unwrap_or(0));
+        }
+        let events = match cursors.values().min() {
+            Some(from) => state.events_after(*from)?,
+            None => Vec::new(),
+        };
+        Ok(Activity {
+            events,
+            cursors,
+            history: state.sign_in_history(),
+        })
+    }
+}
+
+/// One event rule: the events appended since its cursor that match, fired
+/// when the trigger is met by their number. Recording moves the cursor past
+/// every event read, so none is evaluated (or reported) twice.
+fn evaluate_event_rule(
+    graph: &Graph,
+    rule: &Rule,
+    activity: Option<&mut Activity<'_>>,
+    recorded: Option<&AlertState<'_>>,
+    opts: EvalOptions<'_>,
+    base: RuleResult,
+) -> Result<RuleResult, EvalError> {
+    let (Some(matcher), Some(activity)) = (&rule.events, activity) else {
+        return Ok(RuleResult {
+            status: RuleStatus::Skipped {
+                reason: "an event rule reads the store's activity log (no store here)".into(),
+            },
+            ..base
+        });
+    };
+    if let Some(reason) = matcher.skip_reason(graph) {
+        return Ok(RuleResult {
+            status: RuleStatus::Skipped { reason },
+            ..base
+        });
+    }
+    let cursor = activity.cursors.get(&rule.name).copied().unwrap_or(0);
+    let mut matched = Vec::new();
+    let mut last = cursor;
+    for (id, e) in activity.events.iter().filter(|(id, _)| *id > cursor) {
+        last = last.max(*id);
+        let history: &mut dyn SignInHistory = &mut activity.history;
+        match matcher.matches(e, graph, history) {
+            Ok(Some(m)) => matched.push(m),
+            Ok(None) => {}
+            Err(message) => {
+                tracing::warn!(rule = %rule.name, %message, "event rule failed");
+                return Ok(RuleResult {
+                    status: RuleStatus::Error { message },
+                    ..base
+                });
+            }
+        }
+    }
+    matched.sort_by(|a, b| a.time.cmp(&b.time));
+    let count = matched.len() as u64;
+    let fired = rule.trigger.count_fires(count);
+    let mut keys: Vec<String> = matched.iter().filter_map(|m| m.entity.clone()).collect();
+    keys.sort();
+    keys.dedup();
+    if let Some(s) = recorded {
+        let set: HashSet<String> = keys.iter().cloned().collect();
+        s.put(
+            &rule.name,
+            &Evaluation {
+                query: &rule.query,
+                at: opts.now,
+                count,
+                fired,
+                keys: &set,
+            },
+            None,
+        )?;
+        if last > cursor {
+            s.set_event_cursor(&rule.name, last)?;
+        }
+    }
+    Ok(RuleResult {
+        status: if fired {
+            RuleStatus::Fired
+        } else {
+            RuleStatus::Quiet
+        },
+        count,
+        new_matches: keys.clone(),
+        matches: keys,
+        // Every event since the cursor is news: none was reported before.
+        newly_fired: fired,
+        events: matched,
+        ..base
+    })
 }

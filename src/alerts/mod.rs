@@ -1,5 +1,6 @@
-//! Alert rules over the graph: TOML rules (name, severity, a J1QL query and
-//! a trigger), a built-in pack (`assets/alerts.toml`), evaluation with state
+//! Alert rules over the graph and the activity log: TOML rules (name,
+//! severity, a J1QL query and a trigger, or an `events` table that matches
+//! operation-log and sign-in events, see [`events`]), a built-in pack (`assets/alerts.toml`), evaluation with state
 //! kept in the store's SQLite file, and delivery to a webhook through a
 //! persistent outbox.
 //!
@@ -15,6 +16,7 @@
 pub(crate) mod config;
 pub(crate) mod engine;
 pub(crate) mod eval;
+pub mod events;
 pub mod outbox;
 pub mod report;
 pub mod rule;
@@ -85,11 +87,13 @@ pub fn load_from_files(files: &[RuleFile], config: &AlertsConfig) -> Result<Rule
                     first: first.clone(),
                 });
             }
-            engine::check_query(&rule.query).map_err(|message| RuleError::Query {
-                origin: rule.origin.clone(),
-                rule: rule.name.clone(),
-                message,
-            })?;
+            if !rule.is_event_rule() {
+                engine::check_query(&rule.query).map_err(|message| RuleError::Query {
+                    origin: rule.origin.clone(),
+                    rule: rule.name.clone(),
+                    message,
+                })?;
+            }
             seen.insert(rule.name.clone(), rule.origin.clone());
             if config.disabled.iter().any(|d| d == &rule.name) {
                 set.disabled.push(rule);

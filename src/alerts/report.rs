@@ -87,11 +87,18 @@ pub fn check_text(results: &[RuleResult], graph: &Graph, min: Severity) -> Strin
             n,
             if n == 1 { "match" } else { "matches" }
         );
-        for k in ents.iter().take(TEXT_LIMIT) {
-            let _ = writeln!(out, "    {}", entity_line(graph, k));
+        // An event rule lists its events (subject, operator, time); a
+        // query rule its entities.
+        let lines: Vec<String> = if r.events.is_empty() {
+            ents.iter().map(|k| entity_line(graph, k)).collect()
+        } else {
+            r.events.iter().map(|e| e.line()).collect()
+        };
+        for l in lines.iter().take(TEXT_LIMIT) {
+            let _ = writeln!(out, "    {l}");
         }
-        if ents.len() > TEXT_LIMIT {
-            let _ = writeln!(out, "    … and {} more", ents.len() - TEXT_LIMIT);
+        if lines.len() > TEXT_LIMIT {
+            let _ = writeln!(out, "    … and {} more", lines.len() - TEXT_LIMIT);
         }
     }
     for r in results {
@@ -119,7 +126,13 @@ pub fn alert_message(r: &RuleResult, graph: &Graph) -> String {
         r.rule,
         r.description
     );
-    if !ents.is_empty() {
+    if !r.events.is_empty() {
+        let lines: Vec<String> = r.events.iter().take(10).map(|e| e.line()).collect();
+        let _ = write!(s, " — {}", lines.join("; "));
+        if r.events.len() > 10 {
+            let _ = write!(s, " and {} more", r.events.len() - 10);
+        }
+    } else if !ents.is_empty() {
         let names: Vec<String> = ents
             .iter()
             .take(10)

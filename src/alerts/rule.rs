@@ -15,6 +15,9 @@
 //! requires = "employee"        # optional: skip unless the graph has this entity type
 //! ```
 //!
+//! An event rule has an `events` table instead of `query` (its `trigger`
+//! is optional, `any` by default); see `super::events`.
+//!
 //! `${name}` in `query` and `trigger` is replaced by the parameter's value
 //! (the `[alerts]` table of the config file overrides the defaults).
 
@@ -25,6 +28,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use super::events::{EventRule, RawEvents};
 use crate::graph::EntityType;
 
 /// How serious a fired rule is. Ordered: `Info < Low < … < Critical`.
@@ -188,7 +192,17 @@ pub struct Rule {
     /// Skip the rule (not evaluated, not fired) unless the graph has
     /// entities of this type, e.g. `employee` for roster rules.
     pub requires: Option<EntityType>,
+    /// An event rule's conditions (its `query` is then their description):
+    /// it matches operation-log and sign-in events, not the graph.
+    pub events: Option<EventRule>,
     pub origin: Origin,
+}
+
+impl Rule {
+    /// Whether the rule matches events rather than running a query.
+    pub fn is_event_rule(&self) -> bool {
+        self.events.is_some()
+    }
 }
 
 /// Errors reading rules. Each names the file and line, and the rule when
@@ -237,8 +251,12 @@ struct RawRule {
     #[serde(default)]
     description: String,
     severity: String,
-    query: String,
-    trigger: String,
+    #[serde(default)]
+    query: Option<String>,
+    #[serde(default)]
+    trigger: Option<String>,
+    #[serde(default)]
+    events: Option<RawEvents>,
     #[serde(default)]
     requires: Option<String>,
 }
@@ -332,11 +350,51 @@ impl RuleFile {
                     return Err(invalid("the name is empty".into()));
                 }
                 let severity = r.severity.parse::<Severity>().map_err(invalid)?;
-                let query = substitute(&r.query, params).map_err(invalid)?;
-                let trigger = substitute(&r.trigger, params)
-                    .map_err(invalid)?
-                    .parse::<Trigger>()
-                    .map_err(invalid)?;
+                let trigger = match &r.trigger {
+                    Some(t) => Some(
+                        substitute(t, params)
+                            .map_err(invalid)?
+                            .parse::<Trigger>()
+                            .map_err(invalid)?,
+                    ),
+                    None => None,
+                };
+                let (query, trigger, events) = match (&r.query, &r.events) {
+                    (Some(q), None) => {
+                        let trigger = trigger.ok_or_else(|| {
+                            invalid("trigger: missing (a query rule needs one: any, new, count > N)".into())
+                        })?;
+                        (substitute(q, params).map_err(invalid)?, trigger, None)
+                    }
+                    (None, Some(ev)) => {
+                        // Each field's error names the field's own line.
+                        let m = ev.build().map_err(|e| RuleError::Invalid {
+                            origin: Origin {
+                                file: self.file.clone(),
+                                line: e.offset.map_or(origin.line, line_of),
+                            },
+                            rule: name.clone(),
+                            message: e.message,
+                        })?;
+                        let trigger = trigger.unwrap_or(Trigger::Any);
+                        if trigger == Trigger::New {
+                            return Err(invalid(
+                                "trigger: \"new\" does not apply to an event rule (every event it sees is new); use any or count".into(),
+                            ));
+                        }
+                        (m.describe(), trigger, Some(m))
+                    }
+                    (Some(_), Some(_)) => {
+                        return Err(invalid(
+                            "has both `query` and `events`: a rule matches the graph or events, not both".into(),
+                        ));
+                    }
+                    (None, None) => {
+                        return Err(invalid(
+                            "needs a `query` (J1QL over the graph) or an `events` table".into(),
+                        ));
+                    }
+                };
                 let requires = match &r.requires {
                     None => None,
                     Some(t) => Some(
@@ -354,6 +412,7 @@ impl RuleFile {
                     query,
                     trigger,
                     requires,
+                    events,
                     origin: origin.clone(),
                 })
             })

@@ -1,7 +1,8 @@
 //! What alerts remember between evaluations, in their own tables of the
 //! store's SQLite file (`store.conn()`): per rule, when it was last
 //! evaluated, with which query, whether it fired, and the entities it
-//! matched (so `new` triggers and `watch` can tell what is new).
+//! matched (so `new` triggers and `watch` can tell what is new), and for an
+//! event rule the last activity event it evaluated (its cursor).
 //!
 //! Reads and writes rows only: the `alerts_*` tables are created and
 //! migrated by the store's versioned migrations (`src/store/schema.rs`).
@@ -185,6 +186,47 @@ impl<'c> AlertState<'c> {
         Ok(())
     }
 
+    /// The row id of the last activity event an event rule evaluated, if
+    /// it was ever evaluated by `check` or `watch`.
+    pub fn event_cursor(&self, rule: &str) -> Result<Option<i64>, StateError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT last_event_id FROM alerts_event_cursor WHERE profile = ?1 AND rule = ?2",
+                params![self.profile, rule],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Moves an event rule's cursor to `last_event_id` (never back).
+    pub fn set_event_cursor(&self, rule: &str, last_event_id: i64) -> Result<(), StateError> {
+        self.conn.execute(
+            "INSERT INTO alerts_event_cursor (profile, rule, last_event_id) VALUES (?1, ?2, ?3)
+             ON CONFLICT (profile, rule) DO UPDATE SET last_event_id = excluded.last_event_id
+             WHERE excluded.last_event_id > alerts_event_cursor.last_event_id",
+            params![self.profile, rule, last_event_id],
+        )?;
+        Ok(())
+    }
+
+    /// The activity events appended after row `after`, with their row ids.
+    pub fn events_after(
+        &self,
+        after: i64,
+    ) -> Result<Vec<(i64, crate::activity::Event)>, StateError> {
+        Ok(crate::store::activity_appended_after(
+            self.conn,
+            &self.profile,
+            after,
+        )?)
+    }
+
+    /// Sign-in history for event rules' `new_ip`, read on demand.
+    pub fn sign_in_history(&self) -> super::events::StoredHistory<'_> {
+        super::events::StoredHistory::new(self.conn, &self.profile)
+    }
+
     /// Forgets rules that are no longer loaded (renamed or removed).
     pub fn retain(&self, rules: &[&str]) -> Result<(), StateError> {
         let keep: HashSet<&str> = rules.iter().copied().collect();
@@ -201,6 +243,10 @@ impl<'c> AlertState<'c> {
             )?;
             self.conn.execute(
                 "DELETE FROM alerts_rule_match WHERE profile = ?1 AND rule = ?2",
+                params![self.profile, r],
+            )?;
+            self.conn.execute(
+                "DELETE FROM alerts_event_cursor WHERE profile = ?1 AND rule = ?2",
                 params![self.profile, r],
             )?;
         }

@@ -22,9 +22,15 @@ pub enum ChangeKind {
     RoleChange,
     GroupMove,
     SettingFlip,
+    /// An admin signs in from their usual address (the org is unchanged;
+    /// only the sign-in activity grows).
+    AdminSignIn,
+    /// An admin signs in from an address never used by them before.
+    AdminNewIp,
 }
 
 impl ChangeKind {
+    /// The kinds that change the org (the sign-in kinds only log).
     pub const ALL: [ChangeKind; 6] = [
         Self::MakeAdmin,
         Self::Deactivate,
@@ -51,6 +57,8 @@ impl ChangeKind {
             Self::RoleChange => "role_change",
             Self::GroupMove => "group_move",
             Self::SettingFlip => "setting_flip",
+            Self::AdminSignIn => "admin_sign_in",
+            Self::AdminNewIp => "admin_new_ip",
         }
     }
 }
@@ -263,6 +271,16 @@ pub fn apply(
             let before = *slot;
             *slot = !before;
             Ok(applied(u, kind, field, json!(before), json!(!before)))
+        }
+        ChangeKind::AdminSignIn | ChangeKind::AdminNewIp => {
+            // Nothing in the org changes: the audit trail logs the sign-in.
+            let i = target(org, rng, user, kind, |u| {
+                u.id.is_some()
+                    && u.status == UserStatus::Active
+                    && (u.role_id == "0" || u.role_id == "1")
+            })?;
+            let u = &org.users[i];
+            Ok(applied(u, kind, "sign_in", Value::Null, Value::Null))
         }
         ChangeKind::Hire => {
             let new_user = hire(org, rng, user, now);

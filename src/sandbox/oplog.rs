@@ -87,6 +87,14 @@ const SETTING_HISTORY: &[(&str, &str)] = &[
         "Account",
         "Security  - Require that all meetings are secured with one security option: from Off to On",
     ),
+    (
+        "Account",
+        "Security  - Require a passcode when scheduling new meetings: from On to Off",
+    ),
+    (
+        "Account",
+        "Sign-In Password Requirement  - Include at least 1 letter: from On to Off - Include at least 1 number: from On to Off",
+    ),
 ];
 
 impl AuditTrail {
@@ -147,7 +155,37 @@ impl AuditTrail {
 
     /// Logs a change just applied to `org` (the org after it), at `now`, by
     /// an admin other than the user changed; the operator signs in first.
+    /// The sign-in kinds log the admin's sign-in alone: from their usual
+    /// address (`admin_sign_in`) or from one never used by them
+    /// (`admin_new_ip`, in 192.0.2.0/24, which the history never uses).
     pub fn record(&mut self, org: &OrgSnapshot, applied: &ChangeApplied, now: DateTime<Utc>) {
+        match applied.change {
+            ChangeKind::AdminSignIn => {
+                let e = sign_in(
+                    &mut self.rng,
+                    &applied.email,
+                    &usual_ip(&applied.email),
+                    now,
+                );
+                self.sign_ins.push(e);
+                return;
+            }
+            ChangeKind::AdminNewIp => {
+                let used = |ip: &str| {
+                    self.sign_ins
+                        .iter()
+                        .any(|s| s.ip_address == ip && s.email.eq_ignore_ascii_case(&applied.email))
+                };
+                let ip = (1..=254)
+                    .map(|n| format!("192.0.2.{n}"))
+                    .find(|ip| !used(ip))
+                    .unwrap_or_else(|| "192.0.2.255".to_string());
+                let e = sign_in(&mut self.rng, &applied.email, &ip, now);
+                self.sign_ins.push(e);
+                return;
+            }
+            _ => {}
+        }
         let candidates: Vec<&User> = admins(org)
             .into_iter()
             .filter(|a| !a.email.eq_ignore_ascii_case(&applied.email))
@@ -287,6 +325,10 @@ fn describe(org: &OrgSnapshot, a: &ChangeApplied) -> (&'static str, &'static str
                     group_names(org, &ids(&a.after))
                 ),
             )
+        }
+        // Logged as sign-ins by `record`, never as operations.
+        ChangeKind::AdminSignIn | ChangeKind::AdminNewIp => {
+            ("Sign-in", "Sign in", format!("Sign in {email}"))
         }
         ChangeKind::SettingFlip => (
             "User Settings",

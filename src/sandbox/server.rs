@@ -312,7 +312,7 @@ async fn admin_change(
         Err(e) => {
             return value_response(
                 StatusCode::BAD_REQUEST,
-                &json!({"error": format!("expected {{\"change\": \"make_admin|deactivate|hire|role_change|group_move|setting_flip\", \"user\": \"<email>\"}}: {e}")}),
+                &json!({"error": format!("expected {{\"change\": \"make_admin|deactivate|hire|role_change|group_move|setting_flip|admin_sign_in|admin_new_ip\", \"user\": \"<email>\"}}: {e}")}),
             );
         }
     };

@@ -4,7 +4,7 @@
 //! Overlapping fetches are de-duplicated by the table's UNIQUE constraint.
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{Store, StoreError};
 use crate::activity::{Event, Source};
@@ -97,40 +97,109 @@ impl Store {
              FROM activity_events WHERE profile = ?1 AND time >= ?2 AND time <= ?3 \
              ORDER BY time DESC, id DESC",
         )?;
-        let rows = stmt.query_map(params![profile, from, to], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?,
-                r.get::<_, String>(7)?,
-                r.get::<_, String>(8)?,
-            ))
-        })?;
-        let opt = |s: String| (!s.is_empty()).then_some(s);
+        let rows = stmt.query_map(params![profile, from, to], raw_event)?;
         let mut out = Vec::new();
         for row in rows {
-            let (source, time, actor, category, action, detail, ip, client, version) = row?;
-            let source = Source::parse(&source)
-                .ok_or_else(|| StoreError::Corrupt(format!("activity source {source:?}")))?;
-            let time = DateTime::parse_from_rfc3339(&time)
-                .map_err(|e| StoreError::Corrupt(format!("activity time {time:?}: {e}")))?
-                .with_timezone(&Utc);
-            out.push(Event {
-                source,
-                time,
-                actor,
-                category,
-                action,
-                text: detail,
-                ip_address: opt(ip),
-                client_type: opt(client),
-                version: opt(version),
-            });
+            out.push(event_of(row?)?);
         }
         Ok(out)
     }
+}
+
+/// The columns of an event row, from `source` on, as stored.
+type RawEvent = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
+fn raw_event(r: &Row<'_>) -> rusqlite::Result<RawEvent> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+        r.get(7)?,
+        r.get(8)?,
+    ))
+}
+
+fn event_of(row: RawEvent) -> Result<Event, StoreError> {
+    let (source, time, actor, category, action, detail, ip, client, version) = row;
+    let opt = |s: String| (!s.is_empty()).then_some(s);
+    let source = Source::parse(&source)
+        .ok_or_else(|| StoreError::Corrupt(format!("activity source {source:?}")))?;
+    let time = DateTime::parse_from_rfc3339(&time)
+        .map_err(|e| StoreError::Corrupt(format!("activity time {time:?}: {e}")))?
+        .with_timezone(&Utc);
+    Ok(Event {
+        source,
+        time,
+        actor,
+        category,
+        action,
+        text: detail,
+        ip_address: opt(ip),
+        client_type: opt(client),
+        version: opt(version),
+    })
+}
+
+/// The events appended after row `after`, oldest row first, each with its
+/// row id: what an event alert rule has not yet evaluated (its cursor is
+/// the last id it saw). On a plain connection to the store's file, as the
+/// alert state reads it.
+pub fn activity_appended_after(
+    conn: &Connection,
+    profile: &str,
+    after: i64,
+) -> Result<Vec<(i64, Event)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT source, time, actor, category, action, detail, ip_address, client_type, version, id \
+         FROM activity_events WHERE profile = ?1 AND id > ?2 ORDER BY id",
+    )?;
+    let rows = stmt.query_map(params![profile, after], |r| {
+        Ok((raw_event(r)?, r.get::<_, i64>(9)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (raw, id) = row?;
+        out.push((id, event_of(raw)?));
+    }
+    Ok(out)
+}
+
+/// Every stored sign-in of `user` (case-insensitive) as (time, IP address),
+/// oldest first: the history that tells whether an address is new for them.
+pub fn sign_in_addresses(
+    conn: &Connection,
+    profile: &str,
+    user: &str,
+) -> Result<Vec<(DateTime<Utc>, String)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT time, ip_address FROM activity_events \
+         WHERE profile = ?1 AND source = 'sign_in' AND actor = ?2 COLLATE NOCASE \
+         AND action = 'Sign in' ORDER BY time",
+    )?;
+    let rows = stmt.query_map(params![profile, user], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (time, ip) = row?;
+        let time = DateTime::parse_from_rfc3339(&time)
+            .map_err(|e| StoreError::Corrupt(format!("activity time {time:?}: {e}")))?
+            .with_timezone(&Utc);
+        out.push((time, ip));
+    }
+    Ok(out)
 }

@@ -54,6 +54,7 @@ use serde_json::Value;
 use crate::graph::{EntityType, Graph, RelType};
 use crate::sync::StepRecord;
 
+pub use activity::{activity_appended_after, sign_in_addresses};
 pub use schema::{SCHEMA_VERSION, migrate};
 pub use write::WriteBase;
 

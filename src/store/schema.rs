@@ -37,7 +37,23 @@ const MIGRATIONS: &[Migration] = &[
     // 4: the operation log and sign-in activity, append-only beside the
     // snapshots (never rewritten by them), and how far each was fetched.
     Migration::Sql(V4_ACTIVITY),
+    // 5: how far each event alert rule has read the activity events (the
+    // row id of the last event it evaluated), so no event fires twice.
+    Migration::Sql(V5_EVENT_CURSOR),
 ];
+
+/// One row per event rule: the `activity_events.id` of the last event it
+/// evaluated. Row ids only grow, and an event re-fetched on the overlap of
+/// two fetches is ignored by that table's UNIQUE constraint, so it never
+/// gets a new id.
+const V5_EVENT_CURSOR: &str = "
+    CREATE TABLE alerts_event_cursor (
+        profile       TEXT NOT NULL,
+        rule          TEXT NOT NULL,
+        last_event_id INTEGER NOT NULL,
+        PRIMARY KEY (profile, rule)
+    );
+";
 
 /// Activity events keep every field Zoom sent; the UNIQUE constraint is
 /// the de-duplication of overlapping fetches (absent values are stored as

@@ -178,8 +178,12 @@ pub fn rules_table(m: &Monitor) -> ProvidedTable {
     ProvidedTable { columns, rows }
 }
 
-/// The entities a rule matched, each enterable when it is in the graph.
+/// The entities a rule matched, each enterable when it is in the graph; for
+/// an event rule, the events it matched (each enterable on its subject).
 pub fn matches_table(r: &RuleResult, g: &Graph) -> ProvidedTable {
+    if !r.events.is_empty() {
+        return events_table(r, g);
+    }
     let columns = ["Entity", "Type", "Key", "New"].map(String::from).to_vec();
     let mut rows: Vec<ProvidedRow> = r
         .matches
@@ -218,6 +222,29 @@ pub fn matches_table(r: &RuleResult, g: &Graph) -> ProvidedTable {
     ProvidedTable { columns, rows }
 }
 
+/// An event rule's matches: time, operator, what happened, evidence.
+fn events_table(r: &RuleResult, g: &Graph) -> ProvidedTable {
+    let columns = ["Time", "Operator", "Event", "Evidence"]
+        .map(String::from)
+        .to_vec();
+    let rows = r
+        .events
+        .iter()
+        .map(|e| ProvidedRow {
+            entity: e.entity.as_deref().and_then(|k| g.id_of(k)),
+            cells: vec![
+                e.time.format("%Y-%m-%d %H:%M").to_string(),
+                model::clean(&e.operator).into_owned(),
+                model::clean(&e.summary).into_owned(),
+                e.evidence
+                    .map(|v| v.as_str().to_string())
+                    .unwrap_or_default(),
+            ],
+        })
+        .collect();
+    ProvidedTable { columns, rows }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,6 +261,7 @@ mod tests {
             matches: Vec::new(),
             new_matches: Vec::new(),
             newly_fired: true,
+            events: Vec::new(),
         }
     }
 
