@@ -389,44 +389,6 @@ async fn watch_reports_each_change_once_and_survives_a_sandbox_restart() {
     sb.shutdown().await;
 }
 
-/// A webhook receiver that answers 500 while `failing` is set.
-mod hook {
-    use std::sync::atomic::{AtomicBool, Ordering};
-    use std::sync::{Arc, Mutex};
-
-    use axum::extract::State;
-    use axum::http::StatusCode;
-    use axum::routing::post;
-    use axum::{Json, Router};
-    use serde_json::Value;
-
-    #[derive(Clone, Default)]
-    pub struct Hook {
-        pub failing: Arc<AtomicBool>,
-        pub refused: Arc<Mutex<usize>>,
-        pub accepted: Arc<Mutex<Vec<String>>>,
-    }
-
-    async fn receive(State(h): State<Hook>, Json(body): Json<Value>) -> StatusCode {
-        if h.failing.load(Ordering::SeqCst) {
-            *h.refused.lock().unwrap() += 1;
-            return StatusCode::INTERNAL_SERVER_ERROR;
-        }
-        let text = body["text"].as_str().unwrap_or_default().to_string();
-        h.accepted.lock().unwrap().push(text);
-        StatusCode::OK
-    }
-
-    pub async fn start() -> (Hook, String) {
-        let hook = Hook::default();
-        let app = Router::new()
-            .route("/hook", post(receive))
-            .with_state(hook.clone());
-        let base = crate::support::local::serve(app).await;
-        (hook, format!("{base}/hook"))
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn watch_keeps_alerts_for_a_failing_webhook_across_runs() {
     use std::sync::atomic::Ordering;
@@ -446,7 +408,7 @@ async fn watch_keeps_alerts_for_a_failing_webhook_across_runs() {
         String::from_utf8_lossy(&out.stderr)
     );
 
-    let (hook, url) = hook::start().await;
+    let (hook, url) = crate::support::hook::start().await;
     hook.failing.store(true, Ordering::SeqCst);
     let admin = pick_member(&sb, 0);
     sb.apply_change(Change::for_user(ChangeKind::MakeAdmin, admin.clone()))

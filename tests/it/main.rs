@@ -17,6 +17,7 @@ mod activity_sandbox;
 mod alerts_delivery;
 mod alerts_diff;
 mod alerts_e2e;
+mod alerts_events;
 mod alerts_history;
 mod alerts_rules;
 mod alerts_tui_state;

@@ -16,6 +16,8 @@ pub mod cli;
 pub mod demo_term;
 /// A graph built the way the graph builder shapes users, and a real SQLite file.
 pub mod employees;
+/// A webhook receiver that keeps what it accepts (and can fail on demand).
+pub mod hook;
 /// Local HTTP peers on ephemeral ports.
 pub mod local;
 /// A program in a real pseudo-terminal, its screens timestamped as they arrive.
