@@ -364,7 +364,7 @@ fn evaluate_event_rule(
             }
         }
     }
-    matched.sort_by(|a, b| a.time.cmp(&b.time));
+    matched.sort_by_key(|a| a.time);
     let count = matched.len() as u64;
     let fired = rule.trigger.count_fires(count);
     let mut keys: Vec<String> = matched.iter().filter_map(|m| m.entity.clone()).collect();
