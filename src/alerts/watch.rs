@@ -9,7 +9,8 @@
 //!   diff against the previous good snapshot, in `zoomscope diff --json`'s
 //!   shape, when anything changed;
 //! - `{"event": "alert", "rule", "severity", "count", "entities",
-//!   "description", "snapshot"}` for each rule that newly fired;
+//!   "description", "snapshot"}` for each rule that newly fired (an event
+//!   rule's line adds `"events"`, the events it matched);
 //! - `{"event": "rule_error", "rule", "error"}`, `{"event": "sync_failed",
 //!   "error"}` (nothing fetched), `{"event": "sync_incomplete", "failed":
 //!   [{"step", "reason"}]}` (some parts kept their last good data),

@@ -20,7 +20,8 @@ use crate::util::sanitize::{for_terminal, json_text};
                   --offline); 3 authentication failed; 4 the sync failed or fetched nothing."
 )]
 pub struct CheckArgs {
-    /// Print `{"fired": [{"rule", "severity", "count", "entities"}], "evaluated": N}`.
+    /// Print `{"fired": [{"rule", "severity", "count", "entities"}], "evaluated": N}`;
+    /// an event rule's entry adds `"events"` (time, operator, subject, detail, evidence).
     #[arg(long)]
     pub json: bool,
     /// Exit 1 only when a rule of at least this severity fires (info, low,
