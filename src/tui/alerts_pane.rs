@@ -321,4 +321,39 @@ mod tests {
             Some(("alert: x (high, 2 matches)".to_string(), ToastLevel::Warn))
         );
     }
+
+    #[test]
+    fn an_event_rules_matches_are_its_events_sanitised() {
+        use crate::activity::{Source, Subject};
+        use crate::alerts::events::{EventMatch, Evidence};
+        use chrono::TimeZone;
+        let mut r = fired("user-granted-admin", Severity::Medium, 1);
+        r.events = vec![EventMatch {
+            source: Source::Operation,
+            time: chrono::Utc.with_ymd_and_hms(2026, 12, 7, 14, 30, 2).unwrap(),
+            operator: "olga@x.io\u{1b}[31m".into(),
+            category: "User".into(),
+            action: "Update".into(),
+            detail: "Update User bart@x.io  - User Role: from Member to Admin".into(),
+            subject: Some(Subject::User("bart@x.io".into())),
+            entity: None,
+            ip_address: None,
+            evidence: Some(Evidence::Confirmed),
+            summary: "bart@x.io given role Admin (was Member) by olga@x.io\u{202e} at 2026-12-07T14:30:02Z".into(),
+        }];
+        let t = matches_table(&r, &Graph::new());
+        assert_eq!(t.columns, ["Time", "Operator", "Event", "Evidence"]);
+        assert_eq!(t.rows.len(), 1);
+        let c = &t.rows[0].cells;
+        assert_eq!(c[0], "2026-12-07 14:30");
+        assert!(
+            !c[1].contains('\u{1b}') && c[1].starts_with("olga@x.io"),
+            "{c:?}"
+        );
+        assert!(
+            !c[2].contains('\u{202e}') && c[2].contains("bart@x.io"),
+            "{c:?}"
+        );
+        assert_eq!(c[3], "confirmed by snapshot");
+    }
 }

@@ -226,3 +226,74 @@ async fn a_bad_event_field_is_refused_with_file_and_line() {
         r.stderr
     );
 }
+
+/// The TUI's read-only evaluation shows an event alert as often as it is
+/// asked and leaves it for `check` or `watch`, which report it once; the
+/// same event appended again (a fetch's overlap) fires nothing, a new one
+/// fires alone. A real SQLite store, the built-in pack.
+#[test]
+fn viewers_never_consume_event_alerts_and_the_overlap_never_refires() {
+    use chrono::{TimeZone, Utc};
+    use zoomscope::activity::{Event, Source};
+    use zoomscope::alerts::{self, AlertState, AlertsConfig, EvalOptions};
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = zoomscope::store::Store::open(&dir.path().join("z.db")).unwrap();
+    let rules = alerts::load_rules(&AlertsConfig::default()).unwrap();
+    let graph = zoomscope::graph::Graph::new();
+    let granted = |who: &str, minute: u32| Event {
+        source: Source::Operation,
+        time: Utc.with_ymd_and_hms(2026, 12, 7, 14, minute, 0).unwrap(),
+        actor: "olga@example.io".into(),
+        category: "User".into(),
+        action: "Update".into(),
+        text: format!("Update User {who}  - User Role: from Member to Admin"),
+        ip_address: None,
+        client_type: None,
+        version: None,
+    };
+    let append = |e: &Event| {
+        store
+            .append_activity("default", Source::Operation, std::slice::from_ref(e), None)
+            .unwrap()
+    };
+    let opts = EvalOptions {
+        now: Utc::now(),
+        previous: None,
+    };
+    let state = AlertState::open(store.conn(), "default").unwrap();
+    let granted_admin = |results: &[alerts::RuleResult]| {
+        results
+            .iter()
+            .find(|r| r.rule == "user-granted-admin")
+            .unwrap()
+            .clone()
+    };
+
+    assert_eq!(append(&granted("bart@example.io", 30)), 1);
+    for _ in 0..2 {
+        let r = granted_admin(&alerts::evaluate_read_only(&graph, &rules, &state, opts).unwrap());
+        assert!(r.fired() && r.newly_fired, "{r:?}");
+        assert_eq!(r.events.len(), 1);
+        // Not in this (empty) graph yet: the evidence says so.
+        assert_eq!(
+            r.to_json()["events"][0]["evidence"],
+            "not yet seen in a snapshot"
+        );
+    }
+    let r = granted_admin(&alerts::evaluate(&graph, &rules, Some(&state), opts).unwrap());
+    assert!(r.fired() && r.newly_fired);
+    let r = granted_admin(&alerts::evaluate_read_only(&graph, &rules, &state, opts).unwrap());
+    assert!(!r.fired(), "reported by check: {r:?}");
+
+    // The overlap of the next fetch: ignored by the store, quiet here.
+    assert_eq!(append(&granted("bart@example.io", 30)), 0);
+    let r = granted_admin(&alerts::evaluate(&graph, &rules, Some(&state), opts).unwrap());
+    assert!(!r.fired(), "{r:?}");
+    // A new grant fires with that event alone.
+    append(&granted("lisa@example.io", 45));
+    let r = granted_admin(&alerts::evaluate(&graph, &rules, Some(&state), opts).unwrap());
+    assert_eq!(r.events.len(), 1);
+    assert!(r.events[0].summary.contains("lisa@example.io"), "{r:?}");
+    assert!(r.events[0].summary.contains("olga@example.io"), "{r:?}");
+}
