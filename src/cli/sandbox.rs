@@ -304,7 +304,7 @@ pub fn startup_text(sb: &RunningSandbox, roster: Option<&PathBuf>) -> String {
     ));
     out.push_str("  zoomscope sync\n\n");
     out.push_str(&format!(
-        "Apply a change: curl -X POST {}/_sandbox/change -H 'content-type: application/json' \\\n    -d '{{\"change\": \"make_admin\", \"user\": \"<email>\"}}'   (also deactivate, hire, role_change, group_move, setting_flip)\n",
+        "Apply a change: curl -X POST {}/_sandbox/change -H 'content-type: application/json' \\\n    -d '{{\"change\": \"make_admin\", \"user\": \"<email>\"}}'   (also deactivate, hire, role_change, group_move, setting_flip,\n    admin_sign_in, admin_new_ip)\n",
         sb.oauth_url()
     ));
     out.push_str(&format!(
