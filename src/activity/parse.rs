@@ -178,6 +178,20 @@ mod tests {
             ]
         );
 
+        // Group settings are logged with `Edit Group` (Panther's Zoom tests).
+        let d = parse_detail(
+            "Edit Group Springfield  - Personal Meeting ID (PMI) Passcode: from On to Off",
+        );
+        assert_eq!(d.subject, Some(Subject::Group("Springfield".into())));
+        assert_eq!(
+            d.changes,
+            vec![change(
+                "Personal Meeting ID (PMI) Passcode",
+                Some("On"),
+                Some("Off")
+            )]
+        );
+
         let d = parse_detail("Activate User alice@example.com");
         assert_eq!(d.subject, Some(Subject::User("alice@example.com".into())));
         assert!(d.changes.is_empty());

@@ -79,9 +79,9 @@ impl RuleResult {
 
     /// `{"rule", "severity", "count", "entities"}` as `check --json` prints
     /// fired rules; `count` is [`RuleResult::alert_count`] (for an event
-    /// rule, the events it matched).
-    /// An event rule's result also has `"events"`: each matched event with
-    /// its subject, operator, time, detail and evidence.
+    /// rule, the events it matched). An event rule's result also has
+    /// `"events"`: each matched event with its subject, operator, time,
+    /// detail and evidence.
     pub fn to_json(&self) -> Value {
         let mut v = json!({
             "rule": self.rule,
