@@ -1,11 +1,12 @@
 //! Human-readable diff for `zoomscope diff` on a terminal. Every Zoom string
-//! goes through `for_terminal`.
+//! goes through `for_terminal`. When the operation log was joined
+//! ([`super::Attribution::joined`]), each entity says who changed it.
 
 use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use super::GraphDiff;
+use super::{Attribution, GraphDiff};
 use crate::util::sanitize::for_terminal;
 
 /// Renders a value compactly: strings bare, absent as `(none)`.
@@ -17,8 +18,32 @@ fn show(v: Option<&Value>) -> String {
     }
 }
 
+/// Who changed the entity `key`, indented under it: a line per
+/// operation-log entry (`by olga@example.com at 2026-12-07 14:30 (Update:
+/// …)`), or `unexplained`; nothing when the log was not joined.
+fn by_lines(out: &mut String, a: &Attribution, key: &str) {
+    if !a.joined() {
+        return;
+    }
+    let by = a.by(key);
+    if by.is_empty() {
+        let _ = writeln!(out, "    unexplained");
+    }
+    for b in by {
+        let _ = writeln!(
+            out,
+            "    by {} at {} ({}: {})",
+            for_terminal(&b.operator),
+            b.time.format("%Y-%m-%d %H:%M"),
+            for_terminal(&b.action),
+            for_terminal(&b.detail)
+        );
+    }
+}
+
 /// The diff as text: one line per added/removed entity and relationship,
-/// one line per changed property. `from`/`to` label the snapshots.
+/// one line per changed property, and under each entity who changed it.
+/// `from`/`to` label the snapshots.
 pub fn render_text(d: &GraphDiff, from: &str, to: &str) -> String {
     let mut out = String::new();
     let s = d.summary();
@@ -41,6 +66,7 @@ pub fn render_text(d: &GraphDiff, from: &str, to: &str) -> String {
             for_terminal(&e.key),
             for_terminal(e.label())
         );
+        by_lines(&mut out, &d.attribution, &e.key);
     }
     for e in &d.entities_removed {
         let _ = writeln!(
@@ -50,6 +76,7 @@ pub fn render_text(d: &GraphDiff, from: &str, to: &str) -> String {
             for_terminal(&e.key),
             for_terminal(e.label())
         );
+        by_lines(&mut out, &d.attribution, &e.key);
     }
     for c in &d.entities_changed {
         let _ = writeln!(
@@ -68,6 +95,7 @@ pub fn render_text(d: &GraphDiff, from: &str, to: &str) -> String {
                 show(p.new.as_ref())
             );
         }
+        by_lines(&mut out, &d.attribution, &c.key);
     }
     for r in &d.relationships_added {
         let _ = writeln!(out, "+ {} {}", r.rtype, for_terminal(&r.key()));

@@ -57,6 +57,7 @@ mod store_write_base;
 mod sync_security;
 mod sync_skips;
 mod trust_history;
+mod tui_activity;
 mod tui_app;
 mod tui_e2e;
 mod tui_monitor_cache;
