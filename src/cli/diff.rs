@@ -74,16 +74,14 @@ pub async fn run(ctx: &Context, args: DiffArgs) -> anyhow::Result<ExitCode> {
     let old = store.load(&profile, SnapshotId(from))?.graph;
     let new = store.load(&profile, SnapshotId(to))?.graph;
     let mut d = crate::diff::diff(&old, &new);
-    // Who made the changes: the operation-log entries logged from the older
-    // snapshot's start (a change made while it was fetched may not be in
-    // it) to the newer one's end.
+    // Who made the changes: the operation-log entries from the older
+    // snapshot's start to the newer one's end.
     let span = |id: i64| infos.iter().find(|s| s.id.0 == id);
     let (start, end) = (
         span(from).map(|s| s.started_at),
         span(to).map(|s| s.finished_at),
     );
-    let events = store.activity(&profile, start, end)?;
-    d.attribution = crate::diff::Attribution::of(&d, &old, &new, &events);
+    d.attribution = crate::diff::attribution(&store, &profile, (start, end), (&d, &old, &new))?;
     let text = if args.json {
         let mut json = d.to_json(from, to);
         d.attribution.annotate(&mut json);
