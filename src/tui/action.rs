@@ -225,7 +225,7 @@ impl Action {
             Action::Columns => "choose columns (hide, reorder; saved in the config)",
             Action::ColumnEarlier => "move the selected column left (columns: up)",
             Action::ColumnLater => "move the selected column right (columns: down)",
-            Action::Operator => "activity, changes: open who did it (the operator's Zoom user)",
+            Action::Operator => "who did it: the operator's Zoom user (Activity, Changes)",
             Action::NextLink => "next link",
             Action::PrevLink => "previous link",
             Action::Accept => "accept (search: open the selected match)",
