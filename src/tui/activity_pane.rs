@@ -18,7 +18,10 @@ use crate::graph::{EntityId, Graph};
 use crate::store::{Store, StoreError};
 
 use super::action::{Action, ToastLevel};
-use super::component::{Component, Ctx, Notice, Outcome};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+use super::component::{Component, Ctx, DrawCtx, Notice, Outcome};
 use super::detail;
 use super::model;
 use super::pane::PaneKind;
@@ -239,6 +242,15 @@ impl Component for ActivityPane {
 
     fn set_filter(&mut self, text: &str, ctx: &mut Ctx) {
         self.stack.set_filter(text, ctx);
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, dc: &DrawCtx) {
+        match self.stack.top() {
+            View::Provided(p) if self.stack.depth() == 0 => {
+                super::ui::activity::draw(p, f, area, dc)
+            }
+            v => super::ui::draw_view(v, PaneKind::Activity, f, area, dc),
+        }
     }
 
     fn as_any(&self) -> &dyn Any {

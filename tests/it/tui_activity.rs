@@ -347,3 +347,118 @@ async fn a_users_detail_lists_their_permissions_from_the_lazy_fetch() {
     assert!(kept.len() < all.len());
     drop(w.sb);
 }
+
+// ------------------------------------------------------------ golden screens
+
+/// The Activity pane on the fixture org: an admin's change, a setting
+/// changed, a sign-in, and an event about nobody the graph knows, with a
+/// hostile string in the detail; fixed times, so the screens are stable.
+#[test]
+fn snapshots_of_the_activity_pane() {
+    use chrono::TimeZone;
+    use zoomscope::activity::{Event as LogEvent, Source};
+    let g = crate::support::tui::org(60);
+    let emails: Vec<String> = g
+        .entities()
+        .filter(|(_, e)| e.key.starts_with("zoom_user:"))
+        .filter_map(|(_, e)| e.props.str("email").map(str::to_string))
+        .take(3)
+        .collect();
+    let at = |h, m| chrono::Utc.with_ymd_and_hms(2026, 12, 7, h, m, 0).unwrap();
+    let op = |t, category: &str, action: &str, text: String| LogEvent {
+        source: Source::Operation,
+        time: t,
+        actor: emails[0].clone(),
+        category: category.into(),
+        action: action.into(),
+        text,
+        ip_address: None,
+        client_type: None,
+        version: None,
+    };
+    let events = vec![
+        op(
+            at(14, 30),
+            "User",
+            "Update",
+            format!(
+                "Update User {}  - User Role: from Member to Admin",
+                emails[1]
+            ),
+        ),
+        LogEvent {
+            source: Source::SignIn,
+            time: at(14, 2),
+            actor: emails[0].clone(),
+            category: "Sign-in".into(),
+            action: "Sign in".into(),
+            text: String::new(),
+            ip_address: Some("203.0.113.9".into()),
+            client_type: Some("Mac".into()),
+            version: Some("6.2.10".into()),
+        },
+        op(
+            at(9, 15),
+            "Account",
+            "Update",
+            "Security  - Sign in with Two-Factor Authentication: from On to Off".into(),
+        ),
+        op(
+            at(8, 0),
+            "User",
+            "Delete",
+            "Delete User gone@example.com\u{1b}[2J\u{202e}".into(),
+        ),
+    ];
+    let log: Vec<activity_pane::ActivityItem> = events
+        .into_iter()
+        .map(|event| activity_pane::ActivityItem {
+            key: event.subject_key(&g),
+            event,
+        })
+        .collect();
+    assert!(log[0].key.is_some() && log[2].key.is_some() && log[3].key.is_none());
+    let mut h = Harness::with_graph(g);
+    h.event(Event::Activity(Ok(Arc::new(log))));
+    h.key("9");
+    assert_eq!(h.app.active_kind(), Some(PaneKind::Activity));
+    for (w, hh) in [(80, 24), (200, 50)] {
+        let screen = h.render(w, hh);
+        assert!(!screen.contains('\u{1b}') && !screen.contains('\u{202e}'));
+        insta::assert_snapshot!(format!("activity_{w}x{hh}"), screen);
+    }
+    filter(&mut h, "action:update");
+    for (w, hh) in [(80, 24), (200, 50)] {
+        insta::assert_snapshot!(format!("activity_filtered_{w}x{hh}"), h.render(w, hh));
+    }
+}
+
+// ------------------------------------------------------- in a real terminal
+
+/// `--demo` in a pseudo-terminal: `9` opens the Activity view with the
+/// sandbox's history; `b` on a setting change opens its operator's Zoom
+/// user, `o` their employee record (the demo imports a roster).
+#[test]
+fn the_activity_view_and_its_operator_link_in_a_terminal() {
+    use crate::support::demo_term::DemoTerm;
+    let mut t = DemoTerm::demo(60);
+    t.send("9");
+    let s = t.wait_for("the Activity pane", |s| s.contains("Activity ["), 30);
+    assert!(s.contains("Sign in"), "{s}");
+    t.send("/category:account\t");
+    t.wait_for("the filter", |s| s.contains("</category:account>"), 10);
+    t.send("b");
+    let s = t.wait_for(
+        "the operator's user",
+        |s| s.contains("Activity › ") && s.contains("Profile"),
+        10,
+    );
+    assert!(s.contains("Role"), "{s}");
+    t.send("o");
+    t.wait_for(
+        "the operator's employee record",
+        |s| s.contains("(details)") || s.contains("no employee record"),
+        10,
+    );
+    t.quit();
+}
