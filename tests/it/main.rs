@@ -29,6 +29,7 @@ mod client_http;
 mod client_limits;
 mod client_models;
 mod client_sandbox;
+mod diff_text_cli;
 mod employees_cli;
 mod employees_e2e;
 mod employees_hostile;
