@@ -74,11 +74,7 @@ async fn plain_diff_prints_who_made_each_change() {
         d.stdout
     );
     // The roles' member counts changed too, and no log entry names a role.
-    assert!(
-        lines.iter().any(|l| *l == "    unexplained"),
-        "{}",
-        d.stdout
-    );
+    assert!(lines.contains(&"    unexplained"), "{}", d.stdout);
     // `--json` says the same of the same entity.
     let j = home.run(&["diff", "--json"], &[]).await.json();
     let changed = j["entities"]["changed"]
