@@ -105,3 +105,63 @@ pub fn render_text(d: &GraphDiff, from: &str, to: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+    use crate::diff::{By, EntityChange, PropChange};
+    use crate::graph::EntityType;
+
+    fn changed(key: &str) -> EntityChange {
+        EntityChange {
+            key: key.into(),
+            etype: EntityType::User,
+            label: "Bart".into(),
+            changes: vec![PropChange {
+                name: "roleId".into(),
+                old: Some("2".into()),
+                new: Some("1".into()),
+            }],
+        }
+    }
+
+    #[test]
+    fn each_entity_says_who_changed_it_once_the_log_is_joined() {
+        let mut d = GraphDiff {
+            entities_changed: vec![changed("zoom_user:u1"), changed("zoom_user:u2")],
+            ..GraphDiff::default()
+        };
+        let plain = render_text(&d, "1", "2");
+        assert!(
+            !plain.contains("by ") && !plain.contains("unexplained"),
+            "{plain}"
+        );
+
+        d.attribution = Attribution::from_entries(vec![(
+            "zoom_user:u1".into(),
+            By {
+                time: chrono::Utc
+                    .with_ymd_and_hms(2026, 12, 7, 14, 30, 5)
+                    .unwrap(),
+                operator: "olga\u{1b}]0;x\u{7}@example.com".into(),
+                action: "Update".into(),
+                detail: "Update User bart@example.com  - User Role: from Member to Admin".into(),
+            },
+        )]);
+        let text = render_text(&d, "1", "2");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[1..],
+            [
+                "~ zoom_user zoom_user:u1 (Bart)",
+                "    roleId: \"2\" → \"1\"",
+                "    by olga]0;x@example.com at 2026-12-07 14:30 (Update: Update User bart@example.com  - User Role: from Member to Admin)",
+                "~ zoom_user zoom_user:u2 (Bart)",
+                "    roleId: \"2\" → \"1\"",
+                "    unexplained",
+            ]
+        );
+    }
+}

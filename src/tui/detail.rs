@@ -782,3 +782,61 @@ fn account_lines(data: &Data) -> Vec<DLine> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    use super::*;
+    use crate::graph::Entity;
+
+    fn by(operator: &str) -> By {
+        By {
+            time: chrono::Utc
+                .with_ymd_and_hms(2026, 12, 7, 14, 30, 0)
+                .unwrap(),
+            operator: operator.into(),
+            action: "Update".into(),
+            detail: "Update User bart@example.com  - User Role: from Member to Admin\u{1b}[2J"
+                .into(),
+        }
+    }
+
+    #[test]
+    fn the_operator_is_a_link_when_a_user_and_plain_text_when_not() {
+        let mut g = Graph::new();
+        let mut olga = Entity::new(EntityType::User, "zoom_user:o1".into());
+        olga.props
+            .insert(Arc::from("email"), json!("olga@example.com"));
+        g.add_entity(olga).unwrap();
+
+        let lines = attribution_lines(&g, &[by("OLGA@example.com")], true);
+        assert_eq!(lines.len(), 1, "no employee record: one line");
+        assert_eq!(lines[0].link.as_deref(), Some("zoom_user:o1"));
+        let text = lines[0].text_content();
+        assert!(
+            text.starts_with("  by OLGA@example.com  at 2026-12-07 14:30 (Update: Update User"),
+            "{text}"
+        );
+        assert!(!text.contains('\u{1b}'), "{text:?}");
+
+        let stranger = attribution_lines(&g, &[by("ext\u{202e}@partner.example")], true);
+        assert_eq!(stranger[0].link, None);
+        let text = stranger[0].text_content();
+        assert!(
+            text.contains("(not a Zoom user in this snapshot)"),
+            "{text}"
+        );
+        assert!(!text.contains('\u{202e}'), "{text:?}");
+
+        let unexplained = attribution_lines(&g, &[], true);
+        assert!(unexplained[0].text_content().contains("unexplained"));
+        assert!(
+            attribution_lines(&g, &[], false).is_empty(),
+            "log not joined"
+        );
+    }
+}
