@@ -28,12 +28,29 @@ use super::pane::PaneKind;
 use super::provided::{ProvidedRow, ProvidedTable, ProvidedView};
 use super::stack::{View, ViewStack};
 
-/// One stored event and the `_key` of the entity it is about, resolved in
-/// the graph on screen when it was read (`None`: not in that graph).
+/// One stored event, what it is about (its detail parsed once, off the UI
+/// thread) and the `_key` of that entity, resolved in the graph on screen
+/// when it was read (`None`: not in that graph).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActivityItem {
     pub event: LogEvent,
+    pub subject: Option<Subject>,
     pub key: Option<String>,
+}
+
+impl ActivityItem {
+    /// `event`, its subject parsed and resolved in `graph`.
+    pub fn new(event: LogEvent, graph: &Graph) -> ActivityItem {
+        let subject = event.subject();
+        let key = subject
+            .as_ref()
+            .and_then(|s| crate::activity::subject_key(graph, s));
+        ActivityItem {
+            event,
+            subject,
+            key,
+        }
+    }
 }
 
 /// The events the pane lists, newest first, shared with the I/O edge.
@@ -45,10 +62,7 @@ pub fn load(store: &Store, profile: &str, graph: &Graph) -> Result<Vec<ActivityI
     Ok(store
         .activity(profile, None, None)?
         .into_iter()
-        .map(|event| {
-            let key = event.subject_key(graph);
-            ActivityItem { event, key }
-        })
+        .map(|event| ActivityItem::new(event, graph))
         .collect())
 }
 
@@ -70,9 +84,9 @@ pub fn table(log: &[ActivityItem], g: &Graph) -> ProvidedTable {
         .map(|item| {
             let e = &item.event;
             let entity = item.key.as_deref().and_then(|k| g.id_of(k));
-            let subject = match (entity, e.subject()) {
+            let subject = match (entity, &item.subject) {
                 (Some(id), _) => model::label(g, id),
-                (None, Some(Subject::User(s) | Subject::Group(s) | Subject::Role(s))) => s,
+                (None, Some(Subject::User(s) | Subject::Group(s) | Subject::Role(s))) => s.clone(),
                 (None, Some(Subject::Setting(s))) => format!("{s} settings"),
                 (None, None) => String::new(),
             };
@@ -282,22 +296,20 @@ mod tests {
 
     #[test]
     fn hostile_strings_are_cleaned_and_sign_ins_say_where_from() {
+        let g = Graph::new();
         let log = vec![
-            ActivityItem {
-                event: event(
+            ActivityItem::new(
+                event(
                     Source::Operation,
                     "olga\u{1b}[2J@example.com",
                     "Update",
                     "Update User bart@example.com\u{202e}  - User Role: from Member to Admin",
                 ),
-                key: None,
-            },
-            ActivityItem {
-                event: event(Source::SignIn, "bart@example.com", "Sign in", ""),
-                key: None,
-            },
+                &g,
+            ),
+            ActivityItem::new(event(Source::SignIn, "bart@example.com", "Sign in", ""), &g),
         ];
-        let t = table(&log, &Graph::new());
+        let t = table(&log, &g);
         let all: String = t
             .rows
             .iter()

@@ -412,10 +412,7 @@ fn snapshots_of_the_activity_pane() {
     ];
     let log: Vec<activity_pane::ActivityItem> = events
         .into_iter()
-        .map(|event| activity_pane::ActivityItem {
-            key: event.subject_key(&g),
-            event,
-        })
+        .map(|event| activity_pane::ActivityItem::new(event, &g))
         .collect();
     assert!(log[0].key.is_some() && log[2].key.is_some() && log[3].key.is_none());
     let mut h = Harness::with_graph(g);
