@@ -1,5 +1,7 @@
 //! `zoomscope diff`: what changed between two snapshots of the profile (by
-//! default the last two). The logic is in `crate::diff`.
+//! default the last two), each entity with who changed it (the operation
+//! log's entries between the two, `crate::diff::attribution`). The logic is
+//! in `crate::diff`.
 
 use std::process::ExitCode;
 
@@ -12,7 +14,10 @@ use crate::store::SnapshotId;
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Exit status: 0 printed (with --exit-code: no changes); 1 with --exit-code, there are \
+    after_help = "Under each added, removed or changed entity, who did it: \
+                  `by olga@example.com at 2026-12-07 14:30 (Update: …)` from the operation log, \
+                  or `unexplained` when no entry between the two snapshots names it.\n\n\
+                  Exit status: 0 printed (with --exit-code: no changes); 1 with --exit-code, there are \
                   changes; 2 usage error (unknown snapshot id, --since too long, no snapshots to compare)."
 )]
 pub struct DiffArgs {
@@ -68,18 +73,18 @@ pub async fn run(ctx: &Context, args: DiffArgs) -> anyhow::Result<ExitCode> {
     )?;
     let old = store.load(&profile, SnapshotId(from))?.graph;
     let new = store.load(&profile, SnapshotId(to))?.graph;
-    let d = crate::diff::diff(&old, &new);
+    let mut d = crate::diff::diff(&old, &new);
+    // Who made the changes: the operation-log entries from the older
+    // snapshot's start to the newer one's end.
+    let span = |id: i64| infos.iter().find(|s| s.id.0 == id);
+    let (start, end) = (
+        span(from).map(|s| s.started_at),
+        span(to).map(|s| s.finished_at),
+    );
+    d.attribution = crate::diff::attribution(&store, &profile, (start, end), (&d, &old, &new))?;
     let text = if args.json {
-        // Entries logged from the older snapshot's start (a change made
-        // while it was fetched may not be in it) to the newer one's end.
-        let span = |id: i64| infos.iter().find(|s| s.id.0 == id);
-        let (start, end) = (
-            span(from).map(|s| s.started_at),
-            span(to).map(|s| s.finished_at),
-        );
-        let events = store.activity(&profile, start, end)?;
         let mut json = d.to_json(from, to);
-        crate::diff::Attribution::of(&d, &old, &new, &events).annotate(&mut json);
+        d.attribution.annotate(&mut json);
         format!("{}\n", crate::util::sanitize::json_text(&json.to_string()))
     } else {
         crate::diff::render_text(&d, &from.to_string(), &to.to_string())

@@ -38,6 +38,10 @@ impl By {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Attribution {
     by_key: HashMap<String, Vec<By>>,
+    /// Whether the operation log was joined at all: only then is a change
+    /// without entries *unexplained* (a diff made without the log says
+    /// nothing about who made it).
+    joined: bool,
 }
 
 impl Attribution {
@@ -70,7 +74,10 @@ impl Attribution {
         for list in by_key.values_mut() {
             list.sort_by_key(|b| b.time);
         }
-        Attribution { by_key }
+        Attribution {
+            by_key,
+            joined: true,
+        }
     }
 
     /// An attribution from known entries (for tests of what shows it).
@@ -80,10 +87,19 @@ impl Attribution {
         for (k, b) in entries {
             by_key.entry(k).or_default().push(b);
         }
-        Attribution { by_key }
+        Attribution {
+            by_key,
+            joined: true,
+        }
     }
 
-    /// The entries that explain the change of `key` (empty: unexplained).
+    /// Whether the operation log was joined (see [`Attribution::by`]).
+    pub fn joined(&self) -> bool {
+        self.joined
+    }
+
+    /// The entries that explain the change of `key` (empty: unexplained,
+    /// when [`Attribution::joined`]).
     pub fn by(&self, key: &str) -> &[By] {
         self.by_key.get(key).map_or(&[], Vec::as_slice)
     }

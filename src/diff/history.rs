@@ -3,9 +3,12 @@
 //! (loading two 100,000-user snapshots takes a moment, so nothing is diffed
 //! until asked).
 
+use chrono::{DateTime, Utc};
+
+use crate::graph::Graph;
 use crate::store::{SnapshotId, SnapshotInfo, Store, StoreError};
 
-use super::{GraphDiff, diff};
+use super::{Attribution, GraphDiff, diff};
 
 /// One sync in the timeline, newest first in [`timeline`].
 #[derive(Debug, Clone, PartialEq)]
@@ -32,10 +35,29 @@ impl TimelineEntry {
             .into_iter()
             .find(|s| s.id == prev)
             .map(|s| s.started_at);
-        let events = store.activity(profile, start, Some(self.snapshot.finished_at))?;
-        d.attribution = super::Attribution::of(&d, &old, &new, &events);
+        d.attribution = attribution(
+            store,
+            profile,
+            (start, Some(self.snapshot.finished_at)),
+            (&d, &old, &new),
+        )?;
         Ok(d)
     }
+}
+
+/// Who made the changes of `diff` (`d` from `old` to `new`): the stored
+/// operation-log entries logged in `span`, from the older snapshot's start
+/// (a change made while it was fetched may not be in it) to the newer one's
+/// end, joined to its entities.
+pub fn attribution(
+    store: &Store,
+    profile: &str,
+    span: (Option<DateTime<Utc>>, Option<DateTime<Utc>>),
+    diff: (&GraphDiff, &Graph, &Graph),
+) -> Result<Attribution, StoreError> {
+    let events = store.activity(profile, span.0, span.1)?;
+    let (d, old, new) = diff;
+    Ok(Attribution::of(d, old, new, &events))
 }
 
 /// The profile's snapshots, newest first, each with the id of the one before it.

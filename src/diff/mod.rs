@@ -25,7 +25,7 @@ use crate::graph::{Entity, EntityId, EntityType, Graph, RelType, relationship_ke
 
 pub use attribution::{Attribution, By};
 pub use changed::{ChangeKind, ChangedSet};
-pub use history::{TimelineEntry, diff_snapshots, last_sync, timeline};
+pub use history::{TimelineEntry, attribution, diff_snapshots, last_sync, timeline};
 pub use render::render_text;
 
 /// One property that differs: `None` means the property is absent on that side.

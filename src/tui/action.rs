@@ -61,6 +61,8 @@ pub enum Action {
     ColumnEarlier,
     /// Move the selected column one place right (down in the chooser).
     ColumnLater,
+    /// Activity (and a change in Changes): open who did it, the operator's Zoom user.
+    Operator,
     /// Detail views: the next link.
     NextLink,
     /// Detail views: the previous link.
@@ -115,6 +117,7 @@ impl Action {
             Action::Columns,
             Action::ColumnEarlier,
             Action::ColumnLater,
+            Action::Operator,
             Action::NextLink,
             Action::PrevLink,
             Action::Accept,
@@ -165,6 +168,7 @@ impl Action {
             Action::Columns => "columns",
             Action::ColumnEarlier => "column_earlier",
             Action::ColumnLater => "column_later",
+            Action::Operator => "operator",
             Action::NextLink => "next_link",
             Action::PrevLink => "prev_link",
             Action::Accept => "accept (search: open the selected match)",
@@ -221,6 +225,7 @@ impl Action {
             Action::Columns => "choose columns (hide, reorder; saved in the config)",
             Action::ColumnEarlier => "move the selected column left (columns: up)",
             Action::ColumnLater => "move the selected column right (columns: down)",
+            Action::Operator => "who did it: the operator's Zoom user (Activity, Changes)",
             Action::NextLink => "next link",
             Action::PrevLink => "previous link",
             Action::Accept => "accept (search: open the selected match)",
@@ -273,6 +278,9 @@ pub enum Event {
     DismissToasts,
     /// The Changes and Alerts panes' data, computed after a load or sync.
     Monitor(Box<super::monitor::Monitor>),
+    /// The stored operation log and sign-in activity, read for the snapshot
+    /// on screen (the Activity pane's).
+    Activity(Result<super::activity_pane::ActivityLog, String>),
     /// An older sync's changes, diffed on demand.
     SyncDiff {
         snapshot: i64,

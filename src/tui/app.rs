@@ -21,6 +21,7 @@ use crate::graph::{EntityType, Graph};
 use crate::sync::SyncEvent;
 
 use super::action::{Action, Event, ToastLevel};
+use super::activity_pane::{ActivityLog, ActivityPane};
 use super::alerts_pane::{self, AlertsPane};
 use super::changes_pane::ChangesPane;
 use super::columns::{ColumnPrefs, TableKind};
@@ -108,6 +109,9 @@ pub struct App {
     summary: Option<super::model::SnapshotSummary>,
     panes: Vec<Box<dyn Component>>,
     active: usize,
+    /// The stored operation log and sign-ins, once the data source has
+    /// read them (the Activity pane exists from then on).
+    activity: Option<ActivityLog>,
     /// The help overlay while it is open.
     help: Option<Help>,
     modal: Option<String>,
@@ -135,6 +139,7 @@ impl App {
             summary: None,
             panes: Vec::new(),
             active: 0,
+            activity: None,
             help: None,
             modal: None,
             should_quit: false,
@@ -723,6 +728,10 @@ impl App {
             Event::SyncDiff { snapshot, result } => {
                 self.tell(PaneKind::Changes, Notice::SyncDiff { snapshot, result })
             }
+            Event::Activity(Ok(log)) => self.set_activity(log),
+            Event::Activity(Err(e)) => self
+                .toasts
+                .push(format!("activity unavailable: {e}"), ToastLevel::Warn),
         }
         self.take_effects()
     }
@@ -779,6 +788,18 @@ impl App {
         }
     }
 
+    /// The stored events arrived: the Activity pane (made if missing) lists them.
+    fn set_activity(&mut self, log: ActivityLog) {
+        self.activity = Some(log.clone());
+        if self.data.is_some() {
+            if self.position(PaneKind::Activity).is_none() {
+                self.add_pane(PaneKind::Activity);
+            } else {
+                self.tell(PaneKind::Activity, Notice::Activity(&log));
+            }
+        }
+    }
+
     /// Adds a new pane of `kind` in Tab order, keeping the active one.
     fn add_pane(&mut self, kind: PaneKind) {
         let active = self.active_kind();
@@ -809,6 +830,10 @@ impl App {
             (PaneKind::Roles, _) => Box::new(EntityPane::new(kind, TableKind::Roles, ctx)),
             (PaneKind::Employees, _) => Box::new(EmployeesPane::new()),
             (PaneKind::Query, _) => Box::new(QueryPane::new()),
+            (PaneKind::Activity, _) => Box::new(ActivityPane::new(
+                self.activity.clone().unwrap_or_default(),
+                ctx,
+            )),
             (_, Some(p)) => Box::new(ProviderPane::new(p, ctx)),
             (PaneKind::Changes, None) => Box::new(ChangesPane::new(ctx)),
             (PaneKind::Alerts, None) => Box::new(AlertsPane::new(ctx)),
@@ -845,6 +870,9 @@ impl App {
         wanted.extend(self.provider_kinds.iter().copied());
         if self.shared.monitor().is_some() {
             wanted.extend([PaneKind::Changes, PaneKind::Alerts]);
+        }
+        if self.activity.is_some() {
+            wanted.push(PaneKind::Activity);
         }
         wanted.sort();
         wanted.dedup();

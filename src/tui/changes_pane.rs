@@ -1,6 +1,10 @@
 //! The Changes pane: the timeline of syncs (newest first) and, on Enter,
-//! what one sync changed. Entity rows are enterable like any other. Older
-//! syncs are diffed when opened, behind the I/O edge (`Request::SyncDiff`).
+//! what one sync changed, each change with who made it ("changed by olga@…
+//! at 14:30", or "unexplained" when no operation-log entry names it). Enter
+//! on a changed entity opens it under what changed and who did it, the
+//! operator a link to their Zoom user and employee record; the operator key
+//! (`b`) opens that user from the list. Older syncs are diffed when opened,
+//! behind the I/O edge (`Request::SyncDiff`).
 
 use std::any::Any;
 
@@ -12,6 +16,7 @@ use crate::util::human;
 
 use super::action::{Action, ToastLevel};
 use super::component::{Component, Ctx, Notice, Outcome};
+use super::detail::{self, DetailKind, DetailView, SettingsState};
 use super::model;
 use super::monitor::{Monitor, SyncChanges};
 use super::pane::PaneKind;
@@ -23,6 +28,8 @@ use super::stack::{View, ViewStack};
 #[derive(Debug)]
 pub struct ChangesPane {
     stack: ViewStack,
+    /// The snapshot whose changes the first drill-down level lists.
+    opened: Option<i64>,
 }
 
 impl ChangesPane {
@@ -30,6 +37,100 @@ impl ChangesPane {
         let table = ctx.monitor().map(|m| timeline_table(m)).unwrap_or_default();
         ChangesPane {
             stack: ViewStack::new(View::Provided(ProvidedView::new(table))),
+            opened: None,
+        }
+    }
+
+    /// The diff the first level lists and the key of the entity under its
+    /// cursor (a row of an entity in the graph on screen).
+    fn selected_change<'m>(&self, ctx: &'m Ctx) -> Option<(&'m SyncChanges, String)> {
+        if self.stack.depth() != 1 {
+            return None;
+        }
+        let View::Provided(p) = self.stack.top() else {
+            return None;
+        };
+        let id = p.selected_entity()?;
+        let s = ctx
+            .monitor()?
+            .syncs
+            .iter()
+            .find(|s| Some(s.snapshot) == self.opened)?;
+        Some((s, ctx.data().graph.entity(id).key.clone()))
+    }
+
+    /// Enter on a changed entity: its detail under what changed and who made
+    /// the change; `Ignored` when the cursor is on no entity.
+    fn open_change(&mut self, ctx: &mut Ctx) -> Outcome {
+        let Some((s, key)) = self.selected_change(ctx) else {
+            return Outcome::Ignored;
+        };
+        let Some(d) = s.diff.as_ref() else {
+            return Outcome::Ignored;
+        };
+        let g = &ctx.data().graph;
+        let props: Vec<(String, String)> = d
+            .entities_changed
+            .iter()
+            .filter(|c| c.key == key)
+            .flat_map(|c| &c.changes)
+            .map(|p| {
+                (
+                    p.name.clone(),
+                    format!(
+                        "{} → {}",
+                        value(g, &p.name, &p.old),
+                        value(g, &p.name, &p.new)
+                    ),
+                )
+            })
+            .collect();
+        let word = if d.entities_added.iter().any(|e| e.key == key) {
+            "Added"
+        } else {
+            "Changed"
+        };
+        let heading = format!("{word} in sync {}", sync_title(s));
+        let preamble = detail::change_lines(
+            g,
+            heading,
+            &props,
+            d.attribution.by(&key),
+            d.attribution.joined(),
+        );
+        let Some(id) = g.id_of(&key) else {
+            return Outcome::Ignored;
+        };
+        let (kind, settings) = if g.entity(id).etype == EntityType::User {
+            (DetailKind::User, ctx.settings_for(&key))
+        } else {
+            (DetailKind::Entity, SettingsState::NotApplicable)
+        };
+        let view = DetailView::with_preamble(kind, key, ctx.data(), settings, preamble);
+        self.stack.push(View::Detail(view));
+        Outcome::Consumed
+    }
+
+    /// The operator key on a change: who made it (the latest entry's operator).
+    fn open_operator(&mut self, ctx: &mut Ctx) {
+        let Some((s, key)) = self.selected_change(ctx) else {
+            ctx.toast(
+                "b on a change opens who made it; open a sync first",
+                ToastLevel::Info,
+            );
+            return;
+        };
+        let operator = s
+            .diff
+            .as_ref()
+            .and_then(|d| d.attribution.by(&key).last())
+            .map(|b| b.operator.clone());
+        match operator {
+            Some(op) => super::activity_pane::open_operator(&mut self.stack, &op, ctx),
+            None => ctx.toast(
+                "unexplained: no operation-log entry names this change",
+                ToastLevel::Info,
+            ),
         }
     }
 
@@ -41,6 +142,7 @@ impl ChangesPane {
         let Some(s) = ctx.monitor().and_then(|m| m.syncs.get(p.selected()?)) else {
             return Outcome::Ignored;
         };
+        self.opened = Some(s.snapshot);
         let title = sync_title(s);
         let table = match &s.diff {
             Some(d) => sync_table(d, &ctx.data().graph),
@@ -111,10 +213,16 @@ impl Component for ChangesPane {
     }
 
     fn handle_action(&mut self, action: Action, ctx: &mut Ctx) -> Outcome {
-        if action == Action::Open
-            && self.stack.depth() == 0
-            && self.open_sync(ctx) == Outcome::Consumed
-        {
+        let opened = match (action, self.stack.depth()) {
+            (Action::Open, 0) => self.open_sync(ctx),
+            (Action::Open, 1) => self.open_change(ctx),
+            (Action::Operator, _) => {
+                self.open_operator(ctx);
+                Outcome::Consumed
+            }
+            _ => Outcome::Ignored,
+        };
+        if opened == Outcome::Consumed {
             return Outcome::Consumed;
         }
         self.stack.handle_action(action, PaneKind::Changes, ctx)
@@ -253,18 +361,21 @@ fn name_of(g: &Graph, t: EntityType, id: &Value) -> String {
     }
 }
 
-/// `changed`, or `changed by olga@… at 14:30` when the operation log names
-/// who made the change (the latest entry about the entity).
-fn changed_by(d: &GraphDiff, key: &str) -> String {
+/// `word` (`changed`, `added`, `removed`) with who did it: `changed by
+/// olga@… at 14:30` when the operation log names who made the change (the
+/// latest entry about the entity), `changed, unexplained` when the log was
+/// joined and no entry names it.
+fn attributed(word: &str, d: &GraphDiff, key: &str) -> String {
     match d.attribution.by(key).last() {
-        None => "changed".into(),
+        None if d.attribution.joined() => format!("{word}, unexplained"),
+        None => word.into(),
         Some(b) => {
             let who = b
                 .operator
                 .split_once('@')
                 .map_or(b.operator.as_str(), |(local, _)| local);
             format!(
-                "changed by {}@… at {}",
+                "{word} by {}@… at {}",
                 crate::util::sanitize::for_terminal(who),
                 b.time.format("%H:%M")
             )
@@ -283,7 +394,7 @@ pub fn sync_table(d: &GraphDiff, g: &Graph) -> ProvidedTable {
         rows.push(ProvidedRow {
             entity: g.id_of(&e.key),
             cells: vec![
-                "added".into(),
+                attributed("added", d, &e.key),
                 e.etype.class().into(),
                 e.label().to_string(),
                 String::new(),
@@ -295,7 +406,7 @@ pub fn sync_table(d: &GraphDiff, g: &Graph) -> ProvidedTable {
         rows.push(ProvidedRow {
             entity: g.id_of(&e.key),
             cells: vec![
-                "removed".into(),
+                attributed("removed", d, &e.key),
                 e.etype.class().into(),
                 e.label().to_string(),
                 String::new(),
@@ -304,7 +415,7 @@ pub fn sync_table(d: &GraphDiff, g: &Graph) -> ProvidedTable {
         });
     }
     for c in &d.entities_changed {
-        let change = changed_by(d, &c.key);
+        let change = attributed("changed", d, &c.key);
         for p in &c.changes {
             rows.push(ProvidedRow {
                 entity: g.id_of(&c.key),
@@ -423,7 +534,7 @@ mod tests {
     }
 
     #[test]
-    fn a_change_names_its_operator_and_time_and_an_unexplained_one_does_not() {
+    fn a_change_names_its_operator_and_time_and_an_unexplained_one_says_so() {
         let at = chrono::Utc
             .with_ymd_and_hms(2026, 12, 7, 14, 30, 5)
             .unwrap();
@@ -440,7 +551,16 @@ mod tests {
             )]),
             ..GraphDiff::default()
         };
-        assert_eq!(changed_by(&d, "zoom_user:u1"), "changed by olga@… at 14:30");
-        assert_eq!(changed_by(&d, "zoom_user:u2"), "changed");
+        assert_eq!(
+            attributed("changed", &d, "zoom_user:u1"),
+            "changed by olga@… at 14:30"
+        );
+        assert_eq!(
+            attributed("changed", &d, "zoom_user:u2"),
+            "changed, unexplained"
+        );
+        // A diff made without the log says nothing about who made it.
+        let plain = GraphDiff::default();
+        assert_eq!(attributed("added", &plain, "zoom_user:u2"), "added");
     }
 }

@@ -68,6 +68,8 @@ pub enum Notice<'a> {
     Query(QueryDone),
     /// The employee report (the Employees pane's; `None`: no roster).
     EmployeesReport(Result<Option<Report>, String>),
+    /// The stored operation log and sign-in activity (the Activity pane's).
+    Activity(&'a super::activity_pane::ActivityLog),
     /// An older sync's changes (the Changes pane's).
     SyncDiff {
         snapshot: i64,

@@ -194,6 +194,18 @@ impl DataSource for ContextSource {
             })
     }
 
+    async fn activity(
+        &self,
+        shown: Arc<Graph>,
+    ) -> Result<Option<Vec<super::activity_pane::ActivityItem>>, String> {
+        self.ctx
+            .with_store(move |store, profile| {
+                Ok(Some(super::activity_pane::load(store, profile, &shown)?))
+            })
+            .await
+            .map_err(text)
+    }
+
     fn export_dir(&self) -> PathBuf {
         self.ctx.paths().data_dir.join("exports")
     }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use crate::diff::By;
 use crate::graph::{EntityId, EntityType, Graph};
 use crate::sync::{SkipKind, StepOutcome};
 
@@ -133,10 +134,24 @@ pub struct DetailView {
     pub settings: SettingsState,
     pub filter: String,
     pub scroll: Scroll,
+    /// Lines shown above the entity's own and kept when they are rebuilt:
+    /// the change a Changes drill-down opened it for, and who made it.
+    pub preamble: Vec<DLine>,
 }
 
 impl DetailView {
     pub fn new(kind: DetailKind, key: String, data: &Data, settings: SettingsState) -> DetailView {
+        DetailView::with_preamble(kind, key, data, settings, Vec::new())
+    }
+
+    /// A detail view with `preamble` above the entity's lines.
+    pub fn with_preamble(
+        kind: DetailKind,
+        key: String,
+        data: &Data,
+        settings: SettingsState,
+        preamble: Vec<DLine>,
+    ) -> DetailView {
         let mut v = DetailView {
             key,
             kind,
@@ -145,6 +160,7 @@ impl DetailView {
             settings,
             filter: String::new(),
             scroll: Scroll::default(),
+            preamble,
         };
         v.rebuild(data);
         v
@@ -168,7 +184,7 @@ impl DetailView {
             ),
         };
         self.title = title;
-        self.lines = lines;
+        self.lines = self.preamble.iter().cloned().chain(lines).collect();
         let len = self.visible_len();
         self.scroll.clamp(len);
     }
@@ -333,7 +349,16 @@ fn user_lines(g: &Graph, id: EntityId, settings: &SettingsState) -> Vec<DLine> {
                 format!("  not available: {}", model::clean(e)),
             ));
         }
-        SettingsState::Loaded(list) => {
+        SettingsState::Loaded(all) => {
+            // The role's permissions come with the settings (the same lazy
+            // fetch, never history) and read best as a list of their own.
+            let (permissions, list): (Vec<_>, Vec<_>) =
+                all.iter().partition(|(k, _)| k == "permissions");
+            let permissions = permission_lines(permissions.first().map(|(_, v)| v));
+            if !permissions.is_empty() {
+                out.extend(permissions);
+                out.push(DLine::blank());
+            }
             out.push(DLine::heading(format!("Settings ({})", list.len())));
             let width = list
                 .iter()
@@ -351,6 +376,112 @@ fn user_lines(g: &Graph, id: EntityId, settings: &SettingsState) -> Vec<DLine> {
         }
     }
     out
+}
+
+/// A user's permissions (`GET /users/{userId}/permissions`, what their role
+/// lets them do), one a line so `/` finds one. Nothing when they were not
+/// read (the app lacks `user:read:list_permissions:admin`, or the plan has
+/// no roles): the fetch leaves them out then.
+fn permission_lines(permissions: Option<&Value>) -> Vec<DLine> {
+    let Some(Value::Array(list)) = permissions else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = list
+        .iter()
+        .map(|p| model::clean(&model::value_text(p)).into_owned())
+        .collect();
+    names.sort_by_key(|n| n.to_lowercase());
+    let mut out = vec![DLine::heading(format!("Permissions ({})", names.len()))];
+    if names.is_empty() {
+        out.push(DLine::text(Tone::Dim, "  (none)"));
+    }
+    out.extend(
+        names
+            .into_iter()
+            .map(|n| DLine::text(Tone::Plain, format!("  {n}"))),
+    );
+    out
+}
+
+/// What a Changes drill-down shows above the changed entity: `heading`,
+/// the changed properties as (name, `old → new`), and who made the change
+/// ([`attribution_lines`]).
+pub fn change_lines(
+    g: &Graph,
+    heading: String,
+    props: &[(String, String)],
+    by: &[By],
+    joined: bool,
+) -> Vec<DLine> {
+    let mut out = vec![DLine::heading(heading)];
+    let width = props
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(18)
+        .clamp(18, 60);
+    out.extend(
+        props
+            .iter()
+            .map(|(k, v)| DLine::field_w(&model::clean(k), model::clean(v).into_owned(), width)),
+    );
+    out.extend(attribution_lines(g, by, joined));
+    out.push(DLine::blank());
+    out
+}
+
+/// Who made a change: a line per operation-log entry that explains it, the
+/// operator a link to their Zoom user (Tab reaches it as any other link),
+/// followed by a link to their employee record when the roster maps them.
+/// `unexplained` when the log was joined and no entry names the change
+/// (`joined` false: the log was not read, nothing is said).
+pub fn attribution_lines(g: &Graph, by: &[By], joined: bool) -> Vec<DLine> {
+    if by.is_empty() {
+        return if joined {
+            vec![DLine::text(
+                Tone::Warn,
+                "  unexplained: no operation-log entry between the two syncs names this change",
+            )]
+        } else {
+            Vec::new()
+        };
+    }
+    let mut out = Vec::new();
+    for b in by {
+        let operator = model::clean(&b.operator).into_owned();
+        let when = format!(
+            "  at {} ({}: {})",
+            b.time.format("%Y-%m-%d %H:%M"),
+            model::clean(&b.action),
+            model::clean(&b.detail)
+        );
+        let user = operator_user(g, &b.operator);
+        let mut spans = vec![(Tone::Label, "  by ".to_string())];
+        match user {
+            Some(_) => spans.push((Tone::Link, operator)),
+            None => {
+                spans.push((Tone::Plain, operator));
+                spans.push((Tone::Dim, "  (not a Zoom user in this snapshot)".into()));
+            }
+        }
+        spans.push((Tone::Dim, when));
+        out.push(DLine {
+            spans,
+            link: user.map(|u| g.entity(u).key.clone()),
+        });
+        if let Some(emp) = user.and_then(|u| model::employee_of(g, u)) {
+            out.push(DLine::link(g, emp, "the operator's employee record"));
+        }
+    }
+    out
+}
+
+/// The Zoom user an operator's e-mail names in `g`, if any.
+pub fn operator_user(g: &Graph, email: &str) -> Option<EntityId> {
+    g.by_email(email)
+        .iter()
+        .copied()
+        .find(|id| g.entity(*id).etype == EntityType::User)
 }
 
 /// Links listed per relationship direction before "… N more".
@@ -650,4 +781,62 @@ fn account_lines(data: &Data) -> Vec<DLine> {
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    use super::*;
+    use crate::graph::Entity;
+
+    fn by(operator: &str) -> By {
+        By {
+            time: chrono::Utc
+                .with_ymd_and_hms(2026, 12, 7, 14, 30, 0)
+                .unwrap(),
+            operator: operator.into(),
+            action: "Update".into(),
+            detail: "Update User bart@example.com  - User Role: from Member to Admin\u{1b}[2J"
+                .into(),
+        }
+    }
+
+    #[test]
+    fn the_operator_is_a_link_when_a_user_and_plain_text_when_not() {
+        let mut g = Graph::new();
+        let mut olga = Entity::new(EntityType::User, "zoom_user:o1".into());
+        olga.props
+            .insert(Arc::from("email"), json!("olga@example.com"));
+        g.add_entity(olga).unwrap();
+
+        let lines = attribution_lines(&g, &[by("OLGA@example.com")], true);
+        assert_eq!(lines.len(), 1, "no employee record: one line");
+        assert_eq!(lines[0].link.as_deref(), Some("zoom_user:o1"));
+        let text = lines[0].text_content();
+        assert!(
+            text.starts_with("  by OLGA@example.com  at 2026-12-07 14:30 (Update: Update User"),
+            "{text}"
+        );
+        assert!(!text.contains('\u{1b}'), "{text:?}");
+
+        let stranger = attribution_lines(&g, &[by("ext\u{202e}@partner.example")], true);
+        assert_eq!(stranger[0].link, None);
+        let text = stranger[0].text_content();
+        assert!(
+            text.contains("(not a Zoom user in this snapshot)"),
+            "{text}"
+        );
+        assert!(!text.contains('\u{202e}'), "{text:?}");
+
+        let unexplained = attribution_lines(&g, &[], true);
+        assert!(unexplained[0].text_content().contains("unexplained"));
+        assert!(
+            attribution_lines(&g, &[], false).is_empty(),
+            "log not joined"
+        );
+    }
 }

@@ -223,6 +223,7 @@ fn defaults() -> Vec<(Mode, Action, &'static [&'static str])> {
         (M::Normal, Columns, &["C"]),
         (M::Normal, ColumnEarlier, &["<"]),
         (M::Normal, ColumnLater, &[">"]),
+        (M::Normal, Operator, &["b"]),
         (M::Detail, NextLink, &["tab"]),
         (M::Detail, PrevLink, &["shift-tab"]),
         (M::Raw, MoveDown, &["j", "down"]),

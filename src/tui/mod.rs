@@ -21,6 +21,7 @@
 //!   headless for tests and benchmarks.
 
 pub mod action;
+pub mod activity_pane;
 pub(crate) mod alerts_pane;
 pub mod app;
 pub(crate) mod changes_pane;

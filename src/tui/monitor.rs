@@ -216,7 +216,20 @@ pub fn sync_changes_cached(
                             }
                         };
                         let old = load(prev)?;
-                        let d = diff::diff(&old, new);
+                        let mut d = diff::diff(&old, new);
+                        // Who made the changes, as every diff of the
+                        // timeline says (`TimelineEntry::diff`).
+                        let start = timeline
+                            .get(i + 1)
+                            .filter(|p| p.snapshot.id == prev)
+                            .map(|p| p.snapshot.started_at);
+                        d.attribution = diff::attribution(
+                            store,
+                            profile,
+                            (start, Some(entry.snapshot.finished_at)),
+                            (&d, &old, new),
+                        )
+                        .map_err(|e| e.to_string())?;
                         if i == 0 {
                             latest_previous = Some((prev, old));
                         } else {

@@ -16,10 +16,13 @@ pub enum PaneKind {
     Changes,
     Alerts,
     Query,
+    /// The operation log and sign-in activity (last, so the panes before it
+    /// keep their number keys).
+    Activity,
 }
 
 impl PaneKind {
-    pub const ALL: [PaneKind; 8] = [
+    pub const ALL: [PaneKind; 9] = [
         PaneKind::Account,
         PaneKind::Users,
         PaneKind::Groups,
@@ -28,6 +31,7 @@ impl PaneKind {
         PaneKind::Changes,
         PaneKind::Alerts,
         PaneKind::Query,
+        PaneKind::Activity,
     ];
 
     pub fn title(self) -> &'static str {
@@ -40,6 +44,7 @@ impl PaneKind {
             PaneKind::Changes => "Changes",
             PaneKind::Alerts => "Alerts",
             PaneKind::Query => "Query",
+            PaneKind::Activity => "Activity",
         }
     }
 
@@ -54,6 +59,7 @@ impl PaneKind {
             PaneKind::Changes => "changes",
             PaneKind::Alerts => "alerts",
             PaneKind::Query => "query",
+            PaneKind::Activity => "activity",
         }
     }
 
@@ -68,6 +74,7 @@ impl PaneKind {
             PaneKind::Changes => &["c", "diff"],
             PaneKind::Alerts => &["al"],
             PaneKind::Query => &["q1", "j1ql"],
+            PaneKind::Activity => &["act", "log", "who"],
         }
     }
 

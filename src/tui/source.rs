@@ -20,6 +20,7 @@ use crate::graph::Graph;
 use crate::sync::SyncEvent;
 
 use super::action::{Event, ToastLevel};
+use super::activity_pane::ActivityItem;
 use super::model::{SnapshotMeta, SnapshotSummary};
 use super::monitor::Monitor;
 
@@ -116,6 +117,17 @@ pub trait DataSource: Send + Sync + 'static {
             self.monitor().await
         }
     }
+    /// The stored operation log and sign-in activity, newest first, each
+    /// event resolved against `shown` (`None`: this source keeps no log).
+    fn activity(
+        &self,
+        shown: Arc<Graph>,
+    ) -> impl Future<Output = Result<Option<Vec<ActivityItem>>, String>> + Send {
+        async move {
+            drop(shown);
+            Ok(None)
+        }
+    }
     /// What the sync that stored `snapshot` changed.
     fn sync_diff(
         &self,
@@ -173,6 +185,19 @@ impl Jobs {
     fn spawn_monitor<S: DataSource>(&mut self, src: &Arc<S>, shown: Arc<Graph>) {
         let src = src.clone();
         self.spawn(async move { monitor_events(&*src, shown).await });
+    }
+
+    /// The Activity pane's events for the snapshot `shown` (a sync that
+    /// stored it may have stored new ones).
+    fn spawn_activity<S: DataSource>(&mut self, src: &Arc<S>, shown: Arc<Graph>) {
+        let src = src.clone();
+        self.spawn(async move {
+            match src.activity(shown).await {
+                Ok(Some(log)) => vec![Event::Activity(Ok(Arc::new(log)))],
+                Ok(None) => Vec::new(),
+                Err(e) => vec![Event::Activity(Err(e))],
+            }
+        });
     }
 
     /// The next finished job and its events. A job that panicked is
@@ -314,6 +339,7 @@ pub async fn serve<S: DataSource>(
                             let Loaded { graph, meta } = *loaded;
                             let graph = Arc::new(graph);
                             jobs.spawn_monitor(&src, graph.clone());
+                            jobs.spawn_activity(&src, graph.clone());
                             Event::Shown { graph, meta }
                         }
                         other => other,

@@ -352,6 +352,11 @@ impl ViewStack {
             | Action::OtherSide
             | Action::Link
             | Action::Unlink => return Outcome::Ignored,
+            // The panes that know who did what (Activity, Changes) take it first.
+            Action::Operator => ctx.toast(
+                "b opens who did it: on an event in Activity, or on a change in Changes",
+                ToastLevel::Info,
+            ),
         }
         Outcome::Consumed
     }
@@ -413,6 +418,7 @@ impl ViewStack {
                 }
             }
             Notice::Monitor
+            | Notice::Activity(_)
             | Notice::Query(_)
             | Notice::EmployeesReport(_)
             | Notice::SyncDiff { .. } => {}

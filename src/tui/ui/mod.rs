@@ -5,6 +5,7 @@
 //! [`Component::draw`](super::component::Component::draw), which by default
 //! draws the view on top of its stack with [`draw_view`].
 
+pub(crate) mod activity;
 mod chooser;
 mod detail;
 mod footer;
