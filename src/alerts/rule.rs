@@ -13,6 +13,7 @@
 //! query = "FIND zoom_user WITH active = true THAT ASSIGNED zoom_role WITH admin = true"
 //! trigger = "count > ${max_admins}"   # any | new | count > N | count >= N
 //! requires = "employee"        # optional: skip unless the graph has this entity type
+//! show = ["overriddenLockedSettings"]  # optional: properties shown with each match
 //! ```
 //!
 //! `${name}` in `query` and `trigger` is replaced by the parameter's value
@@ -188,6 +189,9 @@ pub struct Rule {
     /// Skip the rule (not evaluated, not fired) unless the graph has
     /// entities of this type, e.g. `employee` for roster rules.
     pub requires: Option<EntityType>,
+    /// Properties of each matched entity that `check` shows beside it
+    /// (what the match is about, e.g. the settings a group overrides).
+    pub show: Vec<String>,
     pub origin: Origin,
 }
 
@@ -241,6 +245,8 @@ struct RawRule {
     trigger: String,
     #[serde(default)]
     requires: Option<String>,
+    #[serde(default)]
+    show: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -354,6 +360,7 @@ impl RuleFile {
                     query,
                     trigger,
                     requires,
+                    show: r.show.iter().map(|s| s.trim().to_string()).collect(),
                     origin: origin.clone(),
                 })
             })

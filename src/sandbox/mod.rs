@@ -25,6 +25,7 @@ pub(crate) mod changes;
 pub mod endpoints;
 pub(crate) mod faults;
 pub mod generate;
+mod group_settings;
 mod index;
 mod listener;
 pub mod model;
@@ -55,8 +56,8 @@ pub use changes::{Change, ChangeApplied, ChangeError, ChangeKind};
 pub use endpoints::{Category, Endpoint, ScopeErrorStyle};
 pub use faults::{Faults, Malformation};
 pub use model::{
-    Account, AccountSecurity, Group, LockSettings, ManagedDomain, OrgSnapshot, Role, User,
-    UserSecurity, UserStatus,
+    Account, AccountSecurity, Group, GroupSettings, LockSettings, ManagedDomain, OrgSnapshot, Role,
+    User, UserSecurity, UserStatus,
 };
 pub use paging::PagingQuirks;
 pub use ratelimit::{RateLimitConfig, RetryAfterStyle};
