@@ -9,7 +9,7 @@ use crate::support::cli::Home;
 use crate::support::proxy::{Fault, proxy};
 use crate::support::sandbox::{http, start, token};
 use serde_json::{Value, json};
-use zoomscope::sandbox::{Change, Endpoint, RunningSandbox, SandboxConfig};
+use zoomscope::sandbox::{Change, Endpoint, RateLimitConfig, RunningSandbox, SandboxConfig};
 
 async fn sandbox() -> RunningSandbox {
     start(SandboxConfig {
@@ -38,13 +38,31 @@ async fn get(sb: &RunningSandbox, token: &str, path: &str) -> (u16, String, Valu
     (status, category, r.json().await.unwrap())
 }
 
+/// A sandbox for reading its answers one by one: its per-second limits
+/// (tested elsewhere) off, so a quick run of requests gets no 429.
+async fn unlimited(cfg: SandboxConfig) -> RunningSandbox {
+    start(SandboxConfig {
+        rate_limits: RateLimitConfig {
+            enabled: false,
+            ..RateLimitConfig::default()
+        },
+        ..cfg
+    })
+    .await
+}
+
 fn at<'a>(v: &'a Value, path: &str) -> &'a Value {
     path.split('.').fold(v, |cur, seg| &cur[seg])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sandbox_serves_group_settings_and_locks_as_zoom_documents_them() {
-    let sb = sandbox().await;
+    let sb = unlimited(SandboxConfig {
+        users: 120,
+        seed: 1,
+        ..SandboxConfig::default()
+    })
+    .await;
     let org = sb.org();
     let t = token(&sb).await;
     let (plain, overriding) = (&org.groups[4], &org.groups[1]);
@@ -125,7 +143,7 @@ async fn the_sandbox_serves_group_settings_and_locks_as_zoom_documents_them() {
         scopes: scopes.iter().map(|s| s.to_string()).collect(),
         ..SandboxConfig::default()
     };
-    let sb = start(only(&["group:read:settings:admin"])).await;
+    let sb = unlimited(only(&["group:read:settings:admin"])).await;
     let t = token(&sb).await;
     let g = sb.org().groups[1].id.clone();
     let (status, _, _) = get(&sb, &t, &format!("/groups/{g}/settings")).await;
@@ -140,7 +158,7 @@ async fn the_sandbox_serves_group_settings_and_locks_as_zoom_documents_them() {
         "{e}"
     );
     sb.shutdown().await;
-    let sb = start(only(&["group:read:admin"])).await;
+    let sb = unlimited(only(&["group:read:admin"])).await;
     let t = token(&sb).await;
     let g = sb.org().groups[1].id.clone();
     for path in ["settings", "lock_settings"] {
@@ -150,7 +168,7 @@ async fn the_sandbox_serves_group_settings_and_locks_as_zoom_documents_them() {
     sb.shutdown().await;
 
     // Groups need a paid plan: a Free account gets Zoom's error.
-    let sb = start(SandboxConfig {
+    let sb = unlimited(SandboxConfig {
         users: 20,
         plan: "free".into(),
         ..SandboxConfig::default()
