@@ -9,6 +9,7 @@ use crate::support::cli::Home;
 use crate::support::proxy::{Fault, proxy};
 use crate::support::sandbox::{http, start, token};
 use serde_json::{Value, json};
+use zoomscope::sandbox::endpoints::GRANULAR_READ_SCOPES;
 use zoomscope::sandbox::{Change, Endpoint, RateLimitConfig, RunningSandbox, SandboxConfig};
 
 async fn sandbox() -> RunningSandbox {
@@ -431,4 +432,104 @@ async fn a_group_whose_settings_request_fails_keeps_its_earlier_overrides() {
     // The other group's change was read.
     let o = entity(&after, &format!("zoom_group:{other}"));
     assert_eq!(o["overridesLockedAccountSetting"], true, "{o:#}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_scope_or_the_free_plan_skips_the_steps_and_keeps_what_was_stored() {
+    let home = Home::new();
+    let sb = sandbox().await;
+    home.write_profile(&sb);
+    home.run(&["sync", "--user-settings", "--json"], &[])
+        .await
+        .assert_code(0);
+    let before = export(&home).await;
+    let org = sb.org();
+    let keys: Vec<String> = org
+        .groups
+        .iter()
+        .map(|g| format!("zoom_group:{}", g.id))
+        .collect();
+    let step = |s: &Value, name: &str| -> Value {
+        s["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["step"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {name} in {s:#}"))
+    };
+    let same_overrides = |after: &Value| {
+        for k in &keys {
+            let (b, a) = (entity(&before, k), entity(after, k));
+            assert_eq!(override_props(a), override_props(b), "{k}");
+            for p in override_props(b) {
+                assert_eq!(a[&p], b[&p], "{k} {p}");
+            }
+        }
+    };
+    // The same account through an app without the lock-settings scope.
+    let scopes: Vec<String> = GRANULAR_READ_SCOPES
+        .iter()
+        .filter(|s| **s != "group:read:lock_settings:admin")
+        .map(|s| s.to_string())
+        .collect();
+    let narrow = start(SandboxConfig {
+        users: 120,
+        seed: 1,
+        scopes,
+        ..SandboxConfig::default()
+    })
+    .await;
+    let run = home
+        .run(
+            &["sync", "--user-settings", "--json"],
+            &[
+                ("ZOOM_API_URL", &narrow.api_url()),
+                ("ZOOM_OAUTH_URL", &narrow.oauth_url()),
+            ],
+        )
+        .await;
+    run.assert_code(0);
+    let s = run.json();
+    let locks = step(&s, "fetch-group-lock-settings");
+    assert_eq!(locks["outcome"], "skipped", "{s:#}");
+    assert!(
+        locks["reason"]
+            .as_str()
+            .unwrap()
+            .contains("group:read:lock_settings:admin"),
+        "{locks}"
+    );
+    assert_eq!(step(&s, "fetch-group-settings")["outcome"], "ok");
+    assert_eq!(narrow.endpoint_count(Endpoint::GroupLockSettings), 0);
+    same_overrides(&export(&home).await);
+    narrow.shutdown().await;
+
+    // On the Free plan neither step can run (groups need a paid plan).
+    let free = start(SandboxConfig {
+        users: 120,
+        seed: 1,
+        plan: "free".into(),
+        ..SandboxConfig::default()
+    })
+    .await;
+    let run = home
+        .run(
+            &["sync", "--user-settings", "--json"],
+            &[
+                ("ZOOM_API_URL", &free.api_url()),
+                ("ZOOM_OAUTH_URL", &free.oauth_url()),
+            ],
+        )
+        .await;
+    let s = run.json();
+    for name in ["fetch-group-settings", "fetch-group-lock-settings"] {
+        let st = step(&s, name);
+        assert_eq!(st["outcome"], "skipped", "{s:#}");
+        assert!(
+            st["reason"].as_str().unwrap().contains("Paid account"),
+            "{st}"
+        );
+    }
+    same_overrides(&export(&home).await);
 }
