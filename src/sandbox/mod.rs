@@ -17,6 +17,7 @@
 //! Modules: `generate` (the org, deterministic from the seed), `roster` (HR
 //! CSV and employee-mapping ground truth), `server` (routes and the request
 //! pipeline), `auth` (OAuth), `paging`, `ratelimit`, `faults`, `settings`,
+//! `group_settings` (groups' settings and locks against the account's),
 //! `render` (Zoom's JSON shapes), `changes` (mutations over time), `oplog`
 //! (the operation log and sign-in activity, generated and of each change).
 
