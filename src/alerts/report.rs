@@ -58,6 +58,82 @@ pub fn check_json(results: &[RuleResult], min: Severity) -> Value {
     v
 }
 
+/// Adds, to each fired rule of `check_json`'s answer whose rule names
+/// properties to show (`show`), `"shown": [{"key", "name", <property>: value}]`
+/// for its entities: what each match is about, beside its key.
+pub fn add_shown(v: &mut Value, rules: &[super::Rule], graph: &Graph) {
+    let Some(fired) = v.get_mut("fired").and_then(Value::as_array_mut) else {
+        return;
+    };
+    for f in fired {
+        let Some(rule) = f
+            .get("rule")
+            .and_then(Value::as_str)
+            .and_then(|n| rules.iter().find(|r| r.name == n))
+            .filter(|r| !r.show.is_empty())
+        else {
+            continue;
+        };
+        let keys: Vec<String> = f
+            .get("entities")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|k| k.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let shown: Vec<Value> = keys
+            .iter()
+            .map(|k| {
+                let mut m = serde_json::Map::new();
+                m.insert("key".into(), json!(k));
+                if let Some(e) = graph.get(k) {
+                    m.insert("name".into(), json!(e.label()));
+                    for p in &rule.show {
+                        if let Some(pv) = e.props.get(p) {
+                            m.insert(p.clone(), pv.clone());
+                        }
+                    }
+                }
+                Value::Object(m)
+            })
+            .collect();
+        if let Some(m) = f.as_object_mut() {
+            m.insert("shown".into(), Value::Array(shown));
+        }
+    }
+}
+
+/// ` — prop: a, b` for the properties a rule shows (sanitised; empty when
+/// it shows none or the entity has none of them).
+pub fn shown_suffix(graph: &Graph, key: &str, show: &[String]) -> String {
+    let Some(e) = graph.get(key) else {
+        return String::new();
+    };
+    let parts: Vec<String> = show
+        .iter()
+        .filter_map(|p| {
+            let v = e.props.get(p)?;
+            let text = match v {
+                Value::Array(a) => a
+                    .iter()
+                    .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            Some(format!("{p}: {}", for_terminal(&text)))
+        })
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" — {}", parts.join("; "))
+    }
+}
+
 /// `Label <email> (key)` for an entity key, sanitised.
 pub fn entity_line(graph: &Graph, key: &str) -> String {
     match graph.get(key) {
@@ -74,6 +150,16 @@ pub fn entity_line(graph: &Graph, key: &str) -> String {
 
 /// `check` on a terminal: one block per fired rule, then a summary line.
 pub fn check_text(results: &[RuleResult], graph: &Graph, min: Severity) -> String {
+    check_text_shown(results, &[], graph, min)
+}
+
+/// [`check_text`], each match followed by the properties its rule shows.
+pub fn check_text_shown(
+    results: &[RuleResult],
+    rules: &[super::Rule],
+    graph: &Graph,
+    min: Severity,
+) -> String {
     let mut out = String::new();
     for r in fired_at_or_above(results, min) {
         let ents = r.alert_entities();
@@ -87,10 +173,16 @@ pub fn check_text(results: &[RuleResult], graph: &Graph, min: Severity) -> Strin
             n,
             if n == 1 { "match" } else { "matches" }
         );
+        let show = rules
+            .iter()
+            .find(|x| x.name == r.rule)
+            .map_or(&[][..], |x| x.show.as_slice());
         // An event rule lists its events (subject, operator, time); a
-        // query rule its entities.
+        // query rule its entities, with the properties the rule shows.
         let lines: Vec<String> = if r.events.is_empty() {
-            ents.iter().map(|k| entity_line(graph, k)).collect()
+            ents.iter()
+                .map(|k| format!("{}{}", entity_line(graph, k), shown_suffix(graph, k, show)))
+                .collect()
         } else {
             r.events.iter().map(|e| e.line()).collect()
         };

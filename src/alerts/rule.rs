@@ -13,6 +13,7 @@
 //! query = "FIND zoom_user WITH active = true THAT ASSIGNED zoom_role WITH admin = true"
 //! trigger = "count > ${max_admins}"   # any | new | count > N | count >= N
 //! requires = "employee"        # optional: skip unless the graph has this entity type
+//! show = ["overriddenLockedSettings"]  # optional: properties shown with each match
 //! ```
 //!
 //! An event rule has an `events` table instead of `query` (its `trigger`
@@ -195,6 +196,9 @@ pub struct Rule {
     /// An event rule's conditions (its `query` is then their description):
     /// it matches operation-log and sign-in events, not the graph.
     pub events: Option<EventRule>,
+    /// Properties of each matched entity that `check` shows beside it
+    /// (what the match is about, e.g. the settings a group overrides).
+    pub show: Vec<String>,
     pub origin: Origin,
 }
 
@@ -259,6 +263,8 @@ struct RawRule {
     events: Option<RawEvents>,
     #[serde(default)]
     requires: Option<String>,
+    #[serde(default)]
+    show: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -413,6 +419,7 @@ impl RuleFile {
                     trigger,
                     requires,
                     events,
+                    show: r.show.iter().map(|s| s.trim().to_string()).collect(),
                     origin: origin.clone(),
                 })
             })

@@ -103,12 +103,11 @@ pub async fn run(ctx: &Context, args: CheckArgs) -> anyhow::Result<ExitCode> {
     });
     // Through util::stdout: a closed pipe (`check --json | head`) ends quietly.
     let text = if args.json {
-        format!(
-            "{}\n",
-            json_text(&alerts::report::check_json(&results, args.min_severity).to_string())
-        )
+        let mut v = alerts::report::check_json(&results, args.min_severity);
+        alerts::report::add_shown(&mut v, &rules, &graph);
+        format!("{}\n", json_text(&v.to_string()))
     } else {
-        alerts::report::check_text(&results, &graph, args.min_severity)
+        alerts::report::check_text_shown(&results, &rules, &graph, args.min_severity)
     };
     crate::util::stdout::print(&text)?;
     let code = if alerts::report::should_fail(&results, args.min_severity) {

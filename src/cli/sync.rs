@@ -28,7 +28,8 @@ use crate::util::sanitize::for_terminal;
 pub struct SyncArgs {
     /// Also fetch the per-item details: every user's settings and sign-in methods
     /// (`loginTypes`; 4 Medium-rate and 1 Light-rate request per user) and every group's
-    /// admins (1 Medium-rate request per group). Without it the details stored before are kept.
+    /// admins, settings and lock settings (3 Medium-rate requests per group; a group keeps
+    /// the settings that differ from the account's). Without it the details stored before are kept.
     #[arg(long)]
     pub user_settings: bool,
     /// Print the result as JSON on standard output (no progress bar).

@@ -27,17 +27,21 @@ pub enum ChangeKind {
     AdminSignIn,
     /// An admin signs in from an address never used by them before.
     AdminNewIp,
+    /// A group sets one of its settings against the account's (see
+    /// `group_settings.rs`); `group` names it.
+    GroupOverride,
 }
 
 impl ChangeKind {
     /// The kinds that change the org (the sign-in kinds only log).
-    pub const ALL: [ChangeKind; 6] = [
+    pub const ALL: [ChangeKind; 7] = [
         Self::MakeAdmin,
         Self::Deactivate,
         Self::Hire,
         Self::RoleChange,
         Self::GroupMove,
         Self::SettingFlip,
+        Self::GroupOverride,
     ];
 
     /// The kinds `mutate_every` cycles through.
@@ -59,6 +63,7 @@ impl ChangeKind {
             Self::SettingFlip => "setting_flip",
             Self::AdminSignIn => "admin_sign_in",
             Self::AdminNewIp => "admin_new_ip",
+            Self::GroupOverride => "group_override",
         }
     }
 }
@@ -72,17 +77,35 @@ pub struct Change {
     pub kind: ChangeKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user: Option<String>,
+    /// `group_override`'s group (an id or a name); without it the sandbox
+    /// picks one deterministically.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 impl Change {
     pub fn new(kind: ChangeKind) -> Self {
-        Self { kind, user: None }
+        Self {
+            kind,
+            user: None,
+            group: None,
+        }
     }
 
     pub fn for_user(kind: ChangeKind, user: impl Into<String>) -> Self {
         Self {
             kind,
             user: Some(user.into()),
+            group: None,
+        }
+    }
+
+    /// `group_override` of the group with this id or name.
+    pub fn group_override(group: impl Into<String>) -> Self {
+        Self {
+            kind: ChangeKind::GroupOverride,
+            user: None,
+            group: Some(group.into()),
         }
     }
 
@@ -96,7 +119,9 @@ impl Change {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChangeApplied {
     pub change: ChangeKind,
-    /// Graph key of the user (`zoom_user:<id>` or `zoom_user:pending:<email>`).
+    /// Graph key of the user (`zoom_user:<id>` or `zoom_user:pending:<email>`),
+    /// or of the group for `group_override` (`zoom_group:<id>`; `email` is
+    /// then empty and `id` the group's).
     pub user_key: String,
     pub email: String,
     pub id: Option<String>,
@@ -282,6 +307,7 @@ pub fn apply(
             let u = &org.users[i];
             Ok(applied(u, kind, "sign_in", Value::Null, Value::Null))
         }
+        ChangeKind::GroupOverride => group_override(org, rng, change.group.as_deref()),
         ChangeKind::Hire => {
             let new_user = hire(org, rng, user, now);
             let out = applied(&new_user, kind, "user", Value::Null, json!(new_user.email));
@@ -289,6 +315,46 @@ pub fn apply(
             Ok(out)
         }
     }
+}
+
+/// Turns one more of the named (or a picked) group's settings against the
+/// account's.
+fn group_override(
+    org: &mut OrgSnapshot,
+    rng: &mut Rng,
+    group: Option<&str>,
+) -> Result<ChangeApplied, ChangeError> {
+    let k = match group {
+        Some(name) => org
+            .groups
+            .iter()
+            .position(|g| g.id == name || g.name.eq_ignore_ascii_case(name))
+            .ok_or_else(|| ChangeError::NotApplicable(format!("no group matches {name:?}")))?,
+        None => {
+            // Ordinary groups (not All Staff, not the two empty ones).
+            let ordinary: Vec<usize> = (1..org.groups.len().saturating_sub(2)).collect();
+            *rng.pick(&ordinary)
+                .ok_or(ChangeError::NoEligibleUser("group_override"))?
+        }
+    };
+    let account = org.account.clone();
+    let g = org
+        .groups
+        .get_mut(k)
+        .ok_or(ChangeError::NoEligibleUser("group_override"))?;
+    let (path, before, after) = super::group_settings::override_next(&account, &mut g.settings)
+        .ok_or_else(|| {
+            ChangeError::NotApplicable(format!("group {} already departs on every setting", g.name))
+        })?;
+    Ok(ChangeApplied {
+        change: ChangeKind::GroupOverride,
+        user_key: format!("zoom_group:{}", g.id),
+        email: String::new(),
+        id: Some(g.id.clone()),
+        field: format!("settings.{path}"),
+        before,
+        after,
+    })
 }
 
 fn hire(org: &OrgSnapshot, rng: &mut Rng, email: Option<&str>, now: DateTime<Utc>) -> User {

@@ -54,6 +54,10 @@ pub enum Endpoint {
     UserPermissions,
     OperationLogs,
     SignInActivities,
+    /// `GET /groups/{groupId}/settings`.
+    GroupSettings,
+    /// `GET /groups/{groupId}/lock_settings`.
+    GroupLockSettings,
 }
 
 impl Endpoint {
@@ -73,6 +77,8 @@ impl Endpoint {
             | Self::ListRoles
             | Self::RoleMembers
             | Self::GroupAdmins
+            | Self::GroupSettings
+            | Self::GroupLockSettings
             | Self::AccountSettings
             | Self::AccountLockSettings => Category::Medium,
             Self::OperationLogs | Self::SignInActivities => Category::Heavy,
@@ -107,7 +113,12 @@ impl Endpoint {
                 "user_profile",
                 "user_info:read",
             ],
-            Self::ListGroups | Self::GetGroup | Self::GroupMembers | Self::GroupAdmins => GROUP,
+            Self::ListGroups
+            | Self::GetGroup
+            | Self::GroupMembers
+            | Self::GroupAdmins
+            | Self::GroupSettings
+            | Self::GroupLockSettings => GROUP,
             Self::ListRoles | Self::GetRole | Self::RoleMembers => ROLE,
             Self::AccountSettings
             | Self::AccountLockSettings
@@ -144,6 +155,8 @@ impl Endpoint {
             ],
             Self::OperationLogs => &["report:read:operation_logs:admin"],
             Self::SignInActivities => &["report:read:user_activities:admin"],
+            Self::GroupSettings => &["group:read:settings:admin"],
+            Self::GroupLockSettings => &["group:read:lock_settings:admin"],
         }
     }
 
@@ -197,9 +210,12 @@ impl Endpoint {
     /// answered "No permission." on a real account).
     pub fn paid_only(self) -> Option<&'static str> {
         match self {
-            Self::ListGroups | Self::GetGroup | Self::GroupMembers | Self::GroupAdmins => {
-                Some("Only available for Paid account.")
-            }
+            Self::ListGroups
+            | Self::GetGroup
+            | Self::GroupMembers
+            | Self::GroupAdmins
+            | Self::GroupSettings
+            | Self::GroupLockSettings => Some("Only available for Paid account."),
             Self::AccountSettings | Self::AccountLockSettings => {
                 Some("Only available for paid accounts.")
             }
@@ -258,6 +274,8 @@ pub const GRANULAR_READ_SCOPES: &[&str] = &[
     "user:read:list_permissions:admin",
     "report:read:operation_logs:admin",
     "report:read:user_activities:admin",
+    "group:read:settings:admin",
+    "group:read:lock_settings:admin",
 ];
 
 /// The default grant: every read scope, classic and granular.
@@ -294,6 +312,8 @@ mod tests {
             Endpoint::UserPermissions,
             Endpoint::OperationLogs,
             Endpoint::SignInActivities,
+            Endpoint::GroupSettings,
+            Endpoint::GroupLockSettings,
         ];
         for e in all {
             assert!(e.allowed_by(GRANULAR_READ_SCOPES), "{e:?}");

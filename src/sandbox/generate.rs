@@ -7,8 +7,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Duration as ChronoDuration, TimeZone, Utc};
 
 use super::model::{
-    Account, AccountSecurity, Group, LockSettings, ManagedDomain, OrgSnapshot, Role, User,
-    UserSecurity, UserStatus,
+    Account, AccountSecurity, Group, GroupSettings, LockSettings, ManagedDomain, OrgSnapshot, Role,
+    User, UserSecurity, UserStatus,
 };
 use super::names;
 use super::rng::{Rng, keyed};
@@ -42,7 +42,8 @@ pub fn generate(users: usize, seed: u64, reference: DateTime<Utc>) -> OrgSnapsho
     let n = users.clamp(MIN_USERS, MAX_USERS);
     let account = gen_account(seed, reference);
     let roles = gen_roles(seed);
-    let groups = gen_groups(n, seed);
+    let mut groups = gen_groups(n, seed);
+    super::group_settings::generate(&mut groups, &account, seed);
     let mut g = UserGen::new(n, seed, reference, &account, &roles, &groups);
     let users = (0..n).map(|i| g.user(i)).collect();
     OrgSnapshot {
@@ -259,6 +260,7 @@ fn gen_groups(n: usize, seed: u64) -> Vec<Group> {
                 name,
                 directory_privacy: 1 + r.below(3) as u8,
                 in_directory: r.chance(0.7),
+                settings: GroupSettings::default(),
             }
         })
         .collect()

@@ -17,6 +17,7 @@
 //! Modules: `generate` (the org, deterministic from the seed), `roster` (HR
 //! CSV and employee-mapping ground truth), `server` (routes and the request
 //! pipeline), `auth` (OAuth), `paging`, `ratelimit`, `faults`, `settings`,
+//! `group_settings` (groups' settings and locks against the account's),
 //! `render` (Zoom's JSON shapes), `changes` (mutations over time), `oplog`
 //! (the operation log and sign-in activity, generated and of each change).
 
@@ -25,6 +26,7 @@ pub(crate) mod changes;
 pub mod endpoints;
 pub(crate) mod faults;
 pub mod generate;
+mod group_settings;
 mod index;
 mod listener;
 pub mod model;
@@ -55,8 +57,8 @@ pub use changes::{Change, ChangeApplied, ChangeError, ChangeKind};
 pub use endpoints::{Category, Endpoint, ScopeErrorStyle};
 pub use faults::{Faults, Malformation};
 pub use model::{
-    Account, AccountSecurity, Group, LockSettings, ManagedDomain, OrgSnapshot, Role, User,
-    UserSecurity, UserStatus,
+    Account, AccountSecurity, Group, GroupSettings, LockSettings, ManagedDomain, OrgSnapshot, Role,
+    User, UserSecurity, UserStatus,
 };
 pub use paging::PagingQuirks;
 pub use ratelimit::{RateLimitConfig, RetryAfterStyle};

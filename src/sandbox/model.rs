@@ -133,6 +133,20 @@ pub struct Group {
     /// 1–3.
     pub directory_privacy: u8,
     pub in_directory: bool,
+    /// Where the group's settings differ from the account's (most groups:
+    /// nowhere). `GET /groups/{id}/settings` and `/lock_settings` render the
+    /// account's and apply these (see `settings.rs`).
+    pub settings: GroupSettings,
+}
+
+/// A group's departures from the account's settings, by Zoom's JSON path
+/// (`in_meeting.waiting_room`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct GroupSettings {
+    /// Path → the group's value.
+    pub values: std::collections::BTreeMap<String, serde_json::Value>,
+    /// Path → the group's lock (true: locked for the group's members).
+    pub locks: std::collections::BTreeMap<String, bool>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -330,6 +330,13 @@ fn describe(org: &OrgSnapshot, a: &ChangeApplied) -> (&'static str, &'static str
         ChangeKind::AdminSignIn | ChangeKind::AdminNewIp => {
             ("Sign-in", "Sign in", format!("Sign in {email}"))
         }
+        // Not logged (see `Shared::apply_change`): no verified wording of
+        // Zoom's for a group's settings; this is what it would be called.
+        ChangeKind::GroupOverride => (
+            "Group",
+            "Update",
+            format!("Update Group {}  - {}", a.user_key, setting_label(&a.field)),
+        ),
         ChangeKind::SettingFlip => (
             "User Settings",
             "Update",

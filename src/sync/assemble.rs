@@ -49,18 +49,38 @@ pub(crate) fn build(f: Fetched, opts: &SyncOptions) -> Built {
         Ok(o) => o,
         Err(e) => earlier.or_earlier(Err(e), "owner"),
     };
+    let settings = earlier.or_earlier(a.settings, "settings");
+    let lock_settings = earlier.or_earlier(a.lock_settings, "lock_settings");
+    // What the groups' settings are compared with (see `group_settings.rs`).
+    let account_bodies = (
+        settings.as_ref().map(|s| s.raw.clone()),
+        lock_settings.as_ref().map(|s| s.raw.clone()),
+    );
     b.account(AccountInput {
         account_id: opts.account_id.clone(),
         owner,
         summary: earlier.or_earlier(a.summary, "summary"),
-        settings: earlier.or_earlier(a.settings, "settings"),
+        settings,
         security_settings: earlier.or_earlier(a.security_settings, "security_settings"),
-        lock_settings: earlier.or_earlier(a.lock_settings, "lock_settings"),
+        lock_settings,
         managed_domains: earlier.domains_or_earlier(a.managed_domains),
         trusted_domains: earlier.strings_or_earlier(a.trusted_domains, "trusted_domains"),
     });
     if let Ok(groups) = f.groups {
+        let against = super::group_settings::AccountBodies {
+            settings: account_bodies.0.as_ref(),
+            locks: account_bodies.1.as_ref(),
+        };
+        let ids: Vec<String> = groups.iter().map(|g| g.id.clone()).collect();
         b.groups(groups);
+        super::group_settings::apply(
+            &mut b,
+            &ids,
+            f.group_settings,
+            f.group_lock_settings,
+            &against,
+            opts.earlier_raw.as_ref(),
+        );
     }
     if let Ok(roles) = f.roles {
         // A listed role without a fresh detail (its detail could not be

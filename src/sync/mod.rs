@@ -15,6 +15,7 @@ mod activity;
 mod assemble;
 pub mod convert;
 mod earlier;
+mod group_settings;
 mod listings;
 mod members;
 mod parts;

@@ -104,6 +104,8 @@ mod tests {
             user_settings: None,
             group_admins: Some(skipped()),
             login_types: None,
+            group_settings: None,
+            group_lock_settings: None,
             activity: Vec::new(),
         }
     }

@@ -6,7 +6,9 @@
 //! fetch-users ──┬─ fetch-user-settings (--user-settings) ────────────┤
 //!               ├─ fetch-user-login-types (--user-settings) ─────────┤
 //!               ├─ fetch-group-members (mismatched groups) ─┐        ├─ build
-//! fetch-groups ─┴─ fetch-group-admins ──────────────────────┤        │
+//! fetch-groups ─┼─ fetch-group-admins ──────────────────────┤        │
+//!               └─ fetch-group-settings, fetch-group-lock-settings
+//!                  (--user-settings) ───────────────────────┤        │
 //! fetch-roles ──┬─ fetch-role-details   (common and iq)     │        │
 //!               └─ fetch-role-members (mismatched roles) ───┴────────┘
 //!    (fetch-users also feeds fetch-role-members, and takes the roles list
@@ -26,6 +28,7 @@ use std::sync::Arc;
 use futures::FutureExt;
 
 use super::account::{AccountData, fetch_account};
+use super::group_settings::{self, FetchedGroupBodies};
 use super::listings::ListedUsers;
 use super::members;
 use super::step::{StepLog, StepResult, names};
@@ -52,6 +55,10 @@ pub(crate) struct Fetched {
     pub group_admins: Option<StepResult<GroupAdmins>>,
     /// `None` when `--user-settings` was not asked for.
     pub login_types: Option<StepResult<FetchedLoginTypes>>,
+    /// Each group's settings and lock settings (`None` when the per-item
+    /// details, `--user-settings`, were not asked for).
+    pub group_settings: Option<StepResult<FetchedGroupBodies>>,
+    pub group_lock_settings: Option<StepResult<FetchedGroupBodies>>,
     /// The operation log and sign-in activity (kept apart from the graph).
     pub activity: Vec<StepResult<super::ActivityPart>>,
 }
@@ -185,6 +192,31 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
         }
     });
 
+    // A group's settings and locks, kept where they differ from the
+    // account's: two Medium requests per group, so per-item details like
+    // the admins (a plain sync keeps the stored ones).
+    let group_bodies = |which: group_settings::Body, step: &'static str| {
+        let groups = groups.clone();
+        Box::pin(async move {
+            if !opts.user_settings {
+                return None;
+            }
+            let groups: Shared<Vec<Group>> = groups.await;
+            Some(match groups.as_ref() {
+                Ok(g) => {
+                    log.run(step, group_settings::fetch(client, g, which, step, log))
+                        .await
+                }
+                Err(o) => log.not_run(step, names::GROUPS, o),
+            })
+        })
+    };
+    let group_settings = group_bodies(group_settings::Body::Settings, names::GROUP_SETTINGS);
+    let group_lock_settings = group_bodies(
+        group_settings::Body::LockSettings,
+        names::GROUP_LOCK_SETTINGS,
+    );
+
     // Sign-in methods are on `GET /users/{id}` only: one Light request per
     // user, so only with `--user-settings`, like the settings.
     let login_types = Box::pin({
@@ -261,6 +293,8 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
             settings,
             group_admins,
             login_types,
+            group_settings,
+            group_lock_settings,
             // Heavy requests: their own limiter, so they cost the listings nothing.
             Box::pin(super::activity::fetch_activity(client, opts, log)),
         )
@@ -279,6 +313,8 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
         settings,
         group_admins,
         login_types,
+        group_settings,
+        group_lock_settings,
         (operations, sign_ins),
     ) = tokio::select! {
         r = all => r,
@@ -300,6 +336,8 @@ pub(crate) async fn fetch(client: &ZoomClient, opts: &SyncOptions, log: &StepLog
         user_settings: settings,
         group_admins,
         login_types,
+        group_settings,
+        group_lock_settings,
         activity: vec![operations, sign_ins],
     }
 }

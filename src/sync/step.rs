@@ -29,6 +29,8 @@ pub mod names {
     pub const USER_SETTINGS: &str = "fetch-user-settings";
     pub const USER_LOGIN_TYPES: &str = "fetch-user-login-types";
     pub const GROUP_ADMINS: &str = "fetch-group-admins";
+    pub const GROUP_SETTINGS: &str = "fetch-group-settings";
+    pub const GROUP_LOCK_SETTINGS: &str = "fetch-group-lock-settings";
     pub const TRUSTED_DOMAINS: &str = "fetch-trusted-domains";
     pub const OPERATION_LOGS: &str = "fetch-operation-logs";
     pub const SIGN_IN_ACTIVITY: &str = "fetch-sign-in-activity";

@@ -547,6 +547,30 @@ impl ZoomClient {
         model(&super::http::label(&segments, &[]), v)
     }
 
+    /// `GET /groups/{groupId}/settings`: the group's settings, the account's
+    /// where the group sets nothing of its own.
+    pub async fn group_settings(&self, group_id: &str) -> Result<Settings, ZoomError> {
+        let id = non_empty("group id", group_id)?;
+        let segments = ["groups", id, "settings"];
+        let v = self
+            .inner
+            .get_json(Endpoint::GroupSettings, &segments, &[])
+            .await?;
+        model(&super::http::label(&segments, &[]), v)
+    }
+
+    /// `GET /groups/{groupId}/lock_settings`: true where the setting is
+    /// locked for the group's members.
+    pub async fn group_lock_settings(&self, group_id: &str) -> Result<Settings, ZoomError> {
+        let id = non_empty("group id", group_id)?;
+        let segments = ["groups", id, "lock_settings"];
+        let v = self
+            .inner
+            .get_json(Endpoint::GroupLockSettings, &segments, &[])
+            .await?;
+        model(&super::http::label(&segments, &[]), v)
+    }
+
     /// `GET /accounts/me/managed_domains`.
     pub async fn managed_domains(&self) -> Result<Vec<ManagedDomain>, ZoomError> {
         let segments = ["accounts", "me", "managed_domains"];

@@ -35,11 +35,15 @@ pub enum Endpoint {
     OperationLogs,
     /// `GET /report/activities` (sign-in and sign-out activity).
     SignInActivities,
+    /// `GET /groups/{groupId}/settings`.
+    GroupSettings,
+    /// `GET /groups/{groupId}/lock_settings`.
+    GroupLockSettings,
 }
 
 impl Endpoint {
     #[cfg(test)]
-    pub(crate) const ALL: [Endpoint; 17] = [
+    pub(crate) const ALL: [Endpoint; 19] = [
         Endpoint::ListUsers,
         Endpoint::GetUser,
         Endpoint::UserSettings,
@@ -57,6 +61,8 @@ impl Endpoint {
         Endpoint::UserPermissions,
         Endpoint::OperationLogs,
         Endpoint::SignInActivities,
+        Endpoint::GroupSettings,
+        Endpoint::GroupLockSettings,
     ];
 
     /// "Rate Limit Label" from the API reference (`docs/zoom-contract.md#rate-limits`).
@@ -75,6 +81,8 @@ impl Endpoint {
             | Endpoint::ListRoles
             | Endpoint::ListRoleMembers
             | Endpoint::ListGroupAdmins
+            | Endpoint::GroupSettings
+            | Endpoint::GroupLockSettings
             | Endpoint::AccountSettings
             | Endpoint::AccountLockSettings => RateCategory::Medium,
             Endpoint::OperationLogs | Endpoint::SignInActivities => RateCategory::Heavy,
@@ -123,7 +131,11 @@ impl Endpoint {
                 // The spec accepts it only for `me`; the server decides the rest.
                 "user_info:read",
             ],
-            Endpoint::ListGroups | Endpoint::ListGroupMembers | Endpoint::ListGroupAdmins => GROUP,
+            Endpoint::ListGroups
+            | Endpoint::ListGroupMembers
+            | Endpoint::ListGroupAdmins
+            | Endpoint::GroupSettings
+            | Endpoint::GroupLockSettings => GROUP,
             Endpoint::ListRoles | Endpoint::GetRole | Endpoint::ListRoleMembers => ROLE,
             Endpoint::AccountSettings
             | Endpoint::AccountLockSettings
@@ -177,6 +189,8 @@ impl Endpoint {
             ],
             Endpoint::OperationLogs => &["report:read:operation_logs:admin"],
             Endpoint::SignInActivities => &["report:read:user_activities:admin"],
+            Endpoint::GroupSettings => &["group:read:settings:admin"],
+            Endpoint::GroupLockSettings => &["group:read:lock_settings:admin"],
         }
     }
 
@@ -302,5 +316,8 @@ mod tests {
         assert_eq!(Endpoint::ListGroups.max_page_size(), Some(300));
         assert_eq!(Endpoint::ListRoleMembers.max_page_size(), Some(300));
         assert_eq!(Endpoint::ListRoles.max_page_size(), None);
+        assert_eq!(Endpoint::GroupSettings.category(), RateCategory::Medium);
+        assert_eq!(Endpoint::GroupLockSettings.category(), RateCategory::Medium);
+        assert_eq!(Endpoint::GroupSettings.max_page_size(), None);
     }
 }

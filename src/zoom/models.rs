@@ -321,7 +321,7 @@ impl UserSettingsOption {
     }
 }
 
-/// Settings bodies (user, account, lock) are kept as JSON: their keys come
+/// Settings bodies (user, account, group, lock) are kept as JSON: their keys come
 /// and go between accounts and over time. The graph layer flattens and
 /// redacts them.
 #[derive(Debug, Clone, PartialEq)]

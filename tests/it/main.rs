@@ -56,6 +56,7 @@ mod store_crash;
 mod store_migrate;
 mod store_snapshots;
 mod store_write_base;
+mod sync_group_settings;
 mod sync_security;
 mod sync_skips;
 mod trust_history;

@@ -19,13 +19,16 @@
 //! Raw JSON: every entity's API object, redacted with
 //! [`crate::zoom::redact`], is in [`Built::raw`] under its `_key`. A user's
 //! raw object gets a `_settings` member holding the settings bodies when
-//! they were fetched; the account's raw object is `{"owner", "summary",
+//! they were fetched, a group's a `_settings_overrides` member holding
+//! where its settings differ from the account's ([`group_settings`]); the
+//! account's raw object is `{"owner", "summary",
 //! "settings", "security_settings", "lock_settings", "managed_domains"}`.
 //! Nothing downstream (graph, store) redacts again.
 
 pub(crate) mod account;
 pub mod activity;
 mod group;
+pub(crate) mod group_settings;
 mod links;
 pub mod login_types;
 mod role;

@@ -20,6 +20,8 @@ pub mod employees;
 pub mod hook;
 /// Local HTTP peers on ephemeral ports.
 pub mod local;
+/// A proxy before the sandbox that answers chosen paths itself.
+pub mod proxy;
 /// A program in a real pseudo-terminal, its screens timestamped as they arrive.
 pub mod pty;
 /// The small hand-built graph whose query answers are worked out by hand.
