@@ -41,6 +41,7 @@ mod codec;
 mod compress;
 mod read;
 mod schema;
+mod sync_failures;
 mod write;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -55,6 +56,7 @@ use crate::graph::{EntityType, Graph, RelType};
 use crate::sync::StepRecord;
 
 pub use schema::{SCHEMA_VERSION, migrate};
+pub use sync_failures::SyncFailureRecord;
 pub use write::WriteBase;
 
 /// Errors from the store.

@@ -37,7 +37,22 @@ const MIGRATIONS: &[Migration] = &[
     // 4: the operation log and sign-in activity, append-only beside the
     // snapshots (never rewritten by them), and how far each was fetched.
     Migration::Sql(V4_ACTIVITY),
+    // 5: syncs that failed completely (no snapshot written), so the Changes
+    // timeline shows them among the snapshots.
+    Migration::Sql(V5_SYNC_FAILURES),
 ];
+
+/// A sync that wrote no snapshot (bad credentials, the server down,
+/// nothing fetched): when, and why in words already fit to print.
+const V5_SYNC_FAILURES: &str = "
+    CREATE TABLE sync_failures (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        profile   TEXT NOT NULL,
+        failed_at TEXT NOT NULL,  -- RFC 3339, UTC, seconds
+        reason    TEXT NOT NULL
+    );
+    CREATE INDEX sync_failures_by_time ON sync_failures(profile, failed_at);
+";
 
 /// Activity events keep every field Zoom sent; the UNIQUE constraint is
 /// the de-duplication of overlapping fetches (absent values are stored as

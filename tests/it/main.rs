@@ -59,6 +59,7 @@ mod sync_skips;
 mod trust_history;
 mod tui_app;
 mod tui_e2e;
+mod tui_lists;
 mod tui_monitor_cache;
 mod tui_panes_employees;
 mod tui_panes_monitor;

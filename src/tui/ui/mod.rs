@@ -7,6 +7,7 @@
 
 mod chooser;
 mod detail;
+mod fit;
 mod footer;
 mod header;
 mod overlay;
