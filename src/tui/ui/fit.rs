@@ -192,7 +192,7 @@ mod tests {
         // 10 cells short: the widest gives them up
         assert_eq!(fit_columns(&cols, 40), [(0, 10), (1, 20), (2, 8)]);
         // even the narrowest forms do not fit: the lowest priority goes
-        assert_eq!(fit_columns(&cols, 15), [(0, 8), (1, 6)]);
+        assert_eq!(fit_columns(&cols, 15), [(0, 7), (1, 7)]);
         // one column alone never overflows
         assert_eq!(fit_columns(&cols[1..2], 3), [(1, 3)]);
     }
