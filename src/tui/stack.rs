@@ -430,8 +430,9 @@ impl ViewStack {
         Outcome::Ignored
     }
 
-    /// Whether the view on screen is a table with marked rows.
-    fn has_marks(&self) -> bool {
+    /// Whether the view on screen is a table with marked rows (Esc then
+    /// clears them rather than going back).
+    pub fn has_marks(&self) -> bool {
         match self.top() {
             View::Table(t) => !t.marks.is_empty(),
             View::Provided(p) => p.has_marks(),
