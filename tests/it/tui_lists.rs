@@ -198,6 +198,18 @@ async fn a_sync_refused_by_zoom_is_recorded_for_the_timeline() {
         "{failures:?}"
     );
     assert!(!failures[0].reason.contains(wrong));
+    // `info --json` names it too
+    let info = home.run(&["info", "--json"], &[]).await.json();
+    let profile = info["profiles"]
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["name"] == "default"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        profile["last_failed_sync"]["reason"].as_str(),
+        Some(failures[0].reason.as_str()),
+        "{info}"
+    );
     let latest = store.latest("default").unwrap().unwrap().graph;
     let m = monitor::compute(&store, "default", &latest, None, Ok(Vec::new())).unwrap();
     let mut h = Harness::new(Default::default());
