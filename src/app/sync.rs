@@ -84,7 +84,9 @@ impl Context {
             Ok(r) => r,
             Err(SyncError::Auth(e)) => {
                 tracing::warn!(error = %e, "sync: authentication failed");
-                return Ok(SyncOutcome::AuthFailed(e.to_string()));
+                let outcome = SyncOutcome::AuthFailed(e.to_string());
+                self.record_failure(&outcome).await;
+                return Ok(outcome);
             }
         };
         let finished_at = chrono::Utc::now();
@@ -95,6 +97,7 @@ impl Context {
         }
         if let Some(nothing) = SyncOutcome::nothing_fetched(&result) {
             tracing::warn!("sync fetched nothing; no snapshot stored");
+            self.record_failure(&nothing).await;
             return Ok(nothing);
         }
         let base = match base.await {
@@ -142,6 +145,22 @@ impl Context {
             })
             .await?;
         Ok(SyncOutcome::of_stored(report))
+    }
+
+    /// Records a sync that stored no snapshot, for the Changes timeline.
+    /// Best effort: a store that cannot take it costs the record, never the
+    /// outcome the caller reports.
+    async fn record_failure(&self, outcome: &SyncOutcome) {
+        let Some(reason) = outcome.failure() else {
+            return;
+        };
+        let at = chrono::Utc::now();
+        let recorded = self
+            .with_store(move |store, profile| Ok(store.record_sync_failure(profile, at, &reason)?))
+            .await;
+        if let Err(e) = recorded {
+            tracing::warn!(error = %e, "failed sync not recorded");
+        }
     }
 
     /// Starts reading the store's [`WriteBase`] on the blocking pool, with a

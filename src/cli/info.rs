@@ -79,6 +79,17 @@ fn info_json(ctx: &Context) -> anyhow::Result<Value> {
         if p.is_none() && last.is_none() && name != ctx.profile_name() {
             continue;
         }
+        // The newest sync that stored nothing (the Changes timeline shows
+        // every one): when and why.
+        let last_failure = match &store {
+            Some(s) => s
+                .sync_failures(name)
+                .with_context(|| format!("cannot read the store {}", paths.store_file.display()))?
+                .into_iter()
+                .next()
+                .map(|f| json!({"failed_at": f.failed_at.to_rfc3339(), "reason": f.reason})),
+            None => None,
+        };
         let last_account = last.as_ref().map(|i| i.account_id.clone());
         let last_sync = last.map(|i| {
             let count =
@@ -112,6 +123,7 @@ fn info_json(ctx: &Context) -> anyhow::Result<Value> {
             "plan": p.and_then(|p| p.plan),
             "polling_interval": p.and_then(|p| p.polling_interval).map(|i| i.to_string()),
             "last_sync": last_sync,
+            "last_failed_sync": last_failure,
         }));
     }
     Ok(json!({
@@ -168,6 +180,14 @@ fn info_text(v: &Value) -> String {
             None => {
                 let _ = writeln!(out, "    never synced");
             }
+        }
+        if let Some(f) = p.get("last_failed_sync").filter(|f| !f.is_null()) {
+            let _ = writeln!(
+                out,
+                "    last failed sync {}: {}",
+                s(&f["failed_at"]),
+                s(&f["reason"])
+            );
         }
     }
     out

@@ -41,6 +41,7 @@ mod codec;
 mod compress;
 mod read;
 mod schema;
+mod sync_failures;
 mod write;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -56,6 +57,7 @@ use crate::sync::StepRecord;
 
 pub use activity::{activity_appended_after, sign_in_addresses};
 pub use schema::{SCHEMA_VERSION, migrate};
+pub use sync_failures::SyncFailureRecord;
 pub use write::WriteBase;
 
 /// Errors from the store.

@@ -40,6 +40,9 @@ const MIGRATIONS: &[Migration] = &[
     // 5: how far each event alert rule has read the activity events (the
     // row id of the last event it evaluated), so no event fires twice.
     Migration::Sql(V5_EVENT_CURSOR),
+    // 6: syncs that failed completely (no snapshot written), so the Changes
+    // timeline shows them among the snapshots.
+    Migration::Sql(V6_SYNC_FAILURES),
 ];
 
 /// One row per event rule: the `activity_events.id` of the last event it
@@ -53,6 +56,18 @@ const V5_EVENT_CURSOR: &str = "
         last_event_id INTEGER NOT NULL,
         PRIMARY KEY (profile, rule)
     );
+";
+
+/// A sync that wrote no snapshot (bad credentials, the server down,
+/// nothing fetched): when, and why in words already fit to print.
+const V6_SYNC_FAILURES: &str = "
+    CREATE TABLE sync_failures (
+        id        INTEGER PRIMARY KEY AUTOINCREMENT,
+        profile   TEXT NOT NULL,
+        failed_at TEXT NOT NULL,  -- RFC 3339, UTC, seconds
+        reason    TEXT NOT NULL
+    );
+    CREATE INDEX sync_failures_by_time ON sync_failures(profile, failed_at);
 ";
 
 /// Activity events keep every field Zoom sent; the UNIQUE constraint is

@@ -750,6 +750,9 @@ impl App {
     }
 
     fn sync_finished(&mut self, result: Result<(), SyncFailure>) {
+        if let Err(SyncFailure::Auth(why) | SyncFailure::Other(why)) = &result {
+            self.timeline_failure(why);
+        }
         match self.sync.finished(result) {
             SyncEnd::Done => {}
             SyncEnd::AuthFailed(msg) => {
@@ -762,6 +765,19 @@ impl App {
             SyncEnd::Failed(msg) => self
                 .toasts
                 .push(format!("sync failed: {msg}"), ToastLevel::Error),
+        }
+    }
+
+    /// A sync that stored nothing joins the Changes timeline at once, so it
+    /// agrees with the status line (the store recorded it for later reads).
+    fn timeline_failure(&mut self, why: &str) {
+        let failure = crate::store::SyncFailureRecord {
+            failed_at: chrono::Utc::now(),
+            reason: why.to_string(),
+        };
+        if let Some(m) = self.shared.monitor_mut() {
+            m.push_failure(failure);
+            self.tell(PaneKind::Changes, Notice::Monitor);
         }
     }
 

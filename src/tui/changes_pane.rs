@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::diff::GraphDiff;
 use crate::graph::{EntityType, Graph};
+use crate::store::SyncFailureRecord;
 use crate::util::human;
 
 use super::action::{Action, ToastLevel};
@@ -139,8 +140,20 @@ impl ChangesPane {
         let View::Provided(p) = self.stack.top() else {
             return Outcome::Ignored;
         };
-        let Some(s) = ctx.monitor().and_then(|m| m.syncs.get(p.selected()?)) else {
+        let Some(entry) = ctx
+            .monitor()
+            .and_then(|m| timeline(m).into_iter().nth(p.selected()?))
+        else {
             return Outcome::Ignored;
+        };
+        let s = match entry {
+            Entry::Sync(s) => s,
+            // A failed sync changed nothing; its whole reason, which the row may cut.
+            Entry::Failed(f) => {
+                let text = format!("sync failed: {}", f.reason);
+                ctx.toast(text, ToastLevel::Warn);
+                return Outcome::Consumed;
+            }
         };
         self.opened = Some(s.snapshot);
         let title = sync_title(s);
@@ -270,7 +283,46 @@ fn loading_table() -> ProvidedTable {
     }
 }
 
-/// One row per sync: snapshot, time, counts.
+/// A row of the timeline: a stored sync, or one that failed and stored nothing.
+enum Entry<'a> {
+    Sync(&'a SyncChanges),
+    Failed(&'a SyncFailureRecord),
+}
+
+/// The timeline's rows, newest first: the stored syncs and the failed ones
+/// merged by time (row i of [`timeline_table`] is entry i).
+fn timeline(m: &Monitor) -> Vec<Entry<'_>> {
+    let mut out = Vec::with_capacity(m.syncs.len() + m.failures.len());
+    let mut syncs = m.syncs.iter().peekable();
+    let mut failures = m.failures.iter().peekable();
+    loop {
+        // Both lists are newest first, their times written alike. A tie
+        // (the same second) puts the failure first, newest: the status
+        // line, which says the last sync failed, and the timeline agree.
+        let failure_first = match (syncs.peek(), failures.peek()) {
+            (Some(s), Some(f)) => failed_at(f) >= s.finished_at,
+            (None, Some(_)) => true,
+            (_, None) => false,
+        };
+        match if failure_first {
+            failures.next().map(Entry::Failed)
+        } else {
+            syncs.next().map(Entry::Sync)
+        } {
+            Some(e) => out.push(e),
+            None => break,
+        }
+    }
+    out
+}
+
+/// When a sync failed, written as a stored sync's finish.
+fn failed_at(f: &SyncFailureRecord) -> String {
+    f.failed_at.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+/// One row per sync: snapshot, time, counts; a sync that failed and stored
+/// nothing is a row of its own ("sync failed at 14:30: why").
 pub fn timeline_table(m: &Monitor) -> ProvidedTable {
     let columns = [
         "Snapshot",
@@ -283,10 +335,25 @@ pub fn timeline_table(m: &Monitor) -> ProvidedTable {
     ]
     .map(String::from)
     .to_vec();
-    let rows = m
-        .syncs
-        .iter()
-        .map(|s| {
+    let rows = timeline(m)
+        .into_iter()
+        .map(|entry| {
+            let s = match entry {
+                Entry::Sync(s) => s,
+                Entry::Failed(f) => {
+                    let mut cells = vec!["—".to_string(), failed_at(f)];
+                    cells.extend(std::iter::repeat_n(String::new(), 4));
+                    cells.push(format!(
+                        "✗ sync failed at {}: {}",
+                        f.failed_at.format("%H:%M"),
+                        model::clean(&f.reason)
+                    ));
+                    return ProvidedRow {
+                        entity: None,
+                        cells,
+                    };
+                }
+            };
             let counts = match (&s.diff, s.first) {
                 (_, true) => [
                     "first snapshot".to_string(),

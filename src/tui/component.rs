@@ -240,6 +240,11 @@ impl Shared {
         self.monitor.as_ref()
     }
 
+    /// The monitor data to change in place (copied first if a draw shares it).
+    pub fn monitor_mut(&mut self) -> Option<&mut Monitor> {
+        self.monitor.as_mut().map(Arc::make_mut)
+    }
+
     pub fn set_monitor(&mut self, m: Monitor) {
         self.monitor = Some(Arc::new(m));
     }

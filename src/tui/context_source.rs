@@ -254,14 +254,11 @@ impl DataSource for ContextSource {
                     (_, None) => None,
                 };
                 let syncs = changes.syncs;
-                Ok(Some(Ok(monitor::with_alerts(
-                    store,
-                    profile,
-                    syncs,
-                    &shown,
-                    previous.as_ref(),
-                    rules,
-                ))))
+                let mut m =
+                    monitor::with_alerts(store, profile, syncs, &shown, previous.as_ref(), rules);
+                // Syncs that stored nothing, for the Changes timeline.
+                m.failures = store.sync_failures(profile)?;
+                Ok(Some(Ok(m)))
             })
             .await
             .map_err(text)?;

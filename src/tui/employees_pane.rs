@@ -429,8 +429,12 @@ impl EmployeesPane {
                 }
                 Outcome::Consumed
             }
-            // Esc with a filter only clears it: the category stays open.
-            (1, Action::ClearOrBack) if !self.stack.filter().is_empty() => Outcome::Ignored,
+            // Esc with marks or a filter only clears them: the category stays open.
+            (1, Action::ClearOrBack)
+                if self.stack.has_marks() || !self.stack.filter().is_empty() =>
+            {
+                Outcome::Ignored
+            }
             (1, Action::ClearOrBack | Action::BackOrQuit) => {
                 self.category = None;
                 Outcome::Ignored

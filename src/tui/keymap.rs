@@ -211,6 +211,7 @@ fn defaults() -> Vec<(Mode, Action, &'static [&'static str])> {
         (M::Normal, Details, &["d"]),
         (M::Normal, Raw, &["y"]),
         (M::Normal, Copy, &["c"]),
+        (M::Normal, CopyRow, &["Y"]),
         (M::Normal, ExportCsv, &["ctrl-s"]),
         (M::Normal, SyncNow, &["ctrl-r"]),
         (M::Normal, NextPane, &["tab"]),

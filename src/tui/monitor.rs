@@ -9,7 +9,7 @@ use chrono::Utc;
 use crate::alerts::{self, AlertState, EvalOptions, Rule, RuleResult, RuleStatus};
 use crate::diff::{self, ChangedSet, GraphDiff};
 use crate::graph::Graph;
-use crate::store::Store;
+use crate::store::{Store, SyncFailureRecord};
 
 /// How many of the newest syncs are diffed up front. Each diff loads two
 /// snapshots, so older ones are listed without counts.
@@ -39,6 +39,9 @@ pub struct Monitor {
     pub alerts: Vec<RuleResult>,
     /// Why the rules could not be evaluated, when they could not.
     pub alerts_error: Option<String>,
+    /// Syncs that wrote no snapshot, newest first: the Changes timeline
+    /// shows them among the snapshots.
+    pub failures: Vec<SyncFailureRecord>,
 }
 
 impl Monitor {
@@ -58,7 +61,14 @@ impl Monitor {
             changed,
             alerts,
             alerts_error: None,
+            failures: Vec::new(),
         }
+    }
+
+    /// A sync that just failed (the store has it too; the next monitor
+    /// data read from it replaces this one), newest first.
+    pub fn push_failure(&mut self, failure: SyncFailureRecord) {
+        self.failures.insert(0, failure);
     }
 
     /// Rules that fired now and had not fired (or matched less) at the last
@@ -144,7 +154,9 @@ pub fn compute(
     rules: Result<Vec<Rule>, String>,
 ) -> Result<Monitor, String> {
     let syncs = sync_changes(store, profile)?;
-    Ok(with_alerts(store, profile, syncs, graph, previous, rules))
+    let mut m = with_alerts(store, profile, syncs, graph, previous, rules);
+    m.failures = store.sync_failures(profile).map_err(|e| e.to_string())?;
+    Ok(m)
 }
 
 /// The timeline half of [`compute`]: the newest [`DIFFED_SYNCS`] syncs

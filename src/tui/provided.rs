@@ -10,6 +10,8 @@
 //! title as in the entity tables. Free text ranks the rows best first, as
 //! it does there; without it the rows keep their order.
 
+use std::collections::BTreeSet;
+
 use crate::graph::{EntityId, Graph};
 
 use super::filter::{Cell, Filter};
@@ -45,6 +47,14 @@ pub struct ProvidedView {
     filter: String,
     /// Indices into `table.rows` the filter keeps, in table order.
     shown: Vec<usize>,
+    /// Rows marked with Space, by their cells: these tables are rebuilt
+    /// from new data (a new timeline, report or result), and a row that
+    /// reads the same stays marked while one that changed does not.
+    marks: BTreeSet<Vec<String>>,
+    /// Wide mode: every column at its full width, scrolled sideways.
+    pub wide: bool,
+    /// The column `h`/`l` selected (wide mode scrolls to keep it on screen).
+    pub column: usize,
 }
 
 impl ProvidedView {
@@ -132,10 +142,83 @@ impl ProvidedView {
 
     /// The entity of the row under the cursor.
     pub fn selected_entity(&self) -> Option<EntityId> {
-        self.selected()
-            .and_then(|i| self.table.rows.get(i))
-            .and_then(|r| r.entity)
+        self.selected_row().and_then(|r| r.entity)
     }
+
+    /// The row under the cursor.
+    pub fn selected_row(&self) -> Option<&ProvidedRow> {
+        self.selected().and_then(|i| self.table.rows.get(i))
+    }
+
+    /// Marks the row under the cursor, or unmarks it when marked.
+    pub fn toggle_mark(&mut self) {
+        if let Some(cells) = self.selected_row().map(|r| r.cells.clone())
+            && !self.marks.remove(&cells)
+        {
+            self.marks.insert(cells);
+        }
+    }
+
+    /// Whether `row` is marked.
+    pub fn is_marked(&self, row: &ProvidedRow) -> bool {
+        self.marks.contains(&row.cells)
+    }
+
+    /// How many rows of the table are marked.
+    pub fn marked_count(&self) -> usize {
+        self.table.rows.iter().filter(|r| self.is_marked(r)).count()
+    }
+
+    /// Whether any row is marked.
+    pub fn has_marks(&self) -> bool {
+        self.marked_count() > 0
+    }
+
+    pub fn clear_marks(&mut self) {
+        self.marks.clear();
+    }
+
+    /// Marked rows: those shown first, in their order, then marked rows the
+    /// filter hides (as the entity tables do).
+    pub fn marked_rows(&self) -> Vec<&ProvidedRow> {
+        let mut seen = BTreeSet::new();
+        self.shown
+            .iter()
+            .copied()
+            .chain(0..self.table.rows.len())
+            .filter(|i| seen.insert(*i))
+            .filter_map(|i| self.table.rows.get(i))
+            .filter(|r| self.is_marked(r))
+            .collect()
+    }
+
+    /// What copy and export take: the marked rows when there are any, else
+    /// the rows the filter keeps.
+    pub fn chosen_rows(&self) -> Vec<&ProvidedRow> {
+        if self.has_marks() {
+            self.marked_rows()
+        } else {
+            self.shown().collect()
+        }
+    }
+
+    /// `h`/`l`: the previous or next column, wrapping.
+    pub fn move_column(&mut self, right: bool) {
+        let n = self.table.columns.len().max(1);
+        let c = self.column.min(n - 1);
+        self.column = if right { (c + 1) % n } else { (c + n - 1) % n };
+    }
+}
+
+/// A row as one line of text: its cells joined by tabs (pasted into a
+/// spreadsheet, each lands in its own cell), sanitised (a tab inside a
+/// cell becomes a space, so it cannot split the cell).
+pub fn row_text(cells: &[String]) -> String {
+    cells
+        .iter()
+        .map(|c| crate::util::sanitize::for_terminal(c))
+        .collect::<Vec<_>>()
+        .join("\t")
 }
 
 #[cfg(test)]

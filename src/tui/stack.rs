@@ -11,10 +11,10 @@ use super::chooser::{self, ColumnChooser};
 use super::columns::TableKind;
 use super::component::{Ctx, Notice, Outcome};
 use super::detail::{DetailKind, DetailView, SettingsState};
-use super::export::ExportJob;
+use super::export::{ExportJob, ExportRows};
 use super::model::{self, Data};
 use super::pane::PaneKind;
-use super::provided::ProvidedView;
+use super::provided::{self, ProvidedView};
 use super::raw::RawView;
 use super::source::Request;
 use super::table::{RowSource, TableView};
@@ -248,7 +248,9 @@ impl ViewStack {
             Action::Bottom => self.top_mut().move_to(usize::MAX),
             Action::ColumnLeft | Action::ColumnRight => {
                 let prefs = ctx.columns().clone();
-                if let View::Table(t) = self.top_mut() {
+                if let View::Provided(p) = self.top_mut() {
+                    p.move_column(action == Action::ColumnRight);
+                } else if let View::Table(t) = self.top_mut() {
                     // Among the columns on show: all of them when wide.
                     let order: Vec<usize> = if t.wide {
                         prefs.layout(t.kind).into_iter().map(|(i, _)| i).collect()
@@ -286,6 +288,7 @@ impl ViewStack {
             }
             Action::Wide => match self.top_mut() {
                 View::Table(t) => t.wide = !t.wide,
+                View::Provided(p) => p.wide = !p.wide,
                 _ => ctx.toast("w widens tables; open a table first", ToastLevel::Info),
             },
             Action::Mark => {
@@ -295,10 +298,12 @@ impl ViewStack {
                         t.toggle_mark(g);
                         t.scroll.move_by(1, t.rows.len());
                     }
-                    _ => ctx.toast(
-                        "Space marks rows of Users, Groups and Roles",
-                        ToastLevel::Info,
-                    ),
+                    View::Provided(p) => {
+                        p.toggle_mark();
+                        let n = p.shown_len();
+                        p.scroll.move_by(1, n);
+                    }
+                    _ => ctx.toast("Space marks the rows of a list", ToastLevel::Info),
                 }
             }
             Action::NextLink | Action::PrevLink => {
@@ -313,6 +318,7 @@ impl ViewStack {
             Action::Details => self.details(ctx),
             Action::Raw => self.raw(ctx),
             Action::Copy => self.copy(ctx),
+            Action::CopyRow => self.copy_rows(ctx),
             Action::ExportCsv => self.export(kind, ctx),
             Action::OtherSide if matches!(self.top(), View::Detail(_)) => self.other_side(ctx),
             Action::NextMatch | Action::PrevMatch => {
@@ -325,6 +331,10 @@ impl ViewStack {
                     && !t.marks.is_empty()
                 {
                     t.marks.clear();
+                } else if let View::Provided(p) = self.top_mut()
+                    && p.has_marks()
+                {
+                    p.clear_marks();
                 } else if !self.filter().is_empty() {
                     self.set_filter("", ctx);
                 } else if !self.pop() {
@@ -426,9 +436,14 @@ impl ViewStack {
         Outcome::Ignored
     }
 
-    /// Whether the view on screen is a table with marked rows.
-    fn has_marks(&self) -> bool {
-        matches!(self.top(), View::Table(t) if !t.marks.is_empty())
+    /// Whether the view on screen is a table with marked rows (Esc then
+    /// clears them rather than going back).
+    pub fn has_marks(&self) -> bool {
+        match self.top() {
+            View::Table(t) => !t.marks.is_empty(),
+            View::Provided(p) => p.has_marks(),
+            _ => false,
+        }
     }
 
     /// Keys of the column chooser. Every change is applied (and saved) at
@@ -587,6 +602,18 @@ impl ViewStack {
         let g = &ctx.data().graph;
         let text = match self.top() {
             View::Raw(r) => Some(r.text.clone()),
+            // Marked rows of a provided table: whole rows, one a line.
+            View::Provided(p) if p.has_marks() => Some(
+                p.marked_rows()
+                    .into_iter()
+                    .map(|r| provided::row_text(&r.cells))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+            // A row that names no entity (a sync, a rule, a category): the row.
+            View::Provided(p) if p.selected_entity().is_none() => {
+                p.selected_row().map(|r| provided::row_text(&r.cells))
+            }
             // Marked rows: one e-mail (or key) a line.
             View::Table(t) if !t.marks.is_empty() => Some(
                 t.marked_rows(g)
@@ -617,6 +644,57 @@ impl ViewStack {
         }
     }
 
+    /// `Y`: the whole row under the cursor, or every marked row, as
+    /// tab-separated cells of the columns on show (a provided table's every
+    /// column), one row a line.
+    fn copy_rows(&mut self, ctx: &mut Ctx) {
+        let g = &ctx.data().graph;
+        let lines: Vec<String> = match self.top() {
+            View::Provided(p) if p.has_marks() => p
+                .marked_rows()
+                .into_iter()
+                .map(|r| provided::row_text(&r.cells))
+                .collect(),
+            View::Provided(p) => p
+                .selected_row()
+                .map(|r| provided::row_text(&r.cells))
+                .into_iter()
+                .collect(),
+            View::Table(t) => {
+                let ids = if t.marks.is_empty() {
+                    t.selected().into_iter().collect()
+                } else {
+                    t.marked_rows(g)
+                };
+                let cols = t.kind.columns();
+                let order = ctx.columns().shown(t.kind);
+                ids.into_iter()
+                    .map(|id| {
+                        let cells: Vec<String> = order
+                            .iter()
+                            .filter_map(|i| cols.get(*i))
+                            .map(|c| super::columns::cell(g, id, c.field))
+                            .collect();
+                        provided::row_text(&cells)
+                    })
+                    .collect()
+            }
+            _ => {
+                ctx.toast("Y copies rows of a list", ToastLevel::Info);
+                return;
+            }
+        };
+        if lines.is_empty() {
+            return;
+        }
+        let shown = match lines.as_slice() {
+            [one] => one.replace('\t', " · ").chars().take(60).collect(),
+            many => format!("{} rows", many.len()),
+        };
+        ctx.toast(format!("copied {shown}"), ToastLevel::Info);
+        ctx.effect(Effect::Copy(lines.join("\n")));
+    }
+
     fn export(&mut self, kind: PaneKind, ctx: &mut Ctx) {
         let pane = kind.command();
         let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S");
@@ -634,9 +712,31 @@ impl ViewStack {
                 };
                 let job = ExportJob {
                     path: ctx.export_dir().join(name),
-                    graph: ctx.data().graph.clone(),
-                    kind: t.kind,
-                    rows,
+                    rows: ExportRows::Entities {
+                        graph: ctx.data().graph.clone(),
+                        kind: t.kind,
+                        rows,
+                    },
+                };
+                ctx.effect(Effect::Export(Box::new(job)));
+            }
+            // Marked rows when there are any, else the rows the filter keeps.
+            View::Provided(p) => {
+                let name = if self.levels.is_empty() {
+                    format!("zoomscope-{pane}-{stamp}.csv")
+                } else {
+                    format!("zoomscope-{pane}-detail-{stamp}.csv")
+                };
+                let job = ExportJob {
+                    path: ctx.export_dir().join(name),
+                    rows: ExportRows::Cells {
+                        columns: p.table().columns.clone(),
+                        rows: p
+                            .chosen_rows()
+                            .into_iter()
+                            .map(|r| r.cells.clone())
+                            .collect(),
+                    },
                 };
                 ctx.effect(Effect::Export(Box::new(job)));
             }

@@ -63,6 +63,7 @@ mod trust_history;
 mod tui_activity;
 mod tui_app;
 mod tui_e2e;
+mod tui_lists;
 mod tui_monitor_cache;
 mod tui_panes_employees;
 mod tui_panes_monitor;

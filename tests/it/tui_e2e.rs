@@ -104,7 +104,7 @@ fn demo_find_user_by_email_part_then_back_and_quit() {
     let screen = t.wait_for(
         "the users table",
         |s| s.contains("Users [") && s.contains('@'),
-        10,
+        30,
     );
     // pick a user from the screen: the first e-mail in the table
     let email = screen
@@ -123,13 +123,13 @@ fn demo_find_user_by_email_part_then_back_and_quit() {
     t.wait_for(
         "the filter in the title",
         |s| s.contains(&format!("</{fragment}>")),
-        10,
+        30,
     );
     t.send("\r");
     let detail = t.wait_for(
         "the user's detail",
         |s| s.contains("Profile") && s.contains("Groups ("),
-        10,
+        30,
     );
     assert!(detail.contains("Role"), "{detail}");
     assert!(
@@ -142,7 +142,7 @@ fn demo_find_user_by_email_part_then_back_and_quit() {
     t.wait_for(
         "the filtered table again",
         |s| s.contains(&format!("</{fragment}>")) && !s.contains("Profile"),
-        10,
+        30,
     );
 
     // The Employees pane: the report comes from the stored demo roster
@@ -160,7 +160,7 @@ fn demo_find_user_by_email_part_then_back_and_quit() {
                         .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()))
             })
         },
-        20,
+        30,
     );
     assert!(employees.contains("employee_without_zoom"), "{employees}");
 
@@ -169,7 +169,7 @@ fn demo_find_user_by_email_part_then_back_and_quit() {
     t.wait_for(
         "the saved questions",
         |s| s.contains("zoom-access-list"),
-        10,
+        30,
     );
     t.send("/");
     for c in "FIND zoom_group AS g RETURN g.name".chars() {
@@ -179,7 +179,7 @@ fn demo_find_user_by_email_part_then_back_and_quit() {
     t.wait_for(
         "the query's rows",
         |s| s.contains("g.name") && s.contains("row(s)"),
-        20,
+        30,
     );
     t.send("q");
 

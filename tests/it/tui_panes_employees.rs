@@ -373,3 +373,53 @@ fn link_across_categories_with_mark_and_confirmation() {
             .any(|c| c[0] == user_email && c[2] == "new.hire@example.com")
     );
 }
+
+/// #14: Space marks rows of a category, `y` copies them whole, Ctrl-s
+/// saves them with the table's header, and Esc clears the marks while the
+/// category stays open (its keys still act on its rows).
+#[test]
+fn rows_of_a_category_are_marked_copied_and_exported() {
+    let s = setup();
+    let exports = tempfile::tempdir().unwrap();
+    let mut h = Harness::new(zoomscope::tui::app::AppOptions {
+        export_dir: exports.path().to_path_buf(),
+        ..Default::default()
+    });
+    h.load(overlaid(&s), SnapshotMeta::default());
+    serve(&mut h, &s);
+    h.key("5");
+    let matched = Category::ORDER
+        .iter()
+        .position(|c| *c == Category::Matched)
+        .unwrap();
+    for _ in 0..matched {
+        h.key("j");
+    }
+    h.key("enter");
+    let rows = cells(&h);
+    assert!(rows.len() >= 3, "{rows:?}");
+    h.key("space");
+    h.key("space");
+    assert!(h.render(120, 40).contains("2 marked"));
+    h.key("y");
+    let copied = h.copies.last().cloned().unwrap_or_default();
+    let lines: Vec<&str> = copied.lines().collect();
+    assert_eq!(lines, [rows[0].join("\t"), rows[1].join("\t")]);
+    h.key("ctrl-s");
+    let csv = std::fs::read_to_string(h.exports.last().expect("a CSV")).unwrap();
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    assert!(
+        csv.lines().nth(1).unwrap().starts_with(&rows[0][0]),
+        "{csv}"
+    );
+    h.key("esc");
+    let screen = h.render(120, 40);
+    let title = screen
+        .lines()
+        .find(|l| l.contains("Employees ["))
+        .unwrap_or_default();
+    assert!(!title.contains("marked"), "{screen}");
+    assert_eq!(h.app.depth(), 1, "the category stays open");
+    h.key("d");
+    assert_eq!(h.app.depth(), 2, "d compares the row's sides");
+}

@@ -233,6 +233,50 @@ fn alerts_pane_shows_state_and_count_and_lists_matches() {
     assert!(matches!(h.app.view(), Some(View::Detail(_))));
 }
 
+/// #14: the Alerts list marks rules with Space; `c` on a rule (it names no
+/// entity) copies the whole row, and with marks every marked row; in a
+/// rule's matches `c` still copies the matched user's e-mail.
+#[test]
+fn alerts_rows_are_marked_and_copied_whole() {
+    let mut w = world();
+    let h = &mut w.h;
+    h.action(Action::Pane(PaneKind::Alerts));
+    let rows = provided_cells(h);
+    h.key("c");
+    assert_eq!(h.copies.last(), Some(&rows[0].join("\t")));
+    h.key("space");
+    h.key("space");
+    h.key("c");
+    let copied = h.copies.last().cloned().unwrap_or_default();
+    assert_eq!(
+        copied.lines().collect::<Vec<_>>(),
+        [rows[0].join("\t"), rows[1].join("\t")]
+    );
+    h.key("esc");
+    let new_admin = rows.iter().position(|r| r[0] == "new-admin").unwrap();
+    h.action(Action::Top);
+    for _ in 0..new_admin {
+        h.key("j");
+    }
+    h.key("enter");
+    let matches = provided_cells(h);
+    let j = matches.iter().position(|r| r[2] == w.key).unwrap();
+    for _ in 0..j {
+        h.key("j");
+    }
+    h.key("c");
+    let email = {
+        let g = h.app.data().unwrap().graph.clone();
+        g.get(&w.key)
+            .unwrap()
+            .props
+            .str("email")
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(h.copies.last(), Some(&email));
+}
+
 #[test]
 fn a_newly_fired_alert_raises_a_toast_once() {
     let w = world();

@@ -6,6 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use super::fit::text_width;
 use crate::tui::action::Action;
 use crate::tui::app::{App, PromptKind, View};
 use crate::tui::keymap::Mode;
@@ -45,86 +46,160 @@ pub(super) fn draw(app: &App, f: &mut Frame, area: Rect) {
         f.render_widget(Paragraph::new(Line::from(spans)), area);
         return;
     }
-    let mode = app.mode();
-    let at_root = app.depth() == 0;
-    let wanted: &[(Action, &str)] = match (mode, app.active_kind()) {
-        (Mode::Raw, _) => &[
-            (Action::Search, "search"),
-            (Action::NextMatch, "next"),
-            (Action::Copy, "copy"),
-            (Action::BackOrQuit, "back"),
-            (Action::Help, "help"),
-        ],
-        // A pane's own most useful keys at its root list (#14); drill-downs
-        // and the entity panes keep the general list below.
-        (_, Some(PaneKind::Employees)) if at_root => &[
-            (Action::Search, "filter"),
-            (Action::Open, "open"),
-            (Action::OtherSide, "other side"),
-            (Action::Link, "link"),
-            (Action::Unlink, "unlink"),
-            (Action::ExportCsv, "csv"),
-        ],
-        (_, Some(PaneKind::Changes)) if at_root => &[
-            (Action::Search, "filter"),
-            (Action::Open, "what changed"),
-            (Action::Copy, "copy"),
-            (Action::ExportCsv, "csv"),
-            (Action::SyncNow, "sync"),
-        ],
-        (_, Some(PaneKind::Alerts)) if at_root => &[
-            (Action::Search, "filter"),
-            (Action::Open, "matches"),
-            (Action::Copy, "copy"),
-            (Action::ExportCsv, "csv"),
-            (Action::SyncNow, "sync"),
-        ],
-        (_, Some(PaneKind::Query)) if at_root => &[
-            (Action::Search, "J1QL"),
-            (Action::Open, "run / open"),
-            (Action::ClearOrBack, "saved questions"),
-            (Action::Copy, "copy"),
-            (Action::ExportCsv, "csv"),
-        ],
-        _ => &[
-            (Action::Search, "search"),
-            (Action::Open, "open"),
-            (Action::Details, "details"),
-            (Action::Raw, "json"),
-            (Action::Copy, "copy"),
-            (Action::Sort, "sort"),
-            (Action::ExportCsv, "csv"),
-            (Action::SyncNow, "sync"),
-            (Action::Command, "cmd"),
-            (Action::Help, "help"),
-            (
-                Action::BackOrQuit,
-                if app.depth() > 0 { "back" } else { "quit" },
-            ),
-        ],
-    };
-    let mut spans = Vec::new();
-    let always: &[(Action, &str)] = match (mode, app.active_kind()) {
-        (
-            Mode::Normal,
-            Some(PaneKind::Employees | PaneKind::Changes | PaneKind::Alerts | PaneKind::Query),
-        ) if at_root => &[(Action::Help, "help"), (Action::BackOrQuit, "quit")],
-        _ => &[],
-    };
-    for (a, label) in wanted.iter().chain(always) {
-        let k = app.keymap().first_key(
-            if mode == Mode::Raw {
-                Mode::Raw
-            } else {
-                Mode::Normal
-            },
-            *a,
-        );
-        if k.is_empty() {
-            continue;
-        }
-        spans.push(Span::styled(format!(" {k}"), th.title));
-        spans.push(Span::styled(format!(" {label}"), th.dim));
-    }
+    let spans = hint_spans(app, area.width);
     f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The keys that work in the view on screen, most useful first, then help
+/// and back/quit (always shown): as many whole hints as fit in `width`.
+/// A hint that does not fit is left out rather than cut, so two never run
+/// into each other.
+fn hint_spans(app: &App, width: u16) -> Vec<Span<'static>> {
+    let th = app.theme();
+    let mode = app.mode();
+    let back = if app.depth() > 0 { "back" } else { "quit" };
+    let wanted = pane_hints(app);
+    let always: Vec<(Action, &str)> = match mode {
+        Mode::Raw => vec![(Action::Help, "help"), (Action::BackOrQuit, "back")],
+        Mode::Help => vec![(Action::ClearOrBack, "close")],
+        _ => vec![(Action::Help, "help"), (Action::BackOrQuit, back)],
+    };
+    // The keys of the mode on screen, else the tables' (a detail view has
+    // the keys of tables too).
+    let key = |a: Action| {
+        let k = app.keymap().first_key(mode, a);
+        if k.is_empty() && mode == Mode::Detail {
+            app.keymap().first_key(Mode::Normal, a)
+        } else {
+            k
+        }
+    };
+    let items = |list: &[(Action, &str)]| -> Vec<(String, String)> {
+        list.iter()
+            .filter_map(|(a, label)| {
+                let k = key(*a);
+                (!k.is_empty()).then(|| (format!(" {k}"), format!(" {label}")))
+            })
+            .collect()
+    };
+    let width_of = |items: &[(String, String)]| -> u16 {
+        items
+            .iter()
+            .map(|(k, l)| text_width(k) + text_width(l))
+            .sum()
+    };
+    let tail = items(&always);
+    let mut room = width.saturating_sub(width_of(&tail));
+    let mut chosen = Vec::new();
+    for item in items(&wanted) {
+        let w = text_width(&item.0) + text_width(&item.1);
+        if w <= room {
+            room -= w;
+            chosen.push(item);
+        }
+    }
+    let mut spans = Vec::new();
+    for (k, l) in chosen.into_iter().chain(tail) {
+        spans.push(Span::styled(k, th.title));
+        spans.push(Span::styled(l, th.dim));
+    }
+    spans
+}
+
+/// The most useful keys of the view on screen, in order (#14: they change
+/// with the pane and the level).
+fn pane_hints(app: &App) -> Vec<(Action, &'static str)> {
+    use Action as A;
+    let at_root = app.depth() == 0;
+    let kind = app.active_kind();
+    match (app.mode(), app.view()) {
+        (Mode::Help, _) => vec![
+            (A::Search, "filter"),
+            (A::PageDown, "page"),
+            (A::Bottom, "last"),
+        ],
+        (Mode::Raw, _) => vec![
+            (A::Search, "search"),
+            (A::NextMatch, "next"),
+            (A::Copy, "copy"),
+        ],
+        (_, Some(View::Columns(_))) => vec![
+            (A::Mark, "show/hide"),
+            (A::ColumnEarlier, "up"),
+            (A::ColumnLater, "down"),
+        ],
+        (_, Some(View::Detail(_))) => {
+            let mut v = vec![
+                (A::NextLink, "next link"),
+                (A::Open, "open"),
+                (A::Search, "filter"),
+            ];
+            if kind == Some(PaneKind::Employees) || kind == Some(PaneKind::Users) {
+                v.push((A::OtherSide, "other side"));
+            }
+            v.extend([(A::Raw, "json"), (A::Copy, "copy"), (A::Command, "cmd")]);
+            v
+        }
+        (_, Some(View::Table(_))) => vec![
+            (A::Search, "search"),
+            (A::Open, "open"),
+            (A::Mark, "mark"),
+            (A::Sort, "sort"),
+            (A::Columns, "columns"),
+            (A::Wide, "wide"),
+            (A::ColumnEarlier, "move col"),
+            (A::Details, "details"),
+            (A::Copy, "copy"),
+            (A::CopyRow, "row"),
+            (A::ExportCsv, "csv"),
+            (A::Command, "cmd"),
+            (A::SyncNow, "sync"),
+        ],
+        (_, Some(View::Provided(_))) => {
+            let mut v = match (kind, at_root) {
+                (Some(PaneKind::Employees), true) => vec![(A::Search, "filter"), (A::Open, "open")],
+                // A category's rows: the keys that act on a pair.
+                (Some(PaneKind::Employees), false) => vec![
+                    (A::Open, "open"),
+                    (A::OtherSide, "other side"),
+                    (A::Link, "link"),
+                    (A::Unlink, "unlink"),
+                    (A::Details, "compare"),
+                    (A::Search, "filter"),
+                ],
+                (Some(PaneKind::Query), true) => vec![
+                    (A::Search, "J1QL"),
+                    (A::Open, "run / open"),
+                    (A::ClearOrBack, "saved questions"),
+                ],
+                (Some(PaneKind::Changes), true) => {
+                    vec![(A::Search, "filter"), (A::Open, "what changed")]
+                }
+                (Some(PaneKind::Changes), false) => vec![
+                    (A::Search, "filter"),
+                    (A::Open, "open"),
+                    (A::Operator, "who did it"),
+                ],
+                (Some(PaneKind::Activity), _) => vec![
+                    (A::Search, "filter"),
+                    (A::Open, "open"),
+                    (A::Operator, "operator"),
+                ],
+                (Some(PaneKind::Alerts), true) => vec![(A::Search, "filter"), (A::Open, "matches")],
+                _ => vec![(A::Search, "filter"), (A::Open, "open")],
+            };
+            v.extend([
+                (A::Mark, "mark"),
+                (A::CopyRow, "copy row"),
+                (A::ExportCsv, "csv"),
+                (A::Wide, "wide"),
+            ]);
+            if at_root && matches!(kind, Some(PaneKind::Changes | PaneKind::Alerts)) {
+                v.push((A::SyncNow, "sync"));
+            }
+            v.push((A::Command, "cmd"));
+            v
+        }
+        _ => vec![(A::Command, "cmd"), (A::SyncNow, "sync")],
+    }
 }

@@ -8,6 +8,7 @@
 pub(crate) mod activity;
 mod chooser;
 mod detail;
+mod fit;
 mod footer;
 mod header;
 mod overlay;

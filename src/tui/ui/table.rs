@@ -10,134 +10,13 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
-
 use crate::graph::{EntityId, Graph};
-use crate::tui::columns::{self, Column};
+use crate::tui::columns;
 use crate::tui::component::DrawCtx;
 use crate::tui::model::{self, thousands};
 use crate::tui::table::{RowSource, TableView};
 
-/// Widest a column grows to fit its content (an e-mail or a group list
-/// longer than this is cut with `…`).
-const MAX_WIDTH: u16 = 48;
-
-/// The display width of `s` in terminal cells.
-pub(crate) fn text_width(s: &str) -> u16 {
-    u16::try_from(UnicodeWidthStr::width(s)).unwrap_or(u16::MAX)
-}
-
-/// `s` cut to `width` cells, with `…` where text was cut.
-pub(crate) fn truncate(s: &str, width: u16) -> String {
-    let width = usize::from(width);
-    if UnicodeWidthStr::width(s) <= width {
-        return s.to_string();
-    }
-    if width == 0 {
-        return String::new();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    out.push('…');
-    out
-}
-
-/// Fits `wanted` columns (indices into `cols`, in display order, each with
-/// the width its content needs) into `width` cells with one space between
-/// columns: lower-priority columns are dropped while even their narrowest
-/// form does not fit, then the widest columns give up cells down to their
-/// minimum (their text is cut with `…`). Columns never grow past their
-/// content; the space left stays at the right.
-pub fn fit_columns(cols: &[Column], wanted: &[(usize, u16)], width: u16) -> Vec<(usize, u16)> {
-    // (column, width, narrowest it may get)
-    let mut chosen: Vec<(usize, u16, u16)> = wanted
-        .iter()
-        .map(|&(i, w)| (i, w, cols.get(i).map(|c| c.min.min(w)).unwrap_or(w)))
-        .collect();
-    let total = |v: &[(usize, u16, u16)], narrowest: bool| -> u32 {
-        v.iter()
-            .map(|&(_, w, f)| u32::from(if narrowest { f } else { w }))
-            .sum::<u32>()
-            + v.len().saturating_sub(1) as u32
-    };
-    while chosen.len() > 1 && total(&chosen, true) > u32::from(width) {
-        // Drop the least important column (the rightmost of equals).
-        let drop = chosen
-            .iter()
-            .enumerate()
-            .min_by_key(|(pos, (i, _, _))| {
-                (
-                    cols.get(*i).map(|c| c.priority).unwrap_or(0),
-                    std::cmp::Reverse(*pos),
-                )
-            })
-            .map(|(pos, _)| pos);
-        if let Some(pos) = drop {
-            chosen.remove(pos);
-        }
-    }
-    let mut over = total(&chosen, false).saturating_sub(u32::from(width));
-    while over > 0 {
-        // The widest column that may still shrink gives up one cell.
-        match chosen
-            .iter_mut()
-            .filter(|(_, w, f)| w > f)
-            .max_by_key(|(_, w, _)| *w)
-        {
-            Some((_, w, _)) => {
-                *w -= 1;
-                over -= 1;
-            }
-            None => break,
-        }
-    }
-    let mut out: Vec<(usize, u16)> = chosen.into_iter().map(|(i, w, _)| (i, w)).collect();
-    // One column alone never overflows the screen.
-    if let [(_, w)] = out.as_mut_slice() {
-        *w = (*w).min(width);
-    }
-    out
-}
-
-/// Wide mode: every column at its content's width, scrolled so that the
-/// selected column is on screen. Returns the columns shown and whether
-/// some are off screen to the left and to the right.
-fn scroll_columns(
-    all: &[(usize, u16)],
-    selected: usize,
-    width: u16,
-) -> (Vec<(usize, u16)>, bool, bool) {
-    let sel = all.iter().position(|(i, _)| *i == selected).unwrap_or(0);
-    // The first column shown: as far left as still keeps the selection on screen.
-    let fits = |from: usize| {
-        let used: u32 = all[from..=sel].iter().map(|(_, w)| u32::from(*w) + 1).sum();
-        used <= u32::from(width) + 1
-    };
-    let start = (0..=sel).find(|s| fits(*s)).unwrap_or(sel);
-    let mut shown = Vec::new();
-    let mut used: u32 = 0;
-    for (i, w) in &all[start..] {
-        let need = u32::from(*w) + u32::from(!shown.is_empty());
-        if used + need > u32::from(width) {
-            if shown.is_empty() {
-                shown.push((*i, width));
-            }
-            break;
-        }
-        used += need;
-        shown.push((*i, *w));
-    }
-    let right = start + shown.len() < all.len();
-    (shown, start > 0, right)
-}
+use super::fit::{self, MAX_WIDTH, Want, text_width, truncate};
 
 pub(super) fn draw(t: &TableView, f: &mut Frame, area: Rect, dc: &DrawCtx) {
     let th = dc.theme;
@@ -286,7 +165,7 @@ pub(super) fn draw(t: &TableView, f: &mut Frame, area: Rect, dc: &DrawCtx) {
         }
         _ => "",
     };
-    let wanted: Vec<(usize, u16)> = order
+    let wanted: Vec<Want> = order
         .iter()
         .enumerate()
         .filter_map(|(n, i)| {
@@ -298,24 +177,24 @@ pub(super) fn draw(t: &TableView, f: &mut Frame, area: Rect, dc: &DrawCtx) {
                 .map(|s| text_width(s))
                 .max()
                 .unwrap_or(0);
-            Some((*i, head.max(body).clamp(1, MAX_WIDTH)))
+            Some(Want {
+                column: *i,
+                width: head.max(body).clamp(1, MAX_WIDTH),
+                min: c.min,
+                priority: c.priority,
+            })
         })
         .collect();
     // Marked rows get a one-cell mark column at the left.
     let mark_col = !t.marks.is_empty();
     let avail = inner.width.saturating_sub(if mark_col { 2 } else { 0 });
     let fitted = if t.wide {
-        let (shown, more_left, more_right) = scroll_columns(&wanted, t.column, avail);
-        let arrows = match (more_left, more_right) {
-            (true, true) => " ←→",
-            (true, false) => " ←",
-            (false, true) => " →",
-            (false, false) => "",
-        };
-        title.push(Span::styled(format!("wide{arrows} "), th.dim));
+        let all: Vec<(usize, u16)> = wanted.iter().map(|w| (w.column, w.width)).collect();
+        let (shown, more_left, more_right) = fit::scroll_columns(&all, t.column, avail);
+        title.push(Span::styled(fit::wide_note(more_left, more_right), th.dim));
         shown
     } else {
-        fit_columns(cols, &wanted, avail)
+        fit::fit_columns(&wanted, avail)
     };
     let block = Block::default()
         .borders(Borders::ALL)

@@ -30,6 +30,14 @@ impl DemoTerm {
     /// `zoomscope --demo` with `users` users on `dir`, its config file
     /// `dir/config.toml`, synced and on screen.
     pub fn on(dir: &Path, users: u32) -> DemoTerm {
+        let t = DemoTerm::sized(dir, users, COLS, ROWS);
+        t.wait_for("the panes", |s| s.contains("2 Users"), 30);
+        t
+    }
+
+    /// As [`DemoTerm::on`] in a `cols`×`rows` terminal, once synced (a
+    /// narrow header abbreviates the tabs, so only the sync is awaited).
+    pub fn sized(dir: &Path, users: u32, cols: u16, rows: u16) -> DemoTerm {
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_zoomscope"));
         cmd.args(["--demo", "--demo-users", &users.to_string(), "--data-dir"]);
         cmd.arg(dir);
@@ -37,10 +45,9 @@ impl DemoTerm {
         cmd.env("TERM", "xterm-256color");
         cmd.cwd(dir);
         let t = DemoTerm {
-            term: PtyTerm::spawn(cmd, COLS, ROWS).unwrap(),
+            term: PtyTerm::spawn(cmd, cols, rows).unwrap(),
             _dir: None,
         };
-        t.wait_for("the panes", |s| s.contains("2 Users"), 30);
         t.wait_for("the sync to finish", |s| s.contains("synced"), 60);
         t
     }
