@@ -92,7 +92,15 @@ fn stage(name: &str, before: &mut usize) {
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> anyhow::Result<()> {
-    let ctx = Arc::new(Context::new(Options::default()).await?);
+    // The CLI's environment variables, as `zoomscope` itself reads them.
+    let ctx = Arc::new(
+        Context::new(Options {
+            config_file: std::env::var_os("ZOOMSCOPE_CONFIG").map(Into::into),
+            data_dir: std::env::var_os("ZOOMSCOPE_DATA_DIR").map(Into::into),
+            ..Options::default()
+        })
+        .await?,
+    );
     let mut before = LIVE.load(Ordering::Relaxed);
     stage("context", &mut before);
 
