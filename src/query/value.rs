@@ -394,7 +394,7 @@ impl<'a> SortVal<'a> {
         match v {
             PropValue::Null => SortVal::Missing,
             PropValue::Bool(b) => SortVal::Bool(*b),
-            PropValue::Short { .. } | PropValue::Long(_) => {
+            PropValue::Short(_) | PropValue::Long(_) => {
                 SortVal::Str(v.as_str().unwrap_or_default())
             }
             PropValue::Int(_) | PropValue::UInt(_) | PropValue::Float(_) => {

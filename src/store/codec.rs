@@ -254,7 +254,7 @@ impl StableHasher {
                 self.word(5);
                 self.word(f.to_bits());
             }
-            PropValue::Short { .. } | PropValue::Long(_) => {
+            PropValue::Short(_) | PropValue::Long(_) => {
                 self.word(6);
                 self.bytes(v.as_str().unwrap_or_default().as_bytes());
             }

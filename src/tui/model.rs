@@ -84,7 +84,7 @@ pub fn prop_value_text(v: &PropValue) -> String {
         PropValue::Null => String::new(),
         PropValue::Bool(b) => b.to_string(),
         PropValue::List(a) => a.iter().map(prop_value_text).collect::<Vec<_>>().join(", "),
-        PropValue::Short { .. } | PropValue::Long(_) => {
+        PropValue::Short(_) | PropValue::Long(_) => {
             clean(v.as_str().unwrap_or_default()).into_owned()
         }
         other => value_text(&other.to_json()),
