@@ -19,7 +19,8 @@
 //!   (`VmHWM`); then `2`, `/` and `andre` typed key by key: per key, the
 //!   time to the first screen showing the typed text (`</andr>`) and the
 //!   time to the last change of the `[N/100,000] </andr>` title within
-//!   300 ms.
+//!   300 ms, waiting longer when by then no title's count differs from the
+//!   total (the count came late: the last change would be the echo).
 //!
 //! Screens are timestamped when their bytes are read from the terminal,
 //! not when polled (`support::pty`), so the key figures are finer than the
@@ -544,6 +545,23 @@ fn tui(env: &IsolatedEnv, users: usize) -> anyhow::Result<TuiFigures> {
                 std::thread::sleep(Duration::from_millis(5));
             }
             if sent.elapsed() > KEY_WINDOW * 2 {
+                std::thread::sleep(KEY_WINDOW);
+            }
+            // Under load the filtered count may come after the window: until
+            // a title's count differs from the total, the last change is
+            // only the echo of the typed text, not the key's results. Wait
+            // for the count (a window more once it shows, for later changes).
+            let counted = |frames: &[Frame]| {
+                frames.iter().filter(|f| f.at >= sent).any(|f| {
+                    results_title(&f.text, &typed, &total)
+                        .is_some_and(|t| !t.starts_with(&format!("[{total}/")))
+                })
+            };
+            if !counted(&term.recorded()) {
+                let late = Instant::now() + LATE_KEY_TIMEOUT;
+                while !counted(&term.recorded()) && Instant::now() < late {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
                 std::thread::sleep(KEY_WINDOW);
             }
             let frames = term.stop_recording();

@@ -26,7 +26,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::activity::{Event, Source, Subject};
-use crate::graph::{EntityId, EntityType, Graph, RelType};
+use crate::graph::{EntityId, EntityType, Graph, PropValue, RelType};
 use crate::util::sanitize::for_terminal;
 
 /// A string or a list of strings (`action = ["Update", "Batch Update"]`).
@@ -394,10 +394,10 @@ fn role_rank(graph: &Graph, name: &str) -> Rank {
     let name = name.trim();
     if let Some(id) = named(graph, EntityType::Role, name) {
         let r = graph.entity(id);
-        if r.props.get("admin") == Some(&Value::Bool(true)) {
+        if r.props.get("admin").and_then(PropValue::as_bool) == Some(true) {
             return Rank::Admin;
         }
-        let holds = |p: &Value| {
+        let holds = |p: &PropValue| {
             p.as_str().is_some_and(|s| ADMIN_PRIVILEGES.contains(&s))
                 || p.as_array().is_some_and(|a| {
                     a.iter()
@@ -443,9 +443,14 @@ fn user_id(graph: &Graph, email: &str) -> Option<EntityId> {
 
 /// Holds a role the graph marks `admin` (Owner or Admin).
 fn is_admin(graph: &Graph, user: EntityId) -> bool {
-    graph
-        .targets(user, RelType::UserAssignedRole)
-        .any(|r| graph.entity(r).props.get("admin") == Some(&Value::Bool(true)))
+    graph.targets(user, RelType::UserAssignedRole).any(|r| {
+        graph
+            .entity(r)
+            .props
+            .get("admin")
+            .and_then(PropValue::as_bool)
+            == Some(true)
+    })
 }
 
 fn in_group(graph: &Graph, user: EntityId, group: &str) -> bool {

@@ -91,8 +91,8 @@ pub fn add_shown(v: &mut Value, rules: &[super::Rule], graph: &Graph) {
                 if let Some(e) = graph.get(k) {
                     m.insert("name".into(), json!(e.label()));
                     for p in &rule.show {
-                        if let Some(pv) = e.props.get(p) {
-                            m.insert(p.clone(), pv.clone());
+                        if let Some(pv) = e.props.json(p) {
+                            m.insert(p.clone(), pv);
                         }
                     }
                 }
@@ -114,14 +114,14 @@ pub fn shown_suffix(graph: &Graph, key: &str, show: &[String]) -> String {
     let parts: Vec<String> = show
         .iter()
         .filter_map(|p| {
-            let v = e.props.get(p)?;
+            let v = e.props.json(p)?;
             let text = match v {
                 Value::Array(a) => a
                     .iter()
                     .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_string))
                     .collect::<Vec<_>>()
                     .join(", "),
-                Value::String(s) => s.clone(),
+                Value::String(s) => s,
                 other => other.to_string(),
             };
             Some(format!("{p}: {}", for_terminal(&text)))

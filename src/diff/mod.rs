@@ -297,8 +297,8 @@ fn prop_changes(old: &Entity, new: &Entity) -> Vec<PropChange> {
                 if va != vb {
                     changes.push(PropChange {
                         name: ka.to_string(),
-                        old: Some((*va).clone()),
-                        new: Some((*vb).clone()),
+                        old: Some(va.to_json()),
+                        new: Some(vb.to_json()),
                     });
                 }
                 a.next();
@@ -307,7 +307,7 @@ fn prop_changes(old: &Entity, new: &Entity) -> Vec<PropChange> {
             (Some((ka, va)), Some((kb, _))) if ka < kb => {
                 changes.push(PropChange {
                     name: ka.to_string(),
-                    old: Some((*va).clone()),
+                    old: Some(va.to_json()),
                     new: None,
                 });
                 a.next();
@@ -315,7 +315,7 @@ fn prop_changes(old: &Entity, new: &Entity) -> Vec<PropChange> {
             (Some((ka, va)), None) => {
                 changes.push(PropChange {
                     name: ka.to_string(),
-                    old: Some((*va).clone()),
+                    old: Some(va.to_json()),
                     new: None,
                 });
                 a.next();
@@ -324,7 +324,7 @@ fn prop_changes(old: &Entity, new: &Entity) -> Vec<PropChange> {
                 changes.push(PropChange {
                     name: kb.to_string(),
                     old: None,
-                    new: Some((*vb).clone()),
+                    new: Some(vb.to_json()),
                 });
                 b.next();
             }

@@ -11,7 +11,9 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::{Entity, EntityId, EntityType, Graph, GraphError, Interner, PropName, Props, RelType};
+use super::{
+    Entity, EntityId, EntityType, Graph, GraphError, Interner, PropName, Props, RelType, Strings,
+};
 
 /// What a [`GraphBuilder`] made.
 #[derive(Debug, Clone, Default)]
@@ -24,10 +26,13 @@ pub struct Built {
 }
 
 /// A graph under construction, with each entity's raw JSON and the
-/// warnings so far. Property names are interned once per builder.
+/// warnings so far. Property names are interned once per builder, and so
+/// are long string values (a graph's timezones, departments, role names
+/// and account name repeat across its users).
 #[derive(Debug, Clone, Default)]
 pub struct GraphBuilder {
     names: Interner,
+    strings: Strings,
     graph: Graph,
     raw: HashMap<String, String>,
     warnings: Vec<String>,
@@ -35,7 +40,10 @@ pub struct GraphBuilder {
 
 impl GraphBuilder {
     pub fn new() -> Self {
-        Self::default()
+        GraphBuilder {
+            strings: Strings::new(),
+            ..Self::default()
+        }
     }
 
     /// The shared name for a property (one allocation per distinct name).
@@ -49,7 +57,7 @@ impl GraphBuilder {
         let pairs = pairs.into_iter();
         let mut props = Props::with_capacity(pairs.size_hint().0 + 1);
         for (k, v) in pairs {
-            props.insert(self.names.intern(k), v);
+            props.insert(self.names.intern(k), self.strings.value(&v));
         }
         props
     }
@@ -88,6 +96,7 @@ impl GraphBuilder {
 
     /// Sets (or replaces) one property of an entity.
     pub fn set_prop(&mut self, id: EntityId, name: PropName, value: Value) {
+        let value = self.strings.value(&value);
         self.graph.update_props(id, |p| p.insert(name, value));
     }
 
@@ -192,7 +201,7 @@ mod tests {
         assert_eq!(g.entity_count(), 2);
         assert_eq!(g.relationship_count(), 1);
         assert_eq!(g.by_email("a@x.io"), &[u]);
-        assert_eq!(g.entity(u).props.get("roleName"), Some(&json!("Admin")));
+        assert_eq!(g.entity(u).props.json("roleName"), Some(json!("Admin")));
         // the first entity of a key stays, with its raw JSON
         assert_eq!(built.raw["zoom_user:1"], "{} ");
         assert_eq!(built.raw["zoom_account:A"], "{\"id\":\"A\"}");

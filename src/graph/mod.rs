@@ -9,9 +9,11 @@
 //! - Entities live in one `Vec` and are addressed by [`EntityId`] (an index),
 //!   so adjacency lists are small integers and a 100,000-user graph stays far
 //!   under the 300 MB budget.
-//! - Properties are a sorted `Vec` of (interned name, JSON value): user
+//! - Properties are a sorted list of (interned name, [`PropValue`]): user
 //!   settings add ~160 properties per user, and interning the names means
-//!   each property costs one `Arc` clone instead of a heap string.
+//!   each property costs one `Arc` clone instead of a heap string. A value
+//!   is 24 bytes with short strings inline and long ones shared
+//!   (`graph/value.rs`), against 32 bytes plus a heap string as JSON.
 //! - Raw API JSON is *not* held here; the store keeps it and hands it out per
 //!   entity on demand (the `y` view), which keeps the in-memory graph small.
 //! - Relationship `_key`s are derived (`<from>|<verb>|<to>`), never stored.
@@ -19,10 +21,12 @@
 pub(crate) mod build;
 pub(crate) mod keys;
 pub(crate) mod user_props;
+pub(crate) mod value;
 
 pub use build::{Built, GraphBuilder};
 pub use keys::{account_key, group_key, role_key, user_key};
 pub use user_props::{CUSTOM_ATTRIBUTE_PREFIX, USER_BASE_PROPS, is_user_setting_prop};
+pub use value::{PropValue, Strings};
 
 use std::collections::HashMap;
 use std::fmt;
@@ -240,10 +244,21 @@ pub fn relationship_key(from_key: &str, class: RelClass, to_key: &str) -> String
 pub type PropName = Arc<str>;
 
 /// Interns property names so that 100,000 entities with the same ~30 (or,
-/// with settings, ~190) property names share one allocation per name.
-#[derive(Debug, Default, Clone)]
+/// with settings, ~190) property names share one allocation per name, and
+/// shares their long string values ([`Strings`]).
+#[derive(Debug, Clone)]
 pub struct Interner {
     names: HashMap<Arc<str>, ()>,
+    strings: Strings,
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        Interner {
+            names: HashMap::new(),
+            strings: Strings::new(),
+        }
+    }
 }
 
 impl Interner {
@@ -255,12 +270,18 @@ impl Interner {
         self.names.insert(k.clone(), ());
         k
     }
+
+    /// The string values shared so far.
+    pub fn strings(&mut self) -> &mut Strings {
+        &mut self.strings
+    }
 }
 
-/// An entity's properties, sorted by name. Values are JSON (strings, numbers,
-/// booleans, arrays, null), as in JupiterOne.
+/// An entity's properties, sorted by name. Values are JSON's shapes
+/// (strings, numbers, booleans, arrays, null), as in JupiterOne, held
+/// compact ([`PropValue`]).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Props(Vec<(PropName, Value)>);
+pub struct Props(Vec<(PropName, PropValue)>);
 
 impl Props {
     pub fn new() -> Self {
@@ -271,16 +292,23 @@ impl Props {
         Props(Vec::with_capacity(n))
     }
 
-    pub fn get(&self, name: &str) -> Option<&Value> {
+    pub fn get(&self, name: &str) -> Option<&PropValue> {
         self.0
             .binary_search_by(|(k, _)| k.as_ref().cmp(name))
             .ok()
             .map(|i| &self.0[i].1)
     }
 
-    /// Inserts or replaces a property. `Value::Null` is stored as given;
-    /// callers that mean "absent" should not insert.
-    pub fn insert(&mut self, name: PropName, value: Value) {
+    /// A property as JSON (a copy), for code that speaks `serde_json`.
+    pub fn json(&self, name: &str) -> Option<Value> {
+        self.get(name).map(PropValue::to_json)
+    }
+
+    /// Inserts or replaces a property (a `serde_json::Value` is converted).
+    /// `Null` is stored as given; callers that mean "absent" should not
+    /// insert.
+    pub fn insert(&mut self, name: PropName, value: impl Into<PropValue>) {
+        let value = value.into();
         match self
             .0
             .binary_search_by(|(k, _)| k.as_ref().cmp(name.as_ref()))
@@ -290,21 +318,21 @@ impl Props {
         }
     }
 
-    pub fn remove(&mut self, name: &str) -> Option<Value> {
+    pub fn remove(&mut self, name: &str) -> Option<PropValue> {
         match self.0.binary_search_by(|(k, _)| k.as_ref().cmp(name)) {
             Ok(i) => Some(self.0.remove(i).1),
             Err(_) => None,
         }
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Value)> {
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &PropValue)> {
         self.0.iter().map(|(k, v)| (k.as_ref(), v))
     }
 
     /// The sorted (name, value) pairs. Lets a hot loop (J1QL filters over
     /// 100,000 users) remember where a name sat in the previous entity and
     /// check that slot first, instead of a cache-missing binary search.
-    pub fn entries(&self) -> &[(PropName, Value)] {
+    pub fn entries(&self) -> &[(PropName, PropValue)] {
         &self.0
     }
 
@@ -323,7 +351,7 @@ impl Props {
 
     /// String value of a property, if it is a string.
     pub fn str(&self, name: &str) -> Option<&str> {
-        self.get(name).and_then(Value::as_str)
+        self.get(name).and_then(PropValue::as_str)
     }
 }
 
@@ -359,7 +387,7 @@ impl Entity {
             "_key" => Some(Value::String(self.key.clone())),
             "_type" => Some(Value::String(self.etype.as_str().to_string())),
             "_class" => Some(Value::String(self.etype.class().to_string())),
-            _ => self.props.get(name).cloned(),
+            _ => self.props.json(name),
         }
     }
 
@@ -378,7 +406,7 @@ impl Entity {
         m.insert("_type".into(), Value::String(self.etype.as_str().into()));
         m.insert("_class".into(), Value::String(self.etype.class().into()));
         for (k, v) in self.props.iter() {
-            m.insert(k.to_string(), v.clone());
+            m.insert(k.to_string(), v.to_json());
         }
         Value::Object(m)
     }
@@ -624,7 +652,7 @@ impl Graph {
             Value::String(self.entity(r.to).key.clone()),
         );
         for (k, v) in r.props.iter() {
-            m.insert(k.to_string(), v.clone());
+            m.insert(k.to_string(), v.to_json());
         }
         Value::Object(m)
     }
@@ -789,6 +817,6 @@ mod tests {
         p.insert(Arc::from("a"), Value::from(2));
         p.insert(Arc::from("b"), Value::from(3));
         assert_eq!(p.iter().map(|(k, _)| k).collect::<Vec<_>>(), vec!["a", "b"]);
-        assert_eq!(p.get("b"), Some(&Value::from(3)));
+        assert_eq!(p.json("b"), Some(Value::from(3)));
     }
 }

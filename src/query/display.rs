@@ -104,7 +104,7 @@ pub fn display(result: &QueryResult, graph: &Graph) -> Display {
                             .find_map(|k| p.get(k).filter(|v| !v.is_null()))
                     });
                     match (v, r.entity) {
-                        (Some(v), _) => v.clone(),
+                        (Some(v), _) => v.to_json(),
                         // Zoom's total when it sent one, else the members
                         // the graph holds.
                         (None, Some(id)) if c.label == MEMBERS.label => {

@@ -416,10 +416,7 @@ impl<'q> CCond<'q> {
         match self {
             CCond::Cmp { key, .. } => {
                 *acc = acc.wrapping_add(match key.read(e) {
-                    PropVal::Json(Value::String(s)) => {
-                        s.as_bytes().first().map_or(0, |b| *b as usize)
-                    }
-                    PropVal::Json(_) => 1,
+                    PropVal::Val(_) => 1,
                     PropVal::Str(s) => s.len(),
                     PropVal::Missing => 0,
                 });
@@ -760,7 +757,7 @@ fn return_value(graph: &Graph, row: &[u32], r: &RetKey<'_>) -> Value {
         RetKey::Prop(node, key) => match read_at(graph, row, *node, key) {
             PropVal::Missing => Value::Null,
             PropVal::Str(s) => Value::String(s.to_string()),
-            PropVal::Json(v) => v.clone(),
+            PropVal::Val(v) => v.to_json(),
         },
         RetKey::Entity(node) => match row.get(*node) {
             Some(&id) => graph.entity(EntityId(id)).to_json(),
@@ -806,7 +803,7 @@ fn aggregate(graph: &Graph, query: &Query, paths: &Paths) -> Result<QueryResult,
                 RetKey::Prop(node, k) => match read_at(graph, row, *node, k) {
                     PropVal::Missing => write!(key, "u\u{0}"),
                     PropVal::Str(s) => write!(key, "s{s}\u{0}"),
-                    PropVal::Json(v) => write!(key, "j{v}\u{0}"),
+                    PropVal::Val(v) => write!(key, "j{}\u{0}", v.to_json()),
                 },
                 RetKey::Count => Ok(()),
             };

@@ -21,7 +21,7 @@ use std::collections::HashSet;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde_json::Value;
 
-use crate::graph::{Entity, PropName};
+use crate::graph::{Entity, PropName, PropValue};
 
 use super::lexer::CmpOp;
 
@@ -77,17 +77,16 @@ impl AnyOf {
         let hashed = match p {
             PropVal::Missing => false,
             PropVal::Str(s) => self.strs.contains(s),
-            PropVal::Json(Value::Array(vs)) => vs.iter().any(|v| self.contains_scalar(v)),
-            PropVal::Json(v) => self.contains_scalar(v),
+            PropVal::Val(PropValue::List(vs)) => vs.iter().any(|v| self.contains_scalar(v)),
+            PropVal::Val(v) => self.contains_scalar(v),
         };
         hashed || self.others.iter().any(|l| positive_match(p, CmpOp::Eq, l))
     }
 
-    fn contains_scalar(&self, v: &Value) -> bool {
-        match v {
-            Value::String(s) => self.strs.contains(s.as_str()),
-            Value::Number(n) => n.as_f64().is_some_and(|x| self.nums.contains(&num_key(x))),
-            _ => false,
+    fn contains_scalar(&self, v: &PropValue) -> bool {
+        match v.as_str() {
+            Some(s) => self.strs.contains(s),
+            None => v.as_f64().is_some_and(|x| self.nums.contains(&num_key(x))),
         }
     }
 }
@@ -134,7 +133,7 @@ impl Lit {
         match p {
             PropVal::Missing => Lit::Undefined,
             PropVal::Str(s) => Lit::string(s.to_string()),
-            PropVal::Json(v) => Lit::from_json(v),
+            PropVal::Val(v) => Lit::from_json(&v.to_json()),
         }
     }
 
@@ -151,12 +150,13 @@ impl Lit {
     }
 }
 
-/// A property as read from an entity, borrowed.
+/// A property as read from an entity, borrowed: a string property reads
+/// as `Str`, any other value as `Val`.
 #[derive(Debug, Clone, Copy)]
 pub enum PropVal<'a> {
     Missing,
     Str(&'a str),
-    Json(&'a Value),
+    Val(&'a PropValue),
 }
 
 /// Which property a reference reads; the pseudo-properties are resolved
@@ -205,8 +205,11 @@ impl<'q> PropKey<'q> {
             PropKey::Named(k) => {
                 let found = k.find(e.props.entries());
                 match found {
-                    None | Some(Value::Null) => PropVal::Missing,
-                    Some(v) => PropVal::Json(v),
+                    None | Some(PropValue::Null) => PropVal::Missing,
+                    Some(v) => match v.as_str() {
+                        Some(s) => PropVal::Str(s),
+                        None => PropVal::Val(v),
+                    },
                 }
             }
         }
@@ -214,7 +217,7 @@ impl<'q> PropKey<'q> {
 }
 
 impl NamedKey<'_> {
-    fn find<'a>(&self, entries: &'a [(PropName, Value)]) -> Option<&'a Value> {
+    fn find<'a>(&self, entries: &'a [(PropName, PropValue)]) -> Option<&'a PropValue> {
         for g in &self.guesses {
             if let Some((n, v)) = entries.get(g.get() as usize)
                 && n.as_ref() == self.name
@@ -255,23 +258,25 @@ fn positive_match(p: PropVal<'_>, op: CmpOp, lit: &Lit) -> bool {
         _ => match p {
             PropVal::Missing => false,
             PropVal::Str(s) => str_match(s, op, lit),
-            PropVal::Json(Value::Array(items)) => items.iter().any(|v| scalar_match(v, op, lit)),
-            PropVal::Json(v) => scalar_match(v, op, lit),
+            PropVal::Val(PropValue::List(items)) => items.iter().any(|v| scalar_match(v, op, lit)),
+            PropVal::Val(v) => scalar_match(v, op, lit),
         },
     }
 }
 
-fn scalar_match(v: &Value, op: CmpOp, lit: &Lit) -> bool {
+fn scalar_match(v: &PropValue, op: CmpOp, lit: &Lit) -> bool {
+    if let Some(s) = v.as_str() {
+        return str_match(s, op, lit);
+    }
     match v {
-        Value::String(s) => str_match(s, op, lit),
-        Value::Number(n) => match (n.as_f64(), lit) {
+        PropValue::Int(_) | PropValue::UInt(_) | PropValue::Float(_) => match (v.as_f64(), lit) {
             (Some(x), Lit::Num(y)) => ordered(x.partial_cmp(y), op),
             (Some(ms), Lit::Time { at, .. }) => {
                 ordered(ms.partial_cmp(&(at.timestamp_millis() as f64)), op)
             }
             _ => false,
         },
-        Value::Bool(b) => match lit {
+        PropValue::Bool(b) => match lit {
             Lit::Bool(l) => ordered(Some(b.cmp(l)), op),
             _ => false,
         },
@@ -372,6 +377,8 @@ pub enum SortVal<'a> {
     Str(&'a str),
     Bool(bool),
     Other(&'a Value),
+    /// A list or object property, ordered by its JSON text as `Other`.
+    OtherProp(&'a PropValue),
 }
 
 impl<'a> SortVal<'a> {
@@ -379,7 +386,30 @@ impl<'a> SortVal<'a> {
         match p {
             PropVal::Missing => SortVal::Missing,
             PropVal::Str(s) => SortVal::Str(s),
-            PropVal::Json(v) => Self::of_json(v),
+            PropVal::Val(v) => Self::of_value(v),
+        }
+    }
+
+    pub fn of_value(v: &'a PropValue) -> Self {
+        match v {
+            PropValue::Null => SortVal::Missing,
+            PropValue::Bool(b) => SortVal::Bool(*b),
+            PropValue::Short(_) | PropValue::Long(_) => {
+                SortVal::Str(v.as_str().unwrap_or_default())
+            }
+            PropValue::Int(_) | PropValue::UInt(_) | PropValue::Float(_) => {
+                v.as_f64().map_or(SortVal::OtherProp(v), SortVal::Num)
+            }
+            other => SortVal::OtherProp(other),
+        }
+    }
+
+    /// The JSON text an `Other` or `OtherProp` sorts by.
+    fn other_text(&self) -> String {
+        match self {
+            SortVal::Other(v) => v.to_string(),
+            SortVal::OtherProp(v) => v.to_json().to_string(),
+            _ => String::new(),
         }
     }
 
@@ -398,7 +428,7 @@ impl<'a> SortVal<'a> {
             SortVal::Num(_) => 0,
             SortVal::Str(_) => 1,
             SortVal::Bool(_) => 2,
-            SortVal::Other(_) => 3,
+            SortVal::Other(_) | SortVal::OtherProp(_) => 3,
             SortVal::Missing => 4,
         }
     }
@@ -410,7 +440,10 @@ impl<'a> SortVal<'a> {
             (SortVal::Num(a), SortVal::Num(b)) => a.total_cmp(b),
             (SortVal::Str(a), SortVal::Str(b)) => a.cmp(b),
             (SortVal::Bool(a), SortVal::Bool(b)) => a.cmp(b),
-            (SortVal::Other(a), SortVal::Other(b)) => a.to_string().cmp(&b.to_string()),
+            (
+                SortVal::Other(_) | SortVal::OtherProp(_),
+                SortVal::Other(_) | SortVal::OtherProp(_),
+            ) => self.other_text().cmp(&other.other_text()),
             _ => self.rank().cmp(&other.rank()),
         }
     }
@@ -435,8 +468,13 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn j(v: &Value) -> PropVal<'_> {
-        PropVal::Json(v)
+    /// A property read as an entity's would be (leaked: a test's few values).
+    fn j(v: &Value) -> PropVal<'static> {
+        let p: &'static PropValue = Box::leak(Box::new(PropValue::from_json(v)));
+        match p.as_str() {
+            Some(s) => PropVal::Str(s),
+            None => PropVal::Val(p),
+        }
     }
 
     #[test]

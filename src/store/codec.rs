@@ -4,16 +4,19 @@
 //! Properties are stored as a JSON object with names in sorted order (the
 //! order [`Props`] keeps), so equal properties give equal bytes and the
 //! hash of the bytes says whether an entity changed. Decoding interns the
-//! names, so a loaded 100,000-user graph shares one allocation per name.
+//! names and goes straight to the graph's compact values ([`PropValue`], no
+//! `serde_json::Value` on the way), sharing long strings, so a loaded
+//! 100,000-user graph holds one allocation per name and per repeated
+//! long string.
 
 use std::fmt;
 
-use serde::de::{DeserializeSeed, MapAccess, Visitor};
+use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
-use crate::graph::{EntityType, Interner, PropName, Props, RelType};
+use crate::graph::{EntityType, Interner, PropName, PropValue, Props, RelType, Strings};
 
 use super::StoreError;
 
@@ -40,7 +43,7 @@ pub(super) fn encode_props(props: &Props, buf: &mut Vec<u8>) -> Result<(), Store
 pub(super) fn decode_props(
     bytes: &[u8],
     names: &mut Interner,
-    scratch: &mut Vec<(PropName, Value)>,
+    scratch: &mut Vec<(PropName, PropValue)>,
 ) -> Result<Props, StoreError> {
     scratch.clear();
     let mut de = serde_json::Deserializer::from_slice(bytes);
@@ -61,7 +64,7 @@ pub(super) fn decode_props(
 
 struct PropsSeed<'a> {
     names: &'a mut Interner,
-    out: &'a mut Vec<(PropName, Value)>,
+    out: &'a mut Vec<(PropName, PropValue)>,
 }
 
 impl<'de> DeserializeSeed<'de> for PropsSeed<'_> {
@@ -78,10 +81,64 @@ impl<'de> Visitor<'de> for PropsSeed<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(name) = map.next_key_seed(NameSeed(self.names))? {
-            let value: Value = map.next_value()?;
+            let value = map.next_value_seed(ValueSeed(self.names.strings()))?;
             self.out.push((name, value));
         }
         Ok(())
+    }
+}
+
+/// Deserialises a property value straight into its compact form, sharing
+/// long strings.
+struct ValueSeed<'a>(&'a mut Strings);
+
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_> {
+    type Value = PropValue;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<PropValue, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ValueSeed<'_> {
+    type Value = PropValue;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a property value")
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<PropValue, E> {
+        Ok(PropValue::Null)
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<PropValue, E> {
+        Ok(PropValue::Null)
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<PropValue, E> {
+        Ok(PropValue::Bool(v))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<PropValue, E> {
+        Ok(PropValue::Int(v))
+    }
+    // As serde_json's `Number`: an integer that fits an i64 is one.
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<PropValue, E> {
+        Ok(i64::try_from(v).map_or(PropValue::UInt(v), PropValue::Int))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<PropValue, E> {
+        Ok(PropValue::Float(v))
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<PropValue, E> {
+        Ok(self.0.str(v))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<PropValue, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(v) = seq.next_element_seed(ValueSeed(&mut *self.0))? {
+            items.push(v);
+        }
+        Ok(PropValue::List(items.into_boxed_slice()))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PropValue, A::Error> {
+        let mut m = serde_json::Map::new();
+        while let Some((k, v)) = map.next_entry::<String, Value>()? {
+            m.insert(k, v);
+        }
+        Ok(PropValue::Object(Box::new(m)))
     }
 }
 
@@ -179,6 +236,46 @@ impl StableHasher {
         }
     }
 
+    /// As [`Self::value`] on the JSON the value stands for (stored hashes
+    /// were made from JSON values: they must not change).
+    fn prop_value(&mut self, v: &PropValue) {
+        match v {
+            PropValue::Null => self.word(0),
+            PropValue::Bool(b) => self.word(1 + u64::from(*b)),
+            PropValue::Int(i) => {
+                self.word(3);
+                self.word(*i as u64);
+            }
+            PropValue::UInt(u) => {
+                self.word(4);
+                self.word(*u);
+            }
+            PropValue::Float(f) => {
+                self.word(5);
+                self.word(f.to_bits());
+            }
+            PropValue::Short(_) | PropValue::Long(_) => {
+                self.word(6);
+                self.bytes(v.as_str().unwrap_or_default().as_bytes());
+            }
+            PropValue::List(a) => {
+                self.word(7);
+                self.word(a.len() as u64);
+                for x in a.iter() {
+                    self.prop_value(x);
+                }
+            }
+            PropValue::Object(m) => {
+                self.word(8);
+                self.word(m.len() as u64);
+                for (k, x) in m.iter() {
+                    self.bytes(k.as_bytes());
+                    self.value(x);
+                }
+            }
+        }
+    }
+
     /// murmur3's finaliser, so every input bit reaches every output bit.
     fn finish(self) -> i64 {
         let mut h = self.0;
@@ -200,7 +297,7 @@ pub(super) fn props_hash(etype: EntityType, props: &Props) -> i64 {
     h.word(props.len() as u64);
     for (k, v) in props.iter() {
         h.bytes(k.as_bytes());
-        h.value(v);
+        h.prop_value(v);
     }
     h.finish()
 }
@@ -275,6 +372,69 @@ mod tests {
         assert_eq!(a, b);
         assert!(decode_props(b"[1]", &mut names, &mut scratch).is_err());
         assert!(decode_props(b"{\"a\":1} x", &mut names, &mut scratch).is_err());
+    }
+
+    #[test]
+    fn decodes_every_shape_to_what_json_holds_sharing_long_strings() {
+        let json = serde_json::json!({
+            "a": null, "b": true, "c": -7, "d": u64::MAX, "e": 1.0, "f": 2.5,
+            "g": "short", "h": "a string longer than twenty-two bytes",
+            "i": ["x", 1, ["a string longer than twenty-two bytes", false]],
+            "j": {"k": [1, "v"]}
+        });
+        let bytes = serde_json::to_vec(&json).unwrap();
+        let mut names = Interner::default();
+        let p = decode_props(&bytes, &mut names, &mut Vec::new()).unwrap();
+        let back: serde_json::Map<String, Value> = p
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_json()))
+            .collect();
+        assert_eq!(Value::Object(back), json);
+        let mut again = Vec::new();
+        encode_props(&p, &mut again).unwrap();
+        assert_eq!(again, bytes, "re-encoded byte for byte");
+        let (Some(PropValue::Long(h)), Some(PropValue::List(i))) = (p.get("h"), p.get("i")) else {
+            panic!("{p:?}");
+        };
+        let Some(PropValue::List(inner)) = i.get(2) else {
+            panic!("{i:?}");
+        };
+        let Some(PropValue::Long(nested)) = inner.first() else {
+            panic!("{inner:?}");
+        };
+        assert!(
+            Arc::ptr_eq(h, nested),
+            "one allocation for an equal long string"
+        );
+    }
+
+    /// Stored hashes were made from `serde_json::Value`s: the compact
+    /// values must hash to the same numbers or every re-sync after an
+    /// upgrade would rewrite every row.
+    #[test]
+    fn compact_values_hash_as_the_json_they_stand_for() {
+        let mut p = Props::new();
+        for (k, v) in [
+            ("a", Value::Null),
+            ("b", Value::from(false)),
+            ("c", Value::from(-3)),
+            ("d", Value::from(u64::MAX)),
+            ("e", Value::from(0.5)),
+            ("f", Value::from("short")),
+            ("g", Value::from("x".repeat(40))),
+            ("h", serde_json::json!(["p", 2, [true]])),
+            ("i", serde_json::json!({"k": 1})),
+        ] {
+            p.insert(Arc::from(k), v);
+        }
+        let mut h = StableHasher::new();
+        h.word(etype_code(EntityType::User) as u64);
+        h.word(p.len() as u64);
+        for (k, v) in p.iter() {
+            h.bytes(k.as_bytes());
+            h.value(&v.to_json());
+        }
+        assert_eq!(props_hash(EntityType::User, &p), h.finish());
     }
 
     #[test]

@@ -359,7 +359,7 @@ pub(super) fn cached_user_settings(
     let mut names = Interner::default();
     let props = decode_props(&props, &mut names, &mut Vec::new())?
         .iter()
-        .map(|(k, v)| (k.to_string(), v.clone()))
+        .map(|(k, v)| (k.to_string(), v.to_json()))
         .collect();
     Ok(Some(super::CachedSettings { fetched_at, props }))
 }
@@ -461,7 +461,7 @@ mod tests {
         for (i, (eid, e)) in out.iter().enumerate() {
             assert_eq!(*eid, i as i64);
             assert_eq!(e.key, format!("zoom_user:{i}"));
-            assert_eq!(e.props.get("pmi"), Some(&serde_json::json!(i)));
+            assert_eq!(e.props.json("pmi"), Some(serde_json::json!(i)));
         }
         let bad = vec![(1, 2, "k".to_string(), b"{oops".to_vec()); 30_000];
         assert!(decode_entities(bad, None).is_err());

@@ -512,7 +512,7 @@ fn settings_to_carry(
                 props: props
                     .iter()
                     .filter(|(k, _)| is_user_setting_prop(k))
-                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .map(|(k, v)| (k.to_string(), v.to_json()))
                     .collect(),
                 raw,
             },

@@ -3,9 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-
-use crate::graph::{EntityId, EntityType, Graph};
+use crate::graph::{EntityId, EntityType, Graph, PropValue};
 
 use super::model;
 
@@ -190,7 +188,7 @@ pub fn member_count(g: &Graph, id: EntityId) -> usize {
     g.entity(id)
         .props
         .get("totalMembers")
-        .and_then(Value::as_u64)
+        .and_then(PropValue::as_u64)
         .map(|n| n as usize)
         .unwrap_or(0)
 }
@@ -319,9 +317,9 @@ pub fn sort_key(g: &Graph, id: EntityId, field: Field) -> SortKey {
         Field::MemberCount => SortKey::Num(member_count(g, id) as i64),
         Field::PrivilegeCount => SortKey::Num(model::privileges(g, id).len() as i64),
         Field::Prop(p) => match g.entity(id).props.get(p) {
-            Some(Value::Number(n)) => SortKey::Num(n.as_i64().unwrap_or(0)),
-            Some(Value::Bool(b)) => SortKey::Num(i64::from(*b)),
-            Some(v) => text_key(model::value_text(v)),
+            Some(v) if v.is_number() => SortKey::Num(v.as_i64().unwrap_or(0)),
+            Some(PropValue::Bool(b)) => SortKey::Num(i64::from(*b)),
+            Some(v) => text_key(model::prop_value_text(v)),
             None => SortKey::Empty,
         },
         other => text_key(cell(g, id, other)),

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::diff::By;
-use crate::graph::{EntityId, EntityType, Graph};
+use crate::graph::{EntityId, EntityType, Graph, PropValue};
 use crate::sync::{SkipKind, StepOutcome};
 
 use crate::util::human;
@@ -283,7 +283,7 @@ fn user_lines(g: &Graph, id: EntityId, settings: &SettingsState) -> Vec<DLine> {
             .entity(id)
             .props
             .get(prop)
-            .map(|v| model::clean(&human::prop(prop, v)).into_owned())
+            .map(|v| model::clean(&human::prop(prop, &v.to_json())).into_owned())
             .unwrap_or_default();
         if !v.is_empty() {
             out.push(DLine::field(label, v));
@@ -509,7 +509,7 @@ fn entity_lines(g: &Graph, id: EntityId) -> Vec<DLine> {
     for (k, v) in e.props.iter() {
         out.push(DLine::field_w(
             &model::clean(k),
-            model::clean(&human::prop(k, v)).into_owned(),
+            model::clean(&human::prop(k, &v.to_json())).into_owned(),
             width,
         ));
     }
@@ -694,15 +694,15 @@ fn account_lines(data: &Data) -> Vec<DLine> {
             .filter(|(k, v)| {
                 let l = k.to_lowercase();
                 // lock settings repeat the settings they lock
-                !matches!(v, Value::Object(_) | Value::Array(_))
+                !matches!(v, PropValue::Object(_) | PropValue::List(_))
                     && !l.starts_with("locksettings")
                     && POSTURE_WORDS.iter().any(|w| l.contains(w))
             })
             .map(|(k, v)| {
-                let text = model::value_text(v);
+                let text = model::prop_value_text(v);
                 let tone = match v {
-                    Value::Bool(true) => Tone::Ok,
-                    Value::Bool(false) => Tone::Warn,
+                    PropValue::Bool(true) => Tone::Ok,
+                    PropValue::Bool(false) => Tone::Warn,
                     _ => Tone::Plain,
                 };
                 DLine {

@@ -9,8 +9,6 @@
 use std::any::Any;
 use std::sync::Arc;
 
-use serde_json::Value;
-
 use crate::employees::{Category, EmployeeStatus, Report, ReportRow};
 use crate::graph::{EntityId, Graph};
 
@@ -157,11 +155,12 @@ fn last_login(r: &ReportRow, g: &Graph) -> String {
     let Some(id) = user_entity(r, g) else {
         return String::new();
     };
-    match g.entity(id).props.get("lastLoginTime") {
-        Some(Value::String(s)) => chrono::DateTime::parse_from_rfc3339(s)
+    let login = g.entity(id).props.get("lastLoginTime");
+    match (login, login.and_then(|v| v.as_str())) {
+        (_, Some(s)) => chrono::DateTime::parse_from_rfc3339(s)
             .map(|t| t.date_naive().to_string())
             .unwrap_or_else(|_| model::clean(s).into_owned()),
-        Some(v) if !v.is_null() => model::value_text(v),
+        (Some(v), None) if !v.is_null() => model::prop_value_text(v),
         _ => "never".into(),
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::graph::{EntityId, EntityType, Graph, RelType};
+use crate::graph::{EntityId, EntityType, Graph, PropValue, RelType};
 use crate::sync::StepRecord;
 use crate::util::sanitize::for_terminal;
 
@@ -74,8 +74,21 @@ pub fn prop_text(g: &Graph, id: EntityId, name: &str) -> String {
     g.entity(id)
         .props
         .get(name)
-        .map(value_text)
+        .map(prop_value_text)
         .unwrap_or_default()
+}
+
+/// A property value as [`value_text`] reads its JSON, sanitised.
+pub fn prop_value_text(v: &PropValue) -> String {
+    match v {
+        PropValue::Null => String::new(),
+        PropValue::Bool(b) => b.to_string(),
+        PropValue::List(a) => a.iter().map(prop_value_text).collect::<Vec<_>>().join(", "),
+        PropValue::Short(_) | PropValue::Long(_) => {
+            clean(v.as_str().unwrap_or_default()).into_owned()
+        }
+        other => value_text(&other.to_json()),
+    }
 }
 
 /// A user's display name: `displayName`, else first + last, else `name`.
@@ -125,7 +138,7 @@ pub fn type_label(v: Option<&Value>) -> Cow<'static, str> {
 }
 
 pub fn user_type(g: &Graph, id: EntityId) -> Cow<'static, str> {
-    type_label(g.entity(id).props.get("type"))
+    type_label(g.entity(id).props.json("type").as_ref())
 }
 
 /// The role entity a user is assigned, when the graph has it.
@@ -172,9 +185,10 @@ pub fn employee_of(g: &Graph, user: EntityId) -> Option<EntityId> {
 
 /// A role's privileges (strings), sorted.
 pub fn privileges(g: &Graph, role: EntityId) -> Vec<String> {
-    let mut out: Vec<String> = match g.entity(role).props.get("privileges") {
-        Some(Value::Array(a)) => a.iter().map(value_text).collect(),
-        Some(Value::String(s)) => s.split(',').map(|x| clean(x.trim()).into_owned()).collect(),
+    let privileges = g.entity(role).props.get("privileges");
+    let mut out: Vec<String> = match (privileges, privileges.and_then(PropValue::as_str)) {
+        (Some(PropValue::List(a)), _) => a.iter().map(prop_value_text).collect(),
+        (_, Some(s)) => s.split(',').map(|x| clean(x.trim()).into_owned()).collect(),
         _ => Vec::new(),
     };
     out.sort();
@@ -184,8 +198,8 @@ pub fn privileges(g: &Graph, role: EntityId) -> Vec<String> {
 /// True when the role grants administration (owner or admin roles).
 pub fn role_is_admin(g: &Graph, role: EntityId) -> bool {
     let p = &g.entity(role).props;
-    if let Some(Value::Bool(b)) = p.get("admin") {
-        return *b;
+    if let Some(b) = p.get("admin").and_then(PropValue::as_bool) {
+        return b;
     }
     let name = p.str("name").unwrap_or("").to_lowercase();
     name.contains("admin") || name.contains("owner")

@@ -34,14 +34,14 @@ fn expected(g: &Graph, keep: impl Fn(&Entity) -> bool) -> Vec<Vec<Value>> {
         .map(|e| {
             ["displayName", "username", "id"]
                 .iter()
-                .map(|p| e.props.get(p).cloned().unwrap_or(Value::Null))
+                .map(|p| e.props.json(p).unwrap_or(Value::Null))
                 .collect()
         })
         .collect()
 }
 
 fn is_true(e: &Entity, prop: &str) -> bool {
-    e.props.get(prop) == Some(&json!(true))
+    e.props.json(prop) == Some(json!(true))
 }
 
 #[test]

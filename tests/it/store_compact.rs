@@ -107,7 +107,7 @@ fn a_large_snapshot_is_compressed_and_reads_back_whole() {
                 let m: serde_json::Map<String, serde_json::Value> = e
                     .props
                     .iter()
-                    .map(|(k, v)| (k.to_string(), v.clone()))
+                    .map(|(k, v)| (k.to_string(), v.to_json()))
                     .collect();
                 serde_json::Value::Object(m).to_string().len()
             })

@@ -189,7 +189,7 @@ fn second_snapshot_writes_only_changes_and_old_snapshots_stay_loadable() {
     .unwrap();
     assert_eq!(raw["role_id"], "1");
     let changed = latest.graph.get(&user_key(&org1.users[10])).unwrap();
-    assert_eq!(changed.props.get("roleName"), Some(&json!("Admin")));
+    assert_eq!(changed.props.json("roleName"), Some(json!("Admin")));
     let infos = store.snapshots("p").unwrap();
     assert_eq!(
         infos.iter().map(|i| i.id).collect::<Vec<_>>(),
@@ -240,8 +240,8 @@ fn skipped_parts_are_carried_over_and_dangling_relationships_dropped() {
             .get(&user_key(&o.users[0]))
             .unwrap()
             .props
-            .get("roleName"),
-        Some(&json!("Owner"))
+            .json("roleName"),
+        Some(json!("Owner"))
     );
     // groups and roles kept from the last good sync
     assert_eq!(
@@ -388,8 +388,8 @@ fn lazy_settings_are_a_cache_beside_history_never_in_it() {
     let g = store.latest("p").unwrap().unwrap().graph;
     // settings_bundle(4): e2e = 4 % 3 == 0 → false
     assert_eq!(
-        g.get(&key).unwrap().props.get("inMeetingE2eEncryption"),
-        Some(&json!(false))
+        g.get(&key).unwrap().props.json("inMeetingE2eEncryption"),
+        Some(json!(false))
     );
     assert_eq!(entity_set(&g), entity_set(&with.graph));
     // …and the next plain sync carries them (no new version).
@@ -401,8 +401,8 @@ fn lazy_settings_are_a_cache_beside_history_never_in_it() {
     );
     let g = store.latest("p").unwrap().unwrap().graph;
     assert_eq!(
-        g.get(&key).unwrap().props.get("inMeetingE2eEncryption"),
-        Some(&json!(false))
+        g.get(&key).unwrap().props.json("inMeetingE2eEncryption"),
+        Some(json!(false))
     );
 }
 

@@ -288,15 +288,14 @@ async fn the_detail_views_login_types_and_permissions_are_a_cache_not_history() 
         .entities()
         .find(|(_, e)| {
             e.key.starts_with("zoom_user:")
-                && e.props.get("roleId") == Some(&serde_json::json!("0"))
+                && e.props.json("roleId") == Some(serde_json::json!("0"))
         })
         .unwrap();
     let key = owner.key.clone();
     let privileges = synced
         .graph
         .get("zoom_role:0")
-        .and_then(|r| r.props.get("privileges"))
-        .cloned()
+        .and_then(|r| r.props.json("privileges"))
         .unwrap();
     let fetched = ctx.fetch_user_settings(&key).await.unwrap().unwrap();
     let prop = |name: &str| {

@@ -105,7 +105,7 @@ fn field_terms_and_negation() {
         .map(|id| g.entity(*id))
         .filter(|e| {
             e.props.str("status") != Some("active")
-                && e.props.get("type") == Some(&serde_json::json!(2))
+                && e.props.json("type") == Some(serde_json::json!(2))
                 && e.props.str("roleName") == Some("Admin")
         })
         .count();
@@ -118,7 +118,7 @@ fn field_terms_and_negation() {
     for k in &rows {
         let e = g.get(k).unwrap();
         assert_ne!(e.props.str("status"), Some("active"));
-        assert_eq!(e.props.get("type"), Some(&serde_json::json!(2)));
+        assert_eq!(e.props.json("type"), Some(serde_json::json!(2)));
         assert_eq!(e.props.str("roleName"), Some("Admin"));
     }
     h.key("ctrl-u");

@@ -48,7 +48,8 @@ pub use user::{PreparedUser, prepare_user, user_key};
 
 use crate::graph::keys::NAMELESS_USER_KEY;
 use crate::graph::{
-    Built, EntityId, EntityType, GraphBuilder, GraphError, PropName, Props, group_key, role_key,
+    Built, EntityId, EntityType, GraphBuilder, GraphError, PropName, PropValue, Props, group_key,
+    role_key,
 };
 use crate::zoom::models::{Group, GroupMember, Role, RoleDetail, RoleMember, User};
 use crate::zoom::redact::redact_json;
@@ -63,7 +64,7 @@ pub struct Converter {
     /// The profile's account name, trimmed (`None` when blank).
     account_name: Option<String>,
     /// `tag.AccountName` and its value, set on every entity.
-    tag: Option<(PropName, Value)>,
+    tag: Option<(PropName, PropValue)>,
     account_key: Option<String>,
     /// Per user entity: what it names, for relationships.
     user_links: Vec<UserLinks>,
@@ -75,7 +76,7 @@ pub struct Converter {
     early_role_names: HashMap<String, String>,
     /// Users' own `roleName` that an early name replaced (by entity id,
     /// ascending), to put back if `roles` names that role differently.
-    own_role_names: Vec<(EntityId, Value)>,
+    own_role_names: Vec<(EntityId, PropValue)>,
     /// [`Self::known_role_names`]: names for when no roles list comes.
     known_role_names: HashMap<String, String>,
     /// (group id, member user ids), as paged.
@@ -115,7 +116,7 @@ impl Converter {
         let mut b = GraphBuilder::new();
         let tag = account_name
             .as_deref()
-            .map(|t| (b.name("tag.AccountName"), Value::from(t)));
+            .map(|t| (b.name("tag.AccountName"), PropValue::str(t)));
         Converter {
             b,
             account_name,

@@ -212,8 +212,8 @@ fn users_of_all_statuses_with_jupiterone_keys_and_properties() {
     let pending = g
         .get("zoom_user:pending:pending.person@example.com")
         .unwrap();
-    assert_eq!(pending.props.get("active"), Some(&json!(false)));
-    assert_eq!(pending.props.get("status"), Some(&json!("pending")));
+    assert_eq!(pending.props.json("active"), Some(json!(false)));
+    assert_eq!(pending.props.json("status"), Some(json!("pending")));
     assert!(pending.props.get("id").is_none());
     let u1 = g.get("zoom_user:u1").unwrap();
     let j = u1.to_json();
@@ -251,18 +251,18 @@ fn users_of_all_statuses_with_jupiterone_keys_and_properties() {
         assert_eq!(j[k], v, "{k}");
     }
     assert_eq!(
-        g.get("zoom_user:u2").unwrap().props.get("active"),
-        Some(&json!(false))
+        g.get("zoom_user:u2").unwrap().props.json("active"),
+        Some(json!(false))
     );
     assert_eq!(
-        g.get("zoom_user:u2").unwrap().props.get("roleName"),
-        Some(&json!("Admin"))
+        g.get("zoom_user:u2").unwrap().props.json("roleName"),
+        Some(json!("Admin"))
     );
     // every entity carries the tag; every user prop is a base prop
     for (_, e) in g.entities() {
         assert_eq!(
-            e.props.get("tag.AccountName"),
-            Some(&json!("Acme")),
+            e.props.json("tag.AccountName"),
+            Some(json!("Acme")),
             "{}",
             e.key
         );
@@ -277,8 +277,8 @@ fn users_of_all_statuses_with_jupiterone_keys_and_properties() {
     assert_eq!(role["admin"], true);
     assert_eq!(role["roleType"], "common");
     assert_eq!(
-        g.get("zoom_role:2").unwrap().props.get("admin"),
-        Some(&json!(false))
+        g.get("zoom_role:2").unwrap().props.json("admin"),
+        Some(json!(false))
     );
     let grp = g.get("zoom_group:g1").unwrap().to_json();
     assert_eq!(grp["inDirectory"], false);
@@ -459,10 +459,10 @@ fn account_entity_has_real_account_data() {
     let built = b.finish();
     let a = built.graph.get("zoom_account:A2").unwrap();
     assert_eq!(
-        a.props.get("securitySignInWithTwoFactorAuth"),
-        Some(&json!("none"))
+        a.props.json("securitySignInWithTwoFactorAuth"),
+        Some(json!("none"))
     );
-    assert_eq!(a.props.get("name"), Some(&json!("Acme Corp")));
+    assert_eq!(a.props.json("name"), Some(json!("Acme Corp")));
 }
 
 #[test]
@@ -483,19 +483,19 @@ fn settings_land_on_the_user_and_in_raw() {
     b.user_settings("zoom_user:nobody", &bundle);
     let built = b.finish();
     let u = built.graph.get("zoom_user:u1").unwrap();
-    assert_eq!(u.props.get("inMeetingE2eEncryption"), Some(&json!(true)));
+    assert_eq!(u.props.json("inMeetingE2eEncryption"), Some(json!(true)));
     assert_eq!(
         u.props
-            .get("meetingSecurityRequirePasswordForScheduledMeeting"),
-        Some(&json!(true))
+            .json("meetingSecurityRequirePasswordForScheduledMeeting"),
+        Some(json!(true))
     );
     assert_eq!(
-        u.props.get("scheduleMeetingPmiPassword"),
-        Some(&json!(MASK))
+        u.props.json("scheduleMeetingPmiPassword"),
+        Some(json!(MASK))
     );
     assert!(is_user_setting_prop("inMeetingE2eEncryption"));
     // base properties are not overwritten by a settings key
-    assert_eq!(u.props.get("email"), Some(&json!("a@x.io")));
+    assert_eq!(u.props.json("email"), Some(json!("a@x.io")));
     let raw: Value = serde_json::from_str(&built.raw["zoom_user:u1"]).unwrap();
     assert_eq!(
         raw["_settings"]["settings"]["in_meeting"]["e2e_encryption"],
@@ -534,7 +534,7 @@ fn odd_data_becomes_warnings() {
     let u = g.get("zoom_user:u1").unwrap();
     assert!(u.props.get("tag.AccountName").is_none());
     assert!(u.props.get("roleName").is_none());
-    assert_eq!(u.props.get("status"), Some(&json!("active")));
+    assert_eq!(u.props.json("status"), Some(json!("active")));
     let w = built.warnings.join("\n");
     for needle in [
         "empty account id",
@@ -578,12 +578,12 @@ fn role_details_give_privileges() {
     let built = b.finish();
     let g = &built.graph;
     assert_eq!(
-        g.get("zoom_role:1").unwrap().props.get("privileges"),
-        Some(&json!(["User:Read", "User:Edit"]))
+        g.get("zoom_role:1").unwrap().props.json("privileges"),
+        Some(json!(["User:Read", "User:Edit"]))
     );
     let custom = g.get("zoom_role:9").unwrap();
-    assert_eq!(custom.props.get("roleType"), Some(&json!("custom")));
-    assert_eq!(custom.props.get("totalMembers"), Some(&json!(4)));
+    assert_eq!(custom.props.json("roleType"), Some(json!("custom")));
+    assert_eq!(custom.props.json("totalMembers"), Some(json!(4)));
     assert!(built.raw["zoom_role:1"].contains("User:Edit"));
 }
 

@@ -15,7 +15,7 @@
 //! `'term` keeps tier 1 only; `~term` adds tier 4 and any in-order
 //! (fzf-style) hit after it, whatever else matched.
 
-use crate::graph::{EntityId, Graph};
+use crate::graph::{EntityId, Graph, PropValue};
 use crate::tui::filter::{FieldTerm, Filter, TextMode, ValueMatch};
 use crate::tui::model;
 
@@ -148,9 +148,9 @@ impl<'a> Query<'a> {
 /// Any property other than the indexed ones; an array matches when one of
 /// its items does.
 fn prop_matches(g: &Graph, id: EntityId, t: &FieldTerm) -> bool {
-    let test = |v: &serde_json::Value| t.how.test(&fold(&model::value_text(v)), &t.value);
+    let test = |v: &PropValue| t.how.test(&fold(&model::prop_value_text(v)), &t.value);
     match g.entity(id).props.get(t.field.as_str()) {
-        Some(serde_json::Value::Array(items)) => items.iter().any(test),
+        Some(PropValue::List(items)) => items.iter().any(test),
         Some(v) => test(v),
         None => t.how == ValueMatch::Whole && t.value.is_empty(),
     }
