@@ -175,14 +175,15 @@ impl Context {
         })
     }
 
-    /// Reads stored raw JSON by key for the sync's few unread items (one
-    /// user's settings), on the blocking thread the sync builds on. A store
-    /// that cannot be read keeps nothing; the sync goes on.
+    /// Reads stored raw JSON by key for the items a sync did not read this
+    /// time (a user's settings, the groups' settings overrides on a plain
+    /// sync), in one batch, on the blocking thread the sync builds on. A
+    /// store that cannot be read keeps nothing; the sync goes on.
     fn earlier_raw(&self) -> EarlierRaw {
         let store_file = self.paths().store_file.clone();
         let profile = self.profile_name().to_string();
         EarlierRaw(Arc::new(move |keys: &[String]| {
-            let mut out = HashMap::with_capacity(keys.len());
+            let out = HashMap::new();
             let store = match crate::store::Store::open(&store_file) {
                 Ok(s) => s,
                 Err(e) => {
@@ -190,16 +191,13 @@ impl Context {
                     return out;
                 }
             };
-            for key in keys {
-                match store.raw_json(&profile, key) {
-                    Ok(Some(raw)) => {
-                        out.insert(key.clone(), raw);
-                    }
-                    Ok(None) => {}
-                    Err(e) => tracing::warn!(%key, error = %e, "stored raw JSON unreadable"),
+            match store.raw_json_many(&profile, keys) {
+                Ok(found) => found,
+                Err(e) => {
+                    tracing::warn!(error = %e, "stored raw JSON unreadable; earlier data not kept");
+                    out
                 }
             }
-            out
         }))
     }
 

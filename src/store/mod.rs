@@ -317,6 +317,19 @@ impl Store {
         read::raw_json(&self.conn, pid, entity_key)
     }
 
+    /// [`Store::raw_json`] of many keys at once (keys without stored JSON
+    /// are absent from the map).
+    pub fn raw_json_many(
+        &self,
+        profile: &str,
+        keys: &[String],
+    ) -> Result<HashMap<String, String>, StoreError> {
+        let Some(pid) = self.profile_id(profile)? else {
+            return Ok(HashMap::new());
+        };
+        read::raw_json_many(&self.conn, pid, keys)
+    }
+
     /// Role id → name of the roles in the profile's latest snapshot (empty
     /// when it has none). A sync that gets no roles list names users'
     /// roles from these (`SyncOptions::known_role_names`).

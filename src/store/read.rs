@@ -369,49 +369,81 @@ pub(super) fn raw_json(
     pid: i64,
     key: &str,
 ) -> Result<Option<String>, StoreError> {
-    let row: Option<(Option<Vec<u8>>, Option<String>)> = conn
-        .query_row(
-            "SELECT r.json, u.raw FROM entities e LEFT JOIN raw_json r ON r.eid = e.eid \
-             LEFT JOIN user_settings u ON u.eid = e.eid WHERE e.profile_id = ?1 AND e.key = ?2",
-            params![pid, key],
-            |r| {
+    let mut out = raw_json_many(conn, pid, &[key.to_string()])?;
+    Ok(out.remove(key))
+}
+
+/// The stored raw JSON of each key that has one (with a user's lazily
+/// fetched settings under `_settings`). One statement and one decoder
+/// dictionary for all keys: a sync reads the stored JSON of every group
+/// (their settings overrides), and preparing the dictionary once per key
+/// cost more than the reads.
+pub(super) fn raw_json_many(
+    conn: &Connection,
+    pid: i64,
+    keys: &[String],
+) -> Result<HashMap<String, String>, StoreError> {
+    let mut out = HashMap::with_capacity(keys.len());
+    if keys.is_empty() {
+        return Ok(out);
+    }
+    let dict = profile_dict(conn, pid)?.map(|d| decoder_dict(&d));
+    let mut unpacker = Unpacker::new(dict.as_ref())?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.json, u.raw FROM entities e LEFT JOIN raw_json r ON r.eid = e.eid \
+         LEFT JOIN user_settings u ON u.eid = e.eid WHERE e.profile_id = ?1 AND e.key = ?2",
+    )?;
+    for key in keys {
+        let row: Option<(Option<Vec<u8>>, Option<String>)> = stmt
+            .query_row(params![pid, key], |r| {
                 // Text (written before compression) or a zstd frame.
                 let raw = match r.get_ref(0)? {
                     ValueRef::Null => None,
                     v => Some(v.as_bytes()?.to_vec()),
                 };
                 Ok((raw, r.get(1)?))
-            },
-        )
-        .optional()?;
-    let Some((stored, lazy)) = row else {
-        return Ok(None);
-    };
-    let raw = match stored {
-        None => None,
-        Some(stored) => {
-            let dict = profile_dict(conn, pid)?.map(|d| decoder_dict(&d));
-            let mut unpacker = Unpacker::new(dict.as_ref())?;
-            let json = unpacker.unpack(&stored)?;
-            Some(
-                String::from_utf8(json.to_vec())
-                    .map_err(|_| StoreError::Corrupt(format!("raw JSON of {key} is not UTF-8")))?,
-            )
-        }
-    };
-    match (raw, lazy) {
-        (Some(raw), Some(lazy)) => {
-            let (Ok(Value::Object(mut m)), Ok(settings)) = (
+            })
+            .optional()?;
+        let Some((stored, lazy)) = row else {
+            continue;
+        };
+        let raw = match stored {
+            None => None,
+            Some(stored) => {
+                let text = unpacker.unpack(&stored).and_then(|json| {
+                    String::from_utf8(json.to_vec())
+                        .map_err(|_| StoreError::Corrupt(format!("raw JSON of {key} is not UTF-8")))
+                });
+                match text {
+                    Ok(t) => Some(t),
+                    // One unreadable row costs that key only (a caller
+                    // keeping earlier data keeps the others').
+                    Err(e) if keys.len() > 1 => {
+                        tracing::warn!(%key, error = %e, "stored raw JSON unreadable");
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        };
+        let joined = match (raw, lazy) {
+            (Some(raw), Some(lazy)) => match (
                 serde_json::from_str::<Value>(&raw),
                 serde_json::from_str::<Value>(&lazy),
-            ) else {
-                return Ok(Some(raw));
-            };
-            m.insert("_settings".into(), settings);
-            Ok(Some(Value::Object(m).to_string()))
+            ) {
+                (Ok(Value::Object(mut m)), Ok(settings)) => {
+                    m.insert("_settings".into(), settings);
+                    Some(Value::Object(m).to_string())
+                }
+                _ => Some(raw),
+            },
+            (raw, _) => raw,
+        };
+        if let Some(j) = joined {
+            out.insert(key.clone(), j);
         }
-        (raw, _) => Ok(raw),
     }
+    Ok(out)
 }
 
 #[cfg(test)]
