@@ -130,7 +130,7 @@ pub(super) fn shrink_titles(wanted: &mut [Want], floors: &[u16], width: u16) {
 /// Wide mode: every column at its content's width, scrolled so that the
 /// selected column is on screen. Returns the columns shown and whether
 /// some are off screen to the left and to the right.
-pub(super) fn scroll_columns(
+fn scroll_columns(
     all: &[(usize, u16)],
     selected: usize,
     width: u16,
@@ -159,9 +159,26 @@ pub(super) fn scroll_columns(
     (shown, start > 0, right)
 }
 
+/// The columns a table shows: fitted to `width`, or in wide mode every
+/// column at full width scrolled to the selected one, with the title's
+/// note saying so (see [`wide_note`]).
+pub(super) fn shown_columns(
+    wanted: &[Want],
+    wide: bool,
+    selected: usize,
+    width: u16,
+) -> (Vec<(usize, u16)>, Option<String>) {
+    if !wide {
+        return (fit_columns(wanted, width), None);
+    }
+    let all: Vec<(usize, u16)> = wanted.iter().map(|w| (w.column, w.width)).collect();
+    let (shown, more_left, more_right) = scroll_columns(&all, selected, width);
+    (shown, Some(wide_note(more_left, more_right)))
+}
+
 /// The title's note for wide mode: `wide`, with arrows where columns are
 /// off screen.
-pub(super) fn wide_note(more_left: bool, more_right: bool) -> String {
+fn wide_note(more_left: bool, more_right: bool) -> String {
     let arrows = match (more_left, more_right) {
         (true, true) => " ←→",
         (true, false) => " ←",

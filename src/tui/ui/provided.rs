@@ -145,14 +145,10 @@ pub fn draw(p: &ProvidedView, kind: PaneKind, f: &mut Frame, area: Rect, dc: &Dr
             .collect();
         fit::shrink_titles(&mut wanted, &floors, avail);
     }
-    let fitted = if p.wide {
-        let all: Vec<(usize, u16)> = wanted.iter().map(|w| (w.column, w.width)).collect();
-        let (cols, more_left, more_right) = fit::scroll_columns(&all, p.column, avail);
-        title.push(Span::styled(fit::wide_note(more_left, more_right), th.dim));
-        cols
-    } else {
-        fit::fit_columns(&wanted, avail)
-    };
+    let (fitted, wide_note) = fit::shown_columns(&wanted, p.wide, p.column, avail);
+    if let Some(note) = wide_note {
+        title.push(Span::styled(note, th.dim));
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(th.border)

@@ -188,14 +188,10 @@ pub(super) fn draw(t: &TableView, f: &mut Frame, area: Rect, dc: &DrawCtx) {
     // Marked rows get a one-cell mark column at the left.
     let mark_col = !t.marks.is_empty();
     let avail = inner.width.saturating_sub(if mark_col { 2 } else { 0 });
-    let fitted = if t.wide {
-        let all: Vec<(usize, u16)> = wanted.iter().map(|w| (w.column, w.width)).collect();
-        let (shown, more_left, more_right) = fit::scroll_columns(&all, t.column, avail);
-        title.push(Span::styled(fit::wide_note(more_left, more_right), th.dim));
-        shown
-    } else {
-        fit::fit_columns(&wanted, avail)
-    };
+    let (fitted, wide_note) = fit::shown_columns(&wanted, t.wide, t.column, avail);
+    if let Some(note) = wide_note {
+        title.push(Span::styled(note, th.dim));
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(th.border)
