@@ -8,7 +8,7 @@ use serde_json::Value;
 use zoomscope::sandbox::{Change, ChangeKind, SandboxConfig};
 
 use crate::support::cli::Home;
-use crate::support::sandbox::start;
+use crate::support::sandbox::{a_member, start};
 
 fn events(v: &Value) -> &Vec<Value> {
     v["events"].as_array().unwrap()
@@ -31,14 +31,7 @@ async fn make_admin_is_attributed_to_its_operator() {
     let before = events(&first.json()).len();
     assert!(before > 0, "history fetched: {}", first.stdout);
 
-    let member = sb
-        .org()
-        .users
-        .iter()
-        .find(|u| u.role_id == "2" && u.id.is_some())
-        .unwrap()
-        .email
-        .clone();
+    let member = a_member(&sb);
     let applied = sb
         .apply_change(Change::for_user(ChangeKind::MakeAdmin, member.clone()))
         .unwrap();

@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use zoomscope::sandbox::{Change, ChangeKind, RunningSandbox, SandboxConfig};
 
-use crate::support::sandbox::{http, start, token};
+use crate::support::sandbox::{a_member, http, start, token};
 
 async fn get(
     sb: &RunningSandbox,
@@ -172,14 +172,7 @@ async fn a_change_is_logged_with_an_admin_as_operator() {
         ..SandboxConfig::default()
     })
     .await;
-    let member = sb
-        .org()
-        .users
-        .iter()
-        .find(|u| u.role_id == "2" && u.id.is_some())
-        .unwrap()
-        .email
-        .clone();
+    let member = a_member(&sb);
     sb.apply_change(Change::for_user(ChangeKind::MakeAdmin, member.clone()))
         .unwrap();
     let t = token(&sb).await;

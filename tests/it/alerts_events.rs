@@ -10,19 +10,7 @@ use serde_json::{Value, json};
 use zoomscope::sandbox::{SandboxConfig, UserStatus};
 
 use crate::support::cli::Home;
-use crate::support::sandbox::start;
-
-/// `POST /_sandbox/change` as an operator's script would send it.
-async fn change(sb: &zoomscope::sandbox::RunningSandbox, kind: &str, user: &str) -> Value {
-    let r = reqwest::Client::new()
-        .post(format!("{}/_sandbox/change", sb.oauth_url()))
-        .json(&json!({"change": kind, "user": user}))
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success(), "{kind} {user}: {}", r.status());
-    r.json().await.unwrap()
-}
+use crate::support::sandbox::{post_change, start};
 
 /// The fired rule `name` of a `check --json` answer, if it fired.
 fn fired<'a>(check: &'a Value, name: &str) -> Option<&'a Value> {
@@ -80,7 +68,7 @@ async fn user_granted_admin_fires_once_naming_user_and_operator_and_reaches_the_
 
     let members = active_with_role(&sb, "2");
     let member = members[0].clone();
-    change(&sb, "make_admin", &member).await;
+    post_change(&sb, "make_admin", &member).await;
     sync(&home).await;
     let check = check_offline(&home).await;
     let rule = fired(&check, "user-granted-admin")
@@ -123,7 +111,7 @@ async fn user_granted_admin_fires_once_naming_user_and_operator_and_reaches_the_
     // `watch` goes the same way, to the webhook: once.
     let (hook, url) = crate::support::hook::start().await;
     let second = members[1].clone();
-    change(&sb, "make_admin", &second).await;
+    post_change(&sb, "make_admin", &second).await;
     for _ in 0..2 {
         home.run(&["watch", "--webhook", &url], &[])
             .await
@@ -176,11 +164,11 @@ async fn an_admin_from_a_new_address_fires_once_and_a_known_address_never() {
 
     // The admin signs in twice from the usual address: the second time it
     // is known (the first is, at the latest), so the rule stays quiet.
-    change(&sb, "admin_sign_in", &admin).await;
+    post_change(&sb, "admin_sign_in", &admin).await;
     sync(&home).await;
     check_offline(&home).await;
     tokio::time::sleep(Duration::from_millis(1100)).await;
-    change(&sb, "admin_sign_in", &admin).await;
+    post_change(&sb, "admin_sign_in", &admin).await;
     sync(&home).await;
     let known = check_offline(&home).await;
     assert!(
@@ -189,7 +177,7 @@ async fn an_admin_from_a_new_address_fires_once_and_a_known_address_never() {
     );
 
     // From an address never used by them: fires, once.
-    change(&sb, "admin_new_ip", &admin).await;
+    post_change(&sb, "admin_new_ip", &admin).await;
     sync(&home).await;
     let new = check_offline(&home).await;
     let rule =

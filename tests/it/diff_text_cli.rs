@@ -4,11 +4,10 @@
 //! <detail>)` from the operation log, and an entity no entry names by
 //! `unexplained`.
 
-use serde_json::{Value, json};
 use zoomscope::sandbox::SandboxConfig;
 
 use crate::support::cli::Home;
-use crate::support::sandbox::start;
+use crate::support::sandbox::{a_member, post_change, start};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plain_diff_prints_who_made_each_change() {
@@ -21,23 +20,8 @@ async fn plain_diff_prints_who_made_each_change() {
     let home = Home::new();
     home.write_profile(&sb);
     home.run(&["sync", "--json"], &[]).await.assert_code(0);
-    let member = sb
-        .org()
-        .users
-        .iter()
-        .find(|u| u.role_id == "2" && u.id.is_some())
-        .unwrap()
-        .email
-        .clone();
-    let applied: Value = reqwest::Client::new()
-        .post(format!("{}/_sandbox/change", sb.oauth_url()))
-        .json(&json!({"change": "make_admin", "user": member}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let member = a_member(&sb);
+    let applied = post_change(&sb, "make_admin", &member).await;
     let user_key = applied["user_key"].as_str().unwrap().to_string();
     home.run(&["sync", "--json"], &[]).await.assert_code(0);
 

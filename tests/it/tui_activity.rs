@@ -9,7 +9,6 @@
 
 use std::sync::Arc;
 
-use serde_json::{Value, json};
 use zoomscope::app::{Context, Options};
 use zoomscope::graph::Graph;
 use zoomscope::sandbox::{RunningSandbox, SandboxConfig};
@@ -22,7 +21,7 @@ use zoomscope::tui::monitor;
 use zoomscope::tui::pane::PaneKind;
 
 use crate::support::cli::Home;
-use crate::support::sandbox::start;
+use crate::support::sandbox::{a_member, post_change, start};
 
 struct World {
     sb: RunningSandbox,
@@ -63,23 +62,8 @@ async fn world() -> World {
     .await
     .unwrap();
     sync(&ctx).await;
-    let member = sb
-        .org()
-        .users
-        .iter()
-        .find(|u| u.role_id == "2" && u.id.is_some())
-        .unwrap()
-        .email
-        .clone();
-    let applied: Value = reqwest::Client::new()
-        .post(format!("{}/_sandbox/change", sb.oauth_url()))
-        .json(&json!({"change": "make_admin", "user": member}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let member = a_member(&sb);
+    let applied = post_change(&sb, "make_admin", &member).await;
     let user_key = applied["user_key"].as_str().unwrap().to_string();
     sync(&ctx).await;
 

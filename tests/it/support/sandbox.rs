@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 use zoomscope::sandbox::{RunningSandbox, Sandbox, SandboxConfig};
 use zoomscope::zoom::{ClientConfig, Secret, ZoomClient};
 
@@ -77,4 +77,29 @@ pub fn client_with(sb: &RunningSandbox, f: impl FnOnce(&mut ClientConfig)) -> Zo
 /// A `ZoomClient` for the sandbox with the default configuration.
 pub fn client_for(sb: &RunningSandbox) -> ZoomClient {
     client_with(sb, |_| {})
+}
+
+/// The e-mail of a plain member with a Zoom id (role 2), the user a test
+/// promotes or changes.
+pub fn a_member(sb: &RunningSandbox) -> String {
+    sb.org()
+        .users
+        .iter()
+        .find(|u| u.role_id == "2" && u.id.is_some())
+        .expect("the org has a member")
+        .email
+        .clone()
+}
+
+/// `POST /_sandbox/change` as an operator's script would send it; the
+/// applied change's JSON (`user_key`, `before`, `after`, …).
+pub async fn post_change(sb: &RunningSandbox, kind: &str, user: &str) -> Value {
+    let r = http()
+        .post(format!("{}/_sandbox/change", sb.oauth_url()))
+        .json(&json!({"change": kind, "user": user}))
+        .send()
+        .await
+        .expect("the sandbox answers");
+    assert!(r.status().is_success(), "{kind} {user}: {}", r.status());
+    r.json().await.expect("the applied change as JSON")
 }
