@@ -12,6 +12,8 @@
 pub mod alerts;
 /// Running the real `zoomscope` binary against a temporary home.
 pub mod cli;
+/// A global allocator counting live heap bytes and their peak (benches, examples).
+pub mod counting_alloc;
 /// `zoomscope --demo` in a pseudo-terminal, typed into at a person's pace.
 pub mod demo_term;
 /// A graph built the way the graph builder shapes users, and a real SQLite file.
