@@ -273,15 +273,7 @@ async fn missing_scopes_skip_groups_and_roles_and_keep_earlier_data() {
 
     // The same org (same seed and credentials) with scopes for users only.
     let users_only = sandbox(300, Some(vec!["user:read:admin".to_string()])).await;
-    let sync = home
-        .run(
-            &["sync", "--json"],
-            &[
-                ("ZOOM_API_URL", &users_only.api_url()),
-                ("ZOOM_OAUTH_URL", &users_only.oauth_url()),
-            ],
-        )
-        .await;
+    let sync = home.run_against(&users_only, &["sync", "--json"]).await;
     sync.assert_code(0);
     let s = sync.json();
     let skipped: Vec<&str> = s["skipped"]
@@ -318,15 +310,7 @@ async fn missing_scopes_skip_groups_and_roles_and_keep_earlier_data() {
     assert_eq!(step(&s, "fetch-users")["outcome"], "ok");
 
     // The text report lists the skipped parts too.
-    let text = home
-        .run(
-            &["sync"],
-            &[
-                ("ZOOM_API_URL", &users_only.api_url()),
-                ("ZOOM_OAUTH_URL", &users_only.oauth_url()),
-            ],
-        )
-        .await;
+    let text = home.run_against(&users_only, &["sync"]).await;
     text.assert_code(0);
     assert!(text.stdout.contains("skipped"), "{}", text.stdout);
     assert!(text.stdout.contains("fetch-groups"), "{}", text.stdout);
@@ -386,15 +370,7 @@ async fn a_failed_part_exits_4_and_keeps_earlier_data() {
     })
     .await
     .unwrap();
-    let sync = home
-        .run(
-            &["sync", "--json"],
-            &[
-                ("ZOOM_API_URL", &broken.api_url()),
-                ("ZOOM_OAUTH_URL", &broken.oauth_url()),
-            ],
-        )
-        .await;
+    let sync = home.run_against(&broken, &["sync", "--json"]).await;
     sync.assert_code(4);
     let s = sync.json();
     assert_eq!(s["complete"], false);

@@ -481,13 +481,7 @@ async fn a_missing_scope_or_the_free_plan_skips_the_steps_and_keeps_what_was_sto
     })
     .await;
     let run = home
-        .run(
-            &["sync", "--user-settings", "--json"],
-            &[
-                ("ZOOM_API_URL", &narrow.api_url()),
-                ("ZOOM_OAUTH_URL", &narrow.oauth_url()),
-            ],
-        )
+        .run_against(&narrow, &["sync", "--user-settings", "--json"])
         .await;
     run.assert_code(0);
     let s = run.json();
@@ -514,13 +508,7 @@ async fn a_missing_scope_or_the_free_plan_skips_the_steps_and_keeps_what_was_sto
     })
     .await;
     let run = home
-        .run(
-            &["sync", "--user-settings", "--json"],
-            &[
-                ("ZOOM_API_URL", &free.api_url()),
-                ("ZOOM_OAUTH_URL", &free.oauth_url()),
-            ],
-        )
+        .run_against(&free, &["sync", "--user-settings", "--json"])
         .await;
     let s = run.json();
     for name in ["fetch-group-settings", "fetch-group-lock-settings"] {

@@ -48,6 +48,15 @@ impl Home {
         }
     }
 
+    /// Runs `zoomscope ARGS` against another sandbox than the profile's
+    /// (its URLs in `ZOOM_API_URL` / `ZOOM_OAUTH_URL`, the profile's
+    /// credentials): the same account reached through a harsher server.
+    pub async fn run_against(&self, sb: &RunningSandbox, args: &[&str]) -> Run {
+        let (api, oauth) = (sb.api_url(), sb.oauth_url());
+        self.run(args, &[("ZOOM_API_URL", &api), ("ZOOM_OAUTH_URL", &oauth)])
+            .await
+    }
+
     /// Runs `zoomscope --config … --data-dir … ARGS` with `env` set and the
     /// caller's ZOOM_* variables removed.
     pub async fn run(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
