@@ -31,7 +31,8 @@ impl DemoTerm {
     /// `dir/config.toml`, synced and on screen.
     pub fn on(dir: &Path, users: u32) -> DemoTerm {
         let t = DemoTerm::sized(dir, users, COLS, ROWS);
-        t.wait_for("the panes", |s| s.contains("2 Users"), 30);
+        // `2 Us`: the header may shorten tab names (`2 Usr`) to fit the status.
+        t.wait_for("the panes", |s| s.contains("2 Us"), 30);
         t
     }
 
